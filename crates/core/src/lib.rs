@@ -1,0 +1,10 @@
+//! femtologging-core: the Python-free heart of femtologging.
+//!
+//! Records, levels, the formatter engine and the handlers' I/O live here, with
+//! no dependency on pyo3, so the core is usable and tested from Rust alone.
+//! The `femtologging-python` crate translates between CPython and this crate.
+
+pub mod format;
+pub mod level;
+pub mod record;
+pub mod time;

@@ -1,0 +1,1 @@
+//! Clock, calendar conversion and strftime with the exact behaviour of CPython.

@@ -1,0 +1,148 @@
+//! Caller information: which file, line and function a logging call came from.
+//!
+//! The standard library walks `f_back` from its own `_log` frame, skipping
+//! frames of the logging package itself and of importlib's bootstrap, and
+//! counts `stacklevel` non-internal frames. Our logging methods are native, so
+//! the walk starts at the innermost Python frame; the frames of our own Python
+//! modules (the adapter, the cold paths) count as internal, as the standard
+//! library's own file does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use femtologging_core::record::CallSite;
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::gil::GilCell;
+
+struct CodeInfo {
+    // Held so the code object outlives its cache entry and its address is
+    // never reused by another code object while cached.
+    _code: Py<PyAny>,
+    site: Arc<CallSite>,
+    internal: bool,
+}
+
+static CODE_CACHE: GilCell<Option<HashMap<usize, CodeInfo>>> = GilCell::new(None);
+static INTERNAL_FILES: GilCell<Vec<String>> = GilCell::new(Vec::new());
+const CODE_CACHE_LIMIT: usize = 8192;
+
+/// Declares the files whose frames are skipped (the package's own modules).
+pub fn set_internal_files(py: Python<'_>, files: Vec<String>) {
+    drop(INTERNAL_FILES.replace(py, files));
+    drop(CODE_CACHE.replace(py, None));
+}
+
+/// The result of the walk: the call site, its line, and the frame itself
+/// (needed only for `stack_info`).
+pub struct Caller<'py> {
+    pub site: Arc<CallSite>,
+    pub line: u32,
+    pub frame: Option<Bound<'py, PyAny>>,
+}
+
+/// Finds the caller `stacklevel` non-internal frames up, as `findCaller` does.
+/// `keep_frame` asks for the frame object as well.
+pub fn find_caller<'py>(
+    py: Python<'py>,
+    stacklevel: i64,
+    keep_frame: bool,
+) -> PyResult<Caller<'py>> {
+    // SAFETY: with the GIL held, PyEval_GetFrame returns a borrowed reference
+    // to the current frame (or null); PyFrame_GetBack returns a new reference.
+    let mut frame: Option<Bound<'py, PyAny>> = unsafe {
+        let raw = ffi::PyEval_GetFrame();
+        if raw.is_null() {
+            None
+        } else {
+            Some(Bound::from_borrowed_ptr(py, raw.cast()))
+        }
+    };
+    let Some(first) = frame.take() else {
+        return Ok(Caller {
+            site: Arc::new(CallSite::unknown()),
+            line: 0,
+            frame: None,
+        });
+    };
+    // The standard loop: while stacklevel > 0, step to f_back (stopping at the
+    // outermost frame) and count the step if the new frame is not internal.
+    // Our starting point is one step below the innermost frame, so the first
+    // step lands on it.
+    let mut current = first;
+    let mut remaining = stacklevel;
+    let mut info = code_info(py, &current)?;
+    if remaining > 0 {
+        if !info.1 {
+            remaining -= 1;
+        }
+        while remaining > 0 {
+            // SAFETY: `current` is a live frame object; a null result means
+            // the outermost frame.
+            let back = unsafe { ffi::PyFrame_GetBack(current.as_ptr().cast()) };
+            if back.is_null() {
+                break;
+            }
+            // SAFETY: PyFrame_GetBack returned a new, non-null reference.
+            current = unsafe { Bound::from_owned_ptr(py, back.cast()) };
+            info = code_info(py, &current)?;
+            if !info.1 {
+                remaining -= 1;
+            }
+        }
+    }
+    // SAFETY: `current` is a live frame object.
+    let line = unsafe { ffi::PyFrame_GetLineNumber(current.as_ptr().cast()) };
+    Ok(Caller {
+        site: info.0,
+        line: line.max(0) as u32,
+        frame: if keep_frame { Some(current) } else { None },
+    })
+}
+
+/// The call site of a frame's code and whether the frame is internal.
+fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<(Arc<CallSite>, bool)> {
+    // SAFETY: `frame` is a live frame object; PyFrame_GetCode returns a new
+    // reference to its code object.
+    let code: Bound<'_, PyAny> =
+        unsafe { Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame.as_ptr().cast()).cast()) };
+    let key = code.as_ptr() as usize;
+    let cached = CODE_CACHE.with(py, |cache| {
+        cache
+            .as_ref()
+            .and_then(|cache| cache.get(&key))
+            .map(|info| (info.site.clone(), info.internal))
+    });
+    if let Some(found) = cached {
+        return Ok(found);
+    }
+    let filename = code.getattr(intern!(py, "co_filename"))?;
+    let filename = filename.cast::<PyString>()?.to_string_lossy().into_owned();
+    let function = code.getattr(intern!(py, "co_name"))?;
+    let function = function.cast::<PyString>()?.to_string_lossy().into_owned();
+    let internal = is_internal(py, &filename);
+    let site = Arc::new(CallSite::from_path(&filename, &function));
+    CODE_CACHE.with(py, |cache| {
+        let cache = cache.get_or_insert_with(HashMap::new);
+        if cache.len() >= CODE_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(
+            key,
+            CodeInfo {
+                _code: code.clone().unbind(),
+                site: site.clone(),
+                internal,
+            },
+        );
+    });
+    Ok((site, internal))
+}
+
+fn is_internal(py: Python<'_>, filename: &str) -> bool {
+    (filename.contains("importlib") && filename.contains("_bootstrap"))
+        || INTERNAL_FILES.with(py, |files| files.iter().any(|file| file == filename))
+}

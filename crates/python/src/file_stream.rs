@@ -1,0 +1,210 @@
+//! The stream object of a `FileHandler`: a file opened and written by Rust.
+//!
+//! It is what `handler.stream` returns, a file-like object (write, flush,
+//! close, fileno, name, mode, encoding, closed) so code that reaches into the
+//! stream keeps working, while the handler's native path writes each line
+//! with a single write(2) and no Python object in between.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::io::AsRawFd;
+use std::sync::Mutex;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::formatter::FormattedText;
+
+#[pyclass(frozen, dict, weakref, module = "femtologging")]
+pub struct FileStream {
+    file: Mutex<Option<File>>,
+    #[pyo3(get)]
+    name: Py<PyAny>,
+    #[pyo3(get)]
+    mode: String,
+    #[pyo3(get)]
+    encoding: String,
+    #[pyo3(get)]
+    errors: String,
+    /// UTF-8 with strict errors: strings are written as their UTF-8 bytes
+    /// without asking Python's codec machinery.
+    utf8_strict: bool,
+}
+
+#[pymethods]
+impl FileStream {
+    /// Opens `path` as `open(path, mode, encoding=encoding, errors=errors)`
+    /// would, for the text modes a FileHandler uses ('a', 'w', 'x', with an
+    /// optional '+'). `encoding` is the codec's canonical name.
+    #[new]
+    fn py_new(
+        py: Python<'_>,
+        path: Bound<'_, PyAny>,
+        mode: &str,
+        encoding: &str,
+        errors: &str,
+    ) -> PyResult<Self> {
+        let mut options = OpenOptions::new();
+        let base = mode.replace(['t', '+'], "");
+        match base.as_str() {
+            "a" => options.append(true).create(true),
+            "w" => options.write(true).truncate(true).create(true),
+            "x" => options.write(true).create_new(true),
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "unsupported mode for a native file: {mode:?}"
+                )))
+            }
+        };
+        if mode.contains('+') {
+            options.read(true);
+        }
+        let path_text: std::path::PathBuf = path.extract()?;
+        let file = py.detach(|| options.open(&path_text))?;
+        let normalised = encoding.to_ascii_lowercase().replace('_', "-");
+        let utf8_strict = (normalised == "utf-8" || normalised == "utf8") && errors == "strict";
+        Ok(FileStream {
+            file: Mutex::new(Some(file)),
+            name: path.unbind(),
+            mode: mode.to_owned(),
+            encoding: encoding.to_owned(),
+            errors: errors.to_owned(),
+            utf8_strict,
+        })
+    }
+
+    fn write(&self, py: Python<'_>, text: Bound<'_, PyAny>) -> PyResult<usize> {
+        let text = text.cast_into::<PyString>()?;
+        let length = text.len()?;
+        let bytes = self.encode(py, &text)?;
+        self.write_bytes(py, &bytes)?;
+        Ok(length)
+    }
+
+    fn flush(&self, py: Python<'_>) -> PyResult<()> {
+        self.flush_file(py)
+    }
+
+    fn close(&self) {
+        drop(
+            self.file
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take(),
+        );
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_none()
+    }
+
+    fn fileno(&self) -> PyResult<i32> {
+        let guard = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_ref() {
+            Some(file) => Ok(file.as_raw_fd()),
+            None => Err(closed_file()),
+        }
+    }
+
+    fn writable(&self) -> bool {
+        true
+    }
+
+    fn readable(&self) -> bool {
+        self.mode.contains('+')
+    }
+
+    fn isatty(&self) -> bool {
+        false
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __exit__(
+        &self,
+        _exc_type: Bound<'_, PyAny>,
+        _exc: Bound<'_, PyAny>,
+        _traceback: Bound<'_, PyAny>,
+    ) {
+        self.close()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<femtologging.FileStream name={} mode='{}' encoding='{}'>",
+            self.name.bind(py).repr()?,
+            self.mode,
+            self.encoding
+        ))
+    }
+}
+
+impl FileStream {
+    fn encode<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Vec<u8>> {
+        if self.utf8_strict {
+            // Lone surrogates make this fail with the same UnicodeEncodeError
+            // that str.encode("utf-8") raises.
+            return Ok(text.to_str()?.as_bytes().to_vec());
+        }
+        let encoded = text.call_method1(intern!(py, "encode"), (&self.encoding, &self.errors))?;
+        Ok(encoded.cast_into::<PyBytes>()?.as_bytes().to_vec())
+    }
+
+    /// Writes one formatted record and its terminator with a single write.
+    pub fn write_line(
+        &self,
+        py: Python<'_>,
+        text: &FormattedText<'_>,
+        terminator: &Bound<'_, PyString>,
+    ) -> PyResult<()> {
+        if self.utf8_strict {
+            if let FormattedText::Rust(text) = text {
+                let terminator = terminator.to_str()?;
+                let mut line = Vec::with_capacity(text.len() + terminator.len());
+                line.extend_from_slice(text.as_bytes());
+                line.extend_from_slice(terminator.as_bytes());
+                return self.write_bytes(py, &line);
+            }
+        }
+        let line = text.with_terminator(py, terminator.as_any())?;
+        let bytes = self.encode(py, &line)?;
+        self.write_bytes(py, &bytes)
+    }
+
+    fn write_bytes(&self, _py: Python<'_>, bytes: &[u8]) -> PyResult<()> {
+        let mut guard = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_mut() {
+            Some(file) => Ok(file.write_all(bytes)?),
+            None => Err(closed_file()),
+        }
+    }
+
+    pub fn flush_file(&self, _py: Python<'_>) -> PyResult<()> {
+        let mut guard = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_mut() {
+            Some(file) => Ok(file.flush()?),
+            None => Ok(()),
+        }
+    }
+}
+
+fn closed_file() -> PyErr {
+    PyValueError::new_err("I/O operation on closed file.")
+}

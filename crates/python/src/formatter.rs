@@ -1,0 +1,685 @@
+//! `Formatter` and the three style classes.
+//!
+//! A standard `Formatter` formatting a native record renders its compiled
+//! template in Rust: the message, the time and every attribute come straight
+//! from the record. Anything else (a Python record, a subclass overriding a
+//! step, a converter other than `time.localtime`/`time.gmtime`, a template
+//! only Python can render) takes the standard steps through Python calls, so
+//! overrides run exactly where the standard library runs them.
+
+use std::sync::Arc;
+
+use crate::shim::format::{
+    ConversionSpec, FieldKey, FieldSource, FieldValue, RenderError, Style, Template,
+};
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::gil::{GilCell, PyField};
+use crate::overrides::OverrideCheck;
+use crate::record::{CallRecord, RecordRef};
+use crate::runtime;
+use crate::time_cache;
+
+/// A formatted record: Rust text from the native path, or whatever object a
+/// Python `format` returned.
+pub enum FormattedText<'py> {
+    Rust(String),
+    Python(Bound<'py, PyAny>),
+}
+
+impl<'py> FormattedText<'py> {
+    pub fn into_python(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match self {
+            FormattedText::Rust(text) => PyString::new(py, &text).into_any(),
+            FormattedText::Python(text) => text,
+        })
+    }
+
+    /// `text + terminator`, as the stream handlers write it.
+    pub fn with_terminator(
+        &self,
+        py: Python<'py>,
+        terminator: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyString>> {
+        match self {
+            FormattedText::Rust(text) => {
+                if let Ok(terminator) = terminator.cast::<PyString>() {
+                    if let Ok(terminator) = terminator.to_str() {
+                        let mut line = String::with_capacity(text.len() + terminator.len());
+                        line.push_str(text);
+                        line.push_str(terminator);
+                        return Ok(PyString::new(py, &line));
+                    }
+                }
+                Ok(PyString::new(py, text)
+                    .add(terminator)?
+                    .cast_into::<PyString>()?)
+            }
+            FormattedText::Python(text) => Ok(text.add(terminator)?.cast_into::<PyString>()?),
+        }
+    }
+}
+
+pub static FORMATTER_OVERRIDES: OverrideCheck = OverrideCheck::new(&[
+    "format",
+    "formatMessage",
+    "formatTime",
+    "formatException",
+    "formatStack",
+    "usesTime",
+    "converter",
+    "default_time_format",
+    "default_msec_format",
+]);
+const CONVERTER: u64 = 1 << 6;
+
+pub static PERCENT_OVERRIDES: OverrideCheck =
+    OverrideCheck::new(&["format", "_format", "usesTime"]);
+pub static BRACE_OVERRIDES: OverrideCheck = OverrideCheck::new(&["format", "_format", "usesTime"]);
+pub static DOLLAR_OVERRIDES: OverrideCheck = OverrideCheck::new(&["format", "_format", "usesTime"]);
+
+/// Instance attributes that change how a standard formatter formats.
+const INSTANCE_SETTINGS: [&str; 3] = ["converter", "default_time_format", "default_msec_format"];
+
+#[pyclass(subclass, frozen, dict, weakref, module = "femtologging")]
+pub struct PercentStyle {
+    fmt: PyField,
+    defaults: PyField,
+    style: Style,
+    template: GilCell<Option<Arc<Template>>>,
+}
+
+#[pyclass(extends = PercentStyle, subclass, frozen, module = "femtologging")]
+pub struct StrFormatStyle {}
+
+#[pyclass(extends = PercentStyle, subclass, frozen, module = "femtologging")]
+pub struct StringTemplateStyle {}
+
+impl PercentStyle {
+    fn with_style(py: Python<'_>, style: Style) -> PercentStyle {
+        PercentStyle {
+            fmt: PyField::none(py),
+            defaults: PyField::none(py),
+            style,
+            template: GilCell::new(None),
+        }
+    }
+
+    /// The compiled template for the current `_fmt`.
+    pub fn template(&self, py: Python<'_>) -> PyResult<Arc<Template>> {
+        if let Some(template) = self.template.get(py) {
+            return Ok(template);
+        }
+        let fmt = self.fmt.get(py);
+        let source = fmt
+            .cast::<PyString>()
+            .map(|text| text.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let template = Arc::new(Template::compile(&source, self.style));
+        drop(self.template.replace(py, Some(template.clone())));
+        Ok(template)
+    }
+
+    fn overrides(&self) -> &'static OverrideCheck {
+        match self.style {
+            Style::Percent => &PERCENT_OVERRIDES,
+            Style::Brace => &BRACE_OVERRIDES,
+            Style::Dollar => &DOLLAR_OVERRIDES,
+        }
+    }
+
+    /// The values the template is applied to: the record's attributes over
+    /// the style's `defaults`.
+    fn values<'py>(
+        &self,
+        py: Python<'py>,
+        record: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let attributes = record.getattr(intern!(py, "__dict__"))?;
+        let defaults = self.defaults.get(py);
+        if defaults.is_none() || !defaults.is_truthy()? {
+            return Ok(attributes);
+        }
+        let merged = PyDict::new(py);
+        merged.update(defaults.cast::<pyo3::types::PyMapping>()?)?;
+        merged.update(attributes.cast::<pyo3::types::PyMapping>()?)?;
+        Ok(merged.into_any())
+    }
+}
+
+#[pymethods]
+impl PercentStyle {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> Self {
+        PercentStyle::with_style(py, Style::Percent)
+    }
+
+    #[getter(_fmt)]
+    fn get_fmt<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.fmt.get(py)
+    }
+    #[setter(_fmt)]
+    fn set_fmt(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.fmt.set(py, value);
+        drop(self.template.replace(py, None));
+    }
+
+    #[getter(_defaults)]
+    fn get_defaults<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.defaults.get(py)
+    }
+    #[setter(_defaults)]
+    fn set_defaults(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.defaults.set(py, value)
+    }
+
+    #[pyo3(name = "usesTime")]
+    fn uses_time(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(self.template(py)?.uses_time())
+    }
+
+    fn validate(&self, py: Python<'_>) -> PyResult<()> {
+        self.template(py)?
+            .validate()
+            .map_err(|error| PyValueError::new_err(error.to_string()))
+    }
+
+    fn _format<'py>(
+        &self,
+        py: Python<'py>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let values = self.values(py, &record)?;
+        let fmt = self.fmt.get(py);
+        match self.style {
+            Style::Percent => fmt.rem(&values),
+            Style::Brace => {
+                let values = values.cast_into::<PyDict>()?;
+                fmt.call_method(intern!(py, "format"), (), Some(&values))
+            }
+            Style::Dollar => {
+                let values = values.cast_into::<PyDict>()?;
+                let template_class = py
+                    .import(intern!(py, "string"))?
+                    .getattr(intern!(py, "Template"))?;
+                template_class.call1((fmt,))?.call_method(
+                    intern!(py, "substitute"),
+                    (),
+                    Some(&values),
+                )
+            }
+        }
+    }
+
+    fn format<'py>(
+        slf: &Bound<'py, Self>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        match slf.call_method1(intern!(py, "_format"), (record,)) {
+            Err(error) if error.is_instance_of::<PyKeyError>(py) => {
+                let key = error.value(py).str()?;
+                Err(PyValueError::new_err(format!(
+                    "Formatting field not found in record: {key}"
+                )))
+            }
+            other => other,
+        }
+    }
+}
+
+#[pymethods]
+impl StrFormatStyle {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        PyClassInitializer::from(PercentStyle::with_style(py, Style::Brace))
+            .add_subclass(StrFormatStyle {})
+    }
+}
+
+#[pymethods]
+impl StringTemplateStyle {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        PyClassInitializer::from(PercentStyle::with_style(py, Style::Dollar))
+            .add_subclass(StringTemplateStyle {})
+    }
+}
+
+#[pyclass(subclass, frozen, dict, weakref, module = "femtologging")]
+pub struct Formatter {
+    style: PyField,
+    fmt: PyField,
+    datefmt: PyField,
+}
+
+#[pymethods]
+impl Formatter {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> Self {
+        Formatter {
+            style: PyField::none(py),
+            fmt: PyField::none(py),
+            datefmt: PyField::none(py),
+        }
+    }
+
+    #[getter(_style)]
+    fn get_style<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.style.get(py)
+    }
+    #[setter(_style)]
+    fn set_style(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.style.set(py, value)
+    }
+
+    #[getter(_fmt)]
+    fn get_fmt<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.fmt.get(py)
+    }
+    #[setter(_fmt)]
+    fn set_fmt(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.fmt.set(py, value)
+    }
+
+    #[getter]
+    fn get_datefmt<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.datefmt.get(py)
+    }
+    #[setter]
+    fn set_datefmt(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.datefmt.set(py, value)
+    }
+
+    fn format<'py>(
+        slf: &Bound<'py, Self>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        format_generic(slf.as_any(), &record)
+            .map(|text| text.into_any())
+            .or_else(|error| Err(error))
+            .map(|text| {
+                let _ = py;
+                text
+            })
+    }
+
+    #[pyo3(name = "usesTime")]
+    fn uses_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.style.get(py).call_method0(intern!(py, "usesTime"))
+    }
+
+    #[pyo3(name = "formatMessage")]
+    fn format_message<'py>(
+        &self,
+        py: Python<'py>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.style
+            .get(py)
+            .call_method1(intern!(py, "format"), (record,))
+    }
+
+    #[pyo3(name = "formatStack")]
+    fn format_stack<'py>(&self, stack_info: Bound<'py, PyAny>) -> Bound<'py, PyAny> {
+        stack_info
+    }
+
+    #[pyo3(name = "formatTime", signature = (record, datefmt = None))]
+    fn format_time<'py>(
+        slf: &Bound<'py, Self>,
+        record: Bound<'py, PyAny>,
+        datefmt: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let created = record.getattr(intern!(py, "created"))?;
+        let converted = slf.getattr(intern!(py, "converter"))?.call1((created,))?;
+        let time_module = py.import(intern!(py, "time"))?;
+        if let Some(datefmt) = datefmt.filter(|value| value.is_truthy().unwrap_or(false)) {
+            return time_module.call_method1(intern!(py, "strftime"), (datefmt, converted));
+        }
+        let default_format = slf.getattr(intern!(py, "default_time_format"))?;
+        let text =
+            time_module.call_method1(intern!(py, "strftime"), (default_format, converted))?;
+        let msec_format = slf.getattr(intern!(py, "default_msec_format"))?;
+        if msec_format.is_truthy()? {
+            let msecs = record.getattr(intern!(py, "msecs"))?;
+            return msec_format.rem(pyo3::types::PyTuple::new(py, [text, msecs])?);
+        }
+        Ok(text)
+    }
+}
+
+/// `Formatter.format` step by step through Python calls: the standard
+/// algorithm, honouring every override.
+fn format_generic<'py>(
+    formatter: &Bound<'py, PyAny>,
+    record: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyString>> {
+    let py = formatter.py();
+    let message = record.call_method0(intern!(py, "getMessage"))?;
+    record.setattr(intern!(py, "message"), &message)?;
+    if formatter
+        .call_method0(intern!(py, "usesTime"))?
+        .is_truthy()?
+    {
+        let datefmt = formatter.getattr(intern!(py, "datefmt"))?;
+        let asctime = formatter.call_method1(intern!(py, "formatTime"), (record, datefmt))?;
+        record.setattr(intern!(py, "asctime"), asctime)?;
+    }
+    let mut text = formatter.call_method1(intern!(py, "formatMessage"), (record,))?;
+    let exc_info = record.getattr(intern!(py, "exc_info"))?;
+    if exc_info.is_truthy()? && !record.getattr(intern!(py, "exc_text"))?.is_truthy()? {
+        let exc_text = formatter.call_method1(intern!(py, "formatException"), (exc_info,))?;
+        record.setattr(intern!(py, "exc_text"), exc_text)?;
+    }
+    let exc_text = record.getattr(intern!(py, "exc_text"))?;
+    if exc_text.is_truthy()? {
+        text = append_on_new_line(&text, &exc_text)?;
+    }
+    let stack_info = record.getattr(intern!(py, "stack_info"))?;
+    if stack_info.is_truthy()? {
+        let stack = formatter.call_method1(intern!(py, "formatStack"), (stack_info,))?;
+        text = append_on_new_line(&text, &stack)?;
+    }
+    Ok(text
+        .cast_into::<PyString>()
+        .or_else(|error| Err(PyTypeError::new_err(error.to_string())))?)
+}
+
+fn append_on_new_line<'py>(
+    text: &Bound<'py, PyAny>,
+    addition: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = text.py();
+    let ends_with_newline = text
+        .call_method1(intern!(py, "endswith"), ("\n",))?
+        .is_truthy()?;
+    let text = if ends_with_newline {
+        text.clone()
+    } else {
+        text.add("\n")?
+    };
+    text.add(addition)
+}
+
+/// Formats a record with a handler's formatter (or the default one when the
+/// handler has none), natively when nothing in the way needs Python.
+pub fn format_with<'py>(
+    py: Python<'py>,
+    formatter: &Bound<'py, PyAny>,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<FormattedText<'py>> {
+    let runtime = runtime::get(py)?;
+    let formatter = if formatter.is_none() {
+        runtime
+            .global(py, intern!(py, "_defaultFormatter"))
+            .ok_or_else(|| PyTypeError::new_err("no default formatter"))?
+    } else {
+        formatter.clone()
+    };
+    if let Some(native) = record.native(py) {
+        if let Some(text) = format_native(py, &formatter, native)? {
+            return Ok(FormattedText::Rust(text));
+        }
+    }
+    let text = formatter.call_method1(intern!(py, "format"), (record.to_python(py)?,))?;
+    Ok(FormattedText::Python(text))
+}
+
+/// The native path, or `None` when this formatter/record pair needs Python.
+fn format_native<'py>(
+    py: Python<'py>,
+    formatter: &Bound<'py, PyAny>,
+    record: &CallRecord,
+) -> PyResult<Option<String>> {
+    let Ok(native) = formatter.cast::<Formatter>() else {
+        return Ok(None);
+    };
+    let overridden = FORMATTER_OVERRIDES.overridden(&native.get_type())?;
+    let utc = if overridden == 0 {
+        false
+    } else if overridden == CONVERTER && is_gmtime(py, &native.getattr(intern!(py, "converter"))?)?
+    {
+        true
+    } else {
+        return Ok(None);
+    };
+    if has_instance_settings(py, native.as_any())? {
+        return Ok(None);
+    }
+    let style_object = native.get().style.get(py);
+    let Ok(style) = style_object.cast::<PercentStyle>() else {
+        return Ok(None);
+    };
+    if style.get().overrides().overridden(&style.get_type())? != 0
+        || !style.get().defaults.is_none(py)
+    {
+        return Ok(None);
+    }
+    let template = style.get().template(py)?;
+    if template.python_only() {
+        return Ok(None);
+    }
+    let message = record.message(py)?;
+    let Ok(message_text) = message.to_str() else {
+        return Ok(None);
+    };
+    let asctime = if template.uses_time() {
+        let datefmt = native.get().datefmt.get(py);
+        let datefmt = if datefmt.is_truthy()? {
+            match datefmt
+                .cast::<PyString>()
+                .ok()
+                .and_then(|text| text.to_str().ok().map(str::to_owned))
+            {
+                Some(text) => Some(text),
+                None => return Ok(None),
+            }
+        } else {
+            None
+        };
+        let text = time_cache::asctime(py, record, datefmt.as_deref(), utc)?;
+        *record.asctime.borrow_mut() = Some(PyString::new(py, &text).unbind());
+        Some(text)
+    } else {
+        None
+    };
+    let mut source = NativeSource {
+        py,
+        record,
+        message: message_text,
+        asctime: asctime.as_deref(),
+        error: None,
+    };
+    let mut text = String::with_capacity(template.source().len() + message_text.len() + 32);
+    match template.render(&mut source, &mut text) {
+        Ok(()) => {}
+        Err(_) if source.error.is_none() => return Ok(None),
+        Err(_) => return Err(source.error.take().expect("checked above")),
+    }
+    let exc_info = record.exc_info.bind(py);
+    if exc_info.is_truthy()? {
+        let exc_text = match record.exc_text.borrow().as_ref() {
+            Some(exc_text) => Some(exc_text.clone_ref(py)),
+            None => None,
+        };
+        let exc_text = match exc_text {
+            Some(exc_text) => exc_text.into_bound(py),
+            None => {
+                let exc_text = native.call_method1(intern!(py, "formatException"), (exc_info,))?;
+                *record.exc_text.borrow_mut() = Some(exc_text.clone().unbind());
+                exc_text
+            }
+        };
+        if exc_text.is_truthy()? {
+            let Ok(exc_text) = exc_text.cast::<PyString>() else {
+                return Ok(None);
+            };
+            let Ok(exc_text) = exc_text.to_str() else {
+                return Ok(None);
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(exc_text);
+        }
+    }
+    let stack_info = record.stack_info.bind(py);
+    if stack_info.is_truthy()? {
+        let Ok(stack) = stack_info.cast::<PyString>() else {
+            return Ok(None);
+        };
+        let Ok(stack) = stack.to_str() else {
+            return Ok(None);
+        };
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(stack);
+    }
+    Ok(Some(text))
+}
+
+fn is_gmtime(py: Python<'_>, converter: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(converter.is(&py
+        .import(intern!(py, "time"))?
+        .getattr(intern!(py, "gmtime"))?))
+}
+
+fn has_instance_settings(py: Python<'_>, formatter: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let dict = formatter.getattr(intern!(py, "__dict__"))?;
+    let dict = dict.cast::<PyDict>()?;
+    if dict.is_empty() {
+        return Ok(false);
+    }
+    for name in INSTANCE_SETTINGS {
+        if dict.contains(name)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A native record as the template engine sees it.
+struct NativeSource<'a, 'py> {
+    py: Python<'py>,
+    record: &'a CallRecord,
+    message: &'a str,
+    asctime: Option<&'a str>,
+    /// A Python error met while rendering, reported instead of the
+    /// engine's own.
+    error: Option<PyErr>,
+}
+
+impl NativeSource<'_, '_> {
+    /// Whether the record has an `extra` attribute of this name.
+    fn has_extra(&self, name: &str) -> PyResult<bool> {
+        match &self.record.extra {
+            Some(extra) => extra.bind(self.py).contains(name),
+            None => Ok(false),
+        }
+    }
+}
+
+impl FieldSource for NativeSource<'_, '_> {
+    fn value(&mut self, key: &FieldKey) -> Result<FieldValue<'_>, RenderError> {
+        let record = self.record;
+        let py = self.py;
+        Ok(match key {
+            FieldKey::Name => match record.logger_name.bind(py).cast::<PyString>() {
+                Ok(name) => match name.to_str() {
+                    Ok(name) => FieldValue::Str(unsafe_extend(name)),
+                    Err(_) => FieldValue::Foreign,
+                },
+                Err(_) => FieldValue::Foreign,
+            },
+            FieldKey::LevelName => match record.level_name.bind(py).cast::<PyString>() {
+                Ok(name) => match name.to_str() {
+                    Ok(name) => FieldValue::Str(unsafe_extend(name)),
+                    Err(_) => FieldValue::Foreign,
+                },
+                Err(_) => FieldValue::Foreign,
+            },
+            FieldKey::LevelNo => FieldValue::Int(record.level as i64),
+            FieldKey::PathName => FieldValue::Str(&record.site.pathname),
+            FieldKey::FileName => FieldValue::Str(&record.site.filename),
+            FieldKey::Module => FieldValue::Str(&record.site.module),
+            FieldKey::FuncName => FieldValue::Str(&record.site.function),
+            FieldKey::LineNo => FieldValue::Int(record.line as i64),
+            FieldKey::Message => FieldValue::Str(self.message),
+            FieldKey::AscTime => match self.asctime {
+                Some(asctime) => FieldValue::Str(asctime),
+                None => return Err(RenderError::MissingField(key.name().to_owned())),
+            },
+            FieldKey::Created => FieldValue::Float(record.times().created),
+            FieldKey::Msecs => FieldValue::Float(record.times().msecs),
+            FieldKey::RelativeCreated => FieldValue::Float(record.times().relative_created),
+            FieldKey::Thread => FieldValue::Int(record.thread_id as i64),
+            FieldKey::Process => FieldValue::Int(std::process::id() as i64),
+            FieldKey::ExcText => match record.exc_text.borrow().as_ref() {
+                Some(_) => FieldValue::Foreign,
+                None => FieldValue::None,
+            },
+            FieldKey::StackInfo => {
+                if record.stack_info.bind(py).is_none() {
+                    FieldValue::None
+                } else {
+                    FieldValue::Foreign
+                }
+            }
+            FieldKey::Msg | FieldKey::Args | FieldKey::ExcInfo => FieldValue::Foreign,
+            FieldKey::Other(name) => match self.has_extra(name) {
+                Ok(true) => FieldValue::Foreign,
+                Ok(false) => return Err(RenderError::MissingField(key.name().to_owned())),
+                Err(error) => {
+                    self.error = Some(error);
+                    return Err(RenderError::MissingField(key.name().to_owned()));
+                }
+            },
+            // Thread and process names and the task name need Python.
+            _ => FieldValue::Foreign,
+        })
+    }
+
+    fn format_foreign(
+        &mut self,
+        key: &FieldKey,
+        spec: &ConversionSpec,
+        out: &mut String,
+    ) -> Result<(), RenderError> {
+        // Fields only Python can render send the whole record through the
+        // Python path; the engine reports this as a render error.
+        let _ = (key, spec, out);
+        Err(RenderError::MissingField(key.name().to_owned()))
+    }
+}
+
+/// Borrow a `&str` from a Python string for the duration of one render.
+fn unsafe_extend(text: &str) -> &str {
+    text
+}

@@ -1,0 +1,456 @@
+//! `Handler`, `StreamHandler`, `FileHandler` and `NullHandler`.
+//!
+//! The standard semantics of `Handler.handle`: filter, then emit under the
+//! handler's lock; errors inside `emit` go to `handleError`. A native handler
+//! whose class methods are the standard ones emits without leaving Rust
+//! (besides the call to a Python stream's `write`); a subclass that replaces
+//! `emit`, `format`, `filter` or `flush` has that step called through Python.
+//!
+//! While the native path runs it holds the GIL throughout, which is what makes
+//! an emit atomic with respect to other threads' emits.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use pyo3::exceptions::PyRecursionError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyType};
+
+use crate::file_stream::FileStream;
+use crate::filterer::{Filterer, Verdict};
+use crate::formatter::{self, FormattedText};
+use crate::gil::PyField;
+use crate::overrides::OverrideCheck;
+use crate::record::RecordRef;
+use crate::runtime;
+
+/// What a native handler does in `emit`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum HandlerKind {
+    /// `Handler` itself: `emit` must be provided by a subclass.
+    Base,
+    Stream,
+    File,
+    Null,
+}
+
+const NAMES: &[&str] = &["handle", "filter", "emit", "format", "flush", "terminator"];
+const HANDLE: u64 = 1 << 0;
+const FILTER: u64 = 1 << 1;
+const EMIT: u64 = 1 << 2;
+const FORMAT: u64 = 1 << 3;
+const FLUSH: u64 = 1 << 4;
+const TERMINATOR: u64 = 1 << 5;
+
+pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static FILE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static NULL_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+
+fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
+    match kind {
+        HandlerKind::Base => &BASE_OVERRIDES,
+        HandlerKind::Stream => &STREAM_OVERRIDES,
+        HandlerKind::File => &FILE_OVERRIDES,
+        HandlerKind::Null => &NULL_OVERRIDES,
+    }
+}
+
+#[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
+pub struct Handler {
+    level: AtomicI32,
+    formatter: PyField,
+    kind: HandlerKind,
+}
+
+#[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
+pub struct StreamHandler {
+    stream: PyField,
+    terminator: PyField,
+}
+
+#[pyclass(extends = StreamHandler, subclass, frozen, module = "femtologging")]
+pub struct FileHandler {}
+
+#[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
+pub struct NullHandler {}
+
+impl Handler {
+    fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Handler> {
+        PyClassInitializer::from(Filterer::empty(py)).add_subclass(Handler {
+            level: AtomicI32::new(0),
+            formatter: PyField::none(py),
+            kind,
+        })
+    }
+}
+
+impl StreamHandler {
+    fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<StreamHandler> {
+        Handler::initializer(py, kind).add_subclass(StreamHandler {
+            stream: PyField::none(py),
+            terminator: PyField::new(PyString::new(py, "\n").into_any().unbind()),
+        })
+    }
+}
+
+/// A handler's level: native handlers without a Python attribute lookup.
+pub fn level_of(handler: &Bound<'_, PyAny>) -> PyResult<i32> {
+    match handler.cast::<Handler>() {
+        Ok(native) => Ok(native.get().level.load(Ordering::Relaxed)),
+        Err(_) => handler.getattr(intern!(handler.py(), "level"))?.extract(),
+    }
+}
+
+/// `handler.handle(record)` as `Logger.callHandlers` calls it.
+pub fn dispatch<'py>(handler: &Bound<'py, PyAny>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
+    let py = handler.py();
+    if let Ok(native) = handler.cast::<Handler>() {
+        let kind = native.get().kind;
+        let overridden = overrides_for(kind).overridden(&native.get_type())?;
+        if overridden & HANDLE == 0 {
+            handle(native, overridden, record)?;
+            return Ok(());
+        }
+    }
+    handler.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
+    Ok(())
+}
+
+/// The standard `Handler.handle`. Returns whether the record passed the
+/// filters (on 3.12 and later, the record itself when it did).
+fn handle<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = handler.py();
+    let kind = handler.get().kind;
+    let replaced;
+    let record: &RecordRef<'_, 'py> = if overridden & FILTER != 0 {
+        let verdict = handler.call_method1(intern!(py, "filter"), (record.to_python(py)?,))?;
+        if !verdict.is_truthy()? {
+            return Ok(verdict);
+        }
+        if runtime::python_minor() >= 12
+            && verdict.is_instance(runtime::get(py)?.log_record_class.bind(py))?
+        {
+            replaced = RecordRef::Python(verdict);
+            &replaced
+        } else {
+            record
+        }
+    } else {
+        match handler.as_super().get().apply(py, record)? {
+            Verdict::Drop => return Ok(false.into_pyobject(py)?.to_owned().into_any()),
+            Verdict::Keep => record,
+            Verdict::Replace(replacement) => {
+                replaced = RecordRef::Python(replacement);
+                &replaced
+            }
+        }
+    };
+    if kind == HandlerKind::Null && overridden & EMIT == 0 {
+        // NullHandler.handle does nothing at all; only a subclass's emit runs.
+    } else if overridden & EMIT != 0 || kind == HandlerKind::Base {
+        with_python_lock(handler, || {
+            handler.call_method1(intern!(py, "emit"), (record.to_python(py)?,))?;
+            Ok(())
+        })?;
+    } else {
+        emit_native(handler, overridden, record)?;
+    }
+    if runtime::python_minor() >= 12 {
+        record.to_python(py)
+    } else {
+        Ok(true.into_pyobject(py)?.to_owned().into_any())
+    }
+}
+
+/// Runs a Python `emit` under the handler's `lock` (a `threading.RLock`), as
+/// Python code in an `emit` may rely on it.
+fn with_python_lock<'py>(
+    handler: &Bound<'py, Handler>,
+    action: impl FnOnce() -> PyResult<()>,
+) -> PyResult<()> {
+    let py = handler.py();
+    let lock = handler
+        .getattr(intern!(py, "lock"))
+        .ok()
+        .filter(|lock| !lock.is_none());
+    if let Some(lock) = &lock {
+        lock.call_method0(intern!(py, "acquire"))?;
+    }
+    let result = action();
+    if let Some(lock) = &lock {
+        lock.call_method0(intern!(py, "release"))?;
+    }
+    result
+}
+
+/// `StreamHandler.emit` / `FileHandler.emit`: format, write, flush; any
+/// error but a RecursionError goes to `handleError`.
+fn emit_native<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = handler.py();
+    let result = emit_stream(handler, overridden, record);
+    match result {
+        Ok(()) => Ok(()),
+        Err(error) if error.is_instance_of::<PyRecursionError>(py) => Err(error),
+        Err(error) => report_error(handler.as_any(), record, error),
+    }
+}
+
+fn emit_stream<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = handler.py();
+    let stream_handler = handler.cast::<StreamHandler>()?;
+    let state = stream_handler.get();
+    if handler.get().kind == HandlerKind::File && state.stream.is_none(py) {
+        // FileHandler with delay=True opens its file on the first record.
+        let runtime = runtime::get(py)?;
+        runtime
+            .cold(py, intern!(py, "open_delayed_file"))?
+            .call1((handler,))?;
+        if state.stream.is_none(py) {
+            return Ok(());
+        }
+    }
+    let text = format_for(handler, overridden, record)?;
+    let terminator = if overridden & TERMINATOR != 0 {
+        handler.getattr(intern!(py, "terminator"))?
+    } else {
+        state.terminator.get(py)
+    };
+    let stream = state.stream.get(py);
+    if let Ok(file) = stream.cast::<FileStream>() {
+        if file.get_type().is(py.get_type::<FileStream>()) {
+            let terminator = terminator.cast::<PyString>()?;
+            file.get().write_line(py, &text, terminator)?;
+            return flush(handler, overridden, &stream);
+        }
+    }
+    let line = text.with_terminator(py, &terminator)?;
+    stream.call_method1(intern!(py, "write"), (line,))?;
+    flush(handler, overridden, &stream)
+}
+
+fn flush<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    stream: &Bound<'py, PyAny>,
+) -> PyResult<()> {
+    let py = handler.py();
+    if overridden & FLUSH != 0 {
+        handler.call_method0(intern!(py, "flush"))?;
+        return Ok(());
+    }
+    if let Ok(file) = stream.cast::<FileStream>() {
+        if file.get_type().is(py.get_type::<FileStream>()) {
+            // Every line is written with one write(2): nothing is buffered.
+            return Ok(());
+        }
+    }
+    flush_stream(py, stream)
+}
+
+fn flush_stream(py: Python<'_>, stream: &Bound<'_, PyAny>) -> PyResult<()> {
+    if stream.is_truthy()? && stream.hasattr(intern!(py, "flush"))? {
+        stream.call_method0(intern!(py, "flush"))?;
+    }
+    Ok(())
+}
+
+/// `self.format(record)`, through an override if there is one.
+fn format_for<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<FormattedText<'py>> {
+    let py = handler.py();
+    if overridden & FORMAT != 0 {
+        let text = handler.call_method1(intern!(py, "format"), (record.to_python(py)?,))?;
+        return Ok(FormattedText::Python(text));
+    }
+    let formatter = handler.get().formatter.get(py);
+    formatter::format_with(py, &formatter, record)
+}
+
+/// Calls `handler.handleError(record)` with the error as the exception being
+/// handled, as the standard library's `except` block would have it.
+pub fn report_error<'py>(
+    handler: &Bound<'py, PyAny>,
+    record: &RecordRef<'_, 'py>,
+    error: PyErr,
+) -> PyResult<()> {
+    let py = handler.py();
+    let python_record = match record.to_python(py) {
+        Ok(python_record) => python_record,
+        Err(_) => py.None().into_bound(py),
+    };
+    let exception = error.into_value(py);
+    // SAFETY: the GIL is held; the previous handled exception is restored
+    // below, and PyErr_GetHandledException returns a new reference.
+    let previous = unsafe { pyo3::ffi::PyErr_GetHandledException() };
+    unsafe { pyo3::ffi::PyErr_SetHandledException(exception.as_ptr()) };
+    let result = handler.call_method1(intern!(py, "handleError"), (python_record,));
+    unsafe {
+        pyo3::ffi::PyErr_SetHandledException(previous);
+        if !previous.is_null() {
+            pyo3::ffi::Py_DECREF(previous);
+        }
+    }
+    result.map(|_| ())
+}
+
+#[pymethods]
+impl Handler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        Handler::initializer(py, HandlerKind::Base)
+    }
+
+    #[getter]
+    fn get_level(&self) -> i32 {
+        self.level.load(Ordering::Relaxed)
+    }
+    #[setter]
+    fn set_level(&self, value: i32) {
+        self.level.store(value, Ordering::Relaxed)
+    }
+
+    #[getter]
+    fn get_formatter<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.formatter.get(py)
+    }
+    #[setter]
+    fn set_formatter(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.formatter.set(py, value)
+    }
+
+    fn handle<'py>(
+        slf: &Bound<'py, Self>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let kind = slf.get().kind;
+        let overridden = overrides_for(kind).overridden(&slf.get_type())?;
+        handle(slf, overridden & !HANDLE, &RecordRef::Python(record))
+    }
+
+    fn format<'py>(
+        slf: &Bound<'py, Self>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let formatter = slf.get().formatter.get(py);
+        formatter::format_with(py, &formatter, &RecordRef::Python(record))?.into_python(py)
+    }
+
+    fn emit(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        match slf.get().kind {
+            HandlerKind::Base => Err(pyo3::exceptions::PyNotImplementedError::new_err(
+                "emit must be implemented by Handler subclasses",
+            )),
+            HandlerKind::Null => Ok(()),
+            HandlerKind::Stream | HandlerKind::File => {
+                let overridden = overrides_for(slf.get().kind).overridden(&slf.get_type())?;
+                let _ = py;
+                emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl StreamHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        StreamHandler::initializer(py, HandlerKind::Stream)
+    }
+
+    #[getter]
+    fn get_stream<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.stream.get(py)
+    }
+    #[setter]
+    fn set_stream(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.stream.set(py, value)
+    }
+
+    #[getter]
+    fn get_terminator<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.terminator.get(py)
+    }
+    #[setter]
+    fn set_terminator(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.terminator.set(py, value)
+    }
+
+    fn flush(&self, py: Python<'_>) -> PyResult<()> {
+        let stream = self.stream.get(py);
+        if let Ok(file) = stream.cast::<FileStream>() {
+            return file.get().flush_file(py);
+        }
+        flush_stream(py, &stream)
+    }
+}
+
+#[pymethods]
+impl FileHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        StreamHandler::initializer(py, HandlerKind::File).add_subclass(FileHandler {})
+    }
+}
+
+#[pymethods]
+impl NullHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        Handler::initializer(py, HandlerKind::Null).add_subclass(NullHandler {})
+    }
+}
+
+/// Captures the standard methods of every native handler class.
+pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
+    BASE_OVERRIDES.capture(&py.get_type::<Handler>())?;
+    STREAM_OVERRIDES.capture(&py.get_type::<StreamHandler>())?;
+    FILE_OVERRIDES.capture(&py.get_type::<FileHandler>())?;
+    NULL_OVERRIDES.capture(&py.get_type::<NullHandler>())?;
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn type_name(object_type: &Bound<'_, PyType>) -> String {
+    object_type
+        .name()
+        .map(|name| name.to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,915 @@
+//! `Logger` and `RootLogger`: the hot path of every logging call.
+//!
+//! A call on a logger whose class and methods are the standard ones runs
+//! entirely here: a level check against a cached threshold, the caller's
+//! frame, a native record, the filters and the handlers up the tree. Where a
+//! Python subclass (or a monkeypatch) replaced a step, that step is called
+//! through Python exactly where the standard library would call it.
+
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use crate::caller;
+use crate::filterer::{Filterer, Verdict};
+use crate::gil::PyField;
+use crate::handler;
+use crate::manager::Manager;
+use crate::overrides::OverrideCheck;
+use crate::record::{CallRecord, CallerInfo, RecordRef};
+use crate::runtime;
+
+/// Bumped whenever anything an effective level depends on changes (a level,
+/// a parent, `disable`); each logger's cached threshold is valid for one
+/// generation.
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+pub fn invalidate_levels() {
+    GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+pub static LOGGER_OVERRIDES: OverrideCheck = OverrideCheck::new(&[
+    "isEnabledFor",
+    "getEffectiveLevel",
+    "_log",
+    "findCaller",
+    "makeRecord",
+    "handle",
+    "callHandlers",
+    "filter",
+]);
+
+const IS_ENABLED_FOR: u64 = 1 << 0;
+const GET_EFFECTIVE_LEVEL: u64 = 1 << 1;
+const LOG: u64 = 1 << 2;
+const FIND_CALLER: u64 = 1 << 3;
+const MAKE_RECORD: u64 = 1 << 4;
+const HANDLE: u64 = 1 << 5;
+const CALL_HANDLERS: u64 = 1 << 6;
+const FILTER: u64 = 1 << 7;
+
+const DEBUG: i32 = 10;
+const INFO: i32 = 20;
+const WARNING: i32 = 30;
+const ERROR: i32 = 40;
+const CRITICAL: i32 = 50;
+
+#[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
+pub struct Logger {
+    name: PyField,
+    level: AtomicI32,
+    parent: PyField,
+    propagate: AtomicBool,
+    disabled: AtomicBool,
+    handlers: PyField,
+    manager: PyField,
+    cached_generation: AtomicU64,
+    cached_threshold: AtomicI32,
+}
+
+#[pyclass(extends = Logger, subclass, frozen, module = "femtologging")]
+pub struct RootLogger {}
+
+#[pymethods]
+impl RootLogger {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        Logger::initializer(py).add_subclass(RootLogger {})
+    }
+}
+
+/// The keyword arguments of a logging call.
+struct CallOptions<'py> {
+    exc_info: Bound<'py, PyAny>,
+    extra: Bound<'py, PyAny>,
+    stack_info: bool,
+    stacklevel: i64,
+}
+
+impl<'py> CallOptions<'py> {
+    fn parse(
+        py: Python<'py>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+        exc_info_default: bool,
+    ) -> PyResult<Self> {
+        let mut options = CallOptions {
+            exc_info: if exc_info_default {
+                true.into_pyobject(py)?.to_owned().into_any()
+            } else {
+                py.None().into_bound(py)
+            },
+            extra: py.None().into_bound(py),
+            stack_info: false,
+            stacklevel: 1,
+        };
+        if let Some(kwargs) = kwargs {
+            for (key, value) in kwargs.iter() {
+                let key = key.cast_into::<PyString>()?;
+                match key.to_str()? {
+                    "exc_info" => options.exc_info = value,
+                    "extra" => options.extra = value,
+                    "stack_info" => options.stack_info = value.is_truthy()?,
+                    "stacklevel" => options.stacklevel = value.extract()?,
+                    other => {
+                        return Err(PyTypeError::new_err(format!(
+                            "Logger._log() got an unexpected keyword argument '{other}'"
+                        )))
+                    }
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+impl Logger {
+    fn initializer(py: Python<'_>) -> PyClassInitializer<Logger> {
+        PyClassInitializer::from(Filterer::empty(py)).add_subclass(Logger {
+            name: PyField::new(PyString::new(py, "").into_any().unbind()),
+            level: AtomicI32::new(0),
+            parent: PyField::none(py),
+            propagate: AtomicBool::new(true),
+            disabled: AtomicBool::new(false),
+            handlers: PyField::new(PyList::empty(py).into_any().unbind()),
+            manager: PyField::none(py),
+            cached_generation: AtomicU64::new(0),
+            cached_threshold: AtomicI32::new(0),
+        })
+    }
+
+    /// The lowest level this logger lets through: its effective level, raised
+    /// above the manager's `disable` threshold.
+    fn threshold(&self, py: Python<'_>) -> PyResult<i32> {
+        let generation = GENERATION.load(Ordering::Relaxed);
+        if self.cached_generation.load(Ordering::Relaxed) == generation {
+            return Ok(self.cached_threshold.load(Ordering::Relaxed));
+        }
+        let effective = self.effective_level(py)?;
+        let manager = self.manager.get(py);
+        let disable = match manager.cast::<Manager>() {
+            Ok(manager) => manager.get().disable_level(),
+            Err(_) if manager.is_none() => 0,
+            Err(_) => manager.getattr(intern!(py, "disable"))?.extract()?,
+        };
+        let threshold = effective.max(disable.saturating_add(1));
+        self.cached_threshold.store(threshold, Ordering::Relaxed);
+        self.cached_generation.store(generation, Ordering::Relaxed);
+        Ok(threshold)
+    }
+
+    fn effective_level(&self, py: Python<'_>) -> PyResult<i32> {
+        let own = self.level.load(Ordering::Relaxed);
+        if own != 0 {
+            return Ok(own);
+        }
+        let mut current = self.parent.get(py);
+        while !current.is_none() {
+            let next = match current.cast::<Logger>() {
+                Ok(logger) => {
+                    let logger = logger.get();
+                    let level = logger.level.load(Ordering::Relaxed);
+                    if level != 0 {
+                        return Ok(level);
+                    }
+                    logger.parent.get(py)
+                }
+                Err(_) => {
+                    let level: i32 = current.getattr(intern!(py, "level"))?.extract()?;
+                    if level != 0 {
+                        return Ok(level);
+                    }
+                    current.getattr(intern!(py, "parent"))?
+                }
+            };
+            current = next;
+        }
+        Ok(0)
+    }
+
+    fn native_enabled(&self, py: Python<'_>, level: i32) -> PyResult<bool> {
+        if self.disabled.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        Ok(level >= self.threshold(py)?)
+    }
+}
+
+/// `isEnabledFor`, through the override if there is one.
+fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: i32) -> PyResult<bool> {
+    let py = slf.py();
+    if overridden & IS_ENABLED_FOR != 0 {
+        return slf
+            .call_method1(intern!(py, "isEnabledFor"), (level,))?
+            .is_truthy();
+    }
+    if overridden & GET_EFFECTIVE_LEVEL != 0 {
+        let logger = slf.get();
+        if logger.disabled.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        let disable = manager_disable(slf)?;
+        if disable >= level {
+            return Ok(false);
+        }
+        let effective: i32 = slf
+            .call_method0(intern!(py, "getEffectiveLevel"))?
+            .extract()?;
+        return Ok(level >= effective);
+    }
+    slf.get().native_enabled(py, level)
+}
+
+fn manager_disable(slf: &Bound<'_, Logger>) -> PyResult<i32> {
+    let py = slf.py();
+    let manager = slf.get().manager.get(py);
+    match manager.cast::<Manager>() {
+        Ok(manager) => Ok(manager.get().disable_level()),
+        Err(_) if manager.is_none() => Ok(0),
+        Err(_) => manager.getattr(intern!(py, "disable"))?.extract(),
+    }
+}
+
+/// The body shared by `debug`, `info`, ... and `log`.
+fn log_at<'py>(
+    slf: &Bound<'py, Logger>,
+    level: i32,
+    msg: Bound<'py, PyAny>,
+    args: Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    exc_info_default: bool,
+) -> PyResult<()> {
+    let py = slf.py();
+    let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+    if overridden == 0 {
+        if !slf.get().native_enabled(py, level)? {
+            return Ok(());
+        }
+    } else if !enabled(slf, overridden, level)? {
+        return Ok(());
+    }
+    if overridden & LOG != 0 {
+        let call_kwargs = PyDict::new(py);
+        if let Some(kwargs) = kwargs {
+            call_kwargs.update(kwargs.as_mapping())?;
+        }
+        if exc_info_default && !call_kwargs.contains(intern!(py, "exc_info"))? {
+            call_kwargs.set_item(intern!(py, "exc_info"), true)?;
+        }
+        slf.call_method(intern!(py, "_log"), (level, msg, args), Some(&call_kwargs))?;
+        return Ok(());
+    }
+    let options = CallOptions::parse(py, kwargs, exc_info_default)?;
+    log_native(slf, overridden, level, msg, args.into_any(), options)
+}
+
+/// The standard `_log`: caller, record, handling.
+fn log_native<'py>(
+    slf: &Bound<'py, Logger>,
+    overridden: u64,
+    level: i32,
+    msg: Bound<'py, PyAny>,
+    args: Bound<'py, PyAny>,
+    options: CallOptions<'py>,
+) -> PyResult<()> {
+    let py = slf.py();
+    let runtime = runtime::get(py)?;
+    let logger = slf.get();
+
+    let source_lookup = runtime
+        .global(py, intern!(py, "_srcfile"))
+        .map(|value| value.is_truthy())
+        .transpose()?
+        .unwrap_or(false);
+    let (caller, stack_info) = if !source_lookup {
+        (unknown_caller(py), py.None().into_bound(py))
+    } else if overridden & FIND_CALLER != 0 {
+        match slf.call_method1(
+            intern!(py, "findCaller"),
+            (options.stack_info, options.stacklevel),
+        ) {
+            Ok(found) => {
+                let found = found.cast_into::<PyTuple>()?;
+                let pathname = found.get_item(0)?;
+                let function = found.get_item(2)?;
+                let line: u32 = found.get_item(1)?.extract().unwrap_or(0);
+                let site = site_for(&pathname, &function);
+                (
+                    CallerInfo {
+                        site,
+                        pathname: pathname.unbind(),
+                        function: function.unbind(),
+                        line,
+                    },
+                    found.get_item(3)?,
+                )
+            }
+            Err(error) if error.is_instance_of::<PyValueError>(py) => {
+                (unknown_caller(py), py.None().into_bound(py))
+            }
+            Err(error) => return Err(error),
+        }
+    } else {
+        let found = caller::find_caller(py, options.stacklevel, options.stack_info)?;
+        let stack_info = match &found.frame {
+            Some(frame) => runtime
+                .cold(py, intern!(py, "format_stack"))?
+                .call1((frame,))?,
+            None => py.None().into_bound(py),
+        };
+        (
+            CallerInfo {
+                pathname: PyString::new(py, &found.site.pathname).into_any().unbind(),
+                function: PyString::new(py, &found.site.function).into_any().unbind(),
+                site: found.site,
+                line: found.line,
+            },
+            stack_info,
+        )
+    };
+
+    let exc_info = normalise_exc_info(py, options.exc_info)?;
+
+    let factory_is_standard = runtime
+        .global(py, intern!(py, "_logRecordFactory"))
+        .map(|factory| factory.is(runtime.default_record_factory.bind(py)))
+        .unwrap_or(true);
+
+    if overridden & MAKE_RECORD != 0 || !factory_is_standard {
+        let record = slf.call_method1(
+            intern!(py, "makeRecord"),
+            (
+                logger.name.get(py),
+                level,
+                caller.pathname.bind(py),
+                caller.line,
+                msg,
+                args,
+                exc_info,
+                caller.function.bind(py),
+                options.extra,
+                stack_info,
+            ),
+        )?;
+        return handle_record(slf, overridden, RecordRef::Python(record));
+    }
+
+    let mut record = CallRecord::new(
+        py,
+        logger.name.get(py).unbind(),
+        level,
+        caller,
+        msg.unbind(),
+        args,
+        exc_info.unbind(),
+        stack_info.unbind(),
+    )?;
+    if !options.extra.is_none() {
+        record.extra = Some(checked_extra(py, &options.extra)?.unbind());
+    }
+    handle_record(slf, overridden, RecordRef::Native(&record))
+}
+
+fn unknown_caller(py: Python<'_>) -> CallerInfo {
+    let site = std::sync::Arc::new(femtologging_core::record::CallSite::unknown());
+    CallerInfo {
+        pathname: PyString::new(py, &site.pathname).into_any().unbind(),
+        function: PyString::new(py, &site.function).into_any().unbind(),
+        site,
+        line: 0,
+    }
+}
+
+fn site_for(
+    pathname: &Bound<'_, PyAny>,
+    function: &Bound<'_, PyAny>,
+) -> std::sync::Arc<femtologging_core::record::CallSite> {
+    let path = pathname.extract::<String>().unwrap_or_default();
+    let function = function
+        .str()
+        .map(|text| text.to_string())
+        .unwrap_or_default();
+    std::sync::Arc::new(femtologging_core::record::CallSite::from_path(
+        &path, &function,
+    ))
+}
+
+/// `exc_info` as `_log` normalises it: an exception becomes its triple, any
+/// other true value that is not a tuple means `sys.exc_info()`.
+fn normalise_exc_info<'py>(
+    py: Python<'py>,
+    exc_info: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if exc_info.is_none() || !exc_info.is_truthy()? {
+        return Ok(exc_info);
+    }
+    if let Ok(exception) = exc_info.cast::<pyo3::exceptions::PyBaseException>() {
+        let traceback = exception.getattr(intern!(py, "__traceback__"))?;
+        return Ok(PyTuple::new(
+            py,
+            [
+                exception.get_type().into_any(),
+                exception.clone().into_any(),
+                traceback,
+            ],
+        )?
+        .into_any());
+    }
+    if exc_info.is_instance_of::<PyTuple>() {
+        return Ok(exc_info);
+    }
+    py.import(intern!(py, "sys"))?
+        .call_method0(intern!(py, "exc_info"))
+}
+
+/// Names a record has from birth; `extra` may not overwrite them.
+const RESERVED: [&str; 23] = [
+    "name",
+    "msg",
+    "args",
+    "levelname",
+    "levelno",
+    "pathname",
+    "filename",
+    "module",
+    "exc_info",
+    "exc_text",
+    "stack_info",
+    "lineno",
+    "funcName",
+    "created",
+    "msecs",
+    "relativeCreated",
+    "thread",
+    "threadName",
+    "processName",
+    "process",
+    "taskName",
+    "message",
+    "asctime",
+];
+
+fn checked_extra<'py>(py: Python<'py>, extra: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    let copy = PyDict::new(py);
+    for key in extra.try_iter()? {
+        let key = key?;
+        if let Ok(name) = key.cast::<PyString>() {
+            let name = name.to_str()?;
+            let reserved = RESERVED.iter().any(|reserved| *reserved == name)
+                && (name != "taskName" || runtime::python_minor() >= 12);
+            if reserved {
+                return Err(PyKeyError::new_err(format!(
+                    "Attempt to overwrite {} in LogRecord",
+                    key.repr()?
+                )));
+            }
+        }
+        copy.set_item(&key, extra.get_item(&key)?)?;
+    }
+    Ok(copy)
+}
+
+/// The standard `handle`, through the override if there is one.
+fn handle_record<'py>(
+    slf: &Bound<'py, Logger>,
+    overridden: u64,
+    record: RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = slf.py();
+    if overridden & HANDLE != 0 {
+        slf.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
+        return Ok(());
+    }
+    handle_native(slf, overridden, record)
+}
+
+fn handle_native<'py>(
+    slf: &Bound<'py, Logger>,
+    overridden: u64,
+    record: RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = slf.py();
+    if slf.get().disabled.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let record = if overridden & FILTER != 0 {
+        let verdict = slf.call_method1(intern!(py, "filter"), (record.to_python(py)?,))?;
+        if !verdict.is_truthy()? {
+            return Ok(());
+        }
+        if runtime::python_minor() >= 12
+            && verdict.is_instance(runtime::get(py)?.log_record_class.bind(py))?
+        {
+            RecordRef::Python(verdict)
+        } else {
+            record
+        }
+    } else {
+        match slf.as_super().get().apply(py, &record)? {
+            Verdict::Drop => return Ok(()),
+            Verdict::Keep => record,
+            Verdict::Replace(replacement) => RecordRef::Python(replacement),
+        }
+    };
+    if overridden & CALL_HANDLERS != 0 {
+        slf.call_method1(intern!(py, "callHandlers"), (record.to_python(py)?,))?;
+        return Ok(());
+    }
+    call_handlers(slf, &record)
+}
+
+/// Walks up the tree calling every handler whose level lets the record
+/// through, stopping at a logger with `propagate` false.
+fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
+    let py = slf.py();
+    let record_level: i32 = match record.native(py) {
+        Some(native) => native.level,
+        None => record
+            .to_python(py)?
+            .getattr(intern!(py, "levelno"))?
+            .extract()?,
+    };
+    let mut found = 0usize;
+    let mut current: Bound<'py, PyAny> = slf.clone().into_any();
+    loop {
+        let (handlers, propagate, parent) = match current.cast::<Logger>() {
+            Ok(logger) => {
+                let logger = logger.get();
+                (
+                    logger.handlers.get(py),
+                    logger.propagate.load(Ordering::Relaxed),
+                    logger.parent.get(py),
+                )
+            }
+            Err(_) => (
+                current.getattr(intern!(py, "handlers"))?,
+                current.getattr(intern!(py, "propagate"))?.is_truthy()?,
+                current.getattr(intern!(py, "parent"))?,
+            ),
+        };
+        if let Ok(list) = handlers.cast::<PyList>() {
+            let mut index = 0;
+            while index < list.len() {
+                let handler = list.get_item(index)?;
+                found += 1;
+                if record_level >= handler::level_of(&handler)? {
+                    handler::dispatch(&handler, record)?;
+                }
+                index += 1;
+            }
+        } else {
+            for handler in handlers.try_iter()? {
+                let handler = handler?;
+                found += 1;
+                if record_level >= handler::level_of(&handler)? {
+                    handler::dispatch(&handler, record)?;
+                }
+            }
+        }
+        if !propagate || parent.is_none() {
+            break;
+        }
+        current = parent;
+    }
+    if found == 0 {
+        let runtime = runtime::get(py)?;
+        let last_resort = runtime.global(py, intern!(py, "lastResort"));
+        match last_resort {
+            Some(last_resort) if !last_resort.is_none() => {
+                if record_level >= handler::level_of(&last_resort)? {
+                    handler::dispatch(&last_resort, record)?;
+                }
+            }
+            _ => {
+                if runtime.raise_exceptions(py) {
+                    let manager = slf.get().manager.get(py);
+                    let warned = manager
+                        .getattr(intern!(py, "emittedNoHandlerWarning"))?
+                        .is_truthy()?;
+                    if !warned {
+                        let name = slf.get().name.get(py);
+                        let stderr = py
+                            .import(intern!(py, "sys"))?
+                            .getattr(intern!(py, "stderr"))?;
+                        if !stderr.is_none() {
+                            stderr.call_method1(
+                                intern!(py, "write"),
+                                (format!(
+                                    "No handlers could be found for logger \"{}\"\n",
+                                    name.str()?
+                                ),),
+                            )?;
+                        }
+                        manager.setattr(intern!(py, "emittedNoHandlerWarning"), true)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+macro_rules! level_method_body {
+    ($slf:expr, $level:expr, $msg:expr, $args:expr, $kwargs:expr) => {
+        log_at($slf, $level, $msg, $args, $kwargs.as_ref(), false)
+    };
+}
+
+#[pymethods]
+impl Logger {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        Logger::initializer(py)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn debug<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        level_method_body!(slf, DEBUG, msg, args, kwargs)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn info<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        level_method_body!(slf, INFO, msg, args, kwargs)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn warning<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        level_method_body!(slf, WARNING, msg, args, kwargs)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn error<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        level_method_body!(slf, ERROR, msg, args, kwargs)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn exception<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        log_at(slf, ERROR, msg, args, kwargs.as_ref(), true)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn critical<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        level_method_body!(slf, CRITICAL, msg, args, kwargs)
+    }
+
+    #[pyo3(signature = (msg, *args, **kwargs))]
+    fn fatal<'py>(
+        slf: &Bound<'py, Self>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        level_method_body!(slf, CRITICAL, msg, args, kwargs)
+    }
+
+    #[pyo3(signature = (level, msg, *args, **kwargs))]
+    fn log<'py>(
+        slf: &Bound<'py, Self>,
+        level: Bound<'py, PyAny>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyTuple>,
+        kwargs: Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        let py = slf.py();
+        let level: i32 = if level.is_instance_of::<pyo3::types::PyInt>()
+            && !level.is_instance_of::<pyo3::types::PyBool>()
+            || level.is_instance_of::<pyo3::types::PyBool>()
+        {
+            level.extract()?
+        } else {
+            if runtime::get(py)?.raise_exceptions(py) {
+                return Err(PyTypeError::new_err("level must be an integer"));
+            }
+            return Ok(());
+        };
+        log_at(slf, level, msg, args, kwargs.as_ref(), false)
+    }
+
+    #[pyo3(signature = (level, msg, args, exc_info = None, extra = None, stack_info = false, stacklevel = 1))]
+    #[allow(clippy::too_many_arguments)]
+    fn _log<'py>(
+        slf: &Bound<'py, Self>,
+        level: i32,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyAny>,
+        exc_info: Option<Bound<'py, PyAny>>,
+        extra: Option<Bound<'py, PyAny>>,
+        stack_info: bool,
+        stacklevel: i64,
+    ) -> PyResult<()> {
+        let py = slf.py();
+        let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+        let options = CallOptions {
+            exc_info: exc_info.unwrap_or_else(|| py.None().into_bound(py)),
+            extra: extra.unwrap_or_else(|| py.None().into_bound(py)),
+            stack_info,
+            stacklevel,
+        };
+        log_native(slf, overridden & !LOG, level, msg, args, options)
+    }
+
+    #[pyo3(name = "makeRecord")]
+    #[pyo3(signature = (name, level, fn_, lno, msg, args, exc_info, func = None, extra = None, sinfo = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn make_record<'py>(
+        slf: &Bound<'py, Self>,
+        name: Bound<'py, PyAny>,
+        level: Bound<'py, PyAny>,
+        fn_: Bound<'py, PyAny>,
+        lno: Bound<'py, PyAny>,
+        msg: Bound<'py, PyAny>,
+        args: Bound<'py, PyAny>,
+        exc_info: Bound<'py, PyAny>,
+        func: Option<Bound<'py, PyAny>>,
+        extra: Option<Bound<'py, PyAny>>,
+        sinfo: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let runtime = runtime::get(py)?;
+        let factory = runtime
+            .global(py, intern!(py, "_logRecordFactory"))
+            .unwrap_or_else(|| runtime.default_record_factory.bind(py).clone());
+        let record = factory.call1((name, level, fn_, lno, msg, args, exc_info, func, sinfo))?;
+        if let Some(extra) = extra {
+            if !extra.is_none() {
+                let dict = record.getattr(intern!(py, "__dict__"))?;
+                for key in extra.try_iter()? {
+                    let key = key?;
+                    let clobbers =
+                        key.eq("message")? || key.eq("asctime")? || dict.contains(&key)?;
+                    if clobbers {
+                        return Err(PyKeyError::new_err(format!(
+                            "Attempt to overwrite {} in LogRecord",
+                            key.repr()?
+                        )));
+                    }
+                    dict.set_item(&key, extra.get_item(&key)?)?;
+                }
+            }
+        }
+        Ok(record)
+    }
+
+    #[pyo3(name = "findCaller")]
+    #[pyo3(signature = (stack_info = false, stacklevel = 1))]
+    fn find_caller_method<'py>(
+        slf: &Bound<'py, Self>,
+        stack_info: bool,
+        stacklevel: i64,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let found = caller::find_caller(py, stacklevel, stack_info)?;
+        let stack = match &found.frame {
+            Some(frame) => runtime::get(py)?
+                .cold(py, intern!(py, "format_stack"))?
+                .call1((frame,))?,
+            None => py.None().into_bound(py),
+        };
+        PyTuple::new(
+            py,
+            [
+                PyString::new(py, &found.site.pathname).into_any(),
+                found.line.into_pyobject(py)?.into_any(),
+                PyString::new(py, &found.site.function).into_any(),
+                stack,
+            ],
+        )
+    }
+
+    fn handle<'py>(slf: &Bound<'py, Self>, record: Bound<'py, PyAny>) -> PyResult<()> {
+        let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+        handle_native(slf, overridden & !HANDLE, RecordRef::Python(record))
+    }
+
+    #[pyo3(name = "callHandlers")]
+
+    fn call_handlers_method<'py>(
+        slf: &Bound<'py, Self>,
+        record: Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        call_handlers(slf, &RecordRef::Python(record))
+    }
+
+    #[pyo3(name = "isEnabledFor")]
+
+    fn is_enabled_for(slf: &Bound<'_, Self>, level: i32) -> PyResult<bool> {
+        let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+        enabled(slf, overridden & !IS_ENABLED_FOR, level)
+    }
+
+    #[pyo3(name = "getEffectiveLevel")]
+
+    fn get_effective_level(&self, py: Python<'_>) -> PyResult<i32> {
+        self.effective_level(py)
+    }
+
+    #[getter]
+    fn get_name<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.name.get(py)
+    }
+    #[setter]
+    fn set_name(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.name.set(py, value)
+    }
+
+    #[getter]
+    fn get_level(&self) -> i32 {
+        self.level.load(Ordering::Relaxed)
+    }
+    #[setter]
+    fn set_level(&self, value: i32) {
+        self.level.store(value, Ordering::Relaxed);
+        invalidate_levels();
+    }
+
+    #[getter]
+    fn get_parent<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.parent.get(py)
+    }
+    #[setter]
+    fn set_parent(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.parent.set(py, value);
+        invalidate_levels();
+    }
+
+    #[getter]
+    fn get_propagate(&self) -> bool {
+        self.propagate.load(Ordering::Relaxed)
+    }
+    #[setter]
+    fn set_propagate(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
+        self.propagate.store(value.is_truthy()?, Ordering::Relaxed);
+        Ok(())
+    }
+
+    #[getter]
+    fn get_disabled(&self) -> bool {
+        self.disabled.load(Ordering::Relaxed)
+    }
+    #[setter]
+    fn set_disabled(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
+        self.disabled.store(value.is_truthy()?, Ordering::Relaxed);
+        Ok(())
+    }
+
+    #[getter]
+    fn get_handlers<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.handlers.get(py)
+    }
+    #[setter]
+    fn set_handlers(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.handlers.set(py, value)
+    }
+
+    #[getter]
+    fn get_manager<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.manager.get(py)
+    }
+    #[setter]
+    fn set_manager(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.manager.set(py, value);
+        invalidate_levels();
+    }
+}

@@ -1,0 +1,152 @@
+//! Which standard methods a Python subclass (or a monkeypatch) has replaced.
+//!
+//! The native fast path may only run where the standard library would have
+//! run its own code: if `type(logger).makeRecord` is not the standard
+//! `Logger.makeRecord`, the standard library would call the override, so we
+//! must too. Looking the names up on every call would cost more than the rest
+//! of the call, so the answer is cached per type and keyed by CPython's
+//! `tp_version_tag`, which the interpreter changes whenever the type or any of
+//! its bases is modified.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyType};
+
+use crate::gil::GilCell;
+
+/// A set of method names checked together, and the standard implementation
+/// of each, captured when the package finished importing.
+pub struct OverrideCheck {
+    names: &'static [&'static str],
+    interned: GilCell<Vec<Py<PyString>>>,
+    standard: GilCell<Vec<Py<PyAny>>>,
+    cache: GilCell<Vec<CacheEntry>>,
+}
+
+#[derive(Clone, Copy)]
+struct CacheEntry {
+    type_pointer: usize,
+    version_tag: u32,
+    overridden: u64,
+}
+
+const CACHE_SIZE: usize = 16;
+
+impl OverrideCheck {
+    pub const fn new(names: &'static [&'static str]) -> Self {
+        OverrideCheck {
+            names,
+            interned: GilCell::new(Vec::new()),
+            standard: GilCell::new(Vec::new()),
+            cache: GilCell::new(Vec::new()),
+        }
+    }
+
+    /// Records the standard implementations from the standard class.
+    pub fn capture(&self, standard_type: &Bound<'_, PyType>) -> PyResult<()> {
+        let py = standard_type.py();
+        let mut interned = Vec::with_capacity(self.names.len());
+        let mut standard = Vec::with_capacity(self.names.len());
+        for name in self.names {
+            let name = PyString::intern(py, name);
+            standard.push(standard_type.getattr(&name)?.unbind());
+            interned.push(name.unbind());
+        }
+        drop(self.interned.replace(py, interned));
+        drop(self.standard.replace(py, standard));
+        self.cache.with(py, |cache| cache.clear());
+        Ok(())
+    }
+
+    /// A bit mask: bit `i` is set when `names[i]` is not the standard one on
+    /// this type. Before `capture`, nothing counts as overridden.
+    pub fn overridden(&self, object_type: &Bound<'_, PyType>) -> PyResult<u64> {
+        let py = object_type.py();
+        let type_pointer = object_type.as_type_ptr() as usize;
+        let version_tag = current_version_tag(object_type);
+        if version_tag != 0 {
+            let hit = self.cache.with(py, |cache| {
+                cache
+                    .iter()
+                    .find(|entry| {
+                        entry.type_pointer == type_pointer && entry.version_tag == version_tag
+                    })
+                    .map(|entry| entry.overridden)
+            });
+            if let Some(overridden) = hit {
+                return Ok(overridden);
+            }
+        }
+        let names = self.interned.with(py, |names| {
+            names
+                .iter()
+                .map(|name| name.clone_ref(py))
+                .collect::<Vec<_>>()
+        });
+        let standard = self.standard.with(py, |standard| {
+            standard
+                .iter()
+                .map(|value| value.clone_ref(py))
+                .collect::<Vec<_>>()
+        });
+        let mut overridden = 0u64;
+        for (index, (name, standard)) in names.iter().zip(standard.iter()).enumerate() {
+            let current = object_type.getattr(name.bind(py))?;
+            if !current.is(standard.bind(py)) {
+                overridden |= 1 << index;
+            }
+        }
+        // The lookups above assign a fresh tag when the type had none.
+        let version_tag = current_version_tag(object_type);
+        if version_tag != 0 {
+            self.cache.with(py, |cache| {
+                if let Some(entry) = cache
+                    .iter_mut()
+                    .find(|entry| entry.type_pointer == type_pointer)
+                {
+                    entry.version_tag = version_tag;
+                    entry.overridden = overridden;
+                } else {
+                    if cache.len() == CACHE_SIZE {
+                        cache.remove(0);
+                    }
+                    cache.push(CacheEntry {
+                        type_pointer,
+                        version_tag,
+                        overridden,
+                    });
+                }
+            });
+        }
+        Ok(overridden)
+    }
+
+    /// The bit for one name.
+    #[allow(dead_code)]
+    pub fn bit(&self, name: &str) -> u64 {
+        let index = self
+            .names
+            .iter()
+            .position(|candidate| *candidate == name)
+            .expect("a name checked by this OverrideCheck");
+        1 << index
+    }
+}
+
+/// Set at import: before 3.13 a stale tag is marked by clearing a flag; from
+/// 3.13 on the flag is unused and a stale tag is zero.
+pub static VERSION_TAG_FLAG_IN_USE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(true);
+
+fn current_version_tag(object_type: &Bound<'_, PyType>) -> u32 {
+    const VALID_VERSION_TAG: std::os::raw::c_ulong = 1 << 19;
+    let flag_in_use = VERSION_TAG_FLAG_IN_USE.load(std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: reading two plain fields of a live type object with the GIL held.
+    unsafe {
+        let raw = object_type.as_type_ptr();
+        if flag_in_use && (*raw).tp_flags & VALID_VERSION_TAG == 0 {
+            0
+        } else {
+            (*raw).tp_version_tag
+        }
+    }
+}

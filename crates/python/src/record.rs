@@ -1,0 +1,334 @@
+//! The record of one logging call, as the binding holds it while the call runs.
+//!
+//! A `CallRecord` keeps the Python objects the call was given (`msg`, `args`,
+//! `exc_info`, `extra`) beside the Rust data of the core record. Most calls end
+//! in native handlers and never need a Python `LogRecord`; when Python code
+//! asks for one (a Python filter, handler or formatter), it is built once and
+//! from then on it is the record: whatever that code changes is what later
+//! handlers see.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::shim::time::{record_times, RecordTimes};
+use femtologging_core::record::CallSite;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+
+use crate::levels;
+use crate::runtime::{self, Runtime};
+
+pub struct CallRecord {
+    pub logger_name: Py<PyAny>,
+    pub level: i32,
+    pub level_name: Py<PyAny>,
+    pub site: Arc<CallSite>,
+    pub pathname: Py<PyAny>,
+    pub function: Py<PyAny>,
+    pub line: u32,
+    pub created_ns: i64,
+    pub thread_id: u64,
+    pub msg: Py<PyAny>,
+    pub args: Py<PyAny>,
+    pub exc_info: Py<PyAny>,
+    pub stack_info: Py<PyAny>,
+    pub extra: Option<Py<PyDict>>,
+    message: RefCell<Option<Py<PyString>>>,
+    pub asctime: RefCell<Option<Py<PyString>>>,
+    pub exc_text: RefCell<Option<Py<PyAny>>>,
+    view: RefCell<Option<Py<PyAny>>>,
+}
+
+/// Either the native record of a call in progress or a Python `LogRecord`
+/// (one built by a factory or `makeRecord` override, or passed in by Python
+/// code calling `handler.handle(record)`).
+pub enum RecordRef<'a, 'py> {
+    Native(&'a CallRecord),
+    Python(Bound<'py, PyAny>),
+}
+
+pub struct CallerInfo {
+    pub site: Arc<CallSite>,
+    pub pathname: Py<PyAny>,
+    pub function: Py<PyAny>,
+    pub line: u32,
+}
+
+impl CallRecord {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        py: Python<'_>,
+        logger_name: Py<PyAny>,
+        level: i32,
+        caller: CallerInfo,
+        msg: Py<PyAny>,
+        args: Bound<'_, PyAny>,
+        exc_info: Py<PyAny>,
+        stack_info: Py<PyAny>,
+    ) -> PyResult<CallRecord> {
+        Ok(CallRecord {
+            logger_name,
+            level,
+            level_name: levels::level_name(py, level)?.unbind(),
+            site: caller.site,
+            pathname: caller.pathname,
+            function: caller.function,
+            line: caller.line,
+            created_ns: crate::shim::time::now_ns(),
+            // SAFETY: a plain C call, valid on any thread.
+            thread_id: unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64,
+            msg,
+            args: single_mapping_rule(&args)?.unbind(),
+            exc_info,
+            stack_info,
+            extra: None,
+            message: RefCell::new(None),
+            asctime: RefCell::new(None),
+            exc_text: RefCell::new(None),
+            view: RefCell::new(None),
+        })
+    }
+
+    pub fn times(&self) -> RecordTimes {
+        record_times(
+            self.created_ns,
+            runtime::START_NS.load(std::sync::atomic::Ordering::Relaxed),
+            runtime::python_version(),
+        )
+    }
+
+    /// `msg % args`, computed once (the standard library recomputes it per
+    /// handler; the result is the same, and a failure is not cached, so each
+    /// handler still reports it).
+    pub fn message<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
+        if let Some(message) = self.message.borrow().as_ref() {
+            return Ok(message.bind(py).clone());
+        }
+        let message = merge_message(self.msg.bind(py), self.args.bind(py))?;
+        *self.message.borrow_mut() = Some(message.clone().unbind());
+        Ok(message)
+    }
+
+    /// The Python view, if one was made.
+    pub fn view<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        self.view
+            .borrow()
+            .as_ref()
+            .map(|view| view.bind(py).clone())
+    }
+
+    /// The Python `LogRecord` for this call, built on first use.
+    pub fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(view) = self.view(py) {
+            return Ok(view);
+        }
+        let runtime = runtime::get(py)?;
+        let class = runtime.log_record_class.bind(py);
+        let object_type = py.get_type::<pyo3::types::PyAny>();
+        let _ = object_type;
+        let record = new_instance(py, class)?;
+        let dict = record
+            .getattr(pyo3::intern!(py, "__dict__"))?
+            .cast_into::<PyDict>()?;
+        self.fill(py, &runtime, &dict)?;
+        *self.view.borrow_mut() = Some(record.clone().unbind());
+        Ok(record)
+    }
+
+    /// Writes every standard attribute, in the standard library's order, then
+    /// the results of formatting so far and the `extra` keys.
+    fn fill(&self, py: Python<'_>, runtime: &Runtime, dict: &Bound<'_, PyDict>) -> PyResult<()> {
+        let times = self.times();
+        let level = self.level.into_pyobject(py)?.into_any();
+        let line = self.line.into_pyobject(py)?.into_any();
+        fill_standard(
+            py,
+            runtime,
+            dict,
+            StandardFields {
+                name: self.logger_name.bind(py),
+                msg: self.msg.bind(py),
+                args: self.args.bind(py),
+                level: &level,
+                level_name: self.level_name.bind(py),
+                pathname: self.pathname.bind(py),
+                filename: Some((&self.site.filename, &self.site.module)),
+                exc_info: self.exc_info.bind(py),
+                stack_info: self.stack_info.bind(py),
+                line: &line,
+                function: self.function.bind(py),
+                times,
+                thread_id: self.thread_id,
+            },
+        )?;
+        if let Some(message) = self.message.borrow().as_ref() {
+            dict.set_item(pyo3::intern!(py, "message"), message.bind(py))?;
+        }
+        if let Some(asctime) = self.asctime.borrow().as_ref() {
+            dict.set_item(pyo3::intern!(py, "asctime"), asctime.bind(py))?;
+        }
+        if let Some(exc_text) = self.exc_text.borrow().as_ref() {
+            dict.set_item(pyo3::intern!(py, "exc_text"), exc_text.bind(py))?;
+        }
+        if let Some(extra) = &self.extra {
+            for (key, value) in extra.bind(py).iter() {
+                dict.set_item(key, value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a, 'py> RecordRef<'a, 'py> {
+    /// The Python record, building it from a native one if needed.
+    pub fn to_python(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            RecordRef::Native(record) => record.to_python(py),
+            RecordRef::Python(record) => Ok(record.clone()),
+        }
+    }
+
+    /// The native record, while no Python view of it exists.
+    pub fn native(&self, py: Python<'py>) -> Option<&'a CallRecord> {
+        match self {
+            RecordRef::Native(record) if record.view.borrow().is_none() => {
+                let _ = py;
+                Some(record)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn level(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.native(py) {
+            Some(record) => Ok(record.level.into_pyobject(py)?.into_any()),
+            None => self.to_python(py)?.getattr(pyo3::intern!(py, "levelno")),
+        }
+    }
+}
+
+/// The standard library's rule: a single non-empty mapping argument is used as
+/// the mapping for `%(key)s` substitution.
+pub fn single_mapping_rule<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = args.py();
+    if let Ok(tuple) = args.cast::<PyTuple>() {
+        if tuple.len() == 1 {
+            let only = tuple.get_item(0)?;
+            if only.is_truthy().unwrap_or(false) && is_mapping(py, &only)? {
+                return Ok(only);
+            }
+        }
+    }
+    Ok(args.clone())
+}
+
+fn is_mapping(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if value.is_instance_of::<PyDict>() {
+        return Ok(true);
+    }
+    let mapping = py
+        .import(pyo3::intern!(py, "collections.abc"))?
+        .getattr(pyo3::intern!(py, "Mapping"))?;
+    value.is_instance(&mapping)
+}
+
+/// `str(msg)`, then `% args` when there are arguments: `LogRecord.getMessage`.
+pub fn merge_message<'py>(
+    msg: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyString>> {
+    let text = match msg.cast::<PyString>() {
+        Ok(text) if msg.get_type().is(msg.py().get_type::<PyString>()) => text.clone(),
+        _ => msg.str()?,
+    };
+    if !args.is_truthy()? {
+        return Ok(text);
+    }
+    // SAFETY: both pointers are live objects; PyUnicode_Format returns a new
+    // reference or null with an exception set.
+    let merged = unsafe {
+        Bound::from_owned_ptr_or_err(
+            msg.py(),
+            pyo3::ffi::PyUnicode_Format(text.as_ptr(), args.as_ptr()),
+        )?
+    };
+    Ok(merged.cast_into::<PyString>()?)
+}
+
+/// `object.__new__(cls)`: an instance with an empty `__dict__`, without
+/// running `__init__`.
+pub fn new_instance<'py>(
+    py: Python<'py>,
+    class: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let object_new = py.get_type::<pyo3::types::PyAny>();
+    let _ = object_new;
+    let builtins = py.import(pyo3::intern!(py, "builtins"))?;
+    let object = builtins.getattr(pyo3::intern!(py, "object"))?;
+    object.call_method1(pyo3::intern!(py, "__new__"), (class,))
+}
+
+pub struct StandardFields<'a, 'py> {
+    pub name: &'a Bound<'py, PyAny>,
+    pub msg: &'a Bound<'py, PyAny>,
+    pub args: &'a Bound<'py, PyAny>,
+    pub level: &'a Bound<'py, PyAny>,
+    pub level_name: &'a Bound<'py, PyAny>,
+    pub pathname: &'a Bound<'py, PyAny>,
+    /// `(filename, module)` when the path was a string.
+    pub filename: Option<(&'a Arc<str>, &'a Arc<str>)>,
+    pub exc_info: &'a Bound<'py, PyAny>,
+    pub stack_info: &'a Bound<'py, PyAny>,
+    pub line: &'a Bound<'py, PyAny>,
+    pub function: &'a Bound<'py, PyAny>,
+    pub times: RecordTimes,
+    pub thread_id: u64,
+}
+
+/// The attributes `LogRecord.__init__` sets, in its order.
+pub fn fill_standard(
+    py: Python<'_>,
+    runtime: &Runtime,
+    dict: &Bound<'_, PyDict>,
+    fields: StandardFields<'_, '_>,
+) -> PyResult<()> {
+    use pyo3::intern;
+    dict.set_item(intern!(py, "name"), fields.name)?;
+    dict.set_item(intern!(py, "msg"), fields.msg)?;
+    dict.set_item(intern!(py, "args"), fields.args)?;
+    dict.set_item(intern!(py, "levelname"), fields.level_name)?;
+    dict.set_item(intern!(py, "levelno"), fields.level)?;
+    dict.set_item(intern!(py, "pathname"), fields.pathname)?;
+    match fields.filename {
+        Some((filename, module)) => {
+            dict.set_item(intern!(py, "filename"), &**filename)?;
+            dict.set_item(intern!(py, "module"), &**module)?;
+        }
+        None => {
+            dict.set_item(intern!(py, "filename"), fields.pathname)?;
+            dict.set_item(intern!(py, "module"), "Unknown module")?;
+        }
+    }
+    dict.set_item(intern!(py, "exc_info"), fields.exc_info)?;
+    dict.set_item(intern!(py, "exc_text"), py.None())?;
+    dict.set_item(intern!(py, "stack_info"), fields.stack_info)?;
+    dict.set_item(intern!(py, "lineno"), fields.line)?;
+    dict.set_item(intern!(py, "funcName"), fields.function)?;
+    dict.set_item(intern!(py, "created"), fields.times.created)?;
+    dict.set_item(intern!(py, "msecs"), fields.times.msecs)?;
+    dict.set_item(
+        intern!(py, "relativeCreated"),
+        fields.times.relative_created,
+    )?;
+    let cold = runtime.cold.bind(py);
+    let context = cold.call_method1(intern!(py, "call_context"), (fields.thread_id,))?;
+    let context = context.cast::<PyTuple>()?;
+    dict.set_item(intern!(py, "thread"), context.get_item(0)?)?;
+    dict.set_item(intern!(py, "threadName"), context.get_item(1)?)?;
+    dict.set_item(intern!(py, "processName"), context.get_item(2)?)?;
+    dict.set_item(intern!(py, "process"), context.get_item(3)?)?;
+    if runtime::python_minor() >= 12 {
+        dict.set_item(intern!(py, "taskName"), context.get_item(4)?)?;
+    }
+    Ok(())
+}
