@@ -369,9 +369,10 @@ _handlerList = []
 
 
 def _removeHandlerRef(wr):
-    acquire, release, handlers = _lock.acquire, _lock.release, _handlerList
-    if acquire and release and handlers:
-        with _lock:
+    # At interpreter teardown module globals may already be None.
+    lock, handlers = _lock, _handlerList
+    if lock and handlers:
+        with lock:
             if wr in handlers:
                 handlers.remove(wr)
 

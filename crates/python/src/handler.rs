@@ -34,13 +34,22 @@ pub enum HandlerKind {
     Null,
 }
 
-const NAMES: &[&str] = &["handle", "filter", "emit", "format", "flush", "terminator"];
+const NAMES: &[&str] = &[
+    "handle",
+    "filter",
+    "emit",
+    "format",
+    "flush",
+    "terminator",
+    "stream",
+];
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
 const EMIT: u64 = 1 << 2;
 const FORMAT: u64 = 1 << 3;
 const FLUSH: u64 = 1 << 4;
 const TERMINATOR: u64 = 1 << 5;
+const STREAM: u64 = 1 << 6;
 
 pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
@@ -228,7 +237,11 @@ fn emit_stream<'py>(
     } else {
         state.terminator.get(py)
     };
-    let stream = state.stream.get(py);
+    let stream = if overridden & STREAM != 0 {
+        handler.getattr(intern!(py, "stream"))?
+    } else {
+        state.stream.get(py)
+    };
     if let Ok(file) = stream.cast::<FileStream>() {
         if file.get_type().is(py.get_type::<FileStream>()) {
             let terminator = terminator.cast::<PyString>()?;

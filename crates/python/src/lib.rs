@@ -84,7 +84,7 @@ fn init_record(
     sinfo: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let runtime = runtime::get(py)?;
-    let created_ns = crate::shim::time::now_ns();
+    let created_ns = femtologging_core::time::now_ns();
     let level_name = runtime
         .module
         .bind(py)
@@ -124,7 +124,7 @@ fn init_record(
             stack_info: &sinfo,
             line: &lineno,
             function: &func,
-            times: crate::shim::time::record_times(
+            times: femtologging_core::time::record_times(
                 created_ns,
                 runtime::START_NS.load(Ordering::Relaxed),
                 runtime::python_version(),

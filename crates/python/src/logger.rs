@@ -65,7 +65,6 @@ pub struct Logger {
     propagate: AtomicBool,
     disabled: AtomicBool,
     handlers: PyField,
-    manager: PyField,
     cached_generation: AtomicU64,
     cached_threshold: AtomicI32,
 }
@@ -139,7 +138,6 @@ impl Logger {
             propagate: AtomicBool::new(true),
             disabled: AtomicBool::new(false),
             handlers: PyField::new(PyList::empty(py).into_any().unbind()),
-            manager: PyField::none(py),
             cached_generation: AtomicU64::new(0),
             cached_threshold: AtomicI32::new(0),
         })
@@ -147,18 +145,14 @@ impl Logger {
 
     /// The lowest level this logger lets through: its effective level, raised
     /// above the manager's `disable` threshold.
-    fn threshold(&self, py: Python<'_>) -> PyResult<i32> {
+    fn threshold(&self, slf: &Bound<'_, Logger>) -> PyResult<i32> {
+        let py = slf.py();
         let generation = GENERATION.load(Ordering::Relaxed);
         if self.cached_generation.load(Ordering::Relaxed) == generation {
             return Ok(self.cached_threshold.load(Ordering::Relaxed));
         }
         let effective = self.effective_level(py)?;
-        let manager = self.manager.get(py);
-        let disable = match manager.cast::<Manager>() {
-            Ok(manager) => manager.get().disable_level(),
-            Err(_) if manager.is_none() => 0,
-            Err(_) => manager.getattr(intern!(py, "disable"))?.extract()?,
-        };
+        let disable = manager_disable(slf)?;
         let threshold = effective.max(disable.saturating_add(1));
         self.cached_threshold.store(threshold, Ordering::Relaxed);
         self.cached_generation.store(generation, Ordering::Relaxed);
@@ -194,11 +188,11 @@ impl Logger {
         Ok(0)
     }
 
-    fn native_enabled(&self, py: Python<'_>, level: i32) -> PyResult<bool> {
+    fn native_enabled(&self, slf: &Bound<'_, Logger>, level: i32) -> PyResult<bool> {
         if self.disabled.load(Ordering::Relaxed) {
             return Ok(false);
         }
-        Ok(level >= self.threshold(py)?)
+        Ok(level >= self.threshold(slf)?)
     }
 }
 
@@ -224,12 +218,18 @@ fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: i32) -> PyResult<boo
             .extract()?;
         return Ok(level >= effective);
     }
-    slf.get().native_enabled(py, level)
+    slf.get().native_enabled(slf, level)
 }
 
+/// `self.manager.disable`: the manager is an instance attribute set by
+/// `getLogger`, or the class attribute `Logger.manager`, as in the standard
+/// library, so it is looked up like any attribute (only on a cache miss).
 fn manager_disable(slf: &Bound<'_, Logger>) -> PyResult<i32> {
     let py = slf.py();
-    let manager = slf.get().manager.get(py);
+    let manager = match slf.getattr(intern!(py, "manager")) {
+        Ok(manager) => manager,
+        Err(_) => return Ok(0),
+    };
     match manager.cast::<Manager>() {
         Ok(manager) => Ok(manager.get().disable_level()),
         Err(_) if manager.is_none() => Ok(0),
@@ -249,7 +249,7 @@ fn log_at<'py>(
     let py = slf.py();
     let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
     if overridden == 0 {
-        if !slf.get().native_enabled(py, level)? {
+        if !slf.get().native_enabled(slf, level)? {
             return Ok(());
         }
     } else if !enabled(slf, overridden, level)? {
@@ -589,7 +589,7 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
             }
             _ => {
                 if runtime.raise_exceptions(py) {
-                    let manager = slf.get().manager.get(py);
+                    let manager = slf.getattr(intern!(py, "manager"))?;
                     let warned = manager
                         .getattr(intern!(py, "emittedNoHandlerWarning"))?
                         .is_truthy()?;
@@ -901,15 +901,5 @@ impl Logger {
     #[setter]
     fn set_handlers(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
         self.handlers.set(py, value)
-    }
-
-    #[getter]
-    fn get_manager<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
-        self.manager.get(py)
-    }
-    #[setter]
-    fn set_manager(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
-        self.manager.set(py, value);
-        invalidate_levels();
     }
 }

@@ -48,7 +48,10 @@ impl OverrideCheck {
         let mut standard = Vec::with_capacity(self.names.len());
         for name in self.names {
             let name = PyString::intern(py, name);
-            standard.push(standard_type.getattr(&name)?.unbind());
+            // A name the standard class lacks (Handler has no `terminator`)
+            // is recorded as absent: a subclass adding it is an override.
+            let value = standard_type.getattr(&name).ok().map(Bound::unbind);
+            standard.push(value.unwrap_or_else(|| absent(py)));
             interned.push(name.unbind());
         }
         drop(self.interned.replace(py, interned));
@@ -90,7 +93,10 @@ impl OverrideCheck {
         });
         let mut overridden = 0u64;
         for (index, (name, standard)) in names.iter().zip(standard.iter()).enumerate() {
-            let current = object_type.getattr(name.bind(py))?;
+            let current = match object_type.getattr(name.bind(py)) {
+                Ok(current) => current,
+                Err(_) => absent(py).into_bound(py),
+            };
             if !current.is(standard.bind(py)) {
                 overridden |= 1 << index;
             }
@@ -130,6 +136,14 @@ impl OverrideCheck {
             .expect("a name checked by this OverrideCheck");
         1 << index
     }
+}
+
+/// The marker for "the standard class has no such attribute".
+fn absent(py: Python<'_>) -> Py<PyAny> {
+    static ABSENT: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    ABSENT
+        .get_or_init(py, || pyo3::types::PyTuple::empty(py).into_any().unbind())
+        .clone_ref(py)
 }
 
 /// Set at import: before 3.13 a stale tag is marked by clearing a flag; from

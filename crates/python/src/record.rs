@@ -10,8 +10,8 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::shim::time::{record_times, RecordTimes};
 use femtologging_core::record::CallSite;
+use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
@@ -74,7 +74,7 @@ impl CallRecord {
             pathname: caller.pathname,
             function: caller.function,
             line: caller.line,
-            created_ns: crate::shim::time::now_ns(),
+            created_ns: femtologging_core::time::now_ns(),
             // SAFETY: a plain C call, valid on any thread.
             thread_id: unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64,
             msg,

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
 
-use crate::shim::time::PythonVersion;
+use femtologging_core::time::PythonVersion;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule};
 

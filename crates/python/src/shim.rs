@@ -1,34 +1,7 @@
-#![allow(dead_code, unused_variables)]
-pub mod time {
-    #[derive(Clone, Copy)]
-    pub enum PythonVersion {
-        V3_11,
-        V3_12,
-        V3_13,
-    }
-    #[derive(Clone, Copy)]
-    pub struct RecordTimes {
-        pub created: f64,
-        pub msecs: f64,
-        pub relative_created: f64,
-    }
-    pub fn now_ns() -> i64 {
-        0
-    }
-    pub fn record_times(a: i64, b: i64, v: PythonVersion) -> RecordTimes {
-        todo!()
-    }
-    pub struct CalendarTime;
-    pub fn localtime(s: i64) -> Result<CalendarTime, String> {
-        todo!()
-    }
-    pub fn gmtime(s: i64) -> Result<CalendarTime, String> {
-        todo!()
-    }
-    pub fn strftime(f: &str, t: &CalendarTime) -> String {
-        todo!()
-    }
-}
+//! Until the core's template engine is wired in, every template is rendered
+//! by Python (`python_only`), which is exact by definition; only `usesTime`
+//! is answered here, by the standard library's substring search.
+#![allow(dead_code)]
 pub mod format {
     #[derive(Clone, Copy)]
     pub enum Style {
@@ -64,7 +37,7 @@ pub mod format {
     }
     impl FieldKey {
         pub fn name(&self) -> &str {
-            todo!()
+            ""
         }
     }
     pub enum FieldValue<'a> {
@@ -81,8 +54,8 @@ pub mod format {
     pub struct ConversionSpec;
     pub struct TemplateError;
     impl std::fmt::Display for TemplateError {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            todo!()
+        fn fmt(&self, _formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            Ok(())
         }
     }
     pub trait FieldSource {
@@ -94,25 +67,40 @@ pub mod format {
             out: &mut String,
         ) -> Result<(), RenderError>;
     }
-    pub struct Template;
+    pub struct Template {
+        source: String,
+        style: Style,
+    }
     impl Template {
-        pub fn compile(f: &str, s: Style) -> Template {
-            todo!()
+        pub fn compile(source: &str, style: Style) -> Template {
+            Template {
+                source: source.to_owned(),
+                style,
+            }
         }
         pub fn validate(&self) -> Result<(), TemplateError> {
-            todo!()
+            Ok(())
         }
         pub fn uses_time(&self) -> bool {
-            todo!()
+            let needle = match self.style {
+                Style::Percent => "%(asctime)",
+                Style::Brace => "{asctime",
+                Style::Dollar => "${asctime}",
+            };
+            self.source.contains(needle)
         }
         pub fn python_only(&self) -> bool {
-            todo!()
+            true
         }
         pub fn source(&self) -> &str {
-            todo!()
+            &self.source
         }
-        pub fn render(&self, s: &mut dyn FieldSource, o: &mut String) -> Result<(), RenderError> {
-            todo!()
+        pub fn render(
+            &self,
+            _source: &mut dyn FieldSource,
+            _out: &mut String,
+        ) -> Result<(), RenderError> {
+            Err(RenderError::MissingField(String::new()))
         }
     }
 }

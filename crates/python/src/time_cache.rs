@@ -5,7 +5,7 @@
 //! so it is computed once. The milliseconds are appended per record, as
 //! `default_msec_format` ("%s,%03d") does.
 
-use crate::shim::time::{gmtime, localtime, strftime};
+use femtologging_core::time::{gmtime, localtime, strftime};
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 

@@ -1,0 +1,1 @@
+//! Format-string templates (%, {} and $ styles), compiled once and rendered in Rust.
