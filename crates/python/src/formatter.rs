@@ -319,13 +319,7 @@ impl Formatter {
         record: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        format_generic(slf.as_any(), &record)
-            .map(|text| text.into_any())
-            .or_else(|error| Err(error))
-            .map(|text| {
-                let _ = py;
-                text
-            })
+        format_generic(slf.as_any(), &record).map(Bound::into_any)
     }
 
     #[pyo3(name = "usesTime")]
@@ -406,9 +400,8 @@ fn format_generic<'py>(
         let stack = formatter.call_method1(intern!(py, "formatStack"), (stack_info,))?;
         text = append_on_new_line(&text, &stack)?;
     }
-    Ok(text
-        .cast_into::<PyString>()
-        .or_else(|error| Err(PyTypeError::new_err(error.to_string())))?)
+    text.cast_into::<PyString>()
+        .map_err(|error| PyTypeError::new_err(error.to_string()))
 }
 
 fn append_on_new_line<'py>(
@@ -524,10 +517,11 @@ fn format_native<'py>(
     }
     let exc_info = record.exc_info.bind(py);
     if exc_info.is_truthy()? {
-        let exc_text = match record.exc_text.borrow().as_ref() {
-            Some(exc_text) => Some(exc_text.clone_ref(py)),
-            None => None,
-        };
+        let exc_text = record
+            .exc_text
+            .borrow()
+            .as_ref()
+            .map(|exc_text| exc_text.clone_ref(py));
         let exc_text = match exc_text {
             Some(exc_text) => exc_text.into_bound(py),
             None => {
