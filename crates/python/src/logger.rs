@@ -462,8 +462,8 @@ fn checked_extra<'py>(py: Python<'py>, extra: &Bound<'py, PyAny>) -> PyResult<Bo
         let key = key?;
         if let Ok(name) = key.cast::<PyString>() {
             let name = name.to_str()?;
-            let reserved = RESERVED.iter().any(|reserved| *reserved == name)
-                && (name != "taskName" || runtime::python_minor() >= 12);
+            let reserved =
+                RESERVED.contains(&name) && (name != "taskName" || runtime::python_minor() >= 12);
             if reserved {
                 return Err(PyKeyError::new_err(format!(
                     "Attempt to overwrite {} in LogRecord",
