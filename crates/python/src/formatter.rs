@@ -318,7 +318,6 @@ impl Formatter {
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
         format_generic(slf.as_any(), &record).map(Bound::into_any)
     }
 

@@ -1,1 +1,39 @@
-//! Format-string templates (%, {} and $ styles), compiled once and rendered in Rust.
+//! Format-string templates (`%`, `{` and `$` styles), compiled once and rendered in Rust.
+//!
+//! `logging.Formatter` renders a record with `fmt % record.__dict__`,
+//! `fmt.format(**record.__dict__)` or `string.Template(fmt).substitute(...)`. A `Template`
+//! produces the same bytes for the values a record holds natively (strings, integers,
+//! floats, booleans, `None`), and hands everything else back to the host:
+//!
+//! - a whole template the host must render: `Template::python_only()`;
+//! - one field the host must convert: `FieldSource::format_foreign()`, called with the
+//!   field's `ConversionSpec`;
+//! - an error the host must raise: `RenderError`, with CPython's message.
+
+mod brace;
+mod dollar;
+mod error;
+mod field;
+mod float;
+mod format_spec;
+mod integer;
+mod padding;
+mod percent;
+mod scratch;
+mod spec;
+mod template;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{RenderError, TemplateError};
+pub use field::{FieldKey, FieldSource, FieldValue};
+pub use format_spec::FormatSpec;
+pub use padding::Align;
+pub use percent::PercentSpec;
+pub use spec::{Conversion, ConversionSpec, Flags, Style};
+pub use template::Template;
+
+pub(crate) use percent::PositionalTemplate;
+pub(crate) use template::Applied;

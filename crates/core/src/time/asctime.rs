@@ -194,7 +194,9 @@ mod tests {
     fn default_format_appends_milliseconds() {
         with_time_zone(PARIS, || {
             let asctime = AscTime::new(Converter::Local, None);
-            let text = asctime.format_to_string(1_700_000_000.123456, 123.0).unwrap();
+            let text = asctime
+                .format_to_string(1_700_000_000.123456, 123.0)
+                .unwrap();
             assert_eq!(text, "2023-11-14 23:13:20,123");
             // %03d truncates the float and pads with zeros.
             let text = asctime.format_to_string(1_700_000_000.0, 7.9).unwrap();
@@ -234,13 +236,9 @@ mod tests {
     #[test]
     fn overridden_formats_are_honoured() {
         with_stable_time_zone(|| {
-            let iso = AscTime::with_formats(
-                Converter::Utc,
-                None,
-                "%Y-%m-%dT%H:%M:%S",
-                Some("%s.%03dZ"),
-            )
-            .unwrap();
+            let iso =
+                AscTime::with_formats(Converter::Utc, None, "%Y-%m-%dT%H:%M:%S", Some("%s.%03dZ"))
+                    .unwrap();
             assert_eq!(
                 iso.format_to_string(1_700_000_000.042, 42.0).unwrap(),
                 "2023-11-14T22:13:20.042Z"
@@ -257,7 +255,9 @@ mod tests {
 
     #[test]
     fn millisecond_formats_the_host_must_run() {
-        for format in ["%s", "%s %d %d", "%r,%03d", "%s,%x", "%(a)s", "%s,%*d", "%s,%"] {
+        for format in [
+            "%s", "%s %d %d", "%r,%03d", "%s,%x", "%(a)s", "%s,%*d", "%s,%",
+        ] {
             assert!(
                 AscTime::with_formats(Converter::Utc, None, DEFAULT_TIME_FORMAT, Some(format))
                     .is_none(),

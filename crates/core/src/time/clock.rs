@@ -53,7 +53,8 @@ pub fn now_ns() -> i64 {
     };
     // SAFETY: clock_gettime only writes the timespec we own; CLOCK_REALTIME always exists.
     unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) };
-    i64::from(now.tv_sec) * NANOSECONDS_PER_SECOND + i64::from(now.tv_nsec)
+    // time_t and the nanoseconds field are 64-bit on the Linux targets we build for.
+    now.tv_sec * NANOSECONDS_PER_SECOND + now.tv_nsec
 }
 
 /// `time.time()` for a clock reading of `ns` nanoseconds (CPython's
@@ -134,8 +135,14 @@ mod tests {
     fn whole_seconds_convert_without_division() {
         // Dividing the float of this reading by 1e9 would give 4698091148.999999.
         assert_eq!(seconds_from_ns(4_698_091_149_000_000_000), 4_698_091_149.0);
-        assert_eq!(4_698_091_149_000_000_000i64 as f64 / 1e9, 4_698_091_148.999999);
-        assert_eq!(seconds_from_ns(1_700_000_000_123_456_789), 1_700_000_000.1234567);
+        assert_eq!(
+            4_698_091_149_000_000_000i64 as f64 / 1e9,
+            4_698_091_148.999999
+        );
+        assert_eq!(
+            seconds_from_ns(1_700_000_000_123_456_789),
+            1_700_000_000.1234567
+        );
         assert_eq!(seconds_from_ns(-1_500_000_000), -1.5);
         assert_eq!(seconds_from_ns(0), 0.0);
     }

@@ -50,16 +50,13 @@ pub fn strftime_checked(format: &str, time: &CalendarTime) -> Result<String, Tim
         // SAFETY: the buffer holds `capacity` wide characters and wcsftime writes at most
         // that many, NUL included; the format is NUL-terminated; `tm` and the zone string
         // it points to are alive for the call.
-        let written =
-            unsafe { wcsftime(buffer.as_mut_ptr(), capacity, wide_format.as_ptr(), &tm) };
+        let written = unsafe { wcsftime(buffer.as_mut_ptr(), capacity, wide_format.as_ptr(), &tm) };
         // An empty result is ambiguous (too small a buffer, or really empty, like an empty
         // format or `%p` in some locales); CPython stops asking at 256 times the format.
         if written > 0 || capacity >= 256 * format_length {
             return Ok(buffer[..written]
                 .iter()
-                .map(|&unit| {
-                    char::from_u32(unit as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
-                })
+                .map(|&unit| char::from_u32(unit as u32).unwrap_or(char::REPLACEMENT_CHARACTER))
                 .collect());
         }
         capacity += capacity;
@@ -82,7 +79,10 @@ mod tests {
     #[test]
     fn common_directives() {
         assert_eq!(formatted("%Y-%m-%d %H:%M:%S"), "2023-11-14 22:13:20");
-        assert_eq!(formatted("%a %b %d %j %U %w %y %p %I"), "Tue Nov 14 318 46 2 23 PM 10");
+        assert_eq!(
+            formatted("%a %b %d %j %U %w %y %p %I"),
+            "Tue Nov 14 318 46 2 23 PM 10"
+        );
         assert_eq!(formatted("%Z %z"), "GMT +0000");
         assert_eq!(formatted("%s"), "1700000000");
         assert_eq!(

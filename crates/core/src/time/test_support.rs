@@ -20,7 +20,9 @@ extern "C" {
 
 /// Runs `body` with `TZ` set to `zone` (and the C library told so), then restores both.
 pub(crate) fn with_time_zone<T>(zone: &str, body: impl FnOnce() -> T) -> T {
-    let _guard = TIME_ZONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = TIME_ZONE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous = std::env::var_os("TZ");
     std::env::set_var("TZ", zone);
     // SAFETY: tzset only reads the environment and updates the C library's zone state;
@@ -41,6 +43,8 @@ pub(crate) fn with_time_zone<T>(zone: &str, body: impl FnOnce() -> T) -> T {
 
 /// Runs `body` while no other test changes the time zone.
 pub(crate) fn with_stable_time_zone<T>(body: impl FnOnce() -> T) -> T {
-    let _guard = TIME_ZONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = TIME_ZONE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     body()
 }
