@@ -14,8 +14,8 @@ lint:
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	@python=$$(scripts/find-python 3.11) && \
 	  ([ -x .venv/lint/bin/ruff ] || ($$python -m venv .venv/lint && .venv/lint/bin/pip install --quiet -r requirements/lint.txt)) && \
-	  .venv/lint/bin/ruff check python tests benchmarks examples && \
-	  .venv/lint/bin/ruff format --check python tests benchmarks examples
+	  .venv/lint/bin/ruff check $(wildcard python tests benchmarks examples) && \
+	  .venv/lint/bin/ruff format --check $(wildcard python tests benchmarks examples)
 
 rust-test:
 	cargo test -p femtologging-core --quiet

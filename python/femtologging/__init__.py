@@ -201,7 +201,10 @@ class LogRecord:
         _native.init_record(self, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
 
     def __repr__(self):
-        return f'<LogRecord: {self.name}, {self.levelno}, {self.pathname}, {self.lineno}, "{self.msg}">'
+        return (
+            f"<LogRecord: {self.name}, {self.levelno}, {self.pathname},"
+            f' {self.lineno}, "{self.msg}">'
+        )
 
     def getMessage(self):
         return _native.merge_message(self.msg, self.args)
@@ -475,8 +478,8 @@ class Handler:  # noqa: F811
                 raise
             except Exception:
                 stderr.write(
-                    "Unable to print the message and arguments"
-                    " - possible formatting error.\nUse the traceback above to help find the error.\n"
+                    "Unable to print the message and arguments - possible formatting error."
+                    "\nUse the traceback above to help find the error.\n"
                 )
         except OSError:
             pass
