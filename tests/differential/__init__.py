@@ -1,0 +1,1 @@
+"""Differential tests: the same program must give the same bytes with logging and the target."""
