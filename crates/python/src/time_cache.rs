@@ -1,32 +1,25 @@
-//! `asctime` for the native formatting path, cached per second.
+//! `asctime` for the native formatting path.
 //!
-//! `time.localtime` + `time.strftime` cost more than the rest of a record;
-//! within one second (and for one format and converter) the text is the same,
-//! so it is computed once. The milliseconds are appended per record, as
-//! `default_msec_format` ("%s,%03d") does.
+//! The core's `AscTime` does the work (and caches the text of the current
+//! second); this keeps the `AscTime` for the settings last used, so a process
+//! whose formatters share one `datefmt` and converter builds it once.
 
-use femtologging_core::time::{gmtime, localtime, strftime};
+use std::sync::Arc;
+
+use femtologging_core::time::{AscTime, Converter};
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 
 use crate::gil::GilCell;
 use crate::record::CallRecord;
 
-#[derive(Clone)]
-struct CachedSecond {
-    seconds: i64,
+struct Settings {
     utc: bool,
     datefmt: Option<String>,
-    text: String,
+    asctime: Arc<AscTime>,
 }
 
-static LAST: GilCell<Option<CachedSecond>> = GilCell::new(None);
-
-/// Forgets the cached text (after `time.tzset()`).
-#[allow(dead_code)]
-pub fn reset(py: Python<'_>) {
-    drop(LAST.replace(py, None));
-}
+static LAST: GilCell<Option<Settings>> = GilCell::new(None);
 
 pub fn asctime(
     py: Python<'_>,
@@ -34,48 +27,31 @@ pub fn asctime(
     datefmt: Option<&str>,
     utc: bool,
 ) -> PyResult<String> {
-    let times = record.times();
-    let seconds = times.created.floor() as i64;
     let cached = LAST.with(py, |last| {
         last.as_ref()
-            .filter(|last| {
-                last.seconds == seconds && last.utc == utc && last.datefmt.as_deref() == datefmt
-            })
-            .map(|last| last.text.clone())
+            .filter(|last| last.utc == utc && last.datefmt.as_deref() == datefmt)
+            .map(|last| last.asctime.clone())
     });
-    let text = match cached {
-        Some(text) => text,
+    let asctime = match cached {
+        Some(asctime) => asctime,
         None => {
-            let calendar = if utc {
-                gmtime(seconds)
+            let converter = if utc {
+                Converter::Utc
             } else {
-                localtime(seconds)
-            }
-            .map_err(|error| PyOSError::new_err(error.to_string()))?;
-            let text = strftime(datefmt.unwrap_or("%Y-%m-%d %H:%M:%S"), &calendar);
-            LAST.with(py, |last| {
-                *last = Some(CachedSecond {
-                    seconds,
-                    utc,
-                    datefmt: datefmt.map(str::to_owned),
-                    text: text.clone(),
-                })
-            });
-            text
+                Converter::Local
+            };
+            let asctime = Arc::new(AscTime::new(converter, datefmt));
+            let settings = Settings {
+                utc,
+                datefmt: datefmt.map(str::to_owned),
+                asctime: asctime.clone(),
+            };
+            drop(LAST.replace(py, Some(settings)));
+            asctime
         }
     };
-    if datefmt.is_some() {
-        return Ok(text);
-    }
-    let mut text = text;
-    let milliseconds = times.msecs as i64;
-    text.push(',');
-    if milliseconds < 100 {
-        text.push('0');
-    }
-    if milliseconds < 10 {
-        text.push('0');
-    }
-    text.push_str(&milliseconds.to_string());
-    Ok(text)
+    let times = record.times();
+    asctime
+        .format_to_string(times.created, times.msecs)
+        .map_err(|error| PyOSError::new_err(error.to_string()))
 }
