@@ -465,7 +465,7 @@ class Handler:  # noqa: F811
                 stderr.write("Traceback (most recent call last):\n")
             traceback.print_exception(exc_type, exc_value, exc_traceback, None, stderr)
             stderr.write("Call stack:\n")
-            frame = exc_traceback.tb_frame if exc_traceback is not None else sys._getframe(1)
+            frame = _report_start(sys._getframe(1), exc_traceback)
             while frame is not None and _is_package_file(frame.f_code.co_filename):
                 frame = frame.f_back
             if frame is not None:
@@ -489,6 +489,21 @@ class Handler:  # noqa: F811
     def __repr__(self):
         level = getLevelName(self.level)
         return f"<{self.__class__.__name__} ({level})>"
+
+
+def _report_start(caller, exc_traceback):
+    """Where the call stack of an error report starts: the frame that caught
+    the exception when it is still running, as in the standard library, else
+    the frame that reported it. An exception raised under native code has its
+    first traceback entry in the code that raised (a `__str__`, say), which is
+    no longer on the stack."""
+    if exc_traceback is not None:
+        frame = caller
+        while frame is not None:
+            if frame is exc_traceback.tb_frame:
+                return frame
+            frame = frame.f_back
+    return caller
 
 
 def _is_package_file(filename):
@@ -527,6 +542,25 @@ class StreamHandler:  # noqa: F811
     if _PY312:
         __class_getitem__ = classmethod(lambda cls, item: cls)
 
+
+class _ClassDefault:
+    """A native per-instance attribute that reads as its default on the class,
+    as the standard library's plain class attribute does."""
+
+    def __init__(self, native, default):
+        self._native = native
+        self._default = default
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self._default
+        return self._native.__get__(instance, owner)
+
+    def __set__(self, instance, value):
+        self._native.__set__(instance, value)
+
+
+StreamHandler.terminator = _ClassDefault(vars(StreamHandler)["terminator"], "\n")
 
 FileHandler = _native.FileHandler
 _NATIVE_FILE_MODES = {"a", "w", "x", "a+", "w+", "x+", "at", "wt", "xt"}

@@ -9,13 +9,14 @@
 
 use std::sync::Arc;
 
-use crate::shim::format::{
-    ConversionSpec, FieldKey, FieldSource, FieldValue, RenderError, Style, Template,
+use femtologging_core::format::{
+    Conversion, ConversionSpec, FieldKey, FieldSource, FieldValue, RenderError, Style, Template,
+    TemplateError,
 };
-use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::gil::{GilCell, PyField};
 use crate::overrides::OverrideCheck;
@@ -187,9 +188,17 @@ impl PercentStyle {
     }
 
     fn validate(&self, py: Python<'_>) -> PyResult<()> {
-        self.template(py)?
-            .validate()
-            .map_err(|error| PyValueError::new_err(error.to_string()))
+        match self.template(py)?.validate() {
+            Ok(()) => Ok(()),
+            Err(TemplateError::Invalid(message)) => Err(PyValueError::new_err(message)),
+            Err(TemplateError::RequiresHost) => {
+                let symbol = self.style.symbol().to_string();
+                runtime::get(py)?
+                    .cold(py, intern!(py, "validate_template"))?
+                    .call1((symbol, self.fmt.get(py)))?;
+                Ok(())
+            }
+        }
     }
 
     fn _format<'py>(
@@ -226,10 +235,7 @@ impl PercentStyle {
         let py = slf.py();
         match slf.call_method1(intern!(py, "_format"), (record,)) {
             Err(error) if error.is_instance_of::<PyKeyError>(py) => {
-                let key = error.value(py).str()?;
-                Err(PyValueError::new_err(format!(
-                    "Formatting field not found in record: {key}"
-                )))
+                Err(field_not_found(py, error.value(py))?)
             }
             other => other,
         }
@@ -506,13 +512,16 @@ fn format_native<'py>(
         record,
         message: message_text,
         asctime: asctime.as_deref(),
-        error: None,
+        context: None,
+        outcome: None,
     };
     let mut text = String::with_capacity(template.source().len() + message_text.len() + 32);
-    match template.render(&mut source, &mut text) {
-        Ok(()) => {}
-        Err(_) if source.error.is_none() => return Ok(None),
-        Err(_) => return Err(source.error.take().expect("checked above")),
+    if let Err(error) = template.render(&mut source, &mut text) {
+        return match source.outcome {
+            Some(HostOutcome::Raised(error)) => Err(error),
+            Some(HostOutcome::NotUtf8) => Ok(None),
+            None => Err(render_error(py, error)?),
+        };
     }
     let exc_info = record.exc_info.bind(py);
     if exc_info.is_truthy()? {
@@ -578,24 +587,159 @@ fn has_instance_settings(py: Python<'_>, formatter: &Bound<'_, PyAny>) -> PyResu
     Ok(false)
 }
 
+/// The exception `logging` raises for a template naming an attribute the
+/// record lacks: a `ValueError` raised while handling the `KeyError`.
+fn field_not_found(py: Python<'_>, key_error: &Bound<'_, PyAny>) -> PyResult<PyErr> {
+    let error = PyValueError::new_err(format!(
+        "Formatting field not found in record: {}",
+        key_error.str()?
+    ));
+    error
+        .value(py)
+        .setattr(intern!(py, "__context__"), key_error)?;
+    Ok(error)
+}
+
+/// The Python exception for an error of the core's renderer.
+fn render_error(py: Python<'_>, error: RenderError) -> PyResult<PyErr> {
+    Ok(match error {
+        RenderError::MissingField(key) => {
+            let key_error = PyKeyError::new_err(key.name().to_owned());
+            field_not_found(py, key_error.value(py).as_any())?
+        }
+        RenderError::TypeMismatch(message) => PyTypeError::new_err(message),
+        RenderError::InvalidValue(message) => PyValueError::new_err(message),
+        RenderError::Overflow(message) => PyOverflowError::new_err(message),
+        other => PyValueError::new_err(other.to_string()),
+    })
+}
+
+/// Why rendering stopped inside a host callback.
+enum HostOutcome {
+    /// Python raised; this exception is the one to report.
+    Raised(PyErr),
+    /// Python produced text with lone surrogates, which only a Python string
+    /// can hold: the record goes through the Python path.
+    NotUtf8,
+}
+
 /// A native record as the template engine sees it.
 struct NativeSource<'a, 'py> {
     py: Python<'py>,
     record: &'a CallRecord,
     message: &'a str,
     asctime: Option<&'a str>,
-    /// A Python error met while rendering, reported instead of the
-    /// engine's own.
-    error: Option<PyErr>,
+    /// `(thread, threadName, processName, process, taskName)`, asked of
+    /// Python once per record and only by templates that use them.
+    context: Option<Bound<'py, PyTuple>>,
+    outcome: Option<HostOutcome>,
 }
 
-impl NativeSource<'_, '_> {
-    /// Whether the record has an `extra` attribute of this name.
-    fn has_extra(&self, name: &str) -> PyResult<bool> {
-        match &self.record.extra {
-            Some(extra) => extra.bind(self.py).contains(name),
-            None => Ok(false),
+fn exact_str<'a>(value: &'a Bound<'_, PyAny>) -> FieldValue<'a> {
+    match value.cast_exact::<PyString>() {
+        Ok(text) => match text.to_str() {
+            Ok(text) => FieldValue::Str(text),
+            Err(_) => FieldValue::Foreign,
+        },
+        Err(_) => FieldValue::Foreign,
+    }
+}
+
+impl<'py> NativeSource<'_, 'py> {
+    fn context_item(&mut self, index: usize) -> PyResult<Bound<'py, PyAny>> {
+        if self.context.is_none() {
+            let py = self.py;
+            let context = runtime::get(py)?
+                .cold(py, intern!(py, "call_context"))?
+                .call1((self.record.thread_id,))?
+                .cast_into::<PyTuple>()?;
+            self.context = Some(context);
         }
+        self.context.as_ref().expect("filled above").get_item(index)
+    }
+
+    fn has_task_name(&self) -> bool {
+        runtime::python_minor() >= 12
+    }
+
+    fn extra(&self, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match &self.record.extra {
+            Some(extra) => extra.bind(self.py).get_item(name),
+            None => Ok(None),
+        }
+    }
+
+    /// The attribute as the Python record would hold it; `None` when absent.
+    fn python_value(&mut self, key: &FieldKey) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let py = self.py;
+        let record = self.record;
+        let times = || record.times();
+        Ok(Some(match key {
+            FieldKey::Name => record.logger_name.bind(py).clone(),
+            FieldKey::Msg => record.msg.bind(py).clone(),
+            FieldKey::Args => record.args.bind(py).clone(),
+            FieldKey::LevelName => record.level_name.bind(py).clone(),
+            FieldKey::LevelNo => record.level.into_pyobject(py)?.into_any(),
+            FieldKey::PathName => record.pathname.bind(py).clone(),
+            FieldKey::FileName => PyString::new(py, &record.site.filename).into_any(),
+            FieldKey::Module => PyString::new(py, &record.site.module).into_any(),
+            FieldKey::ExcInfo => record.exc_info.bind(py).clone(),
+            FieldKey::ExcText => match record.exc_text.borrow().as_ref() {
+                Some(text) => text.bind(py).clone(),
+                None => py.None().into_bound(py),
+            },
+            FieldKey::StackInfo => record.stack_info.bind(py).clone(),
+            FieldKey::LineNo => record.line.into_pyobject(py)?.into_any(),
+            FieldKey::FuncName => record.function.bind(py).clone(),
+            FieldKey::Created => times().created.into_pyobject(py)?.into_any(),
+            FieldKey::Msecs => times().msecs.into_pyobject(py)?.into_any(),
+            FieldKey::RelativeCreated => times().relative_created.into_pyobject(py)?.into_any(),
+            FieldKey::Thread => self.context_item(0)?,
+            FieldKey::ThreadName => self.context_item(1)?,
+            FieldKey::ProcessName => self.context_item(2)?,
+            FieldKey::Process => self.context_item(3)?,
+            FieldKey::TaskName if self.has_task_name() => self.context_item(4)?,
+            FieldKey::Message => PyString::new(py, self.message).into_any(),
+            FieldKey::AscTime => match self.asctime {
+                Some(asctime) => PyString::new(py, asctime).into_any(),
+                None => return self.extra("asctime"),
+            },
+            FieldKey::TaskName | FieldKey::Other(_) => return self.extra(key.name()),
+        }))
+    }
+
+    /// What Python's own formatting makes of the value under this spec.
+    fn python_text(
+        &mut self,
+        key: &FieldKey,
+        spec: &ConversionSpec,
+    ) -> PyResult<Option<Bound<'py, PyString>>> {
+        let py = self.py;
+        let Some(value) = self.python_value(key)? else {
+            return Ok(None);
+        };
+        let text = match spec.style() {
+            Style::Percent => PyString::new(py, spec.text()).rem((value,))?,
+            Style::Brace => {
+                let converted = match spec.conversion() {
+                    None => value,
+                    Some(Conversion::Str) => value.str()?.into_any(),
+                    Some(Conversion::Repr) => value.repr()?.into_any(),
+                    Some(Conversion::Ascii) => py
+                        .import(intern!(py, "builtins"))?
+                        .call_method1(intern!(py, "ascii"), (value,))?,
+                };
+                py.import(intern!(py, "builtins"))?
+                    .call_method1(intern!(py, "format"), (converted, spec.text()))?
+            }
+            Style::Dollar => value.str()?.into_any(),
+        };
+        Ok(Some(text.cast_into::<PyString>()?))
+    }
+
+    fn fail(&mut self, outcome: HostOutcome) -> RenderError {
+        self.outcome = Some(outcome);
+        RenderError::Host("raised in Python".into())
     }
 }
 
@@ -604,57 +748,35 @@ impl FieldSource for NativeSource<'_, '_> {
         let record = self.record;
         let py = self.py;
         Ok(match key {
-            FieldKey::Name => match record.logger_name.bind(py).cast::<PyString>() {
-                Ok(name) => match name.to_str() {
-                    Ok(name) => FieldValue::Str(unsafe_extend(name)),
-                    Err(_) => FieldValue::Foreign,
-                },
-                Err(_) => FieldValue::Foreign,
-            },
-            FieldKey::LevelName => match record.level_name.bind(py).cast::<PyString>() {
-                Ok(name) => match name.to_str() {
-                    Ok(name) => FieldValue::Str(unsafe_extend(name)),
-                    Err(_) => FieldValue::Foreign,
-                },
-                Err(_) => FieldValue::Foreign,
-            },
+            FieldKey::Name => exact_str(record.logger_name.bind(py)),
+            FieldKey::LevelName => exact_str(record.level_name.bind(py)),
+            FieldKey::PathName => exact_str(record.pathname.bind(py)),
+            FieldKey::FuncName => exact_str(record.function.bind(py)),
             FieldKey::LevelNo => FieldValue::Int(record.level as i64),
-            FieldKey::PathName => FieldValue::Str(&record.site.pathname),
             FieldKey::FileName => FieldValue::Str(&record.site.filename),
             FieldKey::Module => FieldValue::Str(&record.site.module),
-            FieldKey::FuncName => FieldValue::Str(&record.site.function),
             FieldKey::LineNo => FieldValue::Int(record.line as i64),
             FieldKey::Message => FieldValue::Str(self.message),
-            FieldKey::AscTime => match self.asctime {
-                Some(asctime) => FieldValue::Str(asctime),
-                None => return Err(RenderError::MissingField(key.name().to_owned())),
-            },
             FieldKey::Created => FieldValue::Float(record.times().created),
             FieldKey::Msecs => FieldValue::Float(record.times().msecs),
             FieldKey::RelativeCreated => FieldValue::Float(record.times().relative_created),
-            FieldKey::Thread => FieldValue::Int(record.thread_id as i64),
-            FieldKey::Process => FieldValue::Int(std::process::id() as i64),
-            FieldKey::ExcText => match record.exc_text.borrow().as_ref() {
-                Some(_) => FieldValue::Foreign,
-                None => FieldValue::None,
-            },
-            FieldKey::StackInfo => {
-                if record.stack_info.bind(py).is_none() {
-                    FieldValue::None
-                } else {
-                    FieldValue::Foreign
+            FieldKey::AscTime if self.asctime.is_some() => {
+                FieldValue::Str(self.asctime.expect("checked"))
+            }
+            FieldKey::ExcText if record.exc_text.borrow().is_none() => FieldValue::None,
+            FieldKey::StackInfo if record.stack_info.bind(py).is_none() => FieldValue::None,
+            FieldKey::TaskName if !self.has_task_name() && record.extra.is_none() => {
+                return Err(RenderError::MissingField(key.clone()))
+            }
+            FieldKey::AscTime | FieldKey::TaskName | FieldKey::Other(_) => {
+                match self.extra(key.name()) {
+                    Ok(Some(_)) => FieldValue::Foreign,
+                    Ok(None) => return Err(RenderError::MissingField(key.clone())),
+                    Err(error) => return Err(self.fail(HostOutcome::Raised(error))),
                 }
             }
-            FieldKey::Msg | FieldKey::Args | FieldKey::ExcInfo => FieldValue::Foreign,
-            FieldKey::Other(name) => match self.has_extra(name) {
-                Ok(true) => FieldValue::Foreign,
-                Ok(false) => return Err(RenderError::MissingField(key.name().to_owned())),
-                Err(error) => {
-                    self.error = Some(error);
-                    return Err(RenderError::MissingField(key.name().to_owned()));
-                }
-            },
-            // Thread and process names and the task name need Python.
+            // Message arguments, exception objects, and the thread and
+            // process fields, which depend on Python's settings.
             _ => FieldValue::Foreign,
         })
     }
@@ -665,14 +787,16 @@ impl FieldSource for NativeSource<'_, '_> {
         spec: &ConversionSpec,
         out: &mut String,
     ) -> Result<(), RenderError> {
-        // Fields only Python can render send the whole record through the
-        // Python path; the engine reports this as a render error.
-        let _ = (key, spec, out);
-        Err(RenderError::MissingField(key.name().to_owned()))
+        match self.python_text(key, spec) {
+            Ok(Some(text)) => match text.to_str() {
+                Ok(text) => {
+                    out.push_str(text);
+                    Ok(())
+                }
+                Err(_) => Err(self.fail(HostOutcome::NotUtf8)),
+            },
+            Ok(None) => Err(RenderError::MissingField(key.clone())),
+            Err(error) => Err(self.fail(HostOutcome::Raised(error))),
+        }
     }
-}
-
-/// Borrow a `&str` from a Python string for the duration of one render.
-fn unsafe_extend(text: &str) -> &str {
-    text
 }

@@ -20,7 +20,6 @@ mod manager;
 mod overrides;
 mod record;
 mod runtime;
-mod shim;
 mod time_cache;
 
 /// Called once by the package at the end of its import: hands over the

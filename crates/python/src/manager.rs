@@ -4,7 +4,11 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
+
+use crate::runtime;
 
 use crate::logger::invalidate_levels;
 
@@ -28,10 +32,21 @@ impl Manager {
         self.disable.load(Ordering::Relaxed)
     }
 
+    /// Takes a level number or a registered level name, as `_checkLevel` does.
     #[setter]
-    fn set_disable(&self, value: i32) {
-        self.disable.store(value, Ordering::Relaxed);
+    fn set_disable(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = value.py();
+        let level = match value.extract::<i32>() {
+            Ok(level) => level,
+            Err(_) => runtime::get(py)?
+                .global(py, intern!(py, "_checkLevel"))
+                .ok_or_else(|| PyTypeError::new_err("femtologging is not initialised"))?
+                .call1((value,))?
+                .extract::<i32>()?,
+        };
+        self.disable.store(level, Ordering::Relaxed);
         invalidate_levels();
+        Ok(())
     }
 
     /// Forgets every cached effective level (`Manager._clear_cache`).
