@@ -14,6 +14,7 @@ mod filterer;
 mod formatter;
 mod gil;
 mod handler;
+mod level_methods;
 mod levels;
 mod logger;
 mod manager;
@@ -154,6 +155,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<filterer::Filterer>()?;
     module.add_class::<filter::Filter>()?;
     module.add_class::<logger::Logger>()?;
+    level_methods::add_to(&module.py().get_type::<logger::Logger>())?;
     module.add_class::<logger::RootLogger>()?;
     module.add_class::<manager::Manager>()?;
     module.add_class::<handler::Handler>()?;

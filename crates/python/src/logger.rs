@@ -51,12 +51,6 @@ const HANDLE: u64 = 1 << 5;
 const CALL_HANDLERS: u64 = 1 << 6;
 const FILTER: u64 = 1 << 7;
 
-const DEBUG: i32 = 10;
-const INFO: i32 = 20;
-const WARNING: i32 = 30;
-const ERROR: i32 = 40;
-const CRITICAL: i32 = 50;
-
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Logger {
     name: PyField,
@@ -237,9 +231,23 @@ fn manager_disable(slf: &Bound<'_, Logger>) -> PyResult<i32> {
     }
 }
 
-/// The body shared by `debug`, `info`, ... and `log`.
-fn log_at<'py>(
+/// The level check of `debug`, `info`, ... and `log`: the overrides found on
+/// the logger's type, or `None` when the call logs nothing.
+pub fn check_level(slf: &Bound<'_, Logger>, level: i32) -> PyResult<Option<u64>> {
+    let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+    let enabled = if overridden == 0 {
+        slf.get().native_enabled(slf, level)?
+    } else {
+        enabled(slf, overridden, level)?
+    };
+    Ok(enabled.then_some(overridden))
+}
+
+/// The rest of `debug`, `info`, ... and `log` once the level let the call
+/// through: `_log`, or the override of it.
+pub fn log_enabled<'py>(
     slf: &Bound<'py, Logger>,
+    overridden: u64,
     level: i32,
     msg: Bound<'py, PyAny>,
     args: Bound<'py, PyTuple>,
@@ -247,14 +255,6 @@ fn log_at<'py>(
     exc_info_default: bool,
 ) -> PyResult<()> {
     let py = slf.py();
-    let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
-    if overridden == 0 {
-        if !slf.get().native_enabled(slf, level)? {
-            return Ok(());
-        }
-    } else if !enabled(slf, overridden, level)? {
-        return Ok(());
-    }
     if overridden & LOG != 0 {
         let call_kwargs = PyDict::new(py);
         if let Some(kwargs) = kwargs {
@@ -616,12 +616,6 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
     Ok(())
 }
 
-macro_rules! level_method_body {
-    ($slf:expr, $level:expr, $msg:expr, $args:expr, $kwargs:expr) => {
-        log_at($slf, $level, $msg, $args, $kwargs.as_ref(), false)
-    };
-}
-
 #[pymethods]
 impl Logger {
     #[new]
@@ -632,99 +626,6 @@ impl Logger {
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
         Logger::initializer(py)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn debug<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        level_method_body!(slf, DEBUG, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn info<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        level_method_body!(slf, INFO, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn warning<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        level_method_body!(slf, WARNING, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn error<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        level_method_body!(slf, ERROR, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn exception<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        log_at(slf, ERROR, msg, args, kwargs.as_ref(), true)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn critical<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        level_method_body!(slf, CRITICAL, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (msg, *args, **kwargs))]
-    fn fatal<'py>(
-        slf: &Bound<'py, Self>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        level_method_body!(slf, CRITICAL, msg, args, kwargs)
-    }
-
-    #[pyo3(signature = (level, msg, *args, **kwargs))]
-    fn log<'py>(
-        slf: &Bound<'py, Self>,
-        level: Bound<'py, PyAny>,
-        msg: Bound<'py, PyAny>,
-        args: Bound<'py, PyTuple>,
-        kwargs: Option<Bound<'py, PyDict>>,
-    ) -> PyResult<()> {
-        let py = slf.py();
-        let level: i32 = if level.is_instance_of::<pyo3::types::PyInt>()
-            && !level.is_instance_of::<pyo3::types::PyBool>()
-            || level.is_instance_of::<pyo3::types::PyBool>()
-        {
-            level.extract()?
-        } else {
-            if runtime::get(py)?.raise_exceptions(py) {
-                return Err(PyTypeError::new_err("level must be an integer"));
-            }
-            return Ok(());
-        };
-        log_at(slf, level, msg, args, kwargs.as_ref(), false)
     }
 
     #[pyo3(signature = (level, msg, args, exc_info = None, extra = None, stack_info = false, stacklevel = 1))]

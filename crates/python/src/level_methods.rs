@@ -1,0 +1,358 @@
+//! `Logger.debug`, `info`, `warning`, `error`, `exception`,
+//! `critical`, `fatal` and `log`, as `METH_FASTCALL` functions.
+//!
+//! A method declared with `*args` through pyo3 receives a tuple the
+//! interpreter builds before the method runs. Most calls of a logging method
+//! log nothing (a `debug` in production), and for them that tuple and the
+//! keyword dictionary are most of the cost. These entry points receive the
+//! interpreter's argument array instead, check the level first, and build
+//! the tuple only for a call that goes on to make a record.
+
+use std::ffi::{c_int, CStr};
+use std::panic::AssertUnwindSafe;
+
+use pyo3::exceptions::{PySystemError, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyInt, PyString, PyTuple, PyType};
+
+use crate::logger::{check_level, log_enabled, Logger};
+use crate::runtime;
+
+/// A method's fixed part: its name, the level it logs at (`None` for `log`,
+/// which takes the level as its first argument), and whether `exc_info`
+/// defaults to true (`exception`).
+struct LevelMethod {
+    name: &'static str,
+    level: Option<i32>,
+    exc_info: bool,
+}
+
+const DEBUG: LevelMethod = LevelMethod {
+    name: "debug",
+    level: Some(10),
+    exc_info: false,
+};
+const INFO: LevelMethod = LevelMethod {
+    name: "info",
+    level: Some(20),
+    exc_info: false,
+};
+const WARNING: LevelMethod = LevelMethod {
+    name: "warning",
+    level: Some(30),
+    exc_info: false,
+};
+const ERROR: LevelMethod = LevelMethod {
+    name: "error",
+    level: Some(40),
+    exc_info: false,
+};
+const EXCEPTION: LevelMethod = LevelMethod {
+    name: "exception",
+    level: Some(40),
+    exc_info: true,
+};
+const CRITICAL: LevelMethod = LevelMethod {
+    name: "critical",
+    level: Some(50),
+    exc_info: false,
+};
+const FATAL: LevelMethod = LevelMethod {
+    name: "fatal",
+    level: Some(50),
+    exc_info: false,
+};
+const LOG: LevelMethod = LevelMethod {
+    name: "log",
+    level: None,
+    exc_info: false,
+};
+
+/// The arguments of one call as the interpreter passed them: positionals,
+/// then the values of the keywords named in `kwnames`.
+struct Arguments<'a, 'py> {
+    py: Python<'py>,
+    positional: &'a [*mut ffi::PyObject],
+    keyword_values: &'a [*mut ffi::PyObject],
+    keyword_names: Option<Bound<'py, PyTuple>>,
+}
+
+impl<'py> Arguments<'_, 'py> {
+    fn positional(&self, index: usize) -> Option<Bound<'py, PyAny>> {
+        self.positional
+            .get(index)
+            // SAFETY: the interpreter keeps the arguments alive for the call.
+            .map(|&object| unsafe { Bound::from_borrowed_ptr(self.py, object) })
+    }
+
+    /// A parameter given by position or by keyword.
+    fn parameter(&self, index: usize, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        if let Some(value) = self.positional(index) {
+            return Ok(Some(value));
+        }
+        Ok(self.keyword_index(name)?.map(|at| self.keyword_value(at)))
+    }
+
+    fn keyword_index(&self, name: &str) -> PyResult<Option<usize>> {
+        let Some(names) = &self.keyword_names else {
+            return Ok(None);
+        };
+        for (index, key) in names.iter().enumerate() {
+            if key.cast::<PyString>()?.to_str()? == name {
+                return Ok(Some(index));
+            }
+        }
+        Ok(None)
+    }
+
+    fn keyword_value(&self, index: usize) -> Bound<'py, PyAny> {
+        // SAFETY: as for the positionals; `index` < number of keywords.
+        unsafe { Bound::from_borrowed_ptr(self.py, self.keyword_values[index]) }
+    }
+
+    /// `*args`: the positionals from `start` on.
+    fn rest(&self, start: usize) -> PyResult<Bound<'py, PyTuple>> {
+        let rest = self.positional.get(start..).unwrap_or(&[]);
+        PyTuple::new(
+            self.py,
+            rest.iter()
+                // SAFETY: as above.
+                .map(|&object| unsafe { Bound::from_borrowed_ptr(self.py, object) }),
+        )
+    }
+
+    /// `**kwargs`: every keyword except those that fill a named parameter
+    /// not given by position.
+    fn keywords(&self, named: &[&str]) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(names) = &self.keyword_names else {
+            return Ok(None);
+        };
+        let dict = PyDict::new(self.py);
+        for (index, key) in names.iter().enumerate() {
+            let key = key.cast_into::<PyString>()?;
+            let text = key.to_str()?;
+            if let Some(position) = named.iter().position(|name| *name == text) {
+                if position >= self.positional.len() {
+                    continue;
+                }
+                return Err(PyTypeError::new_err(format!(
+                    "got multiple values for argument '{}'",
+                    named[position]
+                )));
+            }
+            dict.set_item(key, self.keyword_value(index))?;
+        }
+        Ok(Some(dict))
+    }
+}
+
+fn call(
+    method: &LevelMethod,
+    logger: &Bound<'_, Logger>,
+    arguments: Arguments<'_, '_>,
+) -> PyResult<()> {
+    let py = logger.py();
+    let (level, bound): (i32, &[&str]) = match method.level {
+        Some(level) => (level, &["msg"]),
+        None => {
+            let level = arguments
+                .parameter(0, "level")?
+                .ok_or_else(|| missing(method, "level"))?;
+            // `isinstance(level, int)`, bools included, as in the standard library.
+            if !level.is_instance_of::<PyInt>() && !level.is_instance_of::<PyBool>() {
+                if runtime::get(py)?.raise_exceptions(py) {
+                    return Err(PyTypeError::new_err("level must be an integer"));
+                }
+                return Ok(());
+            }
+            // Levels beyond 32 bits are clamped: above or below every threshold alike.
+            let level = match level.extract::<i64>() {
+                Ok(level) => level.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+                Err(_) if level.gt(0)? => i32::MAX,
+                Err(_) => i32::MIN,
+            };
+            (level, &["level", "msg"])
+        }
+    };
+    let msg_index = bound.len() - 1;
+    let msg = arguments.parameter(msg_index, "msg")?;
+    let Some(msg) = msg else {
+        return Err(missing(method, "msg"));
+    };
+    let Some(overridden) = check_level(logger, level)? else {
+        return Ok(());
+    };
+    let args = arguments.rest(bound.len())?;
+    let kwargs = arguments.keywords(bound)?;
+    log_enabled(
+        logger,
+        overridden,
+        level,
+        msg,
+        args,
+        kwargs.as_ref(),
+        method.exc_info,
+    )
+}
+
+fn missing(method: &LevelMethod, parameter: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "Logger.{}() missing 1 required positional argument: '{parameter}'",
+        method.name
+    ))
+}
+
+/// The C entry point shared by every method: converts the raw arguments,
+/// runs `call`, and turns its result (or a panic) into what CPython expects.
+///
+/// # Safety
+/// Called by CPython with the calling convention of `METH_FASTCALL |
+/// METH_KEYWORDS`, with an attached thread state.
+unsafe fn entry(
+    method: &LevelMethod,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls this with an attached thread state.
+    let py = unsafe { Python::assume_attached() };
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: `slf` and `kwnames` are borrowed from the caller, and
+        // `args` holds `nargs` positionals then one value per keyword name.
+        let (slf, keyword_names) = unsafe {
+            (
+                Bound::from_borrowed_ptr(py, slf),
+                Bound::from_borrowed_ptr_or_opt(py, kwnames),
+            )
+        };
+        let logger = slf.cast::<Logger>()?;
+        let keyword_names = keyword_names
+            .map(|names| names.cast_into::<PyTuple>())
+            .transpose()?;
+        let positional_count = nargs as usize;
+        let keyword_count = keyword_names.as_ref().map_or(0, |names| names.len());
+        let all = if args.is_null() {
+            &[][..]
+        } else {
+            // SAFETY: see above.
+            unsafe { std::slice::from_raw_parts(args, positional_count + keyword_count) }
+        };
+        let arguments = Arguments {
+            py,
+            positional: &all[..positional_count],
+            keyword_values: &all[positional_count..],
+            keyword_names: keyword_names.filter(|names| !names.is_empty()),
+        };
+        call(method, logger, arguments)
+    }));
+    let error = match outcome {
+        Ok(Ok(())) => return py.None().into_ptr(),
+        Ok(Err(error)) => error,
+        Err(_) => PySystemError::new_err(format!(
+            "femtologging: internal error in Logger.{}()",
+            method.name
+        )),
+    };
+    error.restore(py);
+    std::ptr::null_mut()
+}
+
+macro_rules! entry_point {
+    ($function:ident, $method:expr) => {
+        unsafe extern "C" fn $function(
+            slf: *mut ffi::PyObject,
+            args: *const *mut ffi::PyObject,
+            nargs: ffi::Py_ssize_t,
+            kwnames: *mut ffi::PyObject,
+        ) -> *mut ffi::PyObject {
+            // SAFETY: CPython calls this with the METH_FASTCALL convention.
+            unsafe { entry(&$method, slf, args, nargs, kwnames) }
+        }
+    };
+}
+
+entry_point!(debug, DEBUG);
+entry_point!(info, INFO);
+entry_point!(warning, WARNING);
+entry_point!(error, ERROR);
+entry_point!(exception, EXCEPTION);
+entry_point!(critical, CRITICAL);
+entry_point!(fatal, FATAL);
+entry_point!(log, LOG);
+
+type FastFunction = unsafe extern "C" fn(
+    *mut ffi::PyObject,
+    *const *mut ffi::PyObject,
+    ffi::Py_ssize_t,
+    *mut ffi::PyObject,
+) -> *mut ffi::PyObject;
+
+const METHODS: [(&CStr, FastFunction, &CStr); 8] = [
+    (
+        c"debug",
+        debug,
+        c"debug($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at DEBUG.",
+    ),
+    (
+        c"info",
+        info,
+        c"info($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at INFO.",
+    ),
+    (
+        c"warning",
+        warning,
+        c"warning($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at WARNING.",
+    ),
+    (
+        c"error",
+        error,
+        c"error($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at ERROR.",
+    ),
+    (
+        c"exception",
+        exception,
+        c"exception($self, msg, *args, exc_info=True, **kwargs)\n--\n\nLogs 'msg % args' at ERROR with the exception being handled.",
+    ),
+    (
+        c"critical",
+        critical,
+        c"critical($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at CRITICAL.",
+    ),
+    (
+        c"fatal",
+        fatal,
+        c"fatal($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at CRITICAL.",
+    ),
+    (
+        c"log",
+        log,
+        c"log($self, level, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at the integer level.",
+    ),
+];
+
+/// Puts the methods on the `Logger` class.
+pub fn add_to(logger_class: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = logger_class.py();
+    for (name, function, doc) in METHODS {
+        // The definition must outlive the descriptor, i.e. the process.
+        let definition = Box::leak(Box::new(ffi::PyMethodDef {
+            ml_name: name.as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer {
+                PyCFunctionFastWithKeywords: function,
+            },
+            ml_flags: (ffi::METH_FASTCALL | ffi::METH_KEYWORDS) as c_int,
+            ml_doc: doc.as_ptr(),
+        }));
+        // SAFETY: a live type object and a definition that is never freed.
+        let descriptor = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyDescr_NewMethod(logger_class.as_type_ptr(), definition),
+            )?
+        };
+        logger_class.setattr(name.to_str().expect("ASCII names"), descriptor)?;
+    }
+    Ok(())
+}
