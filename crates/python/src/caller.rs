@@ -24,7 +24,15 @@ struct CodeInfo {
     _code: Py<PyAny>,
     site: Arc<CallSite>,
     internal: bool,
+    /// Line numbers already looked up, by instruction offset: a call site
+    /// logs from a handful of offsets, and mapping an offset to its line
+    /// walks the code's whole line table.
+    lines: Vec<(i32, u32)>,
 }
+
+/// Offsets remembered per code object; a function with more logging calls
+/// than this looks the rest up each time.
+const LINES_PER_CODE: usize = 64;
 
 static CODE_CACHE: GilCell<Option<HashMap<usize, CodeInfo>>> = GilCell::new(None);
 static INTERNAL_FILES: GilCell<Vec<String>> = GilCell::new(Vec::new());
@@ -94,11 +102,10 @@ pub fn find_caller<'py>(
             }
         }
     }
-    // SAFETY: `current` is a live frame object.
-    let line = unsafe { ffi::PyFrame_GetLineNumber(current.as_ptr().cast()) };
+    let line = line_number(py, &current);
     Ok(Caller {
         site: info.0,
-        line: line.max(0) as u32,
+        line,
         frame: if keep_frame { Some(current) } else { None },
     })
 }
@@ -136,10 +143,43 @@ fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<(Arc<CallSite
                 _code: code.clone().unbind(),
                 site: site.clone(),
                 internal,
+                lines: Vec::new(),
             },
         );
     });
     Ok((site, internal))
+}
+
+/// `frame.f_lineno`, through the cache of the frame's code object (which
+/// `code_info` has just filled for this frame).
+fn line_number(py: Python<'_>, frame: &Bound<'_, PyAny>) -> u32 {
+    // SAFETY: `frame` is a live frame object; PyFrame_GetCode returns a new
+    // reference, released before returning.
+    let (code_key, offset) = unsafe {
+        let code = ffi::PyFrame_GetCode(frame.as_ptr().cast());
+        ffi::Py_DecRef(code.cast());
+        (code as usize, ffi::PyFrame_GetLasti(frame.as_ptr().cast()))
+    };
+    let cached = CODE_CACHE.with(py, |cache| {
+        let info = cache.as_ref()?.get(&code_key)?;
+        info.lines
+            .iter()
+            .find(|(known, _)| *known == offset)
+            .map(|(_, line)| *line)
+    });
+    if let Some(line) = cached {
+        return line;
+    }
+    // SAFETY: `frame` is a live frame object.
+    let line = unsafe { ffi::PyFrame_GetLineNumber(frame.as_ptr().cast()) }.max(0) as u32;
+    CODE_CACHE.with(py, |cache| {
+        if let Some(info) = cache.as_mut().and_then(|cache| cache.get_mut(&code_key)) {
+            if info.lines.len() < LINES_PER_CODE {
+                info.lines.push((offset, line));
+            }
+        }
+    });
+    line
 }
 
 fn is_internal(py: Python<'_>, filename: &str) -> bool {

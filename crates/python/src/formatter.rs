@@ -484,26 +484,20 @@ fn format_native<'py>(
         return Ok(None);
     }
     let message = record.message(py)?;
-    let Ok(message_text) = message.to_str() else {
+    let Some(message_text) = message.text(py) else {
         return Ok(None);
     };
     let asctime = if template.uses_time() {
         let datefmt = native.get().datefmt.get(py);
         let datefmt = if datefmt.is_truthy()? {
-            match datefmt
-                .cast::<PyString>()
-                .ok()
-                .and_then(|text| text.to_str().ok().map(str::to_owned))
-            {
-                Some(text) => Some(text),
-                None => return Ok(None),
+            match datefmt.cast::<PyString>().ok().map(|text| text.to_str()) {
+                Some(Ok(text)) => Some(text),
+                _ => return Ok(None),
             }
         } else {
             None
         };
-        let text = time_cache::asctime(py, record, datefmt.as_deref(), utc)?;
-        *record.asctime.borrow_mut() = Some(PyString::new(py, &text).unbind());
-        Some(text)
+        Some(time_cache::asctime(py, record, datefmt, utc)?)
     } else {
         None
     };
@@ -515,9 +509,16 @@ fn format_native<'py>(
         context: None,
         outcome: None,
     };
-    let mut text = String::with_capacity(template.source().len() + message_text.len() + 32);
-    if let Err(error) = template.render(&mut source, &mut text) {
-        return match source.outcome {
+    // Room for the line and the terminator the stream handlers append.
+    let mut text = String::with_capacity(template.source().len() + message_text.len() + 48);
+    let rendered = template.render(&mut source, &mut text);
+    let outcome = source.outcome.take();
+    // `Formatter.format` sets `record.asctime` before the template runs.
+    if asctime.is_some() {
+        *record.asctime.borrow_mut() = asctime;
+    }
+    if let Err(error) = rendered {
+        return match outcome {
             Some(HostOutcome::Raised(error)) => Err(error),
             Some(HostOutcome::NotUtf8) => Ok(None),
             None => Err(render_error(py, error)?),

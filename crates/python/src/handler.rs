@@ -273,9 +273,18 @@ fn flush<'py>(
     flush_stream(py, stream)
 }
 
+/// `if self.stream and hasattr(self.stream, "flush"): self.stream.flush()`,
+/// with one attribute lookup instead of two.
 fn flush_stream(py: Python<'_>, stream: &Bound<'_, PyAny>) -> PyResult<()> {
-    if stream.is_truthy()? && stream.hasattr(intern!(py, "flush"))? {
-        stream.call_method0(intern!(py, "flush"))?;
+    if !stream.is_truthy()? {
+        return Ok(());
+    }
+    match stream.getattr(intern!(py, "flush")) {
+        Ok(flush) => {
+            flush.call0()?;
+        }
+        Err(error) if error.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {}
+        Err(error) => return Err(error),
     }
     Ok(())
 }

@@ -9,9 +9,8 @@
 //! the tuple only for a call that goes on to make a record.
 
 use std::ffi::{c_int, CStr};
-use std::panic::AssertUnwindSafe;
 
-use pyo3::exceptions::{PySystemError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyString, PyTuple, PyType};
@@ -203,72 +202,64 @@ fn missing(method: &LevelMethod, parameter: &str) -> PyErr {
     ))
 }
 
-/// The C entry point shared by every method: converts the raw arguments,
-/// runs `call`, and turns its result (or a panic) into what CPython expects.
+/// The body shared by every method: converts the raw arguments and runs
+/// `call`. pyo3's trampoline around it accounts for the attached thread
+/// state (so objects dropped here are released at once) and turns errors
+/// and panics into Python exceptions.
 ///
 /// # Safety
-/// Called by CPython with the calling convention of `METH_FASTCALL |
-/// METH_KEYWORDS`, with an attached thread state.
+/// Called with the calling convention of `METH_FASTCALL | METH_KEYWORDS`.
 unsafe fn entry(
+    py: Python<'_>,
     method: &LevelMethod,
     slf: *mut ffi::PyObject,
     args: *const *mut ffi::PyObject,
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: CPython calls this with an attached thread state.
-    let py = unsafe { Python::assume_attached() };
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: `slf` and `kwnames` are borrowed from the caller, and
-        // `args` holds `nargs` positionals then one value per keyword name.
-        let (slf, keyword_names) = unsafe {
-            (
-                Bound::from_borrowed_ptr(py, slf),
-                Bound::from_borrowed_ptr_or_opt(py, kwnames),
-            )
-        };
-        let logger = slf.cast::<Logger>()?;
-        let keyword_names = keyword_names
-            .map(|names| names.cast_into::<PyTuple>())
-            .transpose()?;
-        let positional_count = nargs as usize;
-        let keyword_count = keyword_names.as_ref().map_or(0, |names| names.len());
-        let all = if args.is_null() {
-            &[][..]
-        } else {
-            // SAFETY: see above.
-            unsafe { std::slice::from_raw_parts(args, positional_count + keyword_count) }
-        };
-        let arguments = Arguments {
-            py,
-            positional: &all[..positional_count],
-            keyword_values: &all[positional_count..],
-            keyword_names: keyword_names.filter(|names| !names.is_empty()),
-        };
-        call(method, logger, arguments)
-    }));
-    let error = match outcome {
-        Ok(Ok(())) => return py.None().into_ptr(),
-        Ok(Err(error)) => error,
-        Err(_) => PySystemError::new_err(format!(
-            "femtologging: internal error in Logger.{}()",
-            method.name
-        )),
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: `slf` and `kwnames` are borrowed from the caller, and `args`
+    // holds `nargs` positionals then one value per keyword name.
+    let (slf, keyword_names) = unsafe {
+        (
+            Bound::from_borrowed_ptr(py, slf),
+            Bound::from_borrowed_ptr_or_opt(py, kwnames),
+        )
     };
-    error.restore(py);
-    std::ptr::null_mut()
+    let logger = slf.cast::<Logger>()?;
+    let keyword_names = keyword_names
+        .map(|names| names.cast_into::<PyTuple>())
+        .transpose()?;
+    let positional_count = nargs as usize;
+    let keyword_count = keyword_names.as_ref().map_or(0, |names| names.len());
+    let all = if args.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: see above.
+        unsafe { std::slice::from_raw_parts(args, positional_count + keyword_count) }
+    };
+    let arguments = Arguments {
+        py,
+        positional: &all[..positional_count],
+        keyword_values: &all[positional_count..],
+        keyword_names: keyword_names.filter(|names| !names.is_empty()),
+    };
+    call(method, logger, arguments)?;
+    Ok(py.None().into_ptr())
 }
 
 macro_rules! entry_point {
     ($function:ident, $method:expr) => {
-        unsafe extern "C" fn $function(
+        /// # Safety
+        /// See `entry`.
+        unsafe fn $function<'py>(
+            py: Python<'py>,
             slf: *mut ffi::PyObject,
             args: *const *mut ffi::PyObject,
             nargs: ffi::Py_ssize_t,
             kwnames: *mut ffi::PyObject,
-        ) -> *mut ffi::PyObject {
-            // SAFETY: CPython calls this with the METH_FASTCALL convention.
-            unsafe { entry(&$method, slf, args, nargs, kwnames) }
+        ) -> PyResult<*mut ffi::PyObject> {
+            // SAFETY: forwarded from the caller.
+            unsafe { entry(py, &$method, slf, args, nargs, kwnames) }
         }
     };
 }
@@ -289,45 +280,54 @@ type FastFunction = unsafe extern "C" fn(
     *mut ffi::PyObject,
 ) -> *mut ffi::PyObject;
 
+macro_rules! trampoline {
+    ($function:ident) => {
+        pyo3::impl_::trampoline::get_trampoline_function!(
+            fastcall_cfunction_with_keywords,
+            $function
+        )
+    };
+}
+
 const METHODS: [(&CStr, FastFunction, &CStr); 8] = [
     (
         c"debug",
-        debug,
+        trampoline!(debug),
         c"debug($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at DEBUG.",
     ),
     (
         c"info",
-        info,
+        trampoline!(info),
         c"info($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at INFO.",
     ),
     (
         c"warning",
-        warning,
+        trampoline!(warning),
         c"warning($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at WARNING.",
     ),
     (
         c"error",
-        error,
+        trampoline!(error),
         c"error($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at ERROR.",
     ),
     (
         c"exception",
-        exception,
+        trampoline!(exception),
         c"exception($self, msg, *args, exc_info=True, **kwargs)\n--\n\nLogs 'msg % args' at ERROR with the exception being handled.",
     ),
     (
         c"critical",
-        critical,
+        trampoline!(critical),
         c"critical($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at CRITICAL.",
     ),
     (
         c"fatal",
-        fatal,
+        trampoline!(fatal),
         c"fatal($self, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at CRITICAL.",
     ),
     (
         c"log",
-        log,
+        trampoline!(log),
         c"log($self, level, msg, *args, **kwargs)\n--\n\nLogs 'msg % args' at the integer level.",
     ),
 ];

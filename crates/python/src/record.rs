@@ -7,13 +7,14 @@
 //! from then on it is the record: whatever that code changes is what later
 //! handlers see.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::sync::Arc;
 
+use femtologging_core::format::{render_positional, FieldValue};
 use femtologging_core::record::CallSite;
 use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::levels;
 use crate::runtime::{self, Runtime};
@@ -33,8 +34,10 @@ pub struct CallRecord {
     pub exc_info: Py<PyAny>,
     pub stack_info: Py<PyAny>,
     pub extra: Option<Py<PyDict>>,
-    message: RefCell<Option<Py<PyString>>>,
-    pub asctime: RefCell<Option<Py<PyString>>>,
+    message: OnceCell<Message>,
+    /// `asctime` as the native formatter computed it, kept for the Python
+    /// view should one be made later.
+    pub asctime: RefCell<Option<String>>,
     pub exc_text: RefCell<Option<Py<PyAny>>>,
     view: RefCell<Option<Py<PyAny>>>,
 }
@@ -82,7 +85,7 @@ impl CallRecord {
             exc_info,
             stack_info,
             extra: None,
-            message: RefCell::new(None),
+            message: OnceCell::new(),
             asctime: RefCell::new(None),
             exc_text: RefCell::new(None),
             view: RefCell::new(None),
@@ -100,13 +103,12 @@ impl CallRecord {
     /// `msg % args`, computed once (the standard library recomputes it per
     /// handler; the result is the same, and a failure is not cached, so each
     /// handler still reports it).
-    pub fn message<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        if let Some(message) = self.message.borrow().as_ref() {
-            return Ok(message.bind(py).clone());
+    pub fn message(&self, py: Python<'_>) -> PyResult<&Message> {
+        if let Some(message) = self.message.get() {
+            return Ok(message);
         }
-        let message = merge_message(self.msg.bind(py), self.args.bind(py))?;
-        *self.message.borrow_mut() = Some(message.clone().unbind());
-        Ok(message)
+        let message = Message::merge(self.msg.bind(py), self.args.bind(py))?;
+        Ok(self.message.get_or_init(|| message))
     }
 
     /// The Python view, if one was made.
@@ -161,11 +163,11 @@ impl CallRecord {
                 thread_id: self.thread_id,
             },
         )?;
-        if let Some(message) = self.message.borrow().as_ref() {
-            dict.set_item(pyo3::intern!(py, "message"), message.bind(py))?;
+        if let Some(message) = self.message.get() {
+            dict.set_item(pyo3::intern!(py, "message"), message.to_python(py))?;
         }
         if let Some(asctime) = self.asctime.borrow().as_ref() {
-            dict.set_item(pyo3::intern!(py, "asctime"), asctime.bind(py))?;
+            dict.set_item(pyo3::intern!(py, "asctime"), asctime)?;
         }
         if let Some(exc_text) = self.exc_text.borrow().as_ref() {
             dict.set_item(pyo3::intern!(py, "exc_text"), exc_text.bind(py))?;
@@ -230,6 +232,103 @@ fn is_mapping(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
         .import(pyo3::intern!(py, "collections.abc"))?
         .getattr(pyo3::intern!(py, "Mapping"))?;
     value.is_instance(&mapping)
+}
+
+/// The merged message of a record: Rust text when it was merged natively,
+/// else the string Python's `%` produced.
+pub enum Message {
+    Text(String),
+    Python(Py<PyString>),
+}
+
+impl Message {
+    /// `LogRecord.getMessage()`: natively when `msg` is a plain string and
+    /// every argument a plain value, otherwise through Python.
+    fn merge(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> PyResult<Message> {
+        if let Some(text) = merge_natively(msg, args) {
+            return Ok(Message::Text(text));
+        }
+        Ok(Message::Python(merge_message(msg, args)?.unbind()))
+    }
+
+    /// The text, or `None` when it holds lone surrogates (only a Python
+    /// string can).
+    pub fn text<'a>(&'a self, py: Python<'_>) -> Option<&'a str> {
+        match self {
+            Message::Text(text) => Some(text),
+            // SAFETY of the lifetime: the string is owned by `self`.
+            Message::Python(text) => python_str(text, py),
+        }
+    }
+
+    pub fn to_python<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        match self {
+            Message::Text(text) => PyString::new(py, text),
+            Message::Python(text) => text.bind(py).clone(),
+        }
+    }
+}
+
+/// Borrows the UTF-8 form of a Python string held in `text`.
+fn python_str<'a>(text: &'a Py<PyString>, py: Python<'_>) -> Option<&'a str> {
+    let bound = text.bind_borrowed(py);
+    let borrowed: &str = bound.to_str().ok()?;
+    // SAFETY: the UTF-8 buffer belongs to the string object, which `text`
+    // keeps alive for 'a; CPython never frees or moves it before then.
+    Some(unsafe { &*(borrowed as *const str) })
+}
+
+/// `msg % args` for the common case: an exact `str` and a tuple of exact
+/// `str`, `int`, `float`, `bool` or `None`. `None` when Python must do it
+/// (anything else, a conversion left to the host, or an error, which
+/// Python then raises with its own message).
+fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<String> {
+    let msg = msg.cast_exact::<PyString>().ok()?;
+    let source = msg.to_str().ok()?;
+    let Ok(args) = args.cast_exact::<PyTuple>() else {
+        return None;
+    };
+    if args.is_empty() {
+        return Some(source.to_owned());
+    }
+    const MOST_ARGUMENTS: usize = 8;
+    if args.len() > MOST_ARGUMENTS {
+        return None;
+    }
+    let mut values = [FieldValue::None; MOST_ARGUMENTS];
+    for (slot, argument) in values.iter_mut().zip(args.iter_borrowed()) {
+        *slot = plain_value(argument)?;
+    }
+    let mut text = String::with_capacity(source.len() + 16 * args.len());
+    match render_positional(source, &values[..args.len()], &mut text) {
+        Ok(true) => Some(text),
+        _ => None,
+    }
+}
+
+/// A Python value the core formats exactly like Python does.
+fn plain_value<'a>(value: Borrowed<'a, '_, PyAny>) -> Option<FieldValue<'a>> {
+    let py = value.py();
+    if let Ok(text) = value.cast_exact::<PyString>() {
+        let text: &str = text.to_str().ok()?;
+        // SAFETY: as in `python_str`: the tuple holding the argument keeps
+        // it alive for as long as the caller uses the value.
+        return Some(FieldValue::Str(unsafe { &*(text as *const str) }));
+    }
+    if value.is_exact_instance_of::<PyInt>() {
+        return value.extract::<i64>().ok().map(FieldValue::Int);
+    }
+    if value.is_exact_instance_of::<PyFloat>() {
+        return value.extract::<f64>().ok().map(FieldValue::Float);
+    }
+    if value.is_exact_instance_of::<PyBool>() {
+        return Some(FieldValue::Bool(value.is_truthy().ok()?));
+    }
+    if value.is_none() {
+        let _ = py;
+        return Some(FieldValue::None);
+    }
+    None
 }
 
 /// `str(msg)`, then `% args` when there are arguments: `LogRecord.getMessage`.

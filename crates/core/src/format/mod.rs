@@ -31,7 +31,7 @@ pub use error::{RenderError, TemplateError};
 pub use field::{FieldKey, FieldSource, FieldValue};
 pub use format_spec::FormatSpec;
 pub use padding::Align;
-pub use percent::PercentSpec;
+pub use percent::{render_positional, PercentSpec};
 pub use spec::{Conversion, ConversionSpec, Flags, Style};
 pub use template::Template;
 

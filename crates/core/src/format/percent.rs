@@ -281,6 +281,61 @@ impl PositionalTemplate {
     }
 }
 
+/// `source % values` in one pass, without compiling: what `LogRecord.getMessage` does with
+/// `msg % args` for a message logged once and never seen again.
+///
+/// Returns `Ok(false)` (with `out` as it was) when the host must do it: a mapping key, `*`,
+/// a conversion this crate leaves to the host, or a count of values that does not match
+/// (the host raises CPython's `TypeError`). A `RenderError` is CPython's error for a value
+/// of the wrong type.
+pub fn render_positional(
+    source: &str,
+    values: &[FieldValue<'_>],
+    out: &mut String,
+) -> Result<bool, RenderError> {
+    let original_length = out.len();
+    let result = render_positional_into(source, values, out);
+    if !matches!(result, Ok(true)) {
+        out.truncate(original_length);
+    }
+    result
+}
+
+fn render_positional_into(
+    source: &str,
+    values: &[FieldValue<'_>],
+    out: &mut String,
+) -> Result<bool, RenderError> {
+    let mut values = values.iter();
+    let mut literal_start = 0;
+    while let Some(offset) = source[literal_start..].find('%') {
+        let percent = literal_start + offset;
+        out.push_str(&source[literal_start..percent]);
+        match parse_directive(source, percent + 1) {
+            Directive::Escape(end) => {
+                out.push('%');
+                literal_start = end;
+            }
+            Directive::Field {
+                key: None,
+                spec,
+                end,
+            } => {
+                let Some(value) = values.next() else {
+                    return Ok(false);
+                };
+                if render(&spec, *value, out)? == Applied::Host {
+                    return Ok(false);
+                }
+                literal_start = end;
+            }
+            Directive::Field { key: Some(_), .. } | Directive::Unsupported => return Ok(false),
+        }
+    }
+    out.push_str(&source[literal_start..]);
+    Ok(values.next().is_none())
+}
+
 /// The Python type name CPython's messages use for a value.
 fn type_name(value: &FieldValue<'_>) -> &'static str {
     match value {
@@ -539,6 +594,47 @@ mod tests {
         let template = PositionalTemplate::compile("%-5s|%x").unwrap();
         let types: Vec<char> = template.conversions().map(|spec| spec.type_char).collect();
         assert_eq!(types, ['s', 'x']);
+    }
+
+    #[test]
+    fn one_pass_positional_matches_python() {
+        // Expected values are `source % values` in CPython.
+        let render = |source: &str, values: &[FieldValue<'_>]| {
+            let mut out = String::from("kept:");
+            let done = render_positional(source, values, &mut out).unwrap();
+            (done, out)
+        };
+        let values = [FieldValue::Str("/api/items"), FieldValue::Int(42)];
+        assert_eq!(
+            render("request %s took %d ms", &values),
+            (true, "kept:request /api/items took 42 ms".to_owned())
+        );
+        assert_eq!(
+            render(
+                "%-4s|%5.1f%%|%s",
+                &[
+                    FieldValue::Bool(true),
+                    FieldValue::Float(2.25),
+                    FieldValue::None
+                ]
+            ),
+            (true, "kept:True|  2.2%|None".to_owned())
+        );
+        // Too few or too many values, mapping keys and stars are the host's
+        // (which raises); `out` is left as it was.
+        for (source, count) in [("%s %s", 1), ("%s", 2), ("%(a)s", 1), ("%*d", 2), ("%", 1)] {
+            assert_eq!(
+                render(source, &values[..count]),
+                (false, "kept:".to_owned()),
+                "{source}"
+            );
+        }
+        let mut out = String::new();
+        assert!(matches!(
+            render_positional("%d", &[FieldValue::Str("x")], &mut out),
+            Err(RenderError::TypeMismatch(_))
+        ));
+        assert!(out.is_empty());
     }
 
     #[test]

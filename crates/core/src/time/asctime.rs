@@ -142,7 +142,7 @@ impl AscTime {
 
     /// `formatTime(record)` as a new string.
     pub fn format_to_string(&self, created: f64, msecs: f64) -> Result<String, TimeError> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(32);
         self.format(created, msecs, &mut out)?;
         Ok(out)
     }
