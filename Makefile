@@ -24,7 +24,7 @@ python-test:
 	@set -e; for version in $(TEST_PYTHONS); do \
 	  echo "== pytest on Python $$version"; \
 	  python=$$(scripts/venv $$version test | tail -n 1); \
-	  $$python -m pytest -q -p no:cacheprovider --ignore=tests/differential tests; \
+	  $$python -m pytest -q -p no:cacheprovider tests; \
 	done
 
 bench:

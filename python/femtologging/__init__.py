@@ -818,21 +818,18 @@ class Logger:  # noqa: F811
 
         def getChildren(self):
             def depth(logger):
-                return logger.name.count(".")
+                return 0 if logger is self.root else logger.name.count(".") + 1
 
+            # A child sits one level below: 'p.b.deep' hangs from 'p' while
+            # 'p.b' is a placeholder, but it is not a child of 'p'.
             with _lock:
                 loggers = self.manager.loggerDict.values()
-                if self is self.root:
-                    level = 0
-                else:
-                    level = depth(self) + 1
-                    prefix = self.name + "."
                 return {
                     item
                     for item in loggers
                     if isinstance(item, Logger)
                     and item.parent is self
-                    and (level == 0 or item.name.startswith(prefix))
+                    and depth(item) == depth(self) + 1
                 }
 
     def __repr__(self):
@@ -870,12 +867,25 @@ root.manager = Logger.manager
 class LoggerAdapter:
     """Adds contextual information to every call on a logger."""
 
-    def __init__(self, logger, extra=None):
-        self.logger = logger
-        self.extra = extra
+    if sys.version_info >= (3, 13):
+
+        def __init__(self, logger, extra=None, merge_extra=False):
+            self.logger = logger
+            self.extra = extra
+            self.merge_extra = merge_extra
+
+    else:
+
+        def __init__(self, logger, extra=None):
+            self.logger = logger
+            self.extra = extra
 
     def process(self, msg, kwargs):
-        kwargs["extra"] = self.extra
+        if getattr(self, "merge_extra", False) and "extra" in kwargs:
+            # The call's own keys win over the adapter's.
+            kwargs["extra"] = {**self.extra, **kwargs["extra"]}
+        else:
+            kwargs["extra"] = self.extra
         return msg, kwargs
 
     def debug(self, msg, *args, **kwargs):

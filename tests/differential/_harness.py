@@ -19,6 +19,7 @@ import ast
 import difflib
 import inspect
 import json
+import importlib.util
 import os
 import re
 import signal
@@ -126,8 +127,13 @@ def differential(
     time: bool = False,
     patterns: Iterable[str] = (),
     min_version: tuple[int, int] = (3, 11),
+    requires: Iterable[str] = (),
 ):
     """Turn a function whose body is a program into a differential test.
+
+    ``requires`` names submodules (``"handlers"``, ``"config"``) the program
+    uses; while the implementation under test has not got one yet, the test
+    is skipped and says so.
 
     ``ids`` replaces the process id and main thread id by placeholders
     (wherever those numbers appear, so other numbers printed by such a program
@@ -154,9 +160,20 @@ def differential(
         if not program.applies():
             version = ".".join(map(str, min_version))
             test = pytest.mark.skip(reason=f"{program.name} needs Python {version}+")(test)
+        missing = [name for name in requires if not _has_submodule(TARGET, name)]
+        if missing:
+            modules = ", ".join(f"{TARGET}.{name}" for name in missing)
+            test = pytest.mark.skip(reason=f"{program.name} needs {modules}, not written yet")(test)
         return test
 
     return decorate if function is None else decorate(function)
+
+
+def _has_submodule(package: str, name: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"{package}.{name}") is not None
+    except ImportError:
+        return False
 
 
 def _environment() -> dict[str, str]:

@@ -3,7 +3,7 @@
 from ._harness import differential
 
 
-@differential
+@differential(requires=("config",))
 def test_dict_config_builds_formatters_handlers_and_loggers(logging):
     """dictConfig wires formatters, handlers, filters, loggers and the root as described."""
     logging.config.dictConfig(
@@ -39,7 +39,7 @@ def test_dict_config_builds_formatters_handlers_and_loggers(logging):
     print(sorted(type(handler).__name__ for handler in logging.root.handlers))
 
 
-@differential
+@differential(requires=("config",))
 def test_dict_config_disables_existing_loggers_unless_told_otherwise(logging):
     """dictConfig disables earlier loggers unless disable_existing_loggers is False."""
     import sys
@@ -60,7 +60,7 @@ def test_dict_config_disables_existing_loggers_unless_told_otherwise(logging):
     print(early.disabled)
 
 
-@differential
+@differential(requires=("config",))
 def test_dict_config_errors_name_the_failing_component(logging):
     """dictConfig raises ValueError naming the handler, formatter or version at fault."""
     attempts = [
@@ -81,7 +81,7 @@ def test_dict_config_errors_name_the_failing_component(logging):
             print("accepted", config)
 
 
-@differential
+@differential(requires=("config",))
 def test_dict_config_incremental_only_adjusts_levels(logging):
     """An incremental dictConfig changes levels of existing loggers and handlers only."""
     import sys
@@ -101,7 +101,7 @@ def test_dict_config_incremental_only_adjusts_levels(logging):
     print(logging.root.level, len(logging.root.handlers), file=sys.stdout)
 
 
-@differential
+@differential(requires=("config",))
 def test_file_config_reads_an_ini_file(logging):
     """fileConfig builds loggers, handlers and formatters from an ini file."""
     with open("logging.ini", "w") as ini:

@@ -240,7 +240,7 @@ def test_handlers_are_found_by_name(logging):
     print(sorted(logging.getHandlerNames()))
 
 
-@differential
+@differential(requires=("handlers",))
 def test_rotating_file_handler_keeps_the_configured_backups(logging):
     """RotatingFileHandler rolls over by size and keeps backupCount numbered files."""
     handler = logging.handlers.RotatingFileHandler("rotating.log", maxBytes=40, backupCount=2)
@@ -251,7 +251,7 @@ def test_rotating_file_handler_keeps_the_configured_backups(logging):
         logger.warning("record number %02d", index)
 
 
-@differential
+@differential(requires=("handlers",))
 def test_memory_handler_flushes_to_its_target_at_capacity_and_level(logging):
     """MemoryHandler buffers records and flushes them at capacity or at flushLevel."""
     import sys
@@ -271,7 +271,7 @@ def test_memory_handler_flushes_to_its_target_at_capacity_and_level(logging):
     print("closed", len(memory.buffer))
 
 
-@differential
+@differential(requires=("handlers",))
 def test_queue_handler_and_listener_deliver_prepared_records(logging):
     """QueueHandler formats records into the queue and QueueListener hands them to handlers."""
     import queue
@@ -292,7 +292,7 @@ def test_queue_handler_and_listener_deliver_prepared_records(logging):
     listener.stop()
 
 
-@differential
+@differential(requires=("handlers",))
 def test_watched_file_handler_reopens_a_moved_file(logging):
     """WatchedFileHandler notices its file was moved away and writes to a new one."""
     import os
@@ -304,7 +304,7 @@ def test_watched_file_handler_reopens_a_moved_file(logging):
     logger.warning("into a fresh file")
 
 
-@differential
+@differential(requires=("handlers",))
 def test_buffering_handler_flushes_by_capacity(logging):
     """A BufferingHandler subclass is flushed whenever its buffer reaches capacity."""
 

@@ -27,7 +27,7 @@ def test_shutdown_at_exit_flushes_and_closes_handlers_in_reverse_order(logging):
     print("end of program")
 
 
-@differential
+@differential(requires=("handlers",))
 def test_memory_handler_is_flushed_to_its_file_at_exit(logging):
     """Records buffered in a MemoryHandler reach its file target when the program exits."""
     target = logging.FileHandler("buffered.log")

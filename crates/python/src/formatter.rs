@@ -458,7 +458,7 @@ fn format_native<'py>(
     let Ok(native) = formatter.cast::<Formatter>() else {
         return Ok(None);
     };
-    let overridden = FORMATTER_OVERRIDES.overridden(&native.get_type())?;
+    let overridden = FORMATTER_OVERRIDES.overridden_for(native.as_any())?;
     let utc = if overridden == 0 {
         false
     } else if overridden == CONVERTER && is_gmtime(py, &native.getattr(intern!(py, "converter"))?)?
@@ -474,7 +474,7 @@ fn format_native<'py>(
     let Ok(style) = style_object.cast::<PercentStyle>() else {
         return Ok(None);
     };
-    if style.get().overrides().overridden(&style.get_type())? != 0
+    if style.get().overrides().overridden_for(style.as_any())? != 0
         || !style.get().defaults.is_none(py)
     {
         return Ok(None);
@@ -766,7 +766,8 @@ impl FieldSource for NativeSource<'_, '_> {
             }
             FieldKey::ExcText if record.exc_text.borrow().is_none() => FieldValue::None,
             FieldKey::StackInfo if record.stack_info.bind(py).is_none() => FieldValue::None,
-            FieldKey::TaskName if !self.has_task_name() && record.extra.is_none() => {
+            FieldKey::TaskName if self.has_task_name() => FieldValue::Foreign,
+            FieldKey::TaskName if record.extra.is_none() => {
                 return Err(RenderError::MissingField(key.clone()))
             }
             FieldKey::AscTime | FieldKey::TaskName | FieldKey::Other(_) => {

@@ -116,7 +116,7 @@ pub fn dispatch<'py>(handler: &Bound<'py, PyAny>, record: &RecordRef<'_, 'py>) -
     let py = handler.py();
     if let Ok(native) = handler.cast::<Handler>() {
         let kind = native.get().kind;
-        let overridden = overrides_for(kind).overridden(&native.get_type())?;
+        let overridden = overrides_for(kind).overridden_for(native.as_any())?;
         if overridden & HANDLE == 0 {
             handle(native, overridden, record)?;
             return Ok(());
@@ -366,7 +366,7 @@ impl Handler {
         record: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let kind = slf.get().kind;
-        let overridden = overrides_for(kind).overridden(&slf.get_type())?;
+        let overridden = overrides_for(kind).overridden_for(slf.as_any())?;
         handle(slf, overridden & !HANDLE, &RecordRef::Python(record))
     }
 
@@ -387,7 +387,7 @@ impl Handler {
             )),
             HandlerKind::Null => Ok(()),
             HandlerKind::Stream | HandlerKind::File => {
-                let overridden = overrides_for(slf.get().kind).overridden(&slf.get_type())?;
+                let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 let _ = py;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }

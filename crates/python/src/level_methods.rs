@@ -174,14 +174,18 @@ fn call(
             (level, &["level", "msg"])
         }
     };
+    // The common call passes `msg` by position: then only a level check
+    // stands between the call and its return.
     let msg_index = bound.len() - 1;
-    let msg = arguments.parameter(msg_index, "msg")?;
-    let Some(msg) = msg else {
+    if arguments.positional.len() <= msg_index && arguments.keyword_index("msg")?.is_none() {
         return Err(missing(method, "msg"));
-    };
+    }
     let Some(overridden) = check_level(logger, level)? else {
         return Ok(());
     };
+    let msg = arguments
+        .parameter(msg_index, "msg")?
+        .ok_or_else(|| missing(method, "msg"))?;
     let args = arguments.rest(bound.len())?;
     let kwargs = arguments.keywords(bound)?;
     log_enabled(

@@ -234,7 +234,7 @@ fn manager_disable(slf: &Bound<'_, Logger>) -> PyResult<i32> {
 /// The level check of `debug`, `info`, ... and `log`: the overrides found on
 /// the logger's type, or `None` when the call logs nothing.
 pub fn check_level(slf: &Bound<'_, Logger>, level: i32) -> PyResult<Option<u64>> {
-    let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+    let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
     let enabled = if overridden == 0 {
         slf.get().native_enabled(slf, level)?
     } else {
@@ -641,7 +641,7 @@ impl Logger {
         stacklevel: i64,
     ) -> PyResult<()> {
         let py = slf.py();
-        let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+        let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
         let options = CallOptions {
             exc_info: exc_info.unwrap_or_else(|| py.None().into_bound(py)),
             extra: extra.unwrap_or_else(|| py.None().into_bound(py)),
@@ -720,7 +720,7 @@ impl Logger {
     }
 
     fn handle<'py>(slf: &Bound<'py, Self>, record: Bound<'py, PyAny>) -> PyResult<()> {
-        let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+        let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
         handle_native(slf, overridden & !HANDLE, RecordRef::Python(record))
     }
 
@@ -736,7 +736,7 @@ impl Logger {
     #[pyo3(name = "isEnabledFor")]
 
     fn is_enabled_for(slf: &Bound<'_, Self>, level: i32) -> PyResult<bool> {
-        let overridden = LOGGER_OVERRIDES.overridden(&slf.get_type())?;
+        let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
         enabled(slf, overridden & !IS_ENABLED_FOR, level)
     }
 

@@ -64,21 +64,11 @@ impl OverrideCheck {
     /// this type. Before `capture`, nothing counts as overridden.
     pub fn overridden(&self, object_type: &Bound<'_, PyType>) -> PyResult<u64> {
         let py = object_type.py();
-        let type_pointer = object_type.as_type_ptr() as usize;
-        let version_tag = current_version_tag(object_type);
-        if version_tag != 0 {
-            let hit = self.cache.with(py, |cache| {
-                cache
-                    .iter()
-                    .find(|entry| {
-                        entry.type_pointer == type_pointer && entry.version_tag == version_tag
-                    })
-                    .map(|entry| entry.overridden)
-            });
-            if let Some(overridden) = hit {
-                return Ok(overridden);
-            }
+        if let Some(overridden) = self.cached(py, object_type.as_type_ptr()) {
+            return Ok(overridden);
         }
+        let type_pointer = object_type.as_type_ptr() as usize;
+        {}
         let names = self.interned.with(py, |names| {
             names
                 .iter()
@@ -102,7 +92,7 @@ impl OverrideCheck {
             }
         }
         // The lookups above assign a fresh tag when the type had none.
-        let version_tag = current_version_tag(object_type);
+        let version_tag = current_version_tag(object_type.as_type_ptr());
         if version_tag != 0 {
             self.cache.with(py, |cache| {
                 if let Some(entry) = cache
@@ -124,6 +114,33 @@ impl OverrideCheck {
             });
         }
         Ok(overridden)
+    }
+
+    /// The overrides of an object's type.
+    pub fn overridden_for(&self, object: &Bound<'_, PyAny>) -> PyResult<u64> {
+        // SAFETY: a live object's type pointer, with the GIL held.
+        let object_type = unsafe { pyo3::ffi::Py_TYPE(object.as_ptr()) };
+        match self.cached(object.py(), object_type) {
+            Some(overridden) => Ok(overridden),
+            None => self.overridden(&object.get_type()),
+        }
+    }
+
+    /// The cached answer for a type whose version tag has not changed.
+    fn cached(&self, py: Python<'_>, object_type: *mut pyo3::ffi::PyTypeObject) -> Option<u64> {
+        let version_tag = current_version_tag(object_type);
+        if version_tag == 0 {
+            return None;
+        }
+        let type_pointer = object_type as usize;
+        self.cache.with(py, |cache| {
+            cache
+                .iter()
+                .find(|entry| {
+                    entry.type_pointer == type_pointer && entry.version_tag == version_tag
+                })
+                .map(|entry| entry.overridden)
+        })
     }
 
     /// The bit for one name.
@@ -151,12 +168,11 @@ fn absent(py: Python<'_>) -> Py<PyAny> {
 pub static VERSION_TAG_FLAG_IN_USE: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(true);
 
-fn current_version_tag(object_type: &Bound<'_, PyType>) -> u32 {
+fn current_version_tag(raw: *mut pyo3::ffi::PyTypeObject) -> u32 {
     const VALID_VERSION_TAG: std::os::raw::c_ulong = 1 << 19;
     let flag_in_use = VERSION_TAG_FLAG_IN_USE.load(std::sync::atomic::Ordering::Relaxed);
     // SAFETY: reading two plain fields of a live type object with the GIL held.
     unsafe {
-        let raw = object_type.as_type_ptr();
         if flag_in_use && (*raw).tp_flags & VALID_VERSION_TAG == 0 {
             0
         } else {
