@@ -17,9 +17,9 @@ the program wrote.
 
 import ast
 import difflib
+import importlib.util
 import inspect
 import json
-import importlib.util
 import os
 import re
 import signal
