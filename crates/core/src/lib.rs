@@ -8,3 +8,4 @@ pub mod format;
 pub mod level;
 pub mod record;
 pub mod time;
+pub mod worker;

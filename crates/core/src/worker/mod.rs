@@ -1,0 +1,311 @@
+//! Handlers run behind a worker thread: the caller only enqueues.
+//!
+//! A `Worker` owns one thread and one bounded queue. The caller's side
+//! (`submit`) applies the `OverflowPolicy` and counts what it drops; the
+//! thread takes everything queued at once and hands it to a `Drain` (a
+//! file, a stream, a Python object), which writes a batch with one syscall
+//! where it can. `flush` is a barrier: it returns once everything submitted
+//! before it is written. `close` drains, stops and joins the thread, giving
+//! up only on a worker that stops making progress, so that exit never hangs.
+
+mod policy;
+mod queue;
+mod stats;
+
+use std::collections::VecDeque;
+use std::io;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use policy::{OverflowPolicy, PolicyError};
+pub use stats::{Stats, StatsSnapshot};
+
+use queue::{Command, Queue, Refused};
+
+/// How long `close` waits for a worker that makes no progress at all.
+const STALL_LIMIT: Duration = Duration::from_secs(5);
+
+/// What a worker writes to.
+pub trait Drain<M>: Send + 'static {
+    /// Writes the messages of `batch`, in order, and empties it.
+    ///
+    /// A write that fails loses the records it carried: the drain reports
+    /// how many, and the worker counts them and goes on.
+    fn write(&mut self, batch: &mut Vec<M>) -> Result<(), WriteFailure>;
+
+    /// Pushes what was written to its destination (`flush()` of a stream).
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Called once, after the last write.
+    fn close(&mut self) {}
+}
+
+/// Records a failed write lost, and why.
+#[derive(Debug)]
+pub struct WriteFailure {
+    pub records: u64,
+    pub error: io::Error,
+}
+
+/// Why `submit` did not queue a message; it is handed back.
+#[derive(Debug)]
+pub enum SubmitError<M> {
+    /// The queue stayed full (under `Drop` at once, under `Timeout` for the
+    /// whole timeout). The message was counted as dropped.
+    Full(M),
+    /// The handler is closed. The message was counted as dropped.
+    Closed(M),
+}
+
+/// The settings of one worker.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// The thread's name, also used in the warnings it prints.
+    pub name: String,
+    /// Messages the queue holds before the policy applies.
+    pub capacity: usize,
+    /// Records the worker may hold back, when the queue runs empty, waiting
+    /// for more to write together; 1 writes as soon as the queue is empty.
+    pub flush_interval: usize,
+    pub policy: OverflowPolicy,
+}
+
+pub struct Worker<M: Send + 'static> {
+    options: WorkerOptions,
+    queue: Arc<Queue<M>>,
+    stats: Arc<Stats>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+    finished: Mutex<Option<mpsc::Receiver<()>>>,
+}
+
+impl<M: Send + 'static> Worker<M> {
+    /// Starts the thread.
+    pub fn spawn<D: Drain<M>>(options: WorkerOptions, drain: D) -> io::Result<Worker<M>> {
+        let queue = Arc::new(Queue::new(options.capacity));
+        let stats = Arc::new(Stats::default());
+        let (finished_sender, finished) = mpsc::sync_channel(1);
+        let thread = {
+            let queue = queue.clone();
+            let stats = stats.clone();
+            let name = options.name.clone();
+            let flush_interval = options.flush_interval.max(1);
+            let batch_limit = options.capacity.max(flush_interval);
+            std::thread::Builder::new()
+                .name(options.name.clone())
+                .spawn(move || {
+                    run(&name, &queue, &stats, drain, flush_interval, batch_limit);
+                    let _ = finished_sender.send(());
+                })?
+        };
+        Ok(Worker {
+            options,
+            queue,
+            stats,
+            thread: Mutex::new(Some(thread)),
+            finished: Mutex::new(Some(finished)),
+        })
+    }
+
+    pub fn options(&self) -> &WorkerOptions {
+        &self.options
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Queues a message under the worker's policy.
+    pub fn submit(&self, message: M) -> Result<(), SubmitError<M>> {
+        let deadline = match self.options.policy {
+            OverflowPolicy::Drop => None,
+            OverflowPolicy::Block => Some(None),
+            OverflowPolicy::Timeout(limit) => Some(Some(Instant::now() + limit)),
+        };
+        match self.queue.push(message, deadline) {
+            Ok(()) => {
+                self.stats.count_accepted();
+                Ok(())
+            }
+            Err(Refused::Full(message)) => {
+                self.stats.count_dropped(&self.options.name, "queue full");
+                Err(SubmitError::Full(message))
+            }
+            Err(Refused::Closed(message)) => {
+                self.stats
+                    .count_dropped(&self.options.name, "handler closed");
+                Err(SubmitError::Closed(message))
+            }
+        }
+    }
+
+    /// Waits until everything submitted before this call is written and
+    /// flushed, for at most `timeout`; true when it was. A closed worker has
+    /// nothing left to write.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        let (acknowledge, acknowledged) = mpsc::sync_channel(1);
+        if !self.queue.push_control(Command::Flush(acknowledge)) {
+            return self.join_finished(Duration::ZERO);
+        }
+        matches!(acknowledged.recv_timeout(timeout), Ok(true))
+    }
+
+    /// Writes what is queued, stops the thread and joins it. Calling it again
+    /// does nothing. True when the worker finished; false when it stopped
+    /// making progress for `STALL_LIMIT` and was left behind.
+    pub fn close(&self) -> bool {
+        self.queue.push_control(Command::Close);
+        self.join_finished(STALL_LIMIT)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.queue.is_closed()
+    }
+
+    /// Waits for the thread to finish while it makes progress.
+    fn join_finished(&self, stall_limit: Duration) -> bool {
+        let finished = self
+            .finished
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        let Some(finished) = finished else {
+            // Joined already (or being joined by another thread, which
+            // reports the outcome itself).
+            return self.thread_joined();
+        };
+        let mut progress = self.stats.progress();
+        let mut quiet_since = Instant::now();
+        loop {
+            match finished.recv_timeout(Duration::from_millis(50)) {
+                Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    let now_progress = self.stats.progress();
+                    if now_progress != progress {
+                        progress = now_progress;
+                        quiet_since = Instant::now();
+                    } else if quiet_since.elapsed() >= stall_limit {
+                        // Put the receiver back so a later close can try again.
+                        *self
+                            .finished
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(finished);
+                        return false;
+                    }
+                }
+            }
+        }
+        if let Some(thread) = self
+            .thread
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+        {
+            let _ = thread.join();
+        }
+        true
+    }
+
+    fn thread_joined(&self) -> bool {
+        self.thread
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_none()
+    }
+
+    /// In the child of a `fork()`: the thread does not exist there, and the
+    /// queue's records belong to the parent, which writes them. Forgets both
+    /// without touching their locks (another parent thread may have held
+    /// them at the fork) and returns a fresh worker with the same settings.
+    pub fn respawn_after_fork<D: Drain<M>>(self, drain: D) -> io::Result<Worker<M>> {
+        let options = self.options.clone();
+        std::mem::forget(self);
+        Worker::spawn(options, drain)
+    }
+}
+
+impl<M: Send + 'static> Drop for Worker<M> {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn run<M, D: Drain<M>>(
+    name: &str,
+    queue: &Queue<M>,
+    stats: &Stats,
+    mut drain: D,
+    flush_interval: usize,
+    batch_limit: usize,
+) {
+    let mut commands = VecDeque::new();
+    let mut pending: Vec<M> = Vec::new();
+    loop {
+        queue.take_all(&mut commands);
+        let mut closing = false;
+        // Commands that arrive while this batch is handled join it, so that
+        // a steady stream is written in large batches.
+        while let Some(command) = commands.pop_front() {
+            match command {
+                Command::Message(message) => {
+                    pending.push(message);
+                    if pending.len() >= batch_limit {
+                        write(name, stats, &mut drain, &mut pending);
+                    }
+                }
+                Command::Flush(acknowledge) => {
+                    write(name, stats, &mut drain, &mut pending);
+                    let flushed = flush(name, stats, &mut drain);
+                    let _ = acknowledge.try_send(flushed);
+                }
+                Command::Close => {
+                    write(name, stats, &mut drain, &mut pending);
+                    flush(name, stats, &mut drain);
+                    closing = true;
+                }
+            }
+            if commands.is_empty() && !closing {
+                queue.take_ready(&mut commands);
+            }
+        }
+        if closing {
+            break;
+        }
+        if pending.len() >= flush_interval {
+            write(name, stats, &mut drain, &mut pending);
+            flush(name, stats, &mut drain);
+        }
+    }
+    drain.close();
+}
+
+fn write<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D, pending: &mut Vec<M>) {
+    if pending.is_empty() {
+        return;
+    }
+    let count = pending.len() as u64;
+    match drain.write(pending) {
+        Ok(()) => stats.count_written(count),
+        Err(failure) => {
+            stats.count_written(count.saturating_sub(failure.records));
+            stats.count_write_failure(name, failure.records, &failure.error);
+        }
+    }
+    pending.clear();
+}
+
+fn flush<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D) -> bool {
+    match drain.flush() {
+        Ok(()) => true,
+        Err(error) => {
+            stats.count_write_failure(name, 0, &error);
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+//! The bounded queue between the callers and one worker thread.
+//!
+//! One mutex guards a deque; the worker takes everything queued in one
+//! swap, so a busy worker locks once per batch, not once per record. Control
+//! commands (flush, close) do not count against the capacity: a full queue
+//! can always be flushed and closed.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::SyncSender;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Instant;
+
+pub(crate) enum Command<M> {
+    Message(M),
+    /// Write everything queued before this, then acknowledge.
+    Flush(SyncSender<bool>),
+    /// Write everything queued before this, then stop.
+    Close,
+}
+
+pub(crate) struct Queue<M> {
+    state: Mutex<State<M>>,
+    /// Signalled when a command arrives: the worker waits on it.
+    arrived: Condvar,
+    /// Signalled when the worker takes a batch: blocked callers wait on it.
+    room: Condvar,
+    capacity: usize,
+}
+
+struct State<M> {
+    commands: VecDeque<Command<M>>,
+    /// Messages among `commands`.
+    messages: usize,
+    /// No more messages are accepted.
+    closed: bool,
+}
+
+/// Why a message was not queued; the message is handed back.
+pub(crate) enum Refused<M> {
+    Full(M),
+    Closed(M),
+}
+
+impl<M> Queue<M> {
+    pub(crate) fn new(capacity: usize) -> Queue<M> {
+        Queue {
+            state: Mutex::new(State {
+                commands: VecDeque::with_capacity(capacity.min(4096)),
+                messages: 0,
+                closed: false,
+            }),
+            arrived: Condvar::new(),
+            room: Condvar::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<M>> {
+        // A panic while holding the lock leaves the deque consistent (every
+        // operation on it is a single push or swap), so poisoning is ignored.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues a message, waiting for room until `deadline` (`None`: do not
+    /// wait; `Some(None)`: wait as long as it takes).
+    pub(crate) fn push(
+        &self,
+        message: M,
+        deadline: Option<Option<Instant>>,
+    ) -> Result<(), Refused<M>> {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return Err(Refused::Closed(message));
+            }
+            if state.messages < self.capacity {
+                break;
+            }
+            state = match deadline {
+                None => return Err(Refused::Full(message)),
+                Some(None) => self
+                    .room
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                Some(Some(deadline)) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return Err(Refused::Full(message));
+                    }
+                    self.room
+                        .wait_timeout(state, deadline - now)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .0
+                }
+            };
+        }
+        state.messages += 1;
+        state.commands.push_back(Command::Message(message));
+        drop(state);
+        self.arrived.notify_one();
+        Ok(())
+    }
+
+    /// Queues a control command; `Close` also refuses later messages.
+    /// Returns false when the queue was already closed.
+    pub(crate) fn push_control(&self, command: Command<M>) -> bool {
+        let mut state = self.lock();
+        if state.closed {
+            return false;
+        }
+        if matches!(command, Command::Close) {
+            state.closed = true;
+            // Callers blocked on a full queue give up now rather than wait
+            // for room that a closing worker will not make for them.
+            self.room.notify_all();
+        }
+        state.commands.push_back(command);
+        drop(state);
+        self.arrived.notify_one();
+        true
+    }
+
+    /// Waits for commands and moves all of them into `batch` (which must be
+    /// empty); returns at once if some are queued.
+    pub(crate) fn take_all(&self, batch: &mut VecDeque<Command<M>>) {
+        let mut state = self.lock();
+        while state.commands.is_empty() {
+            state = self
+                .arrived
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        std::mem::swap(&mut state.commands, batch);
+        state.messages = 0;
+        drop(state);
+        self.room.notify_all();
+    }
+
+    /// Moves whatever is queued into `batch` without waiting.
+    pub(crate) fn take_ready(&self, batch: &mut VecDeque<Command<M>>) {
+        let mut state = self.lock();
+        if state.commands.is_empty() {
+            return;
+        }
+        batch.extend(state.commands.drain(..));
+        state.messages = 0;
+        drop(state);
+        self.room.notify_all();
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+}

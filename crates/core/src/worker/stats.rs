@@ -1,0 +1,114 @@
+//! What a worker counts, and the warnings it prints while it loses records.
+//!
+//! Nothing is lost silently: every record dropped at the queue and every
+//! record a failed write lost is counted here, and while it happens a
+//! warning goes to standard error at most once a second per worker.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const WARNING_INTERVAL: Duration = Duration::from_secs(1);
+
+#[derive(Default)]
+pub struct Stats {
+    accepted: AtomicU64,
+    dropped: AtomicU64,
+    written: AtomicU64,
+    failed: AtomicU64,
+    write_errors: AtomicU64,
+    handler_errors: AtomicU64,
+    /// Nanoseconds since `epoch()` of the last warning, plus one (0: never).
+    last_warning: AtomicU64,
+}
+
+/// The counters at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatsSnapshot {
+    /// Records queued.
+    pub accepted: u64,
+    /// Records refused by a full or closed queue.
+    pub dropped: u64,
+    /// Records written.
+    pub written: u64,
+    /// Records lost to failed writes.
+    pub failed: u64,
+    /// Failed writes and flushes.
+    pub write_errors: u64,
+    /// Exceptions raised by Python handlers and formatters on the worker.
+    pub handler_errors: u64,
+}
+
+fn epoch() -> Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+impl Stats {
+    pub fn snapshot(&self) -> StatsSnapshot {
+        StatsSnapshot {
+            accepted: self.accepted.load(Ordering::Relaxed),
+            dropped: self.dropped.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            write_errors: self.write_errors.load(Ordering::Relaxed),
+            handler_errors: self.handler_errors.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Changes whenever the worker finishes a batch.
+    pub(crate) fn progress(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+            + self.failed.load(Ordering::Relaxed)
+            + self.write_errors.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_accepted(&self) {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_dropped(&self, name: &str, reason: &str) {
+        let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+        self.warn(|| {
+            format!("femtologging: {name}: {reason}, {dropped} record(s) dropped so far\n")
+        });
+    }
+
+    pub(crate) fn count_written(&self, records: u64) {
+        self.written.fetch_add(records, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_write_failure(&self, name: &str, records: u64, error: &std::io::Error) {
+        self.failed.fetch_add(records, Ordering::Relaxed);
+        let errors = self.write_errors.fetch_add(1, Ordering::Relaxed) + 1;
+        let lost = self.failed.load(Ordering::Relaxed);
+        self.warn(|| {
+            format!(
+                "femtologging: {name}: write failed ({error}); {errors} failed write(s), {lost} record(s) lost so far\n"
+            )
+        });
+    }
+
+    /// Counts an exception of a Python handler or formatter (reported by the
+    /// binding itself, with its traceback).
+    pub fn count_handler_error(&self) {
+        self.handler_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Prints a warning unless one was printed less than a second ago.
+    fn warn(&self, message: impl FnOnce() -> String) {
+        let now = epoch().elapsed().as_nanos() as u64 + 1;
+        let last = self.last_warning.load(Ordering::Relaxed);
+        if last != 0 && now.saturating_sub(last) < WARNING_INTERVAL.as_nanos() as u64 {
+            return;
+        }
+        if self
+            .last_warning
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            return;
+        }
+        let _ = std::io::stderr().write_all(message().as_bytes());
+    }
+}

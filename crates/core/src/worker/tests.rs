@@ -1,0 +1,306 @@
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::*;
+
+/// A drain that records its batches, can be held closed like a stuck disk,
+/// and can be told to fail its next writes.
+#[derive(Clone, Default)]
+struct Recorder {
+    batches: Arc<Mutex<Vec<Vec<u32>>>>,
+    gate: Arc<(Mutex<bool>, Condvar)>,
+    failures_left: Arc<Mutex<u32>>,
+    flushes: Arc<Mutex<u32>>,
+    closed: Arc<Mutex<bool>>,
+}
+
+impl Recorder {
+    fn hold(&self) {
+        *self.gate.0.lock().unwrap() = true;
+    }
+
+    fn release(&self) {
+        *self.gate.0.lock().unwrap() = false;
+        self.gate.1.notify_all();
+    }
+
+    fn written(&self) -> Vec<u32> {
+        self.batches
+            .lock()
+            .unwrap()
+            .iter()
+            .flatten()
+            .copied()
+            .collect()
+    }
+
+    fn batch_count(&self) -> usize {
+        self.batches.lock().unwrap().len()
+    }
+}
+
+impl Drain<u32> for Recorder {
+    fn write(&mut self, batch: &mut Vec<u32>) -> Result<(), WriteFailure> {
+        let mut held = self.gate.0.lock().unwrap();
+        while *held {
+            held = self.gate.1.wait(held).unwrap();
+        }
+        drop(held);
+        let mut failures = self.failures_left.lock().unwrap();
+        if *failures > 0 {
+            *failures -= 1;
+            let records = batch.len() as u64;
+            batch.clear();
+            return Err(WriteFailure {
+                records,
+                error: std::io::Error::from_raw_os_error(libc::ENOSPC),
+            });
+        }
+        self.batches.lock().unwrap().push(std::mem::take(batch));
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        *self.flushes.lock().unwrap() += 1;
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        *self.closed.lock().unwrap() = true;
+    }
+}
+
+fn options(capacity: usize, policy: OverflowPolicy) -> WorkerOptions {
+    WorkerOptions {
+        name: "test-worker".into(),
+        capacity,
+        flush_interval: 1,
+        policy,
+    }
+}
+
+#[test]
+fn block_policy_loses_nothing_with_four_threads() {
+    let recorder = Recorder::default();
+    let worker =
+        Arc::new(Worker::spawn(options(16, OverflowPolicy::Block), recorder.clone()).unwrap());
+    let threads: Vec<_> = (0..4u32)
+        .map(|thread_index| {
+            let worker = worker.clone();
+            thread::spawn(move || {
+                for sequence in 0..5000u32 {
+                    worker.submit(thread_index * 100_000 + sequence).unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert!(worker.close());
+    let written = recorder.written();
+    assert_eq!(written.len(), 20_000);
+    // Each thread's records keep their order.
+    for thread_index in 0..4u32 {
+        let mine: Vec<u32> = written
+            .iter()
+            .copied()
+            .filter(|value| value / 100_000 == thread_index)
+            .collect();
+        let expected: Vec<u32> = (0..5000)
+            .map(|sequence| thread_index * 100_000 + sequence)
+            .collect();
+        assert_eq!(mine, expected);
+    }
+    let stats = worker.stats().snapshot();
+    assert_eq!(
+        (stats.accepted, stats.written, stats.dropped),
+        (20_000, 20_000, 0)
+    );
+    assert!(*recorder.closed.lock().unwrap());
+}
+
+#[test]
+fn drop_policy_counts_what_a_full_queue_refuses() {
+    let recorder = Recorder::default();
+    recorder.hold();
+    let worker = Worker::spawn(options(4, OverflowPolicy::Drop), recorder.clone()).unwrap();
+    let mut refused = 0;
+    for value in 0..100 {
+        match worker.submit(value) {
+            Ok(()) => {}
+            Err(SubmitError::Full(returned)) => {
+                assert_eq!(returned, value);
+                refused += 1;
+            }
+            Err(SubmitError::Closed(_)) => panic!("not closed"),
+        }
+    }
+    recorder.release();
+    assert!(worker.flush(Duration::from_secs(5)));
+    let stats = worker.stats().snapshot();
+    assert_eq!(stats.dropped, refused);
+    assert_eq!(stats.accepted + stats.dropped, 100);
+    assert_eq!(stats.written, stats.accepted);
+    assert_eq!(recorder.written().len() as u64, stats.accepted);
+    // The worker took at most one record out before it stuck, so at most
+    // capacity + 1 records got in.
+    assert!(stats.accepted <= 5, "{stats:?}");
+}
+
+#[test]
+fn timeout_policy_waits_then_drops() {
+    let recorder = Recorder::default();
+    recorder.hold();
+    let policy = OverflowPolicy::Timeout(Duration::from_millis(60));
+    let worker = Worker::spawn(options(1, policy), recorder.clone()).unwrap();
+    // Fill the queue (the worker may hold one record in its stuck write).
+    while worker.stats().snapshot().dropped == 0 {
+        let started = Instant::now();
+        if worker.submit(7).is_err() {
+            assert!(started.elapsed() >= Duration::from_millis(60));
+        }
+    }
+    recorder.release();
+    // With room again, a submit under the timeout policy succeeds.
+    assert!(worker.flush(Duration::from_secs(5)));
+    worker.submit(8).unwrap();
+    assert!(worker.close());
+    assert_eq!(recorder.written().last(), Some(&8));
+}
+
+#[test]
+fn flush_is_a_barrier_and_times_out_on_a_stuck_drain() {
+    let recorder = Recorder::default();
+    let worker = Worker::spawn(options(1024, OverflowPolicy::Block), recorder.clone()).unwrap();
+    for value in 0..500 {
+        worker.submit(value).unwrap();
+    }
+    assert!(worker.flush(Duration::from_secs(5)));
+    assert_eq!(recorder.written(), (0..500).collect::<Vec<_>>());
+    recorder.hold();
+    worker.submit(500).unwrap();
+    let started = Instant::now();
+    assert!(!worker.flush(Duration::from_millis(100)));
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    recorder.release();
+    assert!(worker.flush(Duration::from_secs(5)));
+    assert_eq!(recorder.written().len(), 501);
+}
+
+#[test]
+fn records_that_arrive_together_are_written_together() {
+    let recorder = Recorder::default();
+    recorder.hold();
+    let worker = Worker::spawn(options(1024, OverflowPolicy::Block), recorder.clone()).unwrap();
+    worker.submit(0).unwrap();
+    // While the first write is stuck, 300 more arrive.
+    thread::sleep(Duration::from_millis(20));
+    for value in 1..=300 {
+        worker.submit(value).unwrap();
+    }
+    recorder.release();
+    assert!(worker.close());
+    assert_eq!(recorder.written(), (0..=300).collect::<Vec<_>>());
+    assert!(
+        recorder.batch_count() <= 3,
+        "{} batches",
+        recorder.batch_count()
+    );
+}
+
+#[test]
+fn flush_interval_holds_records_until_enough_arrive_or_a_flush() {
+    let recorder = Recorder::default();
+    let mut settings = options(1024, OverflowPolicy::Block);
+    settings.flush_interval = 10;
+    let worker = Worker::spawn(settings, recorder.clone()).unwrap();
+    for value in 0..3 {
+        worker.submit(value).unwrap();
+    }
+    thread::sleep(Duration::from_millis(50));
+    assert!(recorder.written().is_empty());
+    for value in 3..10 {
+        worker.submit(value).unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while recorder.written().len() < 10 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(recorder.written(), (0..10).collect::<Vec<_>>());
+    worker.submit(10).unwrap();
+    assert!(worker.flush(Duration::from_secs(5)));
+    assert_eq!(recorder.written().len(), 11);
+}
+
+#[test]
+fn close_twice_and_submit_after_close() {
+    let recorder = Recorder::default();
+    let worker = Worker::spawn(options(8, OverflowPolicy::Block), recorder.clone()).unwrap();
+    worker.submit(1).unwrap();
+    assert!(worker.close());
+    assert!(worker.close());
+    assert!(worker.is_closed());
+    assert!(matches!(worker.submit(2), Err(SubmitError::Closed(2))));
+    assert!(worker.flush(Duration::from_millis(10)));
+    let stats = worker.stats().snapshot();
+    assert_eq!((stats.written, stats.dropped), (1, 1));
+    assert_eq!(recorder.written(), vec![1]);
+}
+
+#[test]
+fn a_blocked_caller_is_released_by_close() {
+    let recorder = Recorder::default();
+    recorder.hold();
+    let worker =
+        Arc::new(Worker::spawn(options(1, OverflowPolicy::Block), recorder.clone()).unwrap());
+    let producer = {
+        let worker = worker.clone();
+        thread::spawn(move || {
+            (0..10)
+                .map(|value| worker.submit(value).is_ok())
+                .collect::<Vec<_>>()
+        })
+    };
+    thread::sleep(Duration::from_millis(50));
+    let closer = {
+        let worker = worker.clone();
+        thread::spawn(move || worker.close())
+    };
+    thread::sleep(Duration::from_millis(20));
+    recorder.release();
+    let outcomes = producer.join().unwrap();
+    assert!(closer.join().unwrap());
+    let accepted = outcomes.iter().filter(|accepted| **accepted).count();
+    assert_eq!(recorder.written().len(), accepted);
+    assert_eq!(worker.stats().snapshot().dropped as usize, 10 - accepted);
+}
+
+#[test]
+fn failed_writes_are_counted_and_the_worker_recovers() {
+    let recorder = Recorder::default();
+    *recorder.failures_left.lock().unwrap() = 1;
+    let worker = Worker::spawn(options(64, OverflowPolicy::Block), recorder.clone()).unwrap();
+    worker.submit(1).unwrap();
+    assert!(worker.flush(Duration::from_secs(5)));
+    worker.submit(2).unwrap();
+    assert!(worker.close());
+    let stats = worker.stats().snapshot();
+    assert_eq!((stats.failed, stats.write_errors, stats.written), (1, 1, 1));
+    assert_eq!(recorder.written(), vec![2]);
+}
+
+#[test]
+fn close_gives_up_on_a_worker_that_makes_no_progress() {
+    let recorder = Recorder::default();
+    recorder.hold();
+    let worker = Worker::spawn(options(8, OverflowPolicy::Block), recorder.clone()).unwrap();
+    worker.submit(1).unwrap();
+    let started = Instant::now();
+    assert!(!worker.join_finished(Duration::from_millis(200)));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    recorder.release();
+    assert!(worker.close());
+    assert_eq!(recorder.written(), vec![1]);
+}
