@@ -1116,6 +1116,12 @@ def captureWarnings(capture):
             _warnings_showwarning = None
 
 
+# ---------------------------------------------------------------- femto face
+
+from . import _femto  # noqa: E402
+
+globals().update(_femto._install(sys.modules[__name__]))
+
 # ---------------------------------------------------------------- native set-up
 
 from . import _cold  # noqa: E402
@@ -1127,7 +1133,11 @@ _native.install(
     log_record_class=LogRecord,
     default_record_factory=LogRecord,
     cold=_cold,
-    internal_files=[_srcfile, os.path.normcase(_cold.__file__)],
+    internal_files=[
+        _srcfile,
+        os.path.normcase(_cold.__file__),
+        os.path.normcase(_femto.__file__),
+    ],
     start_ns=_start_ns,
     python_minor=sys.version_info[1],
 )

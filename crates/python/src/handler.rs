@@ -16,6 +16,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 
+use crate::femto::{FemtoHandler, Job};
 use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
@@ -32,6 +33,8 @@ pub enum HandlerKind {
     Stream,
     File,
     Null,
+    /// A `FemtoHandler`: formats on the caller, writes on a worker thread.
+    Femto,
 }
 
 const NAMES: &[&str] = &[
@@ -55,6 +58,7 @@ pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static FILE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static NULL_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static FEMTO_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -62,6 +66,7 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::Stream => &STREAM_OVERRIDES,
         HandlerKind::File => &FILE_OVERRIDES,
         HandlerKind::Null => &NULL_OVERRIDES,
+        HandlerKind::Femto => &FEMTO_OVERRIDES,
     }
 }
 
@@ -85,7 +90,7 @@ pub struct FileHandler {}
 pub struct NullHandler {}
 
 impl Handler {
-    fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Handler> {
+    pub(crate) fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Handler> {
         PyClassInitializer::from(Filterer::empty(py)).add_subclass(Handler {
             level: AtomicI32::new(0),
             formatter: PyField::none(py),
@@ -118,7 +123,7 @@ pub fn dispatch<'py>(handler: &Bound<'py, PyAny>, record: &RecordRef<'_, 'py>) -
         let kind = native.get().kind;
         let overridden = overrides_for(kind).overridden_for(native.as_any())?;
         if overridden & HANDLE == 0 {
-            handle(native, overridden, record)?;
+            handle(native, overridden, record, false)?;
             return Ok(());
         }
     }
@@ -128,10 +133,15 @@ pub fn dispatch<'py>(handler: &Bound<'py, PyAny>, record: &RecordRef<'_, 'py>) -
 
 /// The standard `Handler.handle`. Returns whether the record passed the
 /// filters (on 3.12 and later, the record itself when it did).
+///
+/// `direct` is a call of `handler.handle(record)` from Python rather than
+/// from a logger: a femto handler then raises when its queue refuses the
+/// record, where through a logger the record is only counted.
 fn handle<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
+    direct: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = handler.py();
     let kind = handler.get().kind;
@@ -166,6 +176,8 @@ fn handle<'py>(
             handler.call_method1(intern!(py, "emit"), (record.to_python(py)?,))?;
             Ok(())
         })?;
+    } else if kind == HandlerKind::Femto {
+        emit_femto(handler, overridden, record, direct)?;
     } else {
         emit_native(handler, overridden, record)?;
     }
@@ -211,6 +223,75 @@ fn emit_native<'py>(
         Err(error) if error.is_instance_of::<PyRecursionError>(py) => Err(error),
         Err(error) => report_error(handler.as_any(), record, error),
     }
+}
+
+/// A femto handler's `emit`: format here, queue for the worker. Formatting
+/// errors are reported like any handler's; a refused record is counted by
+/// the worker (and raised only for a direct call).
+fn emit_femto<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+    direct: bool,
+) -> PyResult<()> {
+    let py = handler.py();
+    let femto = handler.cast::<FemtoHandler>()?.get();
+    let job = if femto.calls_python_object(py) {
+        match femto_call(py, record) {
+            Ok(job) => job,
+            Err(error) if error.is_instance_of::<PyRecursionError>(py) => return Err(error),
+            Err(error) => return report_error(handler.as_any(), record, error),
+        }
+    } else {
+        match femto_line(handler, overridden, record) {
+            Ok(job) => job,
+            Err(error) if error.is_instance_of::<PyRecursionError>(py) => return Err(error),
+            Err(error) => return report_error(handler.as_any(), record, error),
+        }
+    };
+    femto.submit(py, job, direct)
+}
+
+fn femto_line<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<Job> {
+    let py = handler.py();
+    let mut line = match format_for(handler, overridden, record)? {
+        FormattedText::Rust(text) => text.into_bytes(),
+        FormattedText::Python(text) => text
+            .cast::<PyString>()
+            .map_err(|_| pyo3::exceptions::PyTypeError::new_err("format() must return a str"))?
+            .to_str()?
+            .as_bytes()
+            .to_vec(),
+    };
+    let _ = py;
+    line.push(b'\n');
+    Ok(Job::Line(line))
+}
+
+/// `(logger, level, message)` for a Python handler object.
+fn femto_call(py: Python<'_>, record: &RecordRef<'_, '_>) -> PyResult<Job> {
+    let text = |value: Bound<'_, PyAny>| -> PyResult<String> { Ok(value.str()?.to_string()) };
+    if let Some(native) = record.native(py) {
+        let message = native.message(py)?;
+        return Ok(Job::Call {
+            logger: text(native.logger_name.bind(py).clone())?,
+            level: text(native.level_name.bind(py).clone())?,
+            message: match message.text(py) {
+                Some(message) => message.to_owned(),
+                None => message.to_python(py).to_string_lossy().into_owned(),
+            },
+        });
+    }
+    let python_record = record.to_python(py)?;
+    Ok(Job::Call {
+        logger: text(python_record.getattr(intern!(py, "name"))?)?,
+        level: text(python_record.getattr(intern!(py, "levelname"))?)?,
+        message: text(python_record.call_method0(intern!(py, "getMessage"))?)?,
+    })
 }
 
 fn emit_stream<'py>(
@@ -367,7 +448,7 @@ impl Handler {
     ) -> PyResult<Bound<'py, PyAny>> {
         let kind = slf.get().kind;
         let overridden = overrides_for(kind).overridden_for(slf.as_any())?;
-        handle(slf, overridden & !HANDLE, &RecordRef::Python(record))
+        handle(slf, overridden & !HANDLE, &RecordRef::Python(record), true)
     }
 
     fn format<'py>(
@@ -386,6 +467,10 @@ impl Handler {
                 "emit must be implemented by Handler subclasses",
             )),
             HandlerKind::Null => Ok(()),
+            HandlerKind::Femto => {
+                let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
+                emit_femto(slf, overridden & !EMIT, &RecordRef::Python(record), true)
+            }
             HandlerKind::Stream | HandlerKind::File => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 let _ = py;
@@ -466,6 +551,7 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     STREAM_OVERRIDES.capture(&py.get_type::<StreamHandler>())?;
     FILE_OVERRIDES.capture(&py.get_type::<FileHandler>())?;
     NULL_OVERRIDES.capture(&py.get_type::<NullHandler>())?;
+    FEMTO_OVERRIDES.capture(&py.get_type::<FemtoHandler>())?;
     Ok(())
 }
 

@@ -158,6 +158,13 @@ fn call(
             let level = arguments
                 .parameter(0, "level")?
                 .ok_or_else(|| missing(method, "level"))?;
+            // A registered level name ("INFO", "WARN", a custom name) is
+            // taken as its number; any other string is refused below, as the
+            // standard library refuses every string.
+            let level = match registered_level(py, &level)? {
+                Some(number) => number.into_pyobject(py)?.into_any(),
+                None => level,
+            };
             // `isinstance(level, int)`, bools included, as in the standard library.
             if !level.is_instance_of::<PyInt>() && !level.is_instance_of::<PyBool>() {
                 if runtime::get(py)?.raise_exceptions(py) {
@@ -197,6 +204,19 @@ fn call(
         kwargs.as_ref(),
         method.exc_info,
     )
+}
+
+/// The number of a level name registered with `addLevelName` (or a
+/// standard one), for `log("INFO", ...)`.
+fn registered_level(py: Python<'_>, level: &Bound<'_, PyAny>) -> PyResult<Option<i32>> {
+    if !level.is_instance_of::<PyString>() {
+        return Ok(None);
+    }
+    let runtime = runtime::get(py)?;
+    let Some(number) = runtime.name_to_level.bind(py).get_item(level)? else {
+        return Ok(None);
+    };
+    Ok(number.extract::<i32>().ok())
 }
 
 fn missing(method: &LevelMethod, parameter: &str) -> PyErr {

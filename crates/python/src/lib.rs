@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
 mod caller;
+mod femto;
 mod file_stream;
 mod filter;
 mod filterer;
@@ -162,6 +163,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<handler::StreamHandler>()?;
     module.add_class::<handler::FileHandler>()?;
     module.add_class::<handler::NullHandler>()?;
+    module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;

@@ -44,6 +44,21 @@ pub trait Drain<M>: Send + 'static {
     fn close(&mut self) {}
 }
 
+/// A drain chosen at run time.
+impl<M, D: Drain<M> + ?Sized> Drain<M> for Box<D> {
+    fn write(&mut self, batch: &mut Vec<M>) -> Result<(), WriteFailure> {
+        (**self).write(batch)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+
+    fn close(&mut self) {
+        (**self).close()
+    }
+}
+
 /// Records a failed write lost, and why.
 #[derive(Debug)]
 pub struct WriteFailure {
@@ -119,8 +134,19 @@ impl<M: Send + 'static> Worker<M> {
     }
 
     /// Queues a message under the worker's policy.
+    ///
+    /// The worker's own thread never waits here (a Python handler logging
+    /// from inside `handle` would otherwise wait for itself): for it a full
+    /// queue drops.
     pub fn submit(&self, message: M) -> Result<(), SubmitError<M>> {
+        let on_worker = self
+            .thread
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+            .is_some_and(|thread| thread.thread().id() == std::thread::current().id());
         let deadline = match self.options.policy {
+            _ if on_worker => None,
             OverflowPolicy::Drop => None,
             OverflowPolicy::Block => Some(None),
             OverflowPolicy::Timeout(limit) => Some(Some(Instant::now() + limit)),
@@ -140,6 +166,30 @@ impl<M: Send + 'static> Worker<M> {
                 Err(SubmitError::Closed(message))
             }
         }
+    }
+
+    /// Queues a message if there is room now, without applying the policy:
+    /// `Full` hands it back uncounted, for a caller that must first release
+    /// something (an interpreter lock) before it waits in `submit`, or that
+    /// drops it with `count_dropped`.
+    pub fn try_submit(&self, message: M) -> Result<(), SubmitError<M>> {
+        match self.queue.push(message, None) {
+            Ok(()) => {
+                self.stats.count_accepted();
+                Ok(())
+            }
+            Err(Refused::Full(message)) => Err(SubmitError::Full(message)),
+            Err(Refused::Closed(message)) => {
+                self.stats
+                    .count_dropped(&self.options.name, "handler closed");
+                Err(SubmitError::Closed(message))
+            }
+        }
+    }
+
+    /// Counts a message `try_submit` handed back and the caller dropped.
+    pub fn count_dropped(&self) {
+        self.stats.count_dropped(&self.options.name, "queue full");
     }
 
     /// Waits until everything submitted before this call is written and

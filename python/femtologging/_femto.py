@@ -1,0 +1,368 @@
+"""The femto face: handlers whose writes happen on a Rust worker thread.
+
+`FemtoFileHandler` and `FemtoStreamHandler` are standard handlers (a logger
+built with `getLogger` takes them with `addHandler`): the caller formats the
+record and queues the line, and the worker writes it. Nothing is lost
+silently: the queue is bounded, every record it refuses is counted
+(`handler.stats()`), and `policy="block"` makes the caller wait instead.
+"""
+
+import atexit
+import os
+import weakref
+
+from . import _femtologging as _native
+
+DEFAULT_CAPACITY = 1024
+DEFAULT_FLUSH_TIMEOUT_MS = 1000
+# What a femto handler writes when no formatter was given.
+DEFAULT_FORMAT = "%(name)s [%(levelname)s] %(message)s"
+
+_live_handlers = weakref.WeakSet()
+
+
+class OverflowPolicy:
+    """What a full queue does to the caller: drop the record (and count it),
+    block until there is room, or block up to a timeout, then drop."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text):
+        self._text = text
+
+    @classmethod
+    def drop(cls):
+        return cls("drop")
+
+    @classmethod
+    def block(cls):
+        return cls("block")
+
+    @classmethod
+    def timeout(cls, milliseconds):
+        if isinstance(milliseconds, bool) or not isinstance(milliseconds, int):
+            raise TypeError(
+                f"OverflowPolicy.timeout() takes whole milliseconds, not {milliseconds!r}"
+            )
+        if milliseconds <= 0:
+            raise ValueError("OverflowPolicy.timeout() needs a positive number of milliseconds")
+        return cls(f"timeout:{milliseconds}")
+
+    def __str__(self):
+        return self._text
+
+    def __repr__(self):
+        return f"OverflowPolicy({self._text!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, OverflowPolicy) and other._text == self._text
+
+    def __hash__(self):
+        return hash(self._text)
+
+
+def _policy_text(policy):
+    if isinstance(policy, OverflowPolicy):
+        return str(policy)
+    if isinstance(policy, str):
+        return policy
+    raise TypeError(f"policy must be a string or an OverflowPolicy, not {type(policy).__name__}")
+
+
+def _positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _start(handler, target, capacity, flush_interval, policy, flush_timeout_ms, truncate=False):
+    """Starts the worker of a handler whose standard `__init__` has run."""
+    handler._start(
+        target,
+        capacity=_positive("capacity", capacity),
+        flush_interval=_positive("flush_interval", flush_interval),
+        policy=_policy_text(policy),
+        flush_timeout_ms=_positive("flush timeout", flush_timeout_ms),
+        truncate=truncate,
+    )
+    _live_handlers.add(handler)
+
+
+def _default_formatter():
+    from . import Formatter
+
+    return Formatter(DEFAULT_FORMAT)
+
+
+def _check_formatter(formatter):
+    """`with_formatter`: "default", a `Formatter`, or a callable taking the
+    record's attributes as a mapping and returning the line."""
+    from . import Formatter
+
+    if formatter == "default" or formatter is None:
+        return _default_formatter()
+    if isinstance(formatter, str):
+        raise ValueError(
+            f'unknown formatter identifier {formatter!r}: use "default", a Formatter, '
+            "or a callable taking a mapping of the record and returning a string"
+        )
+    if isinstance(formatter, Formatter) or hasattr(formatter, "format"):
+        return formatter
+    if callable(formatter):
+        return _MappingFormatter(formatter)
+    raise TypeError(f'a formatter must be "default", a Formatter or a callable, not {formatter!r}')
+
+
+class _MappingFormatter:
+    """Adapts a callable taking a mapping of the record to `Formatter.format`."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def format(self, record):
+        attributes = dict(record.__dict__)
+        attributes["message"] = record.getMessage()
+        text = self.function(attributes)
+        if not isinstance(text, str):
+            raise TypeError(f"the formatter returned {type(text).__name__}, not str")
+        return text
+
+
+def _install(logging):
+    """Defines the femto classes over the standard ones; called at import."""
+    Handler = logging.Handler
+    FemtoHandler = _native.FemtoHandler
+
+    def close(self):
+        self._close_worker()
+        Handler.close(self)
+
+    def __repr__(self):
+        level = logging.getLevelName(self.level)
+        return f"<{type(self).__name__} {self._target_text} ({level})>"
+
+    FemtoHandler.close = close
+    FemtoHandler.__repr__ = __repr__
+
+    class FemtoStreamHandler(FemtoHandler):
+        """Writes to the process's stderr (the default) or stdout from a worker."""
+
+        def __init__(
+            self,
+            stream="stderr",
+            *,
+            capacity=DEFAULT_CAPACITY,
+            flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
+            policy="drop",
+            formatter="default",
+        ):
+            if stream not in ("stderr", "stdout"):
+                raise ValueError(f'stream must be "stderr" or "stdout", not {stream!r}')
+            Handler.__init__(self)
+            self.setFormatter(_check_formatter(formatter))
+            self._target_text = f"<{stream}>"
+            _start(self, stream, capacity, 1, policy, flush_timeout_ms)
+
+        @classmethod
+        def stderr(cls):
+            return cls("stderr")
+
+        @classmethod
+        def stdout(cls):
+            return cls("stdout")
+
+    class FemtoFileHandler(FemtoHandler):
+        """Appends to a file from a worker thread. `flush_interval` counts
+        records: the worker may hold up to that many, when the queue runs
+        empty, to write them together."""
+
+        def __init__(
+            self,
+            path,
+            capacity=DEFAULT_CAPACITY,
+            flush_interval=1,
+            policy="drop",
+            *,
+            mode="a",
+            flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
+            formatter="default",
+        ):
+            if mode not in ("a", "w"):
+                raise ValueError(f'mode must be "a" or "w", not {mode!r}')
+            path = os.path.abspath(os.fspath(path))
+            Handler.__init__(self)
+            self.baseFilename = path
+            self.mode = mode
+            self.setFormatter(_check_formatter(formatter))
+            self._target_text = path
+            _start(self, path, capacity, flush_interval, policy, flush_timeout_ms, mode == "w")
+
+    class _PythonObjectHandler(FemtoHandler):
+        """Runs a Python object's `handle(logger, level, message)` on a worker."""
+
+        def __init__(self, target, capacity=DEFAULT_CAPACITY, policy="drop"):
+            Handler.__init__(self)
+            self.target = target
+            self._target_text = repr(target)
+            _start(self, target, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS)
+
+    class StreamHandlerBuilder:
+        """Builds a `FemtoStreamHandler` step by step."""
+
+        def __init__(self, stream="stderr"):
+            self._stream = stream
+            self._capacity = DEFAULT_CAPACITY
+            self._flush_timeout_ms = DEFAULT_FLUSH_TIMEOUT_MS
+            self._formatter = "default"
+            self._policy = "drop"
+
+        @classmethod
+        def stderr(cls):
+            return cls("stderr")
+
+        @classmethod
+        def stdout(cls):
+            return cls("stdout")
+
+        def with_capacity(self, capacity):
+            self._capacity = _positive("capacity", capacity)
+            return self
+
+        def with_flush_timeout_ms(self, milliseconds):
+            self._flush_timeout_ms = _positive("flush timeout", milliseconds)
+            return self
+
+        def with_formatter(self, formatter):
+            _check_formatter(formatter)
+            self._formatter = formatter
+            return self
+
+        def with_overflow_policy(self, policy):
+            self._policy = _policy_text(policy)
+            return self
+
+        def build(self):
+            return FemtoStreamHandler(
+                self._stream,
+                capacity=self._capacity,
+                flush_timeout_ms=self._flush_timeout_ms,
+                policy=self._policy,
+                formatter=self._formatter,
+            )
+
+    class FileHandlerBuilder:
+        """Builds a `FemtoFileHandler` step by step."""
+
+        def __init__(self, path):
+            self._path = path
+            self._capacity = DEFAULT_CAPACITY
+            self._flush_interval = 1
+            self._flush_timeout_ms = DEFAULT_FLUSH_TIMEOUT_MS
+            self._formatter = "default"
+            self._policy = "drop"
+
+        def with_capacity(self, capacity):
+            self._capacity = _positive("capacity", capacity)
+            return self
+
+        def with_flush_interval(self, records):
+            self._flush_interval = _positive("flush_interval", records)
+            return self
+
+        def with_flush_timeout_ms(self, milliseconds):
+            self._flush_timeout_ms = _positive("flush timeout", milliseconds)
+            return self
+
+        def with_overflow_policy(self, policy):
+            self._policy = _policy_text(policy)
+            return self
+
+        def with_formatter(self, formatter):
+            _check_formatter(formatter)
+            self._formatter = formatter
+            return self
+
+        def build(self):
+            return FemtoFileHandler(
+                self._path,
+                self._capacity,
+                self._flush_interval,
+                self._policy,
+                flush_timeout_ms=self._flush_timeout_ms,
+                formatter=self._formatter,
+            )
+
+    Logger = logging.Logger
+
+    def add_handler(self, handler):
+        """`addHandler`, also taking any object with `handle(logger, level,
+        message)`, which then runs on a worker thread."""
+        if not isinstance(handler, Handler):
+            if not callable(getattr(handler, "handle", None)):
+                raise TypeError(
+                    f"{handler!r} is neither a Handler nor an object with a callable "
+                    "handle(logger, level, message)"
+                )
+            wrappers = self.__dict__.setdefault("_femto_wrappers", {})
+            if id(handler) in wrappers:
+                return
+            wrapper = _PythonObjectHandler(handler)
+            wrappers[id(handler)] = wrapper
+            handler = wrapper
+        self.addHandler(handler)
+
+    def remove_handler(self, handler):
+        if not isinstance(handler, Handler):
+            wrapper = self.__dict__.get("_femto_wrappers", {}).pop(id(handler), None)
+            if wrapper is None:
+                return
+            self.removeHandler(wrapper)
+            wrapper.close()
+            return
+        self.removeHandler(handler)
+
+    Logger.add_handler = add_handler
+    Logger.remove_handler = remove_handler
+
+    def get_logger(name=None):
+        """The same logger as `getLogger(name)`."""
+        return logging.getLogger(name)
+
+    return {
+        "OverflowPolicy": OverflowPolicy,
+        "FemtoHandler": FemtoHandler,
+        "FemtoStreamHandler": FemtoStreamHandler,
+        "FemtoFileHandler": FemtoFileHandler,
+        "StreamHandlerBuilder": StreamHandlerBuilder,
+        "FileHandlerBuilder": FileHandlerBuilder,
+        "get_logger": get_logger,
+    }
+
+
+def close_all():
+    """At exit: every live femto handler writes what it holds and stops."""
+    for handler in list(_live_handlers):
+        try:
+            handler._close_worker()
+        except Exception:
+            pass
+
+
+def _flush_before_fork():
+    for handler in list(_live_handlers):
+        try:
+            handler.flush()
+        except Exception:
+            pass
+
+
+def _restart_after_fork():
+    for handler in list(_live_handlers):
+        handler._after_fork()
+
+
+atexit.register(close_all)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_flush_before_fork, after_in_child=_restart_after_fork)
