@@ -248,12 +248,12 @@ impl<M: Send + 'static> Worker<M> {
                 }
             }
         }
-        if let Some(thread) = self
+        let thread = self
             .thread
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take()
-        {
+            .take();
+        if let Some(thread) = thread {
             let _ = thread.join();
         }
         true

@@ -33,6 +33,11 @@ struct State<M> {
     messages: usize,
     /// No more messages are accepted.
     closed: bool,
+    /// The worker is asleep waiting for a command: only then does a push
+    /// pay for a wake-up (a futex call), not while the worker is busy.
+    worker_waiting: bool,
+    /// Callers asleep waiting for room.
+    callers_waiting: usize,
 }
 
 /// Why a message was not queued; the message is handed back.
@@ -48,6 +53,8 @@ impl<M> Queue<M> {
                 commands: VecDeque::with_capacity(capacity.min(4096)),
                 messages: 0,
                 closed: false,
+                worker_waiting: false,
+                callers_waiting: 0,
             }),
             arrived: Condvar::new(),
             room: Condvar::new(),
@@ -78,28 +85,39 @@ impl<M> Queue<M> {
             if state.messages < self.capacity {
                 break;
             }
-            state = match deadline {
+            let wait_until = match deadline {
                 None => return Err(Refused::Full(message)),
-                Some(None) => self
+                Some(None) => None,
+                Some(Some(deadline)) => {
+                    if Instant::now() >= deadline {
+                        return Err(Refused::Full(message));
+                    }
+                    Some(deadline)
+                }
+            };
+            state.callers_waiting += 1;
+            state = match wait_until {
+                None => self
                     .room
                     .wait(state)
                     .unwrap_or_else(|poisoned| poisoned.into_inner()),
-                Some(Some(deadline)) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        return Err(Refused::Full(message));
-                    }
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
                     self.room
-                        .wait_timeout(state, deadline - now)
+                        .wait_timeout(state, left)
                         .unwrap_or_else(|poisoned| poisoned.into_inner())
                         .0
                 }
             };
+            state.callers_waiting -= 1;
         }
         state.messages += 1;
         state.commands.push_back(Command::Message(message));
+        let wake = state.worker_waiting;
         drop(state);
-        self.arrived.notify_one();
+        if wake {
+            self.arrived.notify_one();
+        }
         Ok(())
     }
 
@@ -127,15 +145,20 @@ impl<M> Queue<M> {
     pub(crate) fn take_all(&self, batch: &mut VecDeque<Command<M>>) {
         let mut state = self.lock();
         while state.commands.is_empty() {
+            state.worker_waiting = true;
             state = self
                 .arrived
                 .wait(state)
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            state.worker_waiting = false;
         }
         std::mem::swap(&mut state.commands, batch);
         state.messages = 0;
+        let wake = state.callers_waiting > 0;
         drop(state);
-        self.room.notify_all();
+        if wake {
+            self.room.notify_all();
+        }
     }
 
     /// Moves whatever is queued into `batch` without waiting.
@@ -146,8 +169,11 @@ impl<M> Queue<M> {
         }
         batch.extend(state.commands.drain(..));
         state.messages = 0;
+        let wake = state.callers_waiting > 0;
         drop(state);
-        self.room.notify_all();
+        if wake {
+            self.room.notify_all();
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {
