@@ -212,37 +212,68 @@ enum PositionalPiece {
     Conversion(PercentSpec),
 }
 
+/// One step of a positional `%` template: literal text (`%%` arrives as `"%"`) or a
+/// conversion taking the next value.
+enum Scanned<'a> {
+    Literal(&'a str),
+    Conversion(PercentSpec),
+}
+
+/// Walks a positional `%` template in order, handing each piece to `visit`, which
+/// returns false to stop. False when `visit` stopped or the template uses mapping keys,
+/// `*`, or is malformed (the host's `%` operator must then run it).
+fn scan_positional<'a, E>(
+    source: &'a str,
+    mut visit: impl FnMut(Scanned<'a>) -> Result<bool, E>,
+) -> Result<bool, E> {
+    let mut literal_start = 0;
+    while let Some(offset) = source[literal_start..].find('%') {
+        let percent = literal_start + offset;
+        if percent > literal_start && !visit(Scanned::Literal(&source[literal_start..percent]))? {
+            return Ok(false);
+        }
+        let (piece, end) = match parse_directive(source, percent + 1) {
+            Directive::Escape(end) => (Scanned::Literal("%"), end),
+            Directive::Field {
+                key: None,
+                spec,
+                end,
+            } => (Scanned::Conversion(spec), end),
+            Directive::Field { key: Some(_), .. } | Directive::Unsupported => return Ok(false),
+        };
+        if !visit(piece)? {
+            return Ok(false);
+        }
+        literal_start = end;
+    }
+    if literal_start < source.len() && !visit(Scanned::Literal(&source[literal_start..]))? {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 impl PositionalTemplate {
     /// `None` when the template uses mapping keys, `*`, or is malformed: the host's `%`
     /// operator must then run it (and raise what it raises).
     pub(crate) fn compile(source: &str) -> Option<PositionalTemplate> {
         let mut pieces = Vec::new();
         let mut literal = String::new();
-        let mut literal_start = 0;
-        while let Some(offset) = source[literal_start..].find('%') {
-            let percent = literal_start + offset;
-            literal.push_str(&source[literal_start..percent]);
-            match parse_directive(source, percent + 1) {
-                Directive::Escape(end) => {
-                    literal.push('%');
-                    literal_start = end;
-                }
-                Directive::Field {
-                    key: None,
-                    spec,
-                    end,
-                } => {
+        let complete = scan_positional(source, |piece| {
+            match piece {
+                Scanned::Literal(text) => literal.push_str(text),
+                Scanned::Conversion(spec) => {
                     if !literal.is_empty() {
                         let text = std::mem::take(&mut literal);
                         pieces.push(PositionalPiece::Literal(text.into()));
                     }
                     pieces.push(PositionalPiece::Conversion(spec));
-                    literal_start = end;
                 }
-                Directive::Field { key: Some(_), .. } | Directive::Unsupported => return None,
             }
+            Ok::<bool, std::convert::Infallible>(true)
+        });
+        if !matches!(complete, Ok(true)) {
+            return None;
         }
-        literal.push_str(&source[literal_start..]);
         if !literal.is_empty() {
             pieces.push(PositionalPiece::Literal(literal.into()));
         }
@@ -307,33 +338,17 @@ fn render_positional_into(
     out: &mut String,
 ) -> Result<bool, RenderError> {
     let mut values = values.iter();
-    let mut literal_start = 0;
-    while let Some(offset) = source[literal_start..].find('%') {
-        let percent = literal_start + offset;
-        out.push_str(&source[literal_start..percent]);
-        match parse_directive(source, percent + 1) {
-            Directive::Escape(end) => {
-                out.push('%');
-                literal_start = end;
-            }
-            Directive::Field {
-                key: None,
-                spec,
-                end,
-            } => {
-                let Some(value) = values.next() else {
-                    return Ok(false);
-                };
-                if render(&spec, *value, out)? == Applied::Host {
-                    return Ok(false);
-                }
-                literal_start = end;
-            }
-            Directive::Field { key: Some(_), .. } | Directive::Unsupported => return Ok(false),
+    let complete = scan_positional(source, |piece| match piece {
+        Scanned::Literal(text) => {
+            out.push_str(text);
+            Ok(true)
         }
-    }
-    out.push_str(&source[literal_start..]);
-    Ok(values.next().is_none())
+        Scanned::Conversion(spec) => match values.next() {
+            Some(value) => Ok(render(&spec, *value, out)? == Applied::Written),
+            None => Ok(false),
+        },
+    })?;
+    Ok(complete && values.next().is_none())
 }
 
 /// The Python type name CPython's messages use for a value.
