@@ -208,23 +208,14 @@ def _install(logging):
             self._target_text = repr(target)
             _start(self, target, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS)
 
-    class StreamHandlerBuilder:
-        """Builds a `FemtoStreamHandler` step by step."""
+    class _HandlerBuilder:
+        """The options every femto handler builder sets."""
 
-        def __init__(self, stream="stderr"):
-            self._stream = stream
+        def __init__(self):
             self._capacity = DEFAULT_CAPACITY
             self._flush_timeout_ms = DEFAULT_FLUSH_TIMEOUT_MS
             self._formatter = "default"
             self._policy = "drop"
-
-        @classmethod
-        def stderr(cls):
-            return cls("stderr")
-
-        @classmethod
-        def stdout(cls):
-            return cls("stdout")
 
         def with_capacity(self, capacity):
             self._capacity = _positive("capacity", capacity)
@@ -242,6 +233,21 @@ def _install(logging):
         def with_overflow_policy(self, policy):
             self._policy = _policy_text(policy)
             return self
+
+    class StreamHandlerBuilder(_HandlerBuilder):
+        """Builds a `FemtoStreamHandler` step by step."""
+
+        def __init__(self, stream="stderr"):
+            super().__init__()
+            self._stream = stream
+
+        @classmethod
+        def stderr(cls):
+            return cls("stderr")
+
+        @classmethod
+        def stdout(cls):
+            return cls("stdout")
 
         def build(self):
             return FemtoStreamHandler(
@@ -252,36 +258,16 @@ def _install(logging):
                 formatter=self._formatter,
             )
 
-    class FileHandlerBuilder:
+    class FileHandlerBuilder(_HandlerBuilder):
         """Builds a `FemtoFileHandler` step by step."""
 
         def __init__(self, path):
+            super().__init__()
             self._path = path
-            self._capacity = DEFAULT_CAPACITY
             self._flush_interval = 1
-            self._flush_timeout_ms = DEFAULT_FLUSH_TIMEOUT_MS
-            self._formatter = "default"
-            self._policy = "drop"
-
-        def with_capacity(self, capacity):
-            self._capacity = _positive("capacity", capacity)
-            return self
 
         def with_flush_interval(self, records):
             self._flush_interval = _positive("flush_interval", records)
-            return self
-
-        def with_flush_timeout_ms(self, milliseconds):
-            self._flush_timeout_ms = _positive("flush timeout", milliseconds)
-            return self
-
-        def with_overflow_policy(self, policy):
-            self._policy = _policy_text(policy)
-            return self
-
-        def with_formatter(self, formatter):
-            _check_formatter(formatter)
-            self._formatter = formatter
             return self
 
         def build(self):

@@ -343,12 +343,9 @@ impl FemtoHandler {
         let drain = target
             .drain(false, &self.handler_errors)
             .map_err(|error| PyOSError::new_err(error.to_string()))?;
-        let options = old.options().clone();
-        // The old worker's thread does not exist here, and its locks may
-        // have been held by a parent thread at the fork: forget it whole.
-        std::mem::forget(old);
-        let worker =
-            Worker::spawn(options, drain).map_err(|error| PyOSError::new_err(error.to_string()))?;
+        let worker = old
+            .respawn_after_fork(drain)
+            .map_err(|error| PyOSError::new_err(error.to_string()))?;
         drop(self.worker.replace(py, Some(Arc::new(worker))));
         Ok(())
     }

@@ -257,7 +257,6 @@ fn femto_line<'py>(
     overridden: u64,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<Job> {
-    let py = handler.py();
     let mut line = match format_for(handler, overridden, record)? {
         FormattedText::Rust(text) => text.into_bytes(),
         FormattedText::Python(text) => text
@@ -267,7 +266,6 @@ fn femto_line<'py>(
             .as_bytes()
             .to_vec(),
     };
-    let _ = py;
     line.push(b'\n');
     Ok(Job::Line(line))
 }

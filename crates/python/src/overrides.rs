@@ -68,7 +68,6 @@ impl OverrideCheck {
             return Ok(overridden);
         }
         let type_pointer = object_type.as_type_ptr() as usize;
-        {}
         let names = self.interned.with(py, |names| {
             names
                 .iter()

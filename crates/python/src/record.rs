@@ -308,7 +308,6 @@ fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<Str
 
 /// A Python value the core formats exactly like Python does.
 fn plain_value<'a>(value: Borrowed<'a, '_, PyAny>) -> Option<FieldValue<'a>> {
-    let py = value.py();
     if let Ok(text) = value.cast_exact::<PyString>() {
         let text: &str = text.to_str().ok()?;
         // SAFETY: as in `python_str`: the tuple holding the argument keeps
@@ -325,7 +324,6 @@ fn plain_value<'a>(value: Borrowed<'a, '_, PyAny>) -> Option<FieldValue<'a>> {
         return Some(FieldValue::Bool(value.is_truthy().ok()?));
     }
     if value.is_none() {
-        let _ = py;
         return Some(FieldValue::None);
     }
     None

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::io;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::thread::{JoinHandle, ThreadId};
 use std::time::{Duration, Instant};
 
 pub use policy::{OverflowPolicy, PolicyError};
@@ -94,6 +94,8 @@ pub struct Worker<M: Send + 'static> {
     queue: Arc<Queue<M>>,
     stats: Arc<Stats>,
     thread: Mutex<Option<JoinHandle<()>>>,
+    /// The worker thread's id, to recognise a submit made from it.
+    thread_id: ThreadId,
     finished: Mutex<Option<mpsc::Receiver<()>>>,
 }
 
@@ -120,6 +122,7 @@ impl<M: Send + 'static> Worker<M> {
             options,
             queue,
             stats,
+            thread_id: thread.thread().id(),
             thread: Mutex::new(Some(thread)),
             finished: Mutex::new(Some(finished)),
         })
@@ -139,12 +142,7 @@ impl<M: Send + 'static> Worker<M> {
     /// from inside `handle` would otherwise wait for itself): for it a full
     /// queue drops.
     pub fn submit(&self, message: M) -> Result<(), SubmitError<M>> {
-        let on_worker = self
-            .thread
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .as_ref()
-            .is_some_and(|thread| thread.thread().id() == std::thread::current().id());
+        let on_worker = std::thread::current().id() == self.thread_id;
         let deadline = match self.options.policy {
             _ if on_worker => None,
             OverflowPolicy::Drop => None,
@@ -270,7 +268,7 @@ impl<M: Send + 'static> Worker<M> {
     /// queue's records belong to the parent, which writes them. Forgets both
     /// without touching their locks (another parent thread may have held
     /// them at the fork) and returns a fresh worker with the same settings.
-    pub fn respawn_after_fork<D: Drain<M>>(self, drain: D) -> io::Result<Worker<M>> {
+    pub fn respawn_after_fork<D: Drain<M>>(self: Arc<Self>, drain: D) -> io::Result<Worker<M>> {
         let options = self.options.clone();
         std::mem::forget(self);
         Worker::spawn(options, drain)
