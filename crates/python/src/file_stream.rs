@@ -165,18 +165,16 @@ impl FileStream {
     pub fn write_line(
         &self,
         py: Python<'_>,
-        text: &FormattedText<'_>,
+        text: FormattedText<'_>,
         terminator: &Bound<'_, PyString>,
     ) -> PyResult<()> {
-        if self.utf8_strict {
-            if let FormattedText::Rust(text) = text {
-                let terminator = terminator.to_str()?;
-                let mut line = Vec::with_capacity(text.len() + terminator.len());
-                line.extend_from_slice(text.as_bytes());
-                line.extend_from_slice(terminator.as_bytes());
-                return self.write_bytes(py, &line);
+        let text = match text {
+            FormattedText::Rust(mut text) if self.utf8_strict => {
+                text.push_str(terminator.to_str()?);
+                return self.write_bytes(py, text.as_bytes());
             }
-        }
+            other => other,
+        };
         let line = text.with_terminator(py, terminator.as_any())?;
         let bytes = self.encode(py, &line)?;
         self.write_bytes(py, &bytes)

@@ -39,23 +39,22 @@ impl<'py> FormattedText<'py> {
         })
     }
 
-    /// `text + terminator`, as the stream handlers write it.
+    /// `text + terminator`, as the stream handlers write it. Rust text gets
+    /// the terminator appended in place (the formatter left room for it).
     pub fn with_terminator(
-        &self,
+        self,
         py: Python<'py>,
         terminator: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyString>> {
         match self {
-            FormattedText::Rust(text) => {
+            FormattedText::Rust(mut text) => {
                 if let Ok(terminator) = terminator.cast::<PyString>() {
                     if let Ok(terminator) = terminator.to_str() {
-                        let mut line = String::with_capacity(text.len() + terminator.len());
-                        line.push_str(text);
-                        line.push_str(terminator);
-                        return Ok(PyString::new(py, &line));
+                        text.push_str(terminator);
+                        return Ok(PyString::new(py, &text));
                     }
                 }
-                Ok(PyString::new(py, text)
+                Ok(PyString::new(py, &text)
                     .add(terminator)?
                     .cast_into::<PyString>()?)
             }

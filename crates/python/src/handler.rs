@@ -321,12 +321,11 @@ fn emit_stream<'py>(
     } else {
         state.stream.get(py)
     };
-    if let Ok(file) = stream.cast::<FileStream>() {
-        if file.get_type().is(py.get_type::<FileStream>()) {
-            let terminator = terminator.cast::<PyString>()?;
-            file.get().write_line(py, &text, terminator)?;
-            return flush(handler, overridden, &stream);
-        }
+    // Only the exact native stream: a subclass may override `write`.
+    if let Ok(file) = stream.cast_exact::<FileStream>() {
+        let terminator = terminator.cast::<PyString>()?;
+        file.get().write_line(py, text, terminator)?;
+        return flush(handler, overridden, &stream);
     }
     let line = text.with_terminator(py, &terminator)?;
     stream.call_method1(intern!(py, "write"), (line,))?;
@@ -343,11 +342,9 @@ fn flush<'py>(
         handler.call_method0(intern!(py, "flush"))?;
         return Ok(());
     }
-    if let Ok(file) = stream.cast::<FileStream>() {
-        if file.get_type().is(py.get_type::<FileStream>()) {
-            // Every line is written with one write(2): nothing is buffered.
-            return Ok(());
-        }
+    if stream.cast_exact::<FileStream>().is_ok() {
+        // Every line is written with one write(2): nothing is buffered.
+        return Ok(());
     }
     flush_stream(py, stream)
 }
