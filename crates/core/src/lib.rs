@@ -6,6 +6,7 @@
 
 pub mod format;
 pub mod level;
+pub mod line;
 pub mod record;
 pub mod time;
 pub mod worker;

@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use crate::time::RecordTimes;
+
 /// Where a logging call was made: one per code object, shared by every
 /// record logged from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +75,10 @@ pub struct Record {
     pub line: u32,
     /// Wall-clock time of the call, nanoseconds since the epoch.
     pub created_ns: i64,
+    /// `created`, `msecs` and `relativeCreated`, as the host's `LogRecord`
+    /// computes them from `created_ns`.
+    pub times: RecordTimes,
     pub thread_id: u64,
-    pub process_id: u32,
     /// The message with its arguments merged (`msg % args`).
     pub message: String,
     /// The formatted traceback, when the call carried an exception.

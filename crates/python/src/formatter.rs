@@ -23,6 +23,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::runtime;
 use crate::time_cache;
+use femtologging_core::line::LineFormat;
 
 /// A formatted record: Rust text from the native path, or whatever object a
 /// Python `format` returned.
@@ -448,55 +449,183 @@ pub fn format_with<'py>(
     Ok(FormattedText::Python(text))
 }
 
+/// A standard formatter that nothing keeps from rendering natively: no
+/// overridden step, no instance setting, a standard style without defaults
+/// and a template the core renders.
+struct StandardPlan<'py> {
+    native: Bound<'py, Formatter>,
+    style: Bound<'py, PercentStyle>,
+    template: Arc<Template>,
+    utc: bool,
+}
+
+impl<'py> StandardPlan<'py> {
+    fn of(py: Python<'py>, formatter: &Bound<'py, PyAny>) -> PyResult<Option<StandardPlan<'py>>> {
+        let Ok(native) = formatter.cast::<Formatter>() else {
+            return Ok(None);
+        };
+        let overridden = FORMATTER_OVERRIDES.overridden_for(native.as_any())?;
+        let utc = if overridden == 0 {
+            false
+        } else if overridden == CONVERTER
+            && is_gmtime(py, &native.getattr(intern!(py, "converter"))?)?
+        {
+            true
+        } else {
+            return Ok(None);
+        };
+        if has_instance_settings(py, native.as_any())? {
+            return Ok(None);
+        }
+        let style_object = native.get().style.get(py);
+        let Ok(style) = style_object.cast_into::<PercentStyle>() else {
+            return Ok(None);
+        };
+        if style.get().overrides().overridden_for(style.as_any())? != 0
+            || !style.get().defaults.is_none(py)
+        {
+            return Ok(None);
+        }
+        let template = style.get().template(py)?;
+        if template.python_only() {
+            return Ok(None);
+        }
+        Ok(Some(StandardPlan {
+            native: native.clone(),
+            style,
+            template,
+            utc,
+        }))
+    }
+
+    /// `datefmt` as `formatTime` uses it: `None` when falsy; `Err(())` when
+    /// only Python can use it (not a string).
+    fn datefmt(&self, py: Python<'py>) -> PyResult<Result<Option<String>, ()>> {
+        let datefmt = self.native.get().datefmt.get(py);
+        if !datefmt.is_truthy()? {
+            return Ok(Ok(None));
+        }
+        Ok(
+            match datefmt.cast::<PyString>().ok().map(|text| text.to_str()) {
+                Some(Ok(text)) => Ok(Some(text.to_owned())),
+                _ => Err(()),
+            },
+        )
+    }
+}
+
+/// A femto handler's cached answer to "can the worker format this
+/// formatter's records", with what it was computed from.
+pub struct CachedLineFormat {
+    formatter: Py<PyAny>,
+    style: Py<PyAny>,
+    datefmt: Py<PyAny>,
+    template: Arc<Template>,
+    utc: bool,
+    format: Option<Arc<LineFormat>>,
+    /// The worker's rendering succeeded once on the caller, so the template
+    /// and the record's field types agree (a `%(name)d` fails on the caller,
+    /// reported the standard way, instead of on the worker).
+    pub verified: bool,
+}
+
+/// The `LineFormat` for a formatter, when the worker can render its
+/// records: from `cache` while the formatter's settings are the ones it was
+/// computed from.
+pub fn line_format(
+    py: Python<'_>,
+    formatter: &Bound<'_, PyAny>,
+    cache: &GilCell<Option<CachedLineFormat>>,
+) -> PyResult<Option<(Arc<LineFormat>, bool)>> {
+    let Some(plan) = StandardPlan::of(py, formatter)? else {
+        return Ok(None);
+    };
+    let datefmt = plan.native.get().datefmt.get(py);
+    let current = cache.with(py, |cached| {
+        let cached = cached.as_ref()?;
+        let same = cached.formatter.is(formatter)
+            && cached.style.is(&plan.style)
+            && cached.datefmt.is(&datefmt)
+            && Arc::ptr_eq(&cached.template, &plan.template)
+            && cached.utc == plan.utc;
+        same.then(|| {
+            cached
+                .format
+                .clone()
+                .map(|format| (format, cached.verified))
+        })
+    });
+    if let Some(current) = current {
+        return Ok(current);
+    }
+    let format = match plan.datefmt(py)? {
+        Ok(date_format) => {
+            let asctime = plan
+                .template
+                .uses_time()
+                .then(|| time_cache::shared(py, date_format.as_deref(), plan.utc));
+            LineFormat::new(plan.template.clone(), asctime).map(Arc::new)
+        }
+        Err(()) => None,
+    };
+    let fresh = CachedLineFormat {
+        formatter: formatter.clone().unbind(),
+        style: plan.style.clone().into_any().unbind(),
+        datefmt: datefmt.unbind(),
+        template: plan.template.clone(),
+        utc: plan.utc,
+        format: format.clone(),
+        verified: false,
+    };
+    drop(cache.replace(py, Some(fresh)));
+    Ok(format.map(|format| (format, false)))
+}
+
+/// Marks the cached format as verified, or as one the worker must not use.
+pub fn settle_line_format(
+    py: Python<'_>,
+    cache: &GilCell<Option<CachedLineFormat>>,
+    format: &Arc<LineFormat>,
+    works: bool,
+) {
+    cache.with(py, |cached| {
+        if let Some(cached) = cached {
+            if cached
+                .format
+                .as_ref()
+                .is_some_and(|cached| Arc::ptr_eq(cached, format))
+            {
+                if works {
+                    cached.verified = true;
+                } else {
+                    cached.format = None;
+                }
+            }
+        }
+    });
+}
+
 /// The native path, or `None` when this formatter/record pair needs Python.
 fn format_native<'py>(
     py: Python<'py>,
     formatter: &Bound<'py, PyAny>,
     record: &CallRecord,
 ) -> PyResult<Option<String>> {
-    let Ok(native) = formatter.cast::<Formatter>() else {
+    let Some(plan) = StandardPlan::of(py, formatter)? else {
         return Ok(None);
     };
-    let overridden = FORMATTER_OVERRIDES.overridden_for(native.as_any())?;
-    let utc = if overridden == 0 {
-        false
-    } else if overridden == CONVERTER && is_gmtime(py, &native.getattr(intern!(py, "converter"))?)?
-    {
-        true
-    } else {
-        return Ok(None);
-    };
-    if has_instance_settings(py, native.as_any())? {
-        return Ok(None);
-    }
-    let style_object = native.get().style.get(py);
-    let Ok(style) = style_object.cast::<PercentStyle>() else {
-        return Ok(None);
-    };
-    if style.get().overrides().overridden_for(style.as_any())? != 0
-        || !style.get().defaults.is_none(py)
-    {
-        return Ok(None);
-    }
-    let template = style.get().template(py)?;
-    if template.python_only() {
-        return Ok(None);
-    }
+    let native = &plan.native;
+    let template = &plan.template;
+    let utc = plan.utc;
     let message = record.message(py)?;
     let Some(message_text) = message.text(py) else {
         return Ok(None);
     };
     let asctime = if template.uses_time() {
-        let datefmt = native.get().datefmt.get(py);
-        let datefmt = if datefmt.is_truthy()? {
-            match datefmt.cast::<PyString>().ok().map(|text| text.to_str()) {
-                Some(Ok(text)) => Some(text),
-                _ => return Ok(None),
-            }
-        } else {
-            None
+        let Ok(datefmt) = plan.datefmt(py)? else {
+            return Ok(None);
         };
-        Some(time_cache::asctime(py, record, datefmt, utc)?)
+        Some(time_cache::asctime(py, record, datefmt.as_deref(), utc)?)
     } else {
         None
     };
@@ -523,21 +652,7 @@ fn format_native<'py>(
             None => Err(render_error(py, error)?),
         };
     }
-    let exc_info = record.exc_info.bind(py);
-    if exc_info.is_truthy()? {
-        let exc_text = record
-            .exc_text
-            .borrow()
-            .as_ref()
-            .map(|exc_text| exc_text.clone_ref(py));
-        let exc_text = match exc_text {
-            Some(exc_text) => exc_text.into_bound(py),
-            None => {
-                let exc_text = native.call_method1(intern!(py, "formatException"), (exc_info,))?;
-                *record.exc_text.borrow_mut() = Some(exc_text.clone().unbind());
-                exc_text
-            }
-        };
+    if let Some(exc_text) = exception_text(native.as_any(), record)? {
         if exc_text.is_truthy()? {
             let Ok(exc_text) = exc_text.cast::<PyString>() else {
                 return Ok(None);
@@ -567,13 +682,54 @@ fn format_native<'py>(
     Ok(Some(text))
 }
 
+/// `record.exc_text`, formatted by `formatter.formatException` on first
+/// use, as `Formatter.format` does it; `None` when the record carries no
+/// exception.
+pub fn exception_text<'py>(
+    formatter: &Bound<'py, PyAny>,
+    record: &CallRecord,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = formatter.py();
+    let exc_info = record.exc_info.bind(py);
+    if !exc_info.is_truthy()? {
+        return Ok(None);
+    }
+    let cached = record
+        .exc_text
+        .borrow()
+        .as_ref()
+        .map(|exc_text| exc_text.clone_ref(py));
+    if let Some(exc_text) = cached {
+        return Ok(Some(exc_text.into_bound(py)));
+    }
+    let exc_text = formatter.call_method1(intern!(py, "formatException"), (exc_info,))?;
+    *record.exc_text.borrow_mut() = Some(exc_text.clone().unbind());
+    Ok(Some(exc_text))
+}
+
 fn is_gmtime(py: Python<'_>, converter: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(converter.is(&py
         .import(intern!(py, "time"))?
         .getattr(intern!(py, "gmtime"))?))
 }
 
+extern "C" {
+    // Exported by every CPython 3 (`Include/cpython/object.h`); pyo3-ffi
+    // leaves it out as private.
+    fn _PyObject_GetDictPtr(object: *mut pyo3::ffi::PyObject) -> *mut *mut pyo3::ffi::PyObject;
+}
+
 fn has_instance_settings(py: Python<'_>, formatter: &Bound<'_, PyAny>) -> PyResult<bool> {
+    // The common case, checked on every record: an instance whose `__dict__`
+    // was never created or is empty (the standard attributes live in Rust).
+    // SAFETY: `formatter` is a live object and the GIL is held; the slot the
+    // returned pointer addresses holds a borrowed dict or null.
+    unsafe {
+        let slot = _PyObject_GetDictPtr(formatter.as_ptr());
+        if !slot.is_null() && ((*slot).is_null() || pyo3::ffi::PyDict_Size(*slot) == 0) {
+            return Ok(false);
+        }
+    }
     let dict = formatter.getattr(intern!(py, "__dict__"))?;
     let dict = dict.cast::<PyDict>()?;
     if dict.is_empty() {
@@ -680,7 +836,7 @@ impl<'py> NativeSource<'_, 'py> {
             FieldKey::Args => record.args.bind(py).clone(),
             FieldKey::LevelName => record.level_name.bind(py).clone(),
             FieldKey::LevelNo => record.level.into_pyobject(py)?.into_any(),
-            FieldKey::PathName => record.pathname.bind(py).clone(),
+            FieldKey::PathName => record.pathname(py),
             FieldKey::FileName => PyString::new(py, &record.site.filename).into_any(),
             FieldKey::Module => PyString::new(py, &record.site.module).into_any(),
             FieldKey::ExcInfo => record.exc_info.bind(py).clone(),
@@ -690,7 +846,7 @@ impl<'py> NativeSource<'_, 'py> {
             },
             FieldKey::StackInfo => record.stack_info.bind(py).clone(),
             FieldKey::LineNo => record.line.into_pyobject(py)?.into_any(),
-            FieldKey::FuncName => record.function.bind(py).clone(),
+            FieldKey::FuncName => record.function(py),
             FieldKey::Created => times().created.into_pyobject(py)?.into_any(),
             FieldKey::Msecs => times().msecs.into_pyobject(py)?.into_any(),
             FieldKey::RelativeCreated => times().relative_created.into_pyobject(py)?.into_any(),
@@ -750,8 +906,14 @@ impl FieldSource for NativeSource<'_, '_> {
         Ok(match key {
             FieldKey::Name => exact_str(record.logger_name.bind(py)),
             FieldKey::LevelName => exact_str(record.level_name.bind(py)),
-            FieldKey::PathName => exact_str(record.pathname.bind(py)),
-            FieldKey::FuncName => exact_str(record.function.bind(py)),
+            FieldKey::PathName => match record.plain_pathname(py) {
+                Some(text) => FieldValue::Str(text),
+                None => FieldValue::Foreign,
+            },
+            FieldKey::FuncName => match record.plain_function(py) {
+                Some(text) => FieldValue::Str(text),
+                None => FieldValue::Foreign,
+            },
             FieldKey::LevelNo => FieldValue::Int(record.level as i64),
             FieldKey::FileName => FieldValue::Str(&record.site.filename),
             FieldKey::Module => FieldValue::Str(&record.site.module),

@@ -16,7 +16,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyType};
 
-use crate::femto::{FemtoHandler, Job};
+use crate::femto::{self, FemtoHandler, Job};
 use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
@@ -252,21 +252,32 @@ fn emit_femto<'py>(
     femto.submit(py, job, direct)
 }
 
+/// The record for the worker to format when it can, else the line
+/// formatted here.
 fn femto_line<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<Job> {
+    let py = handler.py();
+    if overridden & FORMAT == 0 {
+        if let Some(native) = record.native(py) {
+            let formatter = handler.get().formatter.get(py);
+            let femto = handler.cast::<FemtoHandler>()?.get();
+            if let Some(job) = femto::record_job(femto, &formatter, native)? {
+                return Ok(job);
+            }
+        }
+    }
     let mut line = match format_for(handler, overridden, record)? {
-        FormattedText::Rust(text) => text.into_bytes(),
+        FormattedText::Rust(text) => text,
         FormattedText::Python(text) => text
             .cast::<PyString>()
             .map_err(|_| pyo3::exceptions::PyTypeError::new_err("format() must return a str"))?
             .to_str()?
-            .as_bytes()
-            .to_vec(),
+            .to_owned(),
     };
-    line.push(b'\n');
+    line.push('\n');
     Ok(Job::Line(line))
 }
 

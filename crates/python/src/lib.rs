@@ -4,6 +4,12 @@
 
 use std::sync::atomic::Ordering;
 
+/// Records are allocated on the caller's thread and freed on a worker's:
+/// glibc's allocator serialises such frees on the arena's lock, which the
+/// caller takes too; mimalloc frees across threads without a lock.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
@@ -22,6 +28,7 @@ mod manager;
 mod overrides;
 mod record;
 mod runtime;
+mod shared_text;
 mod time_cache;
 
 /// Called once by the package at the end of its import: hands over the

@@ -304,8 +304,8 @@ fn log_native<'py>(
                 (
                     CallerInfo {
                         site,
-                        pathname: pathname.unbind(),
-                        function: function.unbind(),
+                        pathname: Some(pathname.unbind()),
+                        function: Some(function.unbind()),
                         line,
                     },
                     found.get_item(3)?,
@@ -326,8 +326,8 @@ fn log_native<'py>(
         };
         (
             CallerInfo {
-                pathname: PyString::new(py, &found.site.pathname).into_any().unbind(),
-                function: PyString::new(py, &found.site.function).into_any().unbind(),
+                pathname: None,
+                function: None,
                 site: found.site,
                 line: found.line,
             },
@@ -348,12 +348,12 @@ fn log_native<'py>(
             (
                 logger.name.get(py),
                 level,
-                caller.pathname.bind(py),
+                caller.pathname(py),
                 caller.line,
                 msg,
                 args,
                 exc_info,
-                caller.function.bind(py),
+                caller.function(py),
                 options.extra,
                 stack_info,
             ),
@@ -378,11 +378,11 @@ fn log_native<'py>(
 }
 
 fn unknown_caller(py: Python<'_>) -> CallerInfo {
-    let site = std::sync::Arc::new(femtologging_core::record::CallSite::unknown());
+    let _ = py;
     CallerInfo {
-        pathname: PyString::new(py, &site.pathname).into_any().unbind(),
-        function: PyString::new(py, &site.function).into_any().unbind(),
-        site,
+        pathname: None,
+        function: None,
+        site: std::sync::Arc::new(femtologging_core::record::CallSite::unknown()),
         line: 0,
     }
 }

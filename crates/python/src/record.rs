@@ -24,8 +24,10 @@ pub struct CallRecord {
     pub level: i32,
     pub level_name: Py<PyAny>,
     pub site: Arc<CallSite>,
-    pub pathname: Py<PyAny>,
-    pub function: Py<PyAny>,
+    /// `pathname` and `funcName` when they are not the site's own strings
+    /// (a `findCaller` override returned them); see `pathname()`.
+    pathname: Option<Py<PyAny>>,
+    function: Option<Py<PyAny>>,
     pub line: u32,
     pub created_ns: i64,
     pub thread_id: u64,
@@ -52,9 +54,28 @@ pub enum RecordRef<'a, 'py> {
 
 pub struct CallerInfo {
     pub site: Arc<CallSite>,
-    pub pathname: Py<PyAny>,
-    pub function: Py<PyAny>,
+    /// `None`: the site's own path and function name, made into Python
+    /// strings only if something asks for them.
+    pub pathname: Option<Py<PyAny>>,
+    pub function: Option<Py<PyAny>>,
     pub line: u32,
+}
+
+impl CallerInfo {
+    pub fn pathname<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        python_or_site(py, &self.pathname, &self.site.pathname)
+    }
+
+    pub fn function<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        python_or_site(py, &self.function, &self.site.function)
+    }
+}
+
+fn python_or_site<'py>(py: Python<'py>, held: &Option<Py<PyAny>>, site: &str) -> Bound<'py, PyAny> {
+    match held {
+        Some(held) => held.bind(py).clone(),
+        None => PyString::new(py, site).into_any(),
+    }
 }
 
 impl CallRecord {
@@ -92,6 +113,27 @@ impl CallRecord {
         })
     }
 
+    /// `record.pathname`.
+    pub fn pathname<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        python_or_site(py, &self.pathname, &self.site.pathname)
+    }
+
+    /// `record.funcName`.
+    pub fn function<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        python_or_site(py, &self.function, &self.site.function)
+    }
+
+    /// `pathname` and `funcName` as plain text (`site.pathname` and
+    /// `site.function`), or `None` when one of them is a Python object
+    /// other than an exact `str`.
+    pub fn plain_pathname<'a>(&'a self, py: Python<'_>) -> Option<&'a str> {
+        plain_or_site(py, &self.pathname, &self.site.pathname)
+    }
+
+    pub fn plain_function<'a>(&'a self, py: Python<'_>) -> Option<&'a str> {
+        plain_or_site(py, &self.function, &self.site.function)
+    }
+
     pub fn times(&self) -> RecordTimes {
         record_times(
             self.created_ns,
@@ -109,6 +151,19 @@ impl CallRecord {
         }
         let message = Message::merge(self.msg.bind(py), self.args.bind(py))?;
         Ok(self.message.get_or_init(|| message))
+    }
+
+    /// The merged message as a string of its own, for a record that leaves
+    /// the call (`None` when it holds lone surrogates). Merged straight into
+    /// it when no handler has merged it yet, rather than into the cache and
+    /// copied from there.
+    pub fn owned_message(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        if self.message.get().is_none() {
+            if let Some(text) = merge_natively(self.msg.bind(py), self.args.bind(py)) {
+                return Ok(Some(text));
+            }
+        }
+        Ok(self.message(py)?.text(py).map(str::to_owned))
     }
 
     /// The Python view, if one was made.
@@ -143,6 +198,8 @@ impl CallRecord {
         let times = self.times();
         let level = self.level.into_pyobject(py)?.into_any();
         let line = self.line.into_pyobject(py)?.into_any();
+        let pathname = self.pathname(py);
+        let function = self.function(py);
         fill_standard(
             py,
             runtime,
@@ -153,12 +210,12 @@ impl CallRecord {
                 args: self.args.bind(py),
                 level: &level,
                 level_name: self.level_name.bind(py),
-                pathname: self.pathname.bind(py),
+                pathname: &pathname,
                 filename: Some((&self.site.filename, &self.site.module)),
                 exc_info: self.exc_info.bind(py),
                 stack_info: self.stack_info.bind(py),
                 line: &line,
-                function: self.function.bind(py),
+                function: &function,
                 times,
                 thread_id: self.thread_id,
             },
@@ -266,6 +323,24 @@ impl Message {
             Message::Text(text) => PyString::new(py, text),
             Message::Python(text) => text.bind(py).clone(),
         }
+    }
+}
+
+/// The site's text, or a held exact `str` (whose text the site was built
+/// from, so the two agree).
+fn plain_or_site<'a>(
+    py: Python<'_>,
+    held: &'a Option<Py<PyAny>>,
+    site: &'a str,
+) -> Option<&'a str> {
+    match held {
+        None => Some(site),
+        Some(held) => held
+            .bind(py)
+            .cast_exact::<PyString>()
+            .ok()
+            .filter(|text| text.to_str().is_ok())
+            .map(|_| site),
     }
 }
 

@@ -32,8 +32,10 @@ pub trait Drain<M>: Send + 'static {
     /// Writes the messages of `batch`, in order, and empties it.
     ///
     /// A write that fails loses the records it carried: the drain reports
-    /// how many, and the worker counts them and goes on.
-    fn write(&mut self, batch: &mut Vec<M>) -> Result<(), WriteFailure>;
+    /// how many, and the worker counts them and goes on. A record the drain
+    /// cannot turn into output (a line the worker could not format) is
+    /// rejected: counted, and reported, but not a failed write.
+    fn write(&mut self, batch: &mut Vec<M>) -> Result<Delivered, WriteFailure>;
 
     /// Pushes what was written to its destination (`flush()` of a stream).
     fn flush(&mut self) -> io::Result<()> {
@@ -46,7 +48,7 @@ pub trait Drain<M>: Send + 'static {
 
 /// A drain chosen at run time.
 impl<M, D: Drain<M> + ?Sized> Drain<M> for Box<D> {
-    fn write(&mut self, batch: &mut Vec<M>) -> Result<(), WriteFailure> {
+    fn write(&mut self, batch: &mut Vec<M>) -> Result<Delivered, WriteFailure> {
         (**self).write(batch)
     }
 
@@ -57,6 +59,14 @@ impl<M, D: Drain<M> + ?Sized> Drain<M> for Box<D> {
     fn close(&mut self) {
         (**self).close()
     }
+}
+
+/// What a write did besides writing: records it rejected, and why (the
+/// first reason of the batch).
+#[derive(Debug, Default)]
+pub struct Delivered {
+    pub rejected: u64,
+    pub reason: Option<String>,
 }
 
 /// Records a failed write lost, and why.
@@ -87,7 +97,16 @@ pub struct WorkerOptions {
     /// for more to write together; 1 writes as soon as the queue is empty.
     pub flush_interval: usize,
     pub policy: OverflowPolicy,
+    /// How long the worker waits, once records arrive, for more to come
+    /// before it writes them (cut short by `flush`, `close` and a half-full
+    /// queue). Zero writes at once, at the cost of a wake-up per record
+    /// when records come slower than the worker writes them.
+    pub linger: Duration,
 }
+
+/// The linger of the femto handlers: long enough to batch a busy caller's
+/// records, short enough that a line is on disk a moment after the call.
+pub const DEFAULT_LINGER: Duration = Duration::from_millis(1);
 
 pub struct Worker<M: Send + 'static> {
     options: WorkerOptions,
@@ -102,7 +121,7 @@ pub struct Worker<M: Send + 'static> {
 impl<M: Send + 'static> Worker<M> {
     /// Starts the thread.
     pub fn spawn<D: Drain<M>>(options: WorkerOptions, drain: D) -> io::Result<Worker<M>> {
-        let queue = Arc::new(Queue::new(options.capacity));
+        let queue = Arc::new(Queue::new(options.capacity, options.linger));
         let stats = Arc::new(Stats::default());
         let (finished_sender, finished) = mpsc::sync_channel(1);
         let thread = {
@@ -336,7 +355,13 @@ fn write<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D, pending: &mut
     }
     let count = pending.len() as u64;
     match drain.write(pending) {
-        Ok(()) => stats.count_written(count),
+        Ok(delivered) => {
+            stats.count_written(count.saturating_sub(delivered.rejected));
+            if delivered.rejected > 0 {
+                let reason = delivered.reason.as_deref().unwrap_or("unknown");
+                stats.count_rejected(name, delivered.rejected, reason);
+            }
+        }
         Err(failure) => {
             stats.count_written(count.saturating_sub(failure.records));
             stats.count_write_failure(name, failure.records, &failure.error);

@@ -4,11 +4,18 @@
 //! swap, so a busy worker locks once per batch, not once per record. Control
 //! commands (flush, close) do not count against the capacity: a full queue
 //! can always be flushed and closed.
+//!
+//! Waking a sleeping thread is a system call that costs the caller more than
+//! queueing the record itself. So the worker, once it has something to do,
+//! lingers a moment before taking the batch: records queued meanwhile wake
+//! nobody, and the worker takes them all at once. It stops lingering at once
+//! for a control command or when the queue is half full, so callers of the
+//! blocking policies never wait on a lingering worker.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::SyncSender;
 use std::sync::{Condvar, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub(crate) enum Command<M> {
     Message(M),
@@ -25,17 +32,25 @@ pub(crate) struct Queue<M> {
     /// Signalled when the worker takes a batch: blocked callers wait on it.
     room: Condvar,
     capacity: usize,
+    /// Messages at which a lingering worker is woken.
+    high_water: usize,
+    linger: Duration,
 }
 
 struct State<M> {
     commands: VecDeque<Command<M>>,
     /// Messages among `commands`.
     messages: usize,
+    /// Control commands among `commands`.
+    controls: usize,
     /// No more messages are accepted.
     closed: bool,
     /// The worker is asleep waiting for a command: only then does a push
     /// pay for a wake-up (a futex call), not while the worker is busy.
     worker_waiting: bool,
+    /// The worker is waiting out its linger: a push wakes it only on
+    /// reaching the high-water mark.
+    worker_lingering: bool,
     /// Callers asleep waiting for room.
     callers_waiting: usize,
 }
@@ -47,18 +62,23 @@ pub(crate) enum Refused<M> {
 }
 
 impl<M> Queue<M> {
-    pub(crate) fn new(capacity: usize) -> Queue<M> {
+    pub(crate) fn new(capacity: usize, linger: Duration) -> Queue<M> {
+        let capacity = capacity.max(1);
         Queue {
             state: Mutex::new(State {
                 commands: VecDeque::with_capacity(capacity.min(4096)),
                 messages: 0,
+                controls: 0,
                 closed: false,
                 worker_waiting: false,
+                worker_lingering: false,
                 callers_waiting: 0,
             }),
             arrived: Condvar::new(),
             room: Condvar::new(),
-            capacity: capacity.max(1),
+            capacity,
+            high_water: capacity.div_ceil(2),
+            linger,
         }
     }
 
@@ -113,7 +133,8 @@ impl<M> Queue<M> {
         }
         state.messages += 1;
         state.commands.push_back(Command::Message(message));
-        let wake = state.worker_waiting;
+        let wake =
+            state.worker_waiting || (state.worker_lingering && state.messages == self.high_water);
         drop(state);
         if wake {
             self.arrived.notify_one();
@@ -135,13 +156,14 @@ impl<M> Queue<M> {
             self.room.notify_all();
         }
         state.commands.push_back(command);
+        state.controls += 1;
         drop(state);
         self.arrived.notify_one();
         true
     }
 
-    /// Waits for commands and moves all of them into `batch` (which must be
-    /// empty); returns at once if some are queued.
+    /// Waits for commands, lingers, and moves all of them into `batch`
+    /// (which must be empty).
     pub(crate) fn take_all(&self, batch: &mut VecDeque<Command<M>>) {
         let mut state = self.lock();
         while state.commands.is_empty() {
@@ -152,8 +174,25 @@ impl<M> Queue<M> {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             state.worker_waiting = false;
         }
+        if !self.linger.is_zero() {
+            let deadline = Instant::now() + self.linger;
+            state.worker_lingering = true;
+            while state.controls == 0 && state.messages < self.high_water {
+                let now = Instant::now();
+                if now >= deadline {
+                    break;
+                }
+                state = self
+                    .arrived
+                    .wait_timeout(state, deadline - now)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .0;
+            }
+            state.worker_lingering = false;
+        }
         std::mem::swap(&mut state.commands, batch);
         state.messages = 0;
+        state.controls = 0;
         let wake = state.callers_waiting > 0;
         drop(state);
         if wake {
@@ -169,6 +208,7 @@ impl<M> Queue<M> {
         }
         batch.extend(state.commands.drain(..));
         state.messages = 0;
+        state.controls = 0;
         let wake = state.callers_waiting > 0;
         drop(state);
         if wake {

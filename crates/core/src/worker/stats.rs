@@ -18,6 +18,7 @@ pub struct Stats {
     failed: AtomicU64,
     write_errors: AtomicU64,
     handler_errors: AtomicU64,
+    rejected: AtomicU64,
     /// Nanoseconds since `epoch()` of the last warning, plus one (0: never).
     last_warning: AtomicU64,
 }
@@ -37,6 +38,9 @@ pub struct StatsSnapshot {
     pub write_errors: u64,
     /// Exceptions raised by Python handlers and formatters on the worker.
     pub handler_errors: u64,
+    /// Records the worker could not turn into output (a template that
+    /// fails for this record's values).
+    pub rejected: u64,
 }
 
 fn epoch() -> Instant {
@@ -53,6 +57,7 @@ impl Stats {
             failed: self.failed.load(Ordering::Relaxed),
             write_errors: self.write_errors.load(Ordering::Relaxed),
             handler_errors: self.handler_errors.load(Ordering::Relaxed),
+            rejected: self.rejected.load(Ordering::Relaxed),
         }
     }
 
@@ -61,6 +66,7 @@ impl Stats {
         self.written.load(Ordering::Relaxed)
             + self.failed.load(Ordering::Relaxed)
             + self.write_errors.load(Ordering::Relaxed)
+            + self.rejected.load(Ordering::Relaxed)
     }
 
     pub(crate) fn count_accepted(&self) {
@@ -85,6 +91,15 @@ impl Stats {
         self.warn(|| {
             format!(
                 "femtologging: {name}: write failed ({error}); {errors} failed write(s), {lost} record(s) lost so far\n"
+            )
+        });
+    }
+
+    pub(crate) fn count_rejected(&self, name: &str, records: u64, reason: &str) {
+        let rejected = self.rejected.fetch_add(records, Ordering::Relaxed) + records;
+        self.warn(|| {
+            format!(
+                "femtologging: {name}: a record could not be written ({reason}); {rejected} record(s) rejected so far\n"
             )
         });
     }

@@ -41,7 +41,7 @@ impl Recorder {
 }
 
 impl Drain<u32> for Recorder {
-    fn write(&mut self, batch: &mut Vec<u32>) -> Result<(), WriteFailure> {
+    fn write(&mut self, batch: &mut Vec<u32>) -> Result<Delivered, WriteFailure> {
         let mut held = self.gate.0.lock().unwrap();
         while *held {
             held = self.gate.1.wait(held).unwrap();
@@ -58,7 +58,7 @@ impl Drain<u32> for Recorder {
             });
         }
         self.batches.lock().unwrap().push(std::mem::take(batch));
-        Ok(())
+        Ok(Delivered::default())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -77,6 +77,7 @@ fn options(capacity: usize, policy: OverflowPolicy) -> WorkerOptions {
         capacity,
         flush_interval: 1,
         policy,
+        linger: Duration::ZERO,
     }
 }
 
@@ -303,4 +304,93 @@ fn close_gives_up_on_a_worker_that_makes_no_progress() {
     recorder.release();
     assert!(worker.close());
     assert_eq!(recorder.written(), vec![1]);
+}
+
+fn lingering(capacity: usize, linger: Duration) -> WorkerOptions {
+    WorkerOptions {
+        linger,
+        ..options(capacity, OverflowPolicy::Block)
+    }
+}
+
+#[test]
+fn a_lingering_worker_writes_records_that_arrive_together_in_one_batch() {
+    let recorder = Recorder::default();
+    let worker = Worker::spawn(
+        lingering(1024, Duration::from_millis(200)),
+        recorder.clone(),
+    )
+    .unwrap();
+    for value in 0..100u32 {
+        worker.submit(value).unwrap();
+    }
+    thread::sleep(Duration::from_millis(400));
+    assert_eq!(recorder.written(), (0..100).collect::<Vec<_>>());
+    assert_eq!(recorder.batch_count(), 1);
+    assert!(worker.close());
+}
+
+#[test]
+fn flush_and_close_cut_the_linger_short() {
+    let recorder = Recorder::default();
+    let worker = Worker::spawn(lingering(1024, Duration::from_secs(30)), recorder.clone()).unwrap();
+    worker.submit(1).unwrap();
+    let started = Instant::now();
+    assert!(worker.flush(Duration::from_secs(10)));
+    assert_eq!(recorder.written(), vec![1]);
+    worker.submit(2).unwrap();
+    assert!(worker.close());
+    assert_eq!(recorder.written(), vec![1, 2]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn a_half_full_queue_cuts_the_linger_short_so_blocked_callers_go_on() {
+    let recorder = Recorder::default();
+    let worker = Worker::spawn(lingering(8, Duration::from_secs(30)), recorder.clone()).unwrap();
+    let started = Instant::now();
+    for value in 0..1000u32 {
+        worker.submit(value).unwrap();
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(worker.close());
+    assert_eq!(recorder.written(), (0..1000).collect::<Vec<_>>());
+}
+
+/// Writes even numbers and rejects odd ones, as a drain rejects records it
+/// cannot format.
+struct EvenOnly(Arc<Mutex<Vec<u32>>>);
+
+impl Drain<u32> for EvenOnly {
+    fn write(&mut self, batch: &mut Vec<u32>) -> Result<Delivered, WriteFailure> {
+        let mut delivered = Delivered::default();
+        for value in batch.drain(..) {
+            if value % 2 == 0 {
+                self.0.lock().unwrap().push(value);
+            } else {
+                delivered.rejected += 1;
+                delivered
+                    .reason
+                    .get_or_insert_with(|| format!("{value} is odd"));
+            }
+        }
+        Ok(delivered)
+    }
+}
+
+#[test]
+fn rejected_records_are_counted_apart_from_written_ones() {
+    let written = Arc::new(Mutex::new(Vec::new()));
+    let worker = Worker::spawn(
+        options(64, OverflowPolicy::Block),
+        EvenOnly(written.clone()),
+    )
+    .unwrap();
+    for value in 0..10 {
+        worker.submit(value).unwrap();
+    }
+    assert!(worker.close());
+    assert_eq!(*written.lock().unwrap(), vec![0, 2, 4, 6, 8]);
+    let stats = worker.stats().snapshot();
+    assert_eq!((stats.written, stats.rejected), (5, 5));
 }

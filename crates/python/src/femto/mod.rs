@@ -1,34 +1,44 @@
 //! `FemtoHandler`: a standard handler whose writes happen on a worker thread.
 //!
-//! The caller formats the record (the standard formatter, natively when it
-//! can) and queues the line; the core's `Worker` writes batches to a file or
-//! a standard stream, or calls a Python object's `handle(logger, level,
-//! message)` on the worker thread. The Python classes `FemtoFileHandler`,
+//! The caller queues the record, as plain data for the worker to format
+//! (`deferred`) or as a line it formatted itself when the formatter needs
+//! Python; the core's `Worker` writes batches to a file or a standard stream,
+//! or calls a Python object's `handle(logger, level, message)` on the worker
+//! thread (`drain`). The Python classes `FemtoFileHandler`,
 //! `FemtoStreamHandler` and the builders only choose the settings.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
-use std::mem::ManuallyDrop;
-use std::os::fd::FromRawFd;
+mod deferred;
+mod drain;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use femtologging_core::line::LineFormat;
+use femtologging_core::record::Record;
 use femtologging_core::worker::{
-    Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, WriteFailure,
+    OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+pub use deferred::record_job;
+use drain::Target;
+
+use crate::formatter::CachedLineFormat;
 use crate::gil::GilCell;
 use crate::handler::{Handler, HandlerKind};
 
 /// What travels through the queue.
 pub enum Job {
-    /// A formatted line, terminator included.
-    Line(Vec<u8>),
+    /// A line formatted by the caller, terminator included.
+    Line(String),
+    /// A record for the worker to format.
+    Record {
+        record: Record,
+        format: Arc<LineFormat>,
+    },
     /// The arguments of a Python handler object's `handle`.
     Call {
         logger: String,
@@ -37,155 +47,14 @@ pub enum Job {
     },
 }
 
-/// Where a worker writes.
-#[derive(Clone)]
-enum Target {
-    File { path: String, truncate: bool },
-    Stdout,
-    Stderr,
-    Python(Arc<Py<PyAny>>),
-}
-
-impl Target {
-    /// Opens what the worker writes to. `first_open` distinguishes the
-    /// handler's start (mode "w" truncates) from a reopening after fork.
-    fn drain(
-        &self,
-        first_open: bool,
-        handler_errors: &Arc<AtomicU64>,
-    ) -> io::Result<Box<dyn Drain<Job>>> {
-        Ok(match self {
-            Target::File { path, truncate } => {
-                let mut options = OpenOptions::new();
-                if *truncate && first_open {
-                    options.write(true).create(true).truncate(true);
-                } else {
-                    options.append(true).create(true);
-                }
-                Box::new(FileDrain::owned(options.open(path)?))
-            }
-            Target::Stdout => Box::new(FileDrain::borrowed(1)),
-            Target::Stderr => Box::new(FileDrain::borrowed(2)),
-            Target::Python(handler) => Box::new(PythonDrain {
-                handler: handler.clone(),
-                errors: handler_errors.clone(),
-            }),
-        })
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Target::File { path, .. } => format!("file {path}"),
-            Target::Stdout => "stdout".into(),
-            Target::Stderr => "stderr".into(),
-            Target::Python(_) => "python handler".into(),
-        }
-    }
-}
-
-/// A file or a standard stream: a batch is one write.
-struct FileDrain {
-    file: ManuallyDrop<File>,
-    /// False for the process's stdout and stderr, which are never closed here.
-    owned: bool,
-    buffer: Vec<u8>,
-}
-
-impl FileDrain {
-    fn owned(file: File) -> FileDrain {
-        FileDrain {
-            file: ManuallyDrop::new(file),
-            owned: true,
-            buffer: Vec::new(),
-        }
-    }
-
-    fn borrowed(fd: i32) -> FileDrain {
-        FileDrain {
-            // SAFETY: fds 1 and 2 are open for the life of the process, and a
-            // borrowed FileDrain never closes them (see Drop).
-            file: ManuallyDrop::new(unsafe { File::from_raw_fd(fd) }),
-            owned: false,
-            buffer: Vec::new(),
-        }
-    }
-}
-
-impl Drain<Job> for FileDrain {
-    fn write(&mut self, batch: &mut Vec<Job>) -> Result<(), WriteFailure> {
-        self.buffer.clear();
-        let mut records = 0u64;
-        for job in batch.drain(..) {
-            if let Job::Line(line) = job {
-                self.buffer.extend_from_slice(&line);
-                records += 1;
-            }
-        }
-        let result = self.file.write_all(&self.buffer);
-        // A burst must not keep a burst-sized buffer for the life of the handler.
-        if self.buffer.capacity() > 1 << 20 {
-            self.buffer = Vec::new();
-        }
-        result.map_err(|error| WriteFailure { records, error })
-    }
-}
-
-impl Drop for FileDrain {
-    fn drop(&mut self) {
-        if self.owned {
-            // SAFETY: dropped once, here, and never used again.
-            unsafe { ManuallyDrop::drop(&mut self.file) };
-        }
-    }
-}
-
-/// A Python object with `handle(logger, level, message)`, called on the
-/// worker thread; its exceptions are printed and counted.
-struct PythonDrain {
-    handler: Arc<Py<PyAny>>,
-    errors: Arc<AtomicU64>,
-}
-
-impl Drain<Job> for PythonDrain {
-    fn write(&mut self, batch: &mut Vec<Job>) -> Result<(), WriteFailure> {
-        let handler = self.handler.clone();
-        let errors = self.errors.clone();
-        let jobs = std::mem::take(batch);
-        let outcome = Python::try_attach(|py| {
-            let handler = handler.bind(py);
-            for job in jobs {
-                let Job::Call {
-                    logger,
-                    level,
-                    message,
-                } = job
-                else {
-                    continue;
-                };
-                if let Err(error) =
-                    handler.call_method1(intern!(py, "handle"), (logger, level, message))
-                {
-                    error.print(py);
-                    errors.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        });
-        match outcome {
-            Some(()) => Ok(()),
-            None => Err(WriteFailure {
-                records: 0,
-                error: io::Error::other("the interpreter is shutting down"),
-            }),
-        }
-    }
-}
-
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct FemtoHandler {
     worker: GilCell<Option<Arc<Worker<Job>>>>,
     target: GilCell<Option<Target>>,
     flush_timeout_ms: AtomicU64,
     handler_errors: Arc<AtomicU64>,
+    /// Whether the worker can format with the current formatter.
+    line_format: GilCell<Option<CachedLineFormat>>,
 }
 
 impl FemtoHandler {
@@ -253,6 +122,7 @@ impl FemtoHandler {
             target: GilCell::new(None),
             flush_timeout_ms: AtomicU64::new(1000),
             handler_errors: Arc::new(AtomicU64::new(0)),
+            line_format: GilCell::new(None),
         })
     }
 
@@ -297,6 +167,11 @@ impl FemtoHandler {
             capacity,
             flush_interval,
             policy,
+            linger: std::env::var("FEMTO_LINGER_US")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(Duration::from_micros)
+                .unwrap_or(DEFAULT_LINGER),
         };
         let drain = target
             .drain(true, &self.handler_errors)
@@ -363,6 +238,7 @@ impl FemtoHandler {
         dict.set_item("written", snapshot.written)?;
         dict.set_item("failed", snapshot.failed)?;
         dict.set_item("write_errors", snapshot.write_errors)?;
+        dict.set_item("rejected", snapshot.rejected)?;
         dict.set_item(
             "handler_errors",
             snapshot.handler_errors + self.handler_errors.load(Ordering::Relaxed),

@@ -1,0 +1,249 @@
+//! A record turned into its line away from the caller: `Formatter.format` for
+//! the fields a `Record` holds as plain Rust data.
+//!
+//! A femto handler's caller takes a `Record` (the message already merged, the
+//! traceback already formatted) and queues it; its worker renders it with a
+//! `LineFormat`. Only templates whose every field the record answers without
+//! the host qualify (`LineFormat::new` says which): the thread and process
+//! fields, `extra` keys and the raw `msg`/`args` stay with the host.
+
+use std::sync::Arc;
+
+use crate::format::{ConversionSpec, FieldKey, FieldSource, FieldValue, RenderError, Template};
+use crate::record::Record;
+use crate::time::AscTime;
+
+/// The template of a standard formatter, with its `formatTime` when the
+/// template uses the time.
+#[derive(Debug)]
+pub struct LineFormat {
+    template: Arc<Template>,
+    asctime: Option<Arc<AscTime>>,
+}
+
+impl LineFormat {
+    /// `None` when the template needs something only the host has, or uses
+    /// the time and no `asctime` was given.
+    pub fn new(template: Arc<Template>, asctime: Option<Arc<AscTime>>) -> Option<LineFormat> {
+        if template.python_only() {
+            return None;
+        }
+        let uses_time = template.uses_time();
+        if uses_time && asctime.is_none() {
+            return None;
+        }
+        let answerable = template.fields().all(|key| match key {
+            FieldKey::AscTime => uses_time,
+            key => answers(key),
+        });
+        if !answerable {
+            return None;
+        }
+        Some(LineFormat {
+            asctime: if uses_time { asctime } else { None },
+            template,
+        })
+    }
+
+    pub fn template(&self) -> &Arc<Template> {
+        &self.template
+    }
+
+    /// Appends the formatted record to `out`: the template, then the
+    /// traceback and the stack, each on a new line, as `Formatter.format`
+    /// does. On error `out` is left as it was.
+    pub fn render(&self, record: &Record, out: &mut String) -> Result<(), RenderError> {
+        let start = out.len();
+        let mut source = RecordSource {
+            record,
+            asctime: String::new(),
+        };
+        if let Some(asctime) = &self.asctime {
+            asctime
+                .format(
+                    record.times.created,
+                    record.times.msecs,
+                    &mut source.asctime,
+                )
+                .map_err(|error| RenderError::Host(Box::new(error)))?;
+        }
+        self.template.render(&mut source, out)?;
+        let additions = [&record.exception_text, &record.stack_info];
+        for text in additions.into_iter().flatten() {
+            if text.is_empty() {
+                continue;
+            }
+            if !out[start..].ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(text);
+        }
+        Ok(())
+    }
+}
+
+/// The fields a `Record` answers by itself.
+fn answers(key: &FieldKey) -> bool {
+    matches!(
+        key,
+        FieldKey::Name
+            | FieldKey::LevelName
+            | FieldKey::LevelNo
+            | FieldKey::PathName
+            | FieldKey::FileName
+            | FieldKey::Module
+            | FieldKey::LineNo
+            | FieldKey::FuncName
+            | FieldKey::Created
+            | FieldKey::Msecs
+            | FieldKey::RelativeCreated
+            | FieldKey::Message
+    )
+}
+
+struct RecordSource<'a> {
+    record: &'a Record,
+    asctime: String,
+}
+
+impl FieldSource for RecordSource<'_> {
+    fn value(&mut self, key: &FieldKey) -> Result<FieldValue<'_>, RenderError> {
+        let record = self.record;
+        Ok(match key {
+            FieldKey::Name => FieldValue::Str(&record.logger_name),
+            FieldKey::LevelName => FieldValue::Str(&record.level_name),
+            FieldKey::LevelNo => FieldValue::Int(record.level.into()),
+            FieldKey::PathName => FieldValue::Str(&record.site.pathname),
+            FieldKey::FileName => FieldValue::Str(&record.site.filename),
+            FieldKey::Module => FieldValue::Str(&record.site.module),
+            FieldKey::LineNo => FieldValue::Int(record.line.into()),
+            FieldKey::FuncName => FieldValue::Str(&record.site.function),
+            FieldKey::Created => FieldValue::Float(record.times.created),
+            FieldKey::Msecs => FieldValue::Float(record.times.msecs),
+            FieldKey::RelativeCreated => FieldValue::Float(record.times.relative_created),
+            FieldKey::Message => FieldValue::Str(&record.message),
+            FieldKey::AscTime => FieldValue::Str(&self.asctime),
+            _ => return Err(RenderError::RequiresHost),
+        })
+    }
+
+    fn format_foreign(
+        &mut self,
+        _key: &FieldKey,
+        _spec: &ConversionSpec,
+        _out: &mut String,
+    ) -> Result<(), RenderError> {
+        // A conversion only the host performs (`%r`, `%c`, ...).
+        Err(RenderError::RequiresHost)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Style;
+    use crate::record::CallSite;
+    use crate::time::{record_times, Converter, PythonVersion};
+
+    fn record(message: &str) -> Record {
+        let created_ns = 1_700_000_000_123_456_789;
+        Record {
+            logger_name: Arc::from("app.db"),
+            level: 30,
+            level_name: Arc::from("WARNING"),
+            site: Arc::new(CallSite::from_path("/srv/app/db.py", "connect")),
+            line: 42,
+            created_ns,
+            times: record_times(created_ns, created_ns - 2_500_000, PythonVersion::V3_11),
+            thread_id: 7,
+            message: message.into(),
+            exception_text: None,
+            stack_info: None,
+        }
+    }
+
+    fn line(fmt: &str, style: Style, record: &Record) -> Result<String, RenderError> {
+        let template = Arc::new(Template::compile(fmt, style));
+        let asctime = Arc::new(AscTime::new(Converter::Utc, None));
+        let format = LineFormat::new(template, Some(asctime)).expect("answerable");
+        let mut out = String::from("kept:");
+        format.render(record, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn renders_the_standard_fields() {
+        let record = record("disk 91% full");
+        assert_eq!(
+            line(
+                "%(asctime)s %(levelname)-8s %(name)s %(module)s.%(funcName)s:%(lineno)d %(message)s",
+                Style::Percent,
+                &record
+            )
+            .unwrap(),
+            "kept:2023-11-14 22:13:20,123 WARNING  app.db db.connect:42 disk 91% full"
+        );
+        assert_eq!(
+            line(
+                "{levelno:03d} {pathname} {filename} {relativeCreated:.1f}",
+                Style::Brace,
+                &record
+            )
+            .unwrap(),
+            "kept:030 /srv/app/db.py db.py 2.5"
+        );
+        assert_eq!(
+            line("${name}: $message", Style::Dollar, &record).unwrap(),
+            "kept:app.db: disk 91% full"
+        );
+    }
+
+    #[test]
+    fn traceback_and_stack_follow_on_their_own_lines() {
+        let mut record = record("failed");
+        record.exception_text = Some("Traceback (most recent call last):\nError".into());
+        record.stack_info = Some("Stack (most recent call last):\n  here".into());
+        assert_eq!(
+            line("%(message)s", Style::Percent, &record).unwrap(),
+            "kept:failed\nTraceback (most recent call last):\nError\nStack (most recent call last):\n  here"
+        );
+        record.exception_text = Some(String::new());
+        record.message = "ends with a newline\n".into();
+        assert_eq!(
+            line("%(message)s", Style::Percent, &record).unwrap(),
+            "kept:ends with a newline\nStack (most recent call last):\n  here"
+        );
+    }
+
+    #[test]
+    fn templates_needing_the_host_are_refused() {
+        let asctime = || Some(Arc::new(AscTime::new(Converter::Utc, None)));
+        for fmt in [
+            "%(threadName)s %(message)s",
+            "%(process)d",
+            "%(request_id)s",
+            "%(msg)s",
+            "%(args)s",
+            "%(exc_info)s",
+        ] {
+            let template = Arc::new(Template::compile(fmt, Style::Percent));
+            assert!(LineFormat::new(template, asctime()).is_none(), "{fmt}");
+        }
+        let timed = Arc::new(Template::compile("%(asctime)s", Style::Percent));
+        assert!(LineFormat::new(timed, None).is_none());
+    }
+
+    #[test]
+    fn a_conversion_only_the_host_performs_fails_and_leaves_the_output() {
+        let record = record("x");
+        assert!(matches!(
+            line("%(message)r", Style::Percent, &record),
+            Err(RenderError::RequiresHost)
+        ));
+        let template = Arc::new(Template::compile("%(message)r", Style::Percent));
+        let format = LineFormat::new(template, None).unwrap();
+        let mut out = String::from("kept");
+        assert!(format.render(&record, &mut out).is_err());
+        assert_eq!(out, "kept");
+    }
+}

@@ -1,0 +1,178 @@
+//! Where a femto handler's worker writes: a file, a standard stream, or a
+//! Python object's `handle(logger, level, message)`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::FromRawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use femtologging_core::worker::{Delivered, Drain, WriteFailure};
+use pyo3::intern;
+use pyo3::prelude::*;
+
+use super::Job;
+
+/// Where a worker writes.
+#[derive(Clone)]
+pub enum Target {
+    File { path: String, truncate: bool },
+    Stdout,
+    Stderr,
+    Python(Arc<Py<PyAny>>),
+}
+
+impl Target {
+    /// Opens what the worker writes to. `first_open` distinguishes the
+    /// handler's start (mode "w" truncates) from a reopening after fork.
+    pub fn drain(
+        &self,
+        first_open: bool,
+        handler_errors: &Arc<AtomicU64>,
+    ) -> io::Result<Box<dyn Drain<Job>>> {
+        Ok(match self {
+            Target::File { path, truncate } => {
+                let mut options = OpenOptions::new();
+                if *truncate && first_open {
+                    options.write(true).create(true).truncate(true);
+                } else {
+                    options.append(true).create(true);
+                }
+                Box::new(FileDrain::owned(options.open(path)?))
+            }
+            Target::Stdout => Box::new(FileDrain::borrowed(1)),
+            Target::Stderr => Box::new(FileDrain::borrowed(2)),
+            Target::Python(handler) => Box::new(PythonDrain {
+                handler: handler.clone(),
+                errors: handler_errors.clone(),
+            }),
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Target::File { path, .. } => format!("file {path}"),
+            Target::Stdout => "stdout".into(),
+            Target::Stderr => "stderr".into(),
+            Target::Python(_) => "python handler".into(),
+        }
+    }
+}
+
+/// A file or a standard stream: a batch is formatted into one buffer and
+/// written with one call.
+struct FileDrain {
+    file: ManuallyDrop<File>,
+    /// False for the process's stdout and stderr, which are never closed here.
+    owned: bool,
+    buffer: String,
+}
+
+impl FileDrain {
+    fn owned(file: File) -> FileDrain {
+        FileDrain {
+            file: ManuallyDrop::new(file),
+            owned: true,
+            buffer: String::new(),
+        }
+    }
+
+    fn borrowed(fd: i32) -> FileDrain {
+        FileDrain {
+            // SAFETY: fds 1 and 2 are open for the life of the process, and a
+            // borrowed FileDrain never closes them (see Drop).
+            file: ManuallyDrop::new(unsafe { File::from_raw_fd(fd) }),
+            owned: false,
+            buffer: String::new(),
+        }
+    }
+}
+
+impl Drain<Job> for FileDrain {
+    fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
+        self.buffer.clear();
+        let mut records = 0u64;
+        let mut delivered = Delivered::default();
+        for job in batch.drain(..) {
+            match job {
+                Job::Line(line) => {
+                    self.buffer.push_str(&line);
+                    records += 1;
+                }
+                Job::Record { record, format } => match format.render(&record, &mut self.buffer) {
+                    Ok(()) => {
+                        self.buffer.push('\n');
+                        records += 1;
+                    }
+                    Err(error) => {
+                        delivered.rejected += 1;
+                        delivered
+                            .reason
+                            .get_or_insert_with(|| format!("formatting failed: {error}"));
+                    }
+                },
+                Job::Call { .. } => {}
+            }
+        }
+        let result = self.file.write_all(self.buffer.as_bytes());
+        // A burst must not keep a burst-sized buffer for the life of the handler.
+        if self.buffer.capacity() > 1 << 20 {
+            self.buffer = String::new();
+        }
+        result
+            .map(|()| delivered)
+            .map_err(|error| WriteFailure { records, error })
+    }
+}
+
+impl Drop for FileDrain {
+    fn drop(&mut self) {
+        if self.owned {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe { ManuallyDrop::drop(&mut self.file) };
+        }
+    }
+}
+
+/// A Python object with `handle(logger, level, message)`, called on the
+/// worker thread; its exceptions are printed and counted.
+struct PythonDrain {
+    handler: Arc<Py<PyAny>>,
+    errors: Arc<AtomicU64>,
+}
+
+impl Drain<Job> for PythonDrain {
+    fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
+        let handler = self.handler.clone();
+        let errors = self.errors.clone();
+        let jobs = std::mem::take(batch);
+        let count = jobs.len() as u64;
+        let outcome = Python::try_attach(|py| {
+            let handler = handler.bind(py);
+            for job in jobs {
+                let Job::Call {
+                    logger,
+                    level,
+                    message,
+                } = job
+                else {
+                    continue;
+                };
+                if let Err(error) =
+                    handler.call_method1(intern!(py, "handle"), (logger, level, message))
+                {
+                    error.print(py);
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        match outcome {
+            Some(()) => Ok(Delivered::default()),
+            None => Err(WriteFailure {
+                records: count,
+                error: io::Error::other("the interpreter is shutting down"),
+            }),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+"""Lines a femto handler's worker formats match the standard library's."""
+
+import logging as std_logging
+import re
+
+import femtologging as logging
+
+FORMATS = [
+    ("%(levelname)s:%(name)s:%(module)s.%(funcName)s:%(lineno)d:%(message)s", "%"),
+    ("{levelno:03d} {filename} {pathname} | {message!s:>30}", "{"),
+    ("$levelname $name: $message", "$"),
+    ("%(name)-10s %(levelname)-8s %(created)f %(msecs)03d %(message)s", "%"),
+]
+
+
+def pair(name, tmp_path, fmt, style):
+    """A standard logger and a femto one, each writing `fmt` to its own file."""
+    loggers = []
+    for module, handler_class in (
+        (std_logging, std_logging.FileHandler),
+        (logging, logging.FemtoFileHandler),
+    ):
+        path = tmp_path / f"{module.__name__}.log"
+        handler = handler_class(str(path))
+        handler.setFormatter(module.Formatter(fmt, style=style))
+        logger = module.getLogger(f"formatting.{name}")
+        logger.handlers[:] = [handler]
+        logger.setLevel(module.DEBUG)
+        logger.propagate = False
+        loggers.append((logger, handler, path))
+    return loggers
+
+
+def lines_of(loggers):
+    texts = []
+    for _, handler, path in loggers:
+        handler.close()
+        texts.append(path.read_text())
+    return texts
+
+
+def log_everything(loggers):
+    for logger, _, _ in loggers:  # one source line: the same lineno for both
+        logger.info("request %s took %d ms", "/api/items", 42)
+    for logger, _, _ in loggers:
+        logger.warning("plain text with 100%% and %s", None)
+    for logger, _, _ in loggers:
+        logger.error("ünïcødé %.3f %r", 2.5, "quoted")
+    for logger, _, _ in loggers:
+        logger.debug("no arguments at all %s")
+    for logger, _, _ in loggers:
+        logger.info("with a stack", stack_info=True)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        for logger, _, _ in loggers:
+            logger.exception("failed: %s", "yes")
+
+
+def test_worker_formatted_lines_match_the_standard_library(tmp_path):
+    for index, (fmt, style) in enumerate(FORMATS):
+        directory = tmp_path / str(index)
+        directory.mkdir()
+        loggers = pair(f"same{index}", directory, fmt, style)
+        log_everything(loggers)
+        standard, femto = lines_of(loggers)
+        if "%(created)f" in fmt:
+            # Times differ between the two calls; compare the shape.
+            standard = re.sub(r"\d+\.\d{6} \d{3}", "T", standard)
+            femto = re.sub(r"\d+\.\d{6} \d{3}", "T", femto)
+        assert femto == standard, fmt
+        assert "Traceback (most recent call last)" in femto
+        assert "Stack (most recent call last)" in femto
+
+
+def test_asctime_is_formatted_on_the_worker_like_format_time(tmp_path):
+    path = tmp_path / "asctime.log"
+    handler = logging.FemtoFileHandler(str(path))
+    formatter = logging.Formatter("%(asctime)s|%(message)s")
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("formatting.asctime")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    records = []
+
+    class Keep(logging.Filter):
+        def filter(self, record):
+            records.append(formatter.formatTime(record))
+            return True
+
+    logger.addFilter(Keep())
+    for number in range(50):
+        logger.warning("n=%d", number)
+    handler.close()
+    expected = [f"{asctime}|n={number}" for number, asctime in enumerate(records)]
+    assert path.read_text().splitlines() == expected
+
+
+def test_a_template_unfit_for_the_record_is_reported_on_the_caller(tmp_path, capsys):
+    path = tmp_path / "unfit.log"
+    handler = logging.FemtoFileHandler(str(path))
+    handler.setFormatter(logging.Formatter("%(name)d %(message)s"))
+    logger = logging.getLogger("formatting.unfit")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    for _ in range(3):
+        logger.warning("never written")
+    handler.close()
+    assert path.read_text() == ""
+    errors = capsys.readouterr().err
+    assert errors.count("--- Logging error ---") == 3
+    assert "TypeError" in errors
+    assert handler.stats()["rejected"] == 0
+
+
+def test_changing_the_formatter_takes_effect_on_the_next_record(tmp_path):
+    path = tmp_path / "changed.log"
+    handler = logging.FemtoFileHandler(str(path))
+    formatter = logging.Formatter("one %(message)s")
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("formatting.changed")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.warning("a")
+    logger.warning("b")
+    formatter._style._fmt = "two %(message)s"
+    logger.warning("c")
+    formatter.datefmt = "%H"
+    formatter._style._fmt = "three %(threadName)s %(message)s"
+    logger.warning("d")
+    handler.setFormatter(logging.Formatter("four {message}", style="{"))
+    logger.warning("e")
+    handler.close()
+    assert path.read_text().splitlines() == [
+        "one a",
+        "one b",
+        "two c",
+        "three MainThread d",
+        "four e",
+    ]
