@@ -2,6 +2,8 @@
 
 import logging as std_logging
 import re
+import sys
+import threading
 
 import femtologging as logging
 
@@ -138,3 +140,37 @@ def test_changing_the_formatter_takes_effect_on_the_next_record(tmp_path):
         "three MainThread d",
         "four e",
     ]
+
+
+def test_a_formatter_function_runs_on_the_worker_with_the_record_fields(tmp_path, capfd):
+    path = tmp_path / "function.log"
+    threads = []
+
+    def render(record):
+        threads.append(threading.get_ident())
+        if record["message"] == "explode":
+            raise RuntimeError("the formatter failed")
+        fields = ("levelname", "name", "lineno", "message")
+        return "|".join(str(record[field]) for field in fields) + f"|{record.get('user')}"
+
+    handler = logging.FileHandlerBuilder(str(path)).with_formatter(render).build()
+    logger = logging.getLogger("formatting.function")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    line = sys._getframe().f_lineno + 1
+    logger.warning("user %s logged in", "ada", extra={"user": "ada"})
+    logger.error("explode")
+    logger.info("after the failure")
+    handler.close()
+    assert path.read_text().splitlines() == [
+        f"WARNING|formatting.function|{line}|user ada logged in|ada",
+        f"INFO|formatting.function|{line + 2}|after the failure|None",
+    ]
+    assert threads and threading.get_ident() not in threads
+    stats = handler.stats()
+    assert stats["rejected"] == 1
+    assert stats["written"] == 2
+    errors = capfd.readouterr().err
+    assert "RuntimeError: the formatter failed" in errors
+    assert "1 record(s) rejected so far" in errors

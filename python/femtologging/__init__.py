@@ -962,6 +962,7 @@ def basicConfig(**kwargs):
     """Configures the root logger once, unless force=True."""
     with _lock:
         force = kwargs.pop("force", False)
+        background = kwargs.pop("background", False)
         encoding = kwargs.pop("encoding", None)
         errors = kwargs.pop("errors", "backslashreplace")
         if force:
@@ -978,6 +979,20 @@ def basicConfig(**kwargs):
                     raise ValueError(
                         "'stream' or 'filename' should not be specified together with 'handlers'"
                     )
+                if background:
+                    raise ValueError(
+                        "background=True applies to the handler basicConfig makes; "
+                        "pass femto handlers in 'handlers' instead"
+                    )
+            if handlers is None and background:
+                handlers = [
+                    _femto.background_handler(
+                        kwargs.pop("filename", None),
+                        kwargs.pop("filemode", "a"),
+                        kwargs.pop("stream", None),
+                        encoding,
+                    )
+                ]
             if handlers is None:
                 filename = kwargs.pop("filename", None)
                 mode = kwargs.pop("filemode", "a")

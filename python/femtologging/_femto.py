@@ -115,11 +115,15 @@ def _check_formatter(formatter):
     raise TypeError(f'a formatter must be "default", a Formatter or a callable, not {formatter!r}')
 
 
-class _MappingFormatter:
-    """Adapts a callable taking a mapping of the record to `Formatter.format`."""
+class _MappingFormatter(_native.CallableFormatter):
+    """A callable taking a mapping of the record and returning the line.
 
-    def __init__(self, function):
-        self.function = function
+    A femto handler calls it on its worker thread with the record's standard
+    fields as plain values (`name`, `levelname`, `levelno`, `pathname`,
+    `filename`, `module`, `lineno`, `funcName`, `created`, `msecs`,
+    `relativeCreated`, `thread`, `message`, `exc_text`, `stack_info`) and the
+    `extra` keys. `format` serves callers that hand a `LogRecord` over
+    directly, with the record's whole `__dict__`."""
 
     def format(self, record):
         attributes = dict(record.__dict__)
@@ -325,6 +329,34 @@ def _install(logging):
         "FileHandlerBuilder": FileHandlerBuilder,
         "get_logger": get_logger,
     }
+
+
+def background_handler(filename, mode, stream, encoding):
+    """The handler `basicConfig(background=True)` makes: the same lines
+    as its standard handler, written by a worker thread a moment later.
+    Nothing is dropped: a full queue makes the caller wait."""
+    import sys
+
+    from . import FemtoFileHandler, FemtoStreamHandler
+
+    if encoding is not None and encoding.lower().replace("-", "").replace("_", "") != "utf8":
+        raise ValueError(f"background=True writes UTF-8, not encoding={encoding!r}")
+    if filename:
+        if mode not in ("a", "w"):
+            raise ValueError(f'background=True opens files with mode "a" or "w", not {mode!r}')
+        handler = FemtoFileHandler(filename, policy="block", mode=mode)
+    elif stream is None or stream is sys.stderr:
+        handler = FemtoStreamHandler("stderr", policy="block")
+    elif stream is sys.stdout:
+        handler = FemtoStreamHandler("stdout", policy="block")
+    else:
+        raise ValueError(
+            "background=True writes to a file, sys.stdout or sys.stderr, "
+            f"not to {stream!r}; log to that stream without background=True"
+        )
+    # basicConfig gives it the format, datefmt and style it was passed.
+    handler.setFormatter(None)
+    return handler
 
 
 def close_all():

@@ -263,9 +263,15 @@ fn femto_line<'py>(
     if overridden & FORMAT == 0 {
         if let Some(native) = record.native(py) {
             let formatter = handler.get().formatter.get(py);
-            let femto = handler.cast::<FemtoHandler>()?.get();
-            if let Some(job) = femto::record_job(femto, &formatter, native)? {
-                return Ok(job);
+            if let Ok(callable) = formatter.cast::<femto::CallableFormatter>() {
+                if let Some(job) = femto::mapping_job(callable, native)? {
+                    return Ok(job);
+                }
+            } else {
+                let femto = handler.cast::<FemtoHandler>()?.get();
+                if let Some(job) = femto::record_job(femto, &formatter, native)? {
+                    return Ok(job);
+                }
             }
         }
     }

@@ -171,6 +171,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<handler::FileHandler>()?;
     module.add_class::<handler::NullHandler>()?;
     module.add_class::<femto::FemtoHandler>()?;
+    module.add_class::<femto::CallableFormatter>()?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;

@@ -145,9 +145,9 @@ fn drop_policy_counts_what_a_full_queue_refuses() {
     assert_eq!(stats.accepted + stats.dropped, 100);
     assert_eq!(stats.written, stats.accepted);
     assert_eq!(recorder.written().len() as u64, stats.accepted);
-    // The worker took at most one record out before it stuck, so at most
-    // capacity + 1 records got in.
-    assert!(stats.accepted <= 5, "{stats:?}");
+    // The worker took at most one full queue out before it stuck in the
+    // write, so at most twice the capacity got in.
+    assert!(stats.accepted <= 8, "{stats:?}");
 }
 
 #[test]

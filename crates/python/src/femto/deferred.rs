@@ -48,7 +48,8 @@ pub fn record_job(
 }
 
 /// The record as plain data; `None` when a field is not a plain string.
-fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<Record>> {
+/// `formatter` formats its traceback (`formatException`).
+pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<Record>> {
     let py = formatter.py();
     if native.plain_pathname(py).is_none() || native.plain_function(py).is_none() {
         return Ok(None);

@@ -12,7 +12,7 @@ use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::intern;
 use pyo3::prelude::*;
 
-use super::Job;
+use super::{mapping, Job};
 
 /// Where a worker writes.
 #[derive(Clone)]
@@ -89,11 +89,17 @@ impl FileDrain {
     }
 }
 
-impl Drain<Job> for FileDrain {
-    fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
-        self.buffer.clear();
+impl FileDrain {
+    /// Formats the batch into the buffer; `py` is there when the batch has
+    /// jobs for a Python formatter function and the interpreter could be
+    /// attached.
+    fn render(&mut self, py: Option<Python<'_>>, batch: &mut Vec<Job>) -> (u64, Delivered) {
         let mut records = 0u64;
         let mut delivered = Delivered::default();
+        let mut reject = |reason: String| {
+            delivered.rejected += 1;
+            delivered.reason.get_or_insert(reason);
+        };
         for job in batch.drain(..) {
             match job {
                 Job::Line(line) => {
@@ -105,16 +111,40 @@ impl Drain<Job> for FileDrain {
                         self.buffer.push('\n');
                         records += 1;
                     }
-                    Err(error) => {
-                        delivered.rejected += 1;
-                        delivered
-                            .reason
-                            .get_or_insert_with(|| format!("formatting failed: {error}"));
-                    }
+                    Err(error) => reject(format!("formatting failed: {error}")),
+                },
+                Job::Mapping {
+                    record,
+                    extra,
+                    function,
+                } => match py {
+                    Some(py) => match mapping::call(py, &function, &record, extra.as_ref()) {
+                        Ok(line) => {
+                            self.buffer.push_str(&line);
+                            self.buffer.push('\n');
+                            records += 1;
+                        }
+                        Err(reason) => reject(reason),
+                    },
+                    None => reject("the interpreter is shutting down".into()),
                 },
                 Job::Call { .. } => {}
             }
         }
+        (records, delivered)
+    }
+}
+
+impl Drain<Job> for FileDrain {
+    fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
+        self.buffer.clear();
+        let needs_python = batch.iter().any(|job| matches!(job, Job::Mapping { .. }));
+        let (records, delivered) = if needs_python {
+            let outcome = Python::try_attach(|py| self.render(Some(py), batch));
+            outcome.unwrap_or_else(|| self.render(None, batch))
+        } else {
+            self.render(None, batch)
+        };
         let result = self.file.write_all(self.buffer.as_bytes());
         // A burst must not keep a burst-sized buffer for the life of the handler.
         if self.buffer.capacity() > 1 << 20 {

@@ -9,6 +9,7 @@
 
 mod deferred;
 mod drain;
+mod mapping;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use pyo3::types::PyDict;
 
 pub use deferred::record_job;
 use drain::Target;
+pub use mapping::{mapping_job, CallableFormatter};
 
 use crate::formatter::CachedLineFormat;
 use crate::gil::GilCell;
@@ -38,6 +40,12 @@ pub enum Job {
     Record {
         record: Record,
         format: Arc<LineFormat>,
+    },
+    /// A record for a Python formatter function, called on the worker.
+    Mapping {
+        record: Record,
+        extra: Option<Py<PyDict>>,
+        function: Arc<Py<PyAny>>,
     },
     /// The arguments of a Python handler object's `handle`.
     Call {
