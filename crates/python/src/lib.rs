@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
 mod caller;
+mod compiled_messages;
 mod femto;
 mod file_stream;
 mod filter;

@@ -16,6 +16,7 @@ use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
+use crate::compiled_messages;
 use crate::levels;
 use crate::runtime::{self, Runtime};
 
@@ -375,7 +376,11 @@ fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<Str
         *slot = plain_value(argument)?;
     }
     let mut text = String::with_capacity(source.len() + 16 * args.len());
-    match render_positional(source, &values[..args.len()], &mut text) {
+    let merged = match compiled_messages::compiled(msg.as_any(), source) {
+        Some(template) => template.render_all(&values[..args.len()], &mut text),
+        None => render_positional(source, &values[..args.len()], &mut text),
+    };
+    match merged {
         Ok(true) => Some(text),
         _ => None,
     }

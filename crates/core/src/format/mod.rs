@@ -31,9 +31,8 @@ pub use error::{RenderError, TemplateError};
 pub use field::{FieldKey, FieldSource, FieldValue};
 pub use format_spec::FormatSpec;
 pub use padding::Align;
-pub use percent::{render_positional, PercentSpec};
+pub use percent::{render_positional, PercentSpec, PositionalTemplate};
 pub use spec::{Conversion, ConversionSpec, Flags, Style};
 pub use template::Template;
 
-pub(crate) use percent::PositionalTemplate;
 pub(crate) use template::Applied;

@@ -200,9 +200,9 @@ fn push_flags(text: &mut String, flags: &Flags) {
 }
 
 /// A `%` template applied to a tuple of values, as `Formatter.default_msec_format` is
-/// (`"%s,%03d" % (text, msecs)`).
+/// (`"%s,%03d" % (text, msecs)`), or a message logged again and again (`msg % args`).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PositionalTemplate {
+pub struct PositionalTemplate {
     pieces: Vec<PositionalPiece>,
 }
 
@@ -261,7 +261,7 @@ fn scan_positional<'a, E>(
 impl PositionalTemplate {
     /// `None` when the template uses mapping keys, `*`, or is malformed: the host's `%`
     /// operator must then run it (and raise what it raises).
-    pub(crate) fn compile(source: &str) -> Option<PositionalTemplate> {
+    pub fn compile(source: &str) -> Option<PositionalTemplate> {
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let complete = scan_positional(source, |piece| {
@@ -292,6 +292,29 @@ impl PositionalTemplate {
             PositionalPiece::Conversion(spec) => Some(spec),
             PositionalPiece::Literal(_) => None,
         })
+    }
+
+    /// `render_positional` with the template compiled: the same answers, without
+    /// scanning the source again.
+    pub fn render_all(
+        &self,
+        values: &[FieldValue<'_>],
+        out: &mut String,
+    ) -> Result<bool, RenderError> {
+        let conversions = self
+            .pieces
+            .iter()
+            .filter(|piece| matches!(piece, PositionalPiece::Conversion(_)))
+            .count();
+        if conversions != values.len() {
+            return Ok(false);
+        }
+        let original_length = out.len();
+        let result = self.render(values, out);
+        if !matches!(result, Ok(Applied::Written)) {
+            out.truncate(original_length);
+        }
+        result.map(|applied| applied == Applied::Written)
     }
 
     /// Appends `template % values`; the caller passes exactly one value per conversion.

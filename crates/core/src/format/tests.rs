@@ -514,3 +514,42 @@ fn validation_messages_are_cpython_s() {
         Err(TemplateError::RequiresHost)
     );
 }
+
+#[test]
+fn a_compiled_message_renders_as_the_one_pass_merge_does() {
+    use super::{render_positional, PositionalTemplate};
+    let cases: &[(&str, &[FieldValue<'_>])] = &[
+        (
+            "request %s took %d ms",
+            &[FieldValue::Str("/api"), FieldValue::Int(42)],
+        ),
+        (
+            "%5.1f%% done %r",
+            &[FieldValue::Float(99.25), FieldValue::Int(-3)],
+        ),
+        (
+            "%-6s|%06d|%x",
+            &[
+                FieldValue::None,
+                FieldValue::Bool(true),
+                FieldValue::Int(255),
+            ],
+        ),
+        ("too few %s %s", &[FieldValue::Int(1)]),
+        ("too many %s", &[FieldValue::Int(1), FieldValue::Int(2)]),
+        ("%r of a string", &[FieldValue::Str("needs the host")]),
+        ("%d of a string", &[FieldValue::Str("x")]),
+        ("%d of NaN", &[FieldValue::Float(f64::NAN)]),
+        ("no conversions", &[]),
+    ];
+    for (source, values) in cases {
+        let template = PositionalTemplate::compile(source).expect("positional");
+        let mut one_pass = String::from("kept ");
+        let mut compiled = String::from("kept ");
+        let expected = render_positional(source, values, &mut one_pass);
+        let got = template.render_all(values, &mut compiled);
+        assert_eq!(format!("{got:?}"), format!("{expected:?}"), "{source}");
+        assert_eq!(compiled, one_pass, "{source}");
+    }
+    assert!(PositionalTemplate::compile("%(key)s").is_none());
+}
