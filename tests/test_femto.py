@@ -283,6 +283,28 @@ def test_exit_writes_everything_still_queued(tmp_path):
     assert lines == [f"exit [WARNING] record {number}" for number in range(20000)]
 
 
+def test_exit_writes_everything_a_formatter_function_still_has_to_format(tmp_path):
+    result = run_python(
+        """
+        import femtologging as logging
+        handler = (
+            logging.FileHandlerBuilder("exit.log")
+            .with_overflow_policy("block")
+            .with_formatter(lambda record: record["levelname"] + ":" + record["message"])
+            .build()
+        )
+        logger = logging.get_logger("exit")
+        logger.add_handler(handler)
+        for number in range(5000):
+            logger.warning("record %d", number)
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "exit.log").read_text().splitlines()
+    assert lines == [f"WARNING:record {number}" for number in range(5000)]
+
+
 def test_exit_does_not_hang_on_a_stuck_python_handler(tmp_path):
     result = run_python(
         """
