@@ -57,13 +57,20 @@ def measure(library_name: str, case_name: str, n: int, warmup: int) -> dict[str,
         return result | {"status": "n/a", "phase": phase, "error": first_line(error)}
     if library.module in ASCTIME_NOT_COMPARED:
         result["caveat"] = ASCTIME_NOT_COMPARED[library.module]
-    return result | {
+    result |= {
         "status": "ok",
         "elapsed_ns": measurement.elapsed_ns,
         "calls": measurement.calls,
         "per_call_ns": measurement.per_call_ns,
         "output_bytes": measurement.output_bytes,
     }
+    # The femto face's figures, for the cases that measure them.
+    extra = {
+        "caller_ns": measurement.caller_ns,
+        "caller_per_call_ns": measurement.caller_per_call_ns,
+        "peak_rss_mib": measurement.peak_rss_mib,
+    }
+    return result | {key: value for key, value in extra.items() if value is not None}
 
 
 def main() -> int:

@@ -1,9 +1,10 @@
-"""Benchmark femtologging against the standard library and picologging, case by case.
+"""Benchmark femtologging against the standard library and its peers, case by case.
 
 Every (library, case, repetition) runs in a fresh interpreter (child.py); repetitions are
 interleaved across libraries so that a noisy neighbour slows all of them alike. The report gives
-the median per library and the speedups, and a case whose output check fails is reported as
-FAILED instead of timed. See benchmarks/README.md.
+the median per library and the speedups, one table per face of femtologging (its standard
+handlers; its femto handlers, which write on a worker thread), and a case whose output check
+fails is reported as FAILED instead of timed. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="3 repetitions of a tenth of the calls: a smoke test"
     )
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds allowed per process")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help="seconds allowed per process [each case's own: 30, 120 for the femto face]",
+    )
     parser.add_argument("--seed", type=int, help="seed of the order within each round")
     parser.add_argument("--output", type=Path, help="JSON results file [results/<time>.json]")
     parser.add_argument("--list", action="store_true", help="list the cases and libraries")
@@ -75,6 +80,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         args.seed = random.randrange(2**32)
     if args.repeat < 1 or (args.n is not None and args.n < 1) or args.warmup < 0:
         parser.error("--repeat and --n must be positive and --warmup not negative")
+    if args.timeout is not None and args.timeout <= 0:
+        parser.error("--timeout must be positive")
     return args
 
 
@@ -83,6 +90,10 @@ def calls_for(case_name: str, args: argparse.Namespace) -> int:
         return args.n
     default = CASES[case_name].default_n
     return max(1, default // 10) if args.quick else default
+
+
+def timeout_for(case_name: str, args: argparse.Namespace) -> float:
+    return args.timeout if args.timeout is not None else CASES[case_name].timeout_s
 
 
 def run_child(library: str, case: str, n: int, warmup: int, timeout: float) -> dict[str, Any]:
@@ -139,7 +150,8 @@ def measure(args: argparse.Namespace, cells: _report.Cells) -> list[dict[str, An
                     cell.add(import_failures[library] | {"case": case_name, "n": n})
                     continue
                 n = calls_for(case_name, args)
-                sample = run_child(library, case_name, n, min(args.warmup, n), args.timeout)
+                timeout = timeout_for(case_name, args)
+                sample = run_child(library, case_name, n, min(args.warmup, n), timeout)
                 sample["round"] = round_number
                 samples.append(sample)
                 cell.add(sample)
@@ -163,8 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.list:
         for case in CASES.values():
-            print(f"{case.name:<16} n={case.default_n:<9,} {case.summary}")
-        print("libraries:", ", ".join(f"{name} ({lib.module})" for name, lib in LIBRARIES.items()))
+            print(f"{case.name:<19} n={case.default_n:<9,} {case.summary}")
+        print("libraries:")
+        for name, library in LIBRARIES.items():
+            print(f"  {name:<14} {library.module:<13} {library.description}")
         return 0
 
     started_at = datetime.now(UTC)
@@ -192,14 +206,24 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{machine['cpu']}, {machine['usable_cpus']} CPUs; {machine['python']}; "
         + ", ".join(
-            f"{library} {version}" for library, version in versions.items() if library != "stdlib"
+            f"{library} {version}"
+            for library, version in versions.items()
+            if LIBRARIES[library].distribution is not None
         )
     )
     print(f"median of {args.repeat} fresh processes per cell; ±: median absolute deviation")
     print()
     print(_report.table(cases, args.libs, cells))
     print()
-    print("'A vs B' is B's median divided by A's: above 1.00x, A is that many times faster.")
+    print(
+        "'A vs B' is B's median divided by A's: above 1.00x, A is that many times faster "
+        "(or smaller, for peak RSS)."
+    )
+    if any(case.face == "femto" for case in cases):
+        print(
+            "Femto face: 'caller' is the logging calls only, per call; 'end to end' the whole "
+            "run until every line is on disk (drain and close included)."
+        )
     for line in _report.notes(cases, args.libs, cells):
         print(line)
     failed = _report.failures(cells)
@@ -214,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or RESULTS / f"{started_at:%Y%m%dT%H%M%SZ}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     document = {
-        "format": 1,
+        "format": 2,
         "started_at": started_at.isoformat(),
         "finished_at": finished_at.isoformat(),
         "machine": machine,
@@ -225,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             "n": {name: calls_for(name, args) for name in args.cases},
             "warmup": args.warmup,
             "quick": args.quick,
-            "timeout_s": args.timeout,
+            "timeout_s": {name: timeout_for(name, args) for name in args.cases},
             "seed": args.seed,
         },
         "versions": versions,

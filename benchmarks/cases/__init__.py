@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-from . import disabled, exception, file, file_threads, stream_stringio
-from ._case import Case, CaseFunction, Measurement
+from . import (
+    disabled,
+    exception,
+    femto_burst,
+    femto_file,
+    femto_file_threads,
+    file,
+    file_threads,
+    stream_stringio,
+)
+from ._case import FACES, ROWS, Case, CaseFunction, Measurement, Row
 from ._checks import ASCTIME_NOT_COMPARED, CheckFailed
 
 CASES: dict[str, Case] = {
     module.CASE.name: module.CASE
-    for module in (disabled, stream_stringio, file, exception, file_threads)
+    for module in (
+        disabled,
+        stream_stringio,
+        file,
+        exception,
+        file_threads,
+        femto_file,
+        femto_file_threads,
+        femto_burst,
+    )
 }
 
-__all__ = ["ASCTIME_NOT_COMPARED", "CASES", "Case", "CaseFunction", "CheckFailed", "Measurement"]
+__all__ = [
+    "ASCTIME_NOT_COMPARED",
+    "CASES",
+    "FACES",
+    "ROWS",
+    "Case",
+    "CaseFunction",
+    "CheckFailed",
+    "Measurement",
+    "Row",
+]

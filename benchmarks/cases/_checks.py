@@ -67,3 +67,20 @@ def read_text(path: str) -> str:
         # Typically two writers interleaving inside one multi-byte write.
         excerpt = data[max(0, error.start - 60) : error.start + 60]
         raise CheckFailed(f"the file is not UTF-8 at byte {error.start}: {excerpt!r}") from None
+
+
+def expect_worker_sequences(matches: list[re.Match[str]], workers: int) -> None:
+    """Check that the records of each worker are its sequence numbers 0, 1, 2, ... in order.
+
+    Each match has the worker's number as group 1 and the record's sequence number as group 2,
+    so a record lost, duplicated or written out of order is caught.
+    """
+    expected_next = [0] * workers
+    for match in matches:
+        worker, sequence = int(match[1]), int(match[2])
+        if worker >= workers or sequence != expected_next[worker]:
+            raise CheckFailed(
+                f"worker {worker} wrote record {sequence} where record "
+                f"{expected_next[worker] if worker < workers else '?'} was due"
+            )
+        expected_next[worker] += 1

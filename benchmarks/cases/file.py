@@ -40,5 +40,5 @@ CASE = Case(
     summary="the stream_stringio call to FileHandler in a temporary directory, including close()",
     default_n=100_000,
     run=run,
-    end_to_end=True,
+    rows=("per_call", "whole_run"),
 )

@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from ._case import Case, Measurement
-from ._checks import CheckFailed, expect_records, read_text, record_pattern
+from ._checks import expect_records, expect_worker_sequences, read_text, record_pattern
 from ._setup import attached, file_handler
 
 NAME = "bench.threads"
@@ -34,16 +34,7 @@ def _work(
 
 def _check(library: ModuleType, text: str, per_thread: int) -> None:
     record = record_pattern(library, "INFO", NAME, _MESSAGE)
-    matches = expect_records(text, record, THREADS * per_thread)
-    expected_next = [0] * THREADS
-    for match in matches:
-        worker, sequence = int(match[1]), int(match[2])
-        if worker >= THREADS or sequence != expected_next[worker]:
-            raise CheckFailed(
-                f"worker {worker} wrote record {sequence} where record "
-                f"{expected_next[worker] if worker < THREADS else '?'} was due"
-            )
-        expected_next[worker] += 1
+    expect_worker_sequences(expect_records(text, record, THREADS * per_thread), THREADS)
 
 
 def run(library: ModuleType, n: int) -> Measurement:
@@ -85,5 +76,5 @@ CASE = Case(
     summary=f"{THREADS} threads share one FileHandler, n/{THREADS} calls each, including close()",
     default_n=50_000,
     run=run,
-    end_to_end=True,
+    rows=("per_call", "whole_run"),
 )
