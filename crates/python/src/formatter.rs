@@ -425,6 +425,14 @@ fn append_on_new_line<'py>(
     text.add(addition)
 }
 
+/// `logging._defaultFormatter`: what formats for a handler without a
+/// formatter.
+pub fn default_formatter(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    runtime::get(py)?
+        .global(py, intern!(py, "_defaultFormatter"))
+        .ok_or_else(|| PyTypeError::new_err("no default formatter"))
+}
+
 /// Formats a record with a handler's formatter (or the default one when the
 /// handler has none), natively when nothing in the way needs Python.
 pub fn format_with<'py>(
@@ -432,11 +440,8 @@ pub fn format_with<'py>(
     formatter: &Bound<'py, PyAny>,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<FormattedText<'py>> {
-    let runtime = runtime::get(py)?;
     let formatter = if formatter.is_none() {
-        runtime
-            .global(py, intern!(py, "_defaultFormatter"))
-            .ok_or_else(|| PyTypeError::new_err("no default formatter"))?
+        default_formatter(py)?
     } else {
         formatter.clone()
     };
@@ -456,6 +461,8 @@ struct StandardPlan<'py> {
     native: Bound<'py, Formatter>,
     style: Bound<'py, PercentStyle>,
     template: Arc<Template>,
+    /// The formatter's `datefmt`, whatever it holds.
+    datefmt: Bound<'py, PyAny>,
     utc: bool,
 }
 
@@ -491,6 +498,7 @@ impl<'py> StandardPlan<'py> {
             return Ok(None);
         }
         Ok(Some(StandardPlan {
+            datefmt: native.get().datefmt.get(py),
             native: native.clone(),
             style,
             template,
@@ -500,13 +508,17 @@ impl<'py> StandardPlan<'py> {
 
     /// `datefmt` as `formatTime` uses it: `None` when falsy; `Err(())` when
     /// only Python can use it (not a string).
-    fn datefmt(&self, py: Python<'py>) -> PyResult<Result<Option<String>, ()>> {
-        let datefmt = self.native.get().datefmt.get(py);
-        if !datefmt.is_truthy()? {
+    fn datefmt(&self) -> PyResult<Result<Option<String>, ()>> {
+        if !self.datefmt.is_truthy()? {
             return Ok(Ok(None));
         }
         Ok(
-            match datefmt.cast::<PyString>().ok().map(|text| text.to_str()) {
+            match self
+                .datefmt
+                .cast::<PyString>()
+                .ok()
+                .map(|text| text.to_str())
+            {
                 Some(Ok(text)) => Ok(Some(text.to_owned())),
                 _ => Err(()),
             },
@@ -540,12 +552,11 @@ pub fn line_format(
     let Some(plan) = StandardPlan::of(py, formatter)? else {
         return Ok(None);
     };
-    let datefmt = plan.native.get().datefmt.get(py);
     let current = cache.with(py, |cached| {
         let cached = cached.as_ref()?;
         let same = cached.formatter.is(formatter)
             && cached.style.is(&plan.style)
-            && cached.datefmt.is(&datefmt)
+            && cached.datefmt.is(&plan.datefmt)
             && Arc::ptr_eq(&cached.template, &plan.template)
             && cached.utc == plan.utc;
         same.then(|| {
@@ -558,7 +569,7 @@ pub fn line_format(
     if let Some(current) = current {
         return Ok(current);
     }
-    let format = match plan.datefmt(py)? {
+    let format = match plan.datefmt()? {
         Ok(date_format) => {
             let asctime = plan
                 .template
@@ -571,7 +582,7 @@ pub fn line_format(
     let fresh = CachedLineFormat {
         formatter: formatter.clone().unbind(),
         style: plan.style.clone().into_any().unbind(),
-        datefmt: datefmt.unbind(),
+        datefmt: plan.datefmt.clone().unbind(),
         template: plan.template.clone(),
         utc: plan.utc,
         format: format.clone(),
@@ -622,7 +633,7 @@ fn format_native<'py>(
         return Ok(None);
     };
     let asctime = if template.uses_time() {
-        let Ok(datefmt) = plan.datefmt(py)? else {
+        let Ok(datefmt) = plan.datefmt()? else {
             return Ok(None);
         };
         Some(time_cache::asctime(py, record, datefmt.as_deref(), utc)?)

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use pyo3::exceptions::PyRecursionError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyType};
+use pyo3::types::PyString;
 
 use crate::femto::{self, FemtoHandler, Job};
 use crate::file_stream::FileStream;
@@ -243,7 +243,7 @@ fn emit_femto<'py>(
             Err(error) => return report_error(handler.as_any(), record, error),
         }
     } else {
-        match femto_line(handler, overridden, record) {
+        match femto_line(handler, femto, overridden, record) {
             Ok(job) => job,
             Err(error) if error.is_instance_of::<PyRecursionError>(py) => return Err(error),
             Err(error) => return report_error(handler.as_any(), record, error),
@@ -256,6 +256,7 @@ fn emit_femto<'py>(
 /// formatted here.
 fn femto_line<'py>(
     handler: &Bound<'py, Handler>,
+    femto: &FemtoHandler,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<Job> {
@@ -267,11 +268,8 @@ fn femto_line<'py>(
                 if let Some(job) = femto::mapping_job(callable, native)? {
                     return Ok(job);
                 }
-            } else {
-                let femto = handler.cast::<FemtoHandler>()?.get();
-                if let Some(job) = femto::record_job(femto, &formatter, native)? {
-                    return Ok(job);
-                }
+            } else if let Some(job) = femto::record_job(femto, &formatter, native)? {
+                return Ok(job);
             }
         }
     }
@@ -473,7 +471,6 @@ impl Handler {
     }
 
     fn emit(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<()> {
-        let py = slf.py();
         match slf.get().kind {
             HandlerKind::Base => Err(pyo3::exceptions::PyNotImplementedError::new_err(
                 "emit must be implemented by Handler subclasses",
@@ -485,7 +482,6 @@ impl Handler {
             }
             HandlerKind::Stream | HandlerKind::File => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
-                let _ = py;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
         }
@@ -565,12 +561,4 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     NULL_OVERRIDES.capture(&py.get_type::<NullHandler>())?;
     FEMTO_OVERRIDES.capture(&py.get_type::<FemtoHandler>())?;
     Ok(())
-}
-
-#[allow(dead_code)]
-fn type_name(object_type: &Bound<'_, PyType>) -> String {
-    object_type
-        .name()
-        .map(|name| name.to_string())
-        .unwrap_or_default()
 }

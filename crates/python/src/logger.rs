@@ -289,7 +289,7 @@ fn log_native<'py>(
         .transpose()?
         .unwrap_or(false);
     let (caller, stack_info) = if !source_lookup {
-        (unknown_caller(py), py.None().into_bound(py))
+        (unknown_caller(), py.None().into_bound(py))
     } else if overridden & FIND_CALLER != 0 {
         match slf.call_method1(
             intern!(py, "findCaller"),
@@ -312,7 +312,7 @@ fn log_native<'py>(
                 )
             }
             Err(error) if error.is_instance_of::<PyValueError>(py) => {
-                (unknown_caller(py), py.None().into_bound(py))
+                (unknown_caller(), py.None().into_bound(py))
             }
             Err(error) => return Err(error),
         }
@@ -377,8 +377,7 @@ fn log_native<'py>(
     handle_record(slf, overridden, RecordRef::Native(&record))
 }
 
-fn unknown_caller(py: Python<'_>) -> CallerInfo {
-    let _ = py;
+fn unknown_caller() -> CallerInfo {
     CallerInfo {
         pathname: None,
         function: None,

@@ -182,8 +182,6 @@ impl CallRecord {
         }
         let runtime = runtime::get(py)?;
         let class = runtime.log_record_class.bind(py);
-        let object_type = py.get_type::<pyo3::types::PyAny>();
-        let _ = object_type;
         let record = new_instance(py, class)?;
         let dict = record
             .getattr(pyo3::intern!(py, "__dict__"))?
@@ -438,8 +436,6 @@ pub fn new_instance<'py>(
     py: Python<'py>,
     class: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let object_new = py.get_type::<pyo3::types::PyAny>();
-    let _ = object_new;
     let builtins = py.import(pyo3::intern!(py, "builtins"))?;
     let object = builtins.getattr(pyo3::intern!(py, "object"))?;
     object.call_method1(pyo3::intern!(py, "__new__"), (class,))

@@ -87,9 +87,7 @@ impl FileDrain {
             buffer: String::new(),
         }
     }
-}
 
-impl FileDrain {
     /// Formats the batch into the buffer; `py` is there when the batch has
     /// jobs for a Python formatter function and the interpreter could be
     /// attached.

@@ -13,12 +13,12 @@ use femtologging_core::record::Record;
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyString, PyType};
 
 use super::deferred::snapshot;
 use super::Job;
+use crate::formatter;
 use crate::record::CallRecord;
-use crate::runtime;
 
 /// A formatter that is a Python function of a mapping of the record.
 #[pyclass(subclass, frozen, module = "femtologging")]
@@ -56,9 +56,7 @@ pub fn mapping_job(
 ) -> PyResult<Option<Job>> {
     let py = formatter.py();
     // Tracebacks are formatted as the default formatter formats them.
-    let exceptions = runtime::get(py)?
-        .global(py, intern!(py, "_defaultFormatter"))
-        .ok_or_else(|| PyTypeError::new_err("no default formatter"))?;
+    let exceptions = formatter::default_formatter(py)?;
     let Some(record) = snapshot(&exceptions, native)? else {
         return Ok(None);
     };
@@ -85,12 +83,7 @@ pub fn call(
         let line = line.cast_into::<PyString>().map_err(|error| {
             PyTypeError::new_err(format!(
                 "the formatter returned {}, not str",
-                error
-                    .into_inner()
-                    .get_type()
-                    .name()
-                    .map(|name| name.to_string())
-                    .unwrap_or_default()
+                type_name(&error.into_inner().get_type())
             ))
         })?;
         Ok(line.to_str()?.to_owned())
@@ -99,13 +92,16 @@ pub fn call(
         error.print(py);
         format!(
             "the formatter function raised {}",
-            error
-                .get_type(py)
-                .name()
-                .map(|name| name.to_string())
-                .unwrap_or_default()
+            type_name(&error.get_type(py))
         )
     })
+}
+
+fn type_name(object_type: &Bound<'_, PyType>) -> String {
+    object_type
+        .name()
+        .map(|name| name.to_string())
+        .unwrap_or_default()
 }
 
 /// The record's fields as the mapping the function receives.

@@ -175,11 +175,7 @@ impl FemtoHandler {
             capacity,
             flush_interval,
             policy,
-            linger: std::env::var("FEMTO_LINGER_US")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .map(Duration::from_micros)
-                .unwrap_or(DEFAULT_LINGER),
+            linger: DEFAULT_LINGER,
         };
         let drain = target
             .drain(true, &self.handler_errors)
