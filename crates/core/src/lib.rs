@@ -8,5 +8,6 @@ pub mod format;
 pub mod level;
 pub mod line;
 pub mod record;
+pub mod rotation;
 pub mod time;
 pub mod worker;

@@ -1,0 +1,93 @@
+//! The advisory lock that lets several processes share one rotating file.
+//!
+//! Every writer takes an exclusive `flock` on a sidecar file (`app.log.lock`)
+//! around each write and each rollover. The sidecar, unlike the log file
+//! itself, is never renamed, so all processes always lock the same inode.
+//! Because a lock belongs to an open file description, a child process after
+//! `fork()` must open its own (`InterprocessLock::open` again), or parent and
+//! child would both think they held it.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::fd::AsRawFd;
+
+pub struct InterprocessLock {
+    file: File,
+}
+
+/// Held while alive; unlocks when dropped.
+pub struct LockGuard<'a> {
+    lock: &'a InterprocessLock,
+}
+
+impl InterprocessLock {
+    /// Opens (creating it if needed) the sidecar of the log file `path`.
+    pub fn open(path: &str) -> io::Result<InterprocessLock> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(sidecar_path(path))?;
+        Ok(InterprocessLock { file })
+    }
+
+    /// Waits for the lock.
+    pub fn lock(&self) -> io::Result<LockGuard<'_>> {
+        loop {
+            // SAFETY: flock on a descriptor this struct owns.
+            let result = unsafe { libc::flock(self.file.as_raw_fd(), libc::LOCK_EX) };
+            if result == 0 {
+                return Ok(LockGuard { lock: self });
+            }
+            let error = io::Error::last_os_error();
+            if error.kind() != io::ErrorKind::Interrupted {
+                return Err(error);
+            }
+        }
+    }
+}
+
+impl Drop for LockGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: as in `lock`; unlocking a held lock cannot fail in a way
+        // that leaves it held.
+        unsafe { libc::flock(self.lock.file.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+/// The lock file of the log file `path`.
+pub fn sidecar_path(path: &str) -> String {
+    format!("{path}.lock")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rotation::test_files::Scratch;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_second_opener_waits_for_the_first_to_unlock() {
+        let scratch = Scratch::new("lock");
+        let path = scratch.path("app.log");
+        let first = InterprocessLock::open(&path).unwrap();
+        let second = InterprocessLock::open(&path).unwrap();
+        let released = Arc::new(AtomicBool::new(false));
+        let guard = first.lock().unwrap();
+        let waiter = {
+            let released = released.clone();
+            std::thread::spawn(move || {
+                let _guard = second.lock().unwrap();
+                released.load(Ordering::SeqCst)
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        released.store(true, Ordering::SeqCst);
+        drop(guard);
+        assert!(waiter.join().unwrap(), "the second lock was granted early");
+        assert!(std::path::Path::new(&sidecar_path(&path)).exists());
+    }
+}

@@ -1,0 +1,237 @@
+//! `RollingFile` against real files.
+
+use std::fs;
+use std::path::Path;
+
+use super::compress::Compression;
+use super::rolling::{RollingFile, RollingOptions, RotationFailures};
+use super::test_files::{read, Scratch};
+
+/// Formats `lines` the way a worker hands a batch over.
+fn batch(lines: &[String]) -> (Vec<u8>, Vec<usize>) {
+    let mut text = Vec::new();
+    let mut ends = Vec::new();
+    for line in lines {
+        text.extend_from_slice(line.as_bytes());
+        ends.push(text.len());
+    }
+    (text, ends)
+}
+
+fn numbered(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|n| format!("line {n:05}\n")).collect()
+}
+
+fn write(file: &mut RollingFile, lines: &[String]) -> RotationFailures {
+    let (text, ends) = batch(lines);
+    let mut failures = RotationFailures::default();
+    file.write_lines(&text, &ends, &mut failures).unwrap();
+    failures
+}
+
+fn sized(max_bytes: u64, backup_count: u32) -> RollingOptions {
+    RollingOptions {
+        max_bytes,
+        backup_count,
+        ..RollingOptions::default()
+    }
+}
+
+#[test]
+fn no_file_passes_the_limit_and_the_newest_lines_survive_in_order() {
+    let scratch = Scratch::new("rolling");
+    let path = scratch.path("app.log");
+    // Each line is 11 bytes; 100 bytes hold 9 of them.
+    let mut file = RollingFile::open(&path, false, sized(100, 3)).unwrap();
+    for chunk in numbered(0..100).chunks(7) {
+        assert_eq!(write(&mut file, chunk).count, 0);
+    }
+    assert_eq!(
+        scratch.names(),
+        vec!["app.log", "app.log.1", "app.log.2", "app.log.3"]
+    );
+    let mut kept = String::new();
+    for name in ["app.log.3", "app.log.2", "app.log.1", "app.log"] {
+        let text = read(&scratch.path(name));
+        assert!(text.len() <= 100, "{name} has {} bytes", text.len());
+        kept.push_str(&text);
+    }
+    // Files hold 9 lines each; the last file has what is left.
+    let expected: String = numbered(100 - (9 * 3 + 100 % 9)..100).concat();
+    assert_eq!(kept, expected);
+}
+
+#[test]
+fn sizes_are_counted_in_bytes_not_characters() {
+    let scratch = Scratch::new("utf8");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(20, 1)).unwrap();
+    // "é" is two bytes: each line is 9 characters but 10 bytes.
+    let line = "éééé\n".to_string();
+    assert_eq!(line.len(), 9);
+    let lines = vec![line.clone(), line.clone(), line.clone()];
+    write(&mut file, &lines);
+    assert_eq!(read(&path).len(), 9);
+    assert_eq!(read(&scratch.path("app.log.1")).len(), 18);
+}
+
+#[test]
+fn a_line_longer_than_the_limit_gets_a_file_of_its_own() {
+    let scratch = Scratch::new("long");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(10, 2)).unwrap();
+    let long = format!("{}\n", "x".repeat(30));
+    write(&mut file, &[long.clone(), "short\n".into()]);
+    assert_eq!(read(&scratch.path("app.log.1")), long);
+    assert_eq!(read(&path), "short\n");
+    // An empty file takes the long line without rolling over first.
+    let scratch = Scratch::new("long-first");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(10, 2)).unwrap();
+    write(&mut file, std::slice::from_ref(&long));
+    assert_eq!(scratch.names(), vec!["app.log"]);
+}
+
+#[test]
+fn an_existing_file_counts_towards_the_limit() {
+    let scratch = Scratch::new("existing");
+    let path = scratch.path("app.log");
+    fs::write(&path, "x".repeat(95)).unwrap();
+    let mut file = RollingFile::open(&path, false, sized(100, 1)).unwrap();
+    write(&mut file, &numbered(0..1));
+    assert_eq!(read(&scratch.path("app.log.1")).len(), 95);
+    assert_eq!(read(&path), "line 00000\n");
+}
+
+#[test]
+fn zero_backups_never_rotate() {
+    let scratch = Scratch::new("no-backups");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(20, 0)).unwrap();
+    write(&mut file, &numbered(0..10));
+    assert_eq!(scratch.names(), vec!["app.log"]);
+    assert_eq!(read(&path), numbered(0..10).concat());
+}
+
+#[test]
+fn a_failed_rollover_keeps_every_line_in_the_current_file_and_says_why() {
+    let scratch = Scratch::new("blocked-rollover");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(30, 1)).unwrap();
+    write(&mut file, &numbered(0..2));
+    // A non-empty directory where the first backup belongs cannot be
+    // replaced, whoever runs the test.
+    fs::create_dir(scratch.path("app.log.1")).unwrap();
+    fs::write(scratch.path("app.log.1/keep"), "").unwrap();
+    let failures = write(&mut file, &numbered(2..6));
+    assert_eq!(failures.count, 1);
+    let reason = failures.reason.unwrap();
+    assert!(reason.contains("could not rotate"), "{reason}");
+    assert_eq!(read(&path), numbered(0..6).concat());
+    // Within the retry delay, no second attempt is made.
+    let failures = write(&mut file, &numbered(6..8));
+    assert_eq!(failures.count, 0);
+    assert_eq!(read(&path), numbered(0..8).concat());
+}
+
+#[test]
+fn a_failed_rollover_is_retried_and_recovers() {
+    let scratch = Scratch::new("recovering");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(30, 1)).unwrap();
+    write(&mut file, &numbered(0..2));
+    fs::create_dir(scratch.path("app.log.1")).unwrap();
+    fs::write(scratch.path("app.log.1/keep"), "").unwrap();
+    assert_eq!(write(&mut file, &numbered(2..3)).count, 1);
+    fs::remove_dir_all(scratch.path("app.log.1")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(write(&mut file, &numbered(3..4)).count, 0);
+    assert_eq!(read(&scratch.path("app.log.1")), numbered(0..3).concat());
+    assert_eq!(read(&path), numbered(3..4).concat());
+}
+
+#[test]
+fn a_directory_that_disappears_is_reported_and_writing_goes_on() {
+    let scratch = Scratch::new("vanishing");
+    let directory = scratch.path("logs");
+    fs::create_dir(&directory).unwrap();
+    let path = format!("{directory}/app.log");
+    let mut file = RollingFile::open(&path, false, sized(30, 2)).unwrap();
+    write(&mut file, &numbered(0..2));
+    fs::remove_dir_all(&directory).unwrap();
+    let failures = write(&mut file, &numbered(2..4));
+    assert_eq!(failures.count, 1);
+    assert!(!Path::new(&directory).exists());
+}
+
+#[test]
+fn compressed_backups_hold_exactly_the_rotated_lines() {
+    use flate2::read::GzDecoder;
+    use std::io::Read;
+    let scratch = Scratch::new("compressed");
+    let path = scratch.path("app.log");
+    let options = RollingOptions {
+        compression: Some(Compression::Gzip),
+        ..sized(100, 2)
+    };
+    let mut file = RollingFile::open(&path, false, options).unwrap();
+    for chunk in numbered(0..40).chunks(5) {
+        write(&mut file, chunk);
+    }
+    drop(file);
+    assert_eq!(
+        scratch.names(),
+        vec!["app.log", "app.log.1.gz", "app.log.2.gz"]
+    );
+    let gunzip = |name: &str| {
+        let mut text = String::new();
+        GzDecoder::new(fs::File::open(scratch.path(name)).unwrap())
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let kept = gunzip("app.log.2.gz") + &gunzip("app.log.1.gz") + &read(&path);
+    assert_eq!(kept, numbered(40 - 9 * 2 - 40 % 9..40).concat());
+}
+
+#[test]
+fn writers_sharing_a_file_under_the_lock_lose_and_repeat_nothing() {
+    let scratch = Scratch::new("interprocess");
+    let path = scratch.path("app.log");
+    let options = RollingOptions {
+        interprocess: true,
+        ..sized(2_000, 50)
+    };
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            let path = path.clone();
+            let options = options.clone();
+            std::thread::spawn(move || {
+                // Each thread opens its own file and lock, as a process would.
+                let mut file = RollingFile::open(&path, false, options).unwrap();
+                for chunk in 0..50 {
+                    let lines: Vec<String> = (0..5)
+                        .map(|n| format!("w{writer} {:04}\n", chunk * 5 + n))
+                        .collect();
+                    assert_eq!(write(&mut file, &lines).count, 0);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let mut lines = Vec::new();
+    for name in scratch.names() {
+        if name.ends_with(".lock") {
+            continue;
+        }
+        let text = read(&scratch.path(&name));
+        assert!(text.len() <= 2_000, "{name} has {} bytes", text.len());
+        lines.extend(text.lines().map(str::to_owned));
+    }
+    assert_eq!(lines.len(), 4 * 250);
+    lines.sort();
+    lines.dedup();
+    assert_eq!(lines.len(), 4 * 250, "some lines were written twice");
+}
