@@ -77,8 +77,12 @@ def _positive(name, value):
     return value
 
 
-def _start(handler, target, capacity, flush_interval, policy, flush_timeout_ms, truncate=False):
-    """Starts the worker of a handler whose standard `__init__` has run."""
+def _start(
+    handler, target, capacity, flush_interval, policy, flush_timeout_ms, truncate=False, **rolling
+):
+    """Starts the worker of a handler whose standard `__init__` has run;
+    `rolling` holds a rotating handler's `rotation`, `compress` and
+    `interprocess`."""
     handler._start(
         target,
         capacity=_positive("capacity", capacity),
@@ -86,8 +90,73 @@ def _start(handler, target, capacity, flush_interval, policy, flush_timeout_ms, 
         policy=_policy_text(policy),
         flush_timeout_ms=_positive("flush timeout", flush_timeout_ms),
         truncate=truncate,
+        **rolling,
     )
     _live_handlers.add(handler)
+
+
+def _count(name, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _rotation(rotation):
+    """`(max_bytes, backup_count)`: both above zero, or `(0, 0)` for none."""
+    try:
+        max_bytes, backup_count = rotation
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"rotation must be a pair (max_bytes, backup_count), not {rotation!r}"
+        ) from None
+    max_bytes = _count("max_bytes", max_bytes)
+    backup_count = _count("backup_count", backup_count)
+    if (max_bytes == 0) != (backup_count == 0):
+        raise ValueError(
+            f"rotation=({max_bytes}, {backup_count}): max_bytes and backup_count must both "
+            "be above zero to rotate, or both zero for no rotation"
+        )
+    return max_bytes, backup_count
+
+
+def _compression(compress):
+    if compress is None or compress == "gzip":
+        return compress
+    raise ValueError(f'unknown compression {compress!r}: the supported compression is "gzip"')
+
+
+class HandlerOptions:
+    """The worker's settings for a rotating femto handler: `capacity`,
+    `flush_interval` and `policy` as for `FemtoFileHandler`, and
+    `rotation=(max_bytes, backup_count)`, where `(0, 0)` turns rotation off.
+    `compress="gzip"` compresses each backup on a background thread;
+    `interprocess=True` lets several processes share the files (an advisory
+    lock on `path + ".lock"`)."""
+
+    __slots__ = ("capacity", "flush_interval", "policy", "rotation", "compress", "interprocess")
+
+    def __init__(
+        self,
+        capacity=DEFAULT_CAPACITY,
+        flush_interval=1,
+        policy="drop",
+        rotation=(0, 0),
+        *,
+        compress=None,
+        interprocess=False,
+    ):
+        self.capacity = _positive("capacity", capacity)
+        self.flush_interval = _positive("flush_interval", flush_interval)
+        self.policy = _policy_text(policy)
+        self.rotation = _rotation(rotation)
+        self.compress = _compression(compress)
+        self.interprocess = bool(interprocess)
+
+    def __repr__(self):
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"HandlerOptions({fields})"
 
 
 def _default_formatter():
@@ -203,6 +272,49 @@ def _install(logging):
             self._target_text = path
             _start(self, path, capacity, flush_interval, policy, flush_timeout_ms, mode == "w")
 
+    class FemtoRotatingFileHandler(FemtoHandler):
+        """Appends to a file from a worker thread and rolls it over by size:
+        before a line would take the file past `max_bytes` (counted in bytes
+        of UTF-8), `path` becomes `path.1`, older backups move up to
+        `backup_count`, and a fresh file is started. When a rollover fails the
+        worker keeps appending to the current file, reports why on stderr and
+        counts it in `stats()["rotation_errors"]`."""
+
+        def __init__(
+            self,
+            path,
+            options=None,
+            *,
+            mode="a",
+            flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
+            formatter="default",
+        ):
+            if options is None:
+                options = HandlerOptions()
+            if not isinstance(options, HandlerOptions):
+                raise TypeError(f"options must be a HandlerOptions, not {type(options).__name__}")
+            if mode not in ("a", "w"):
+                raise ValueError(f'mode must be "a" or "w", not {mode!r}')
+            path = os.path.abspath(os.fspath(path))
+            Handler.__init__(self)
+            self.baseFilename = path
+            self.mode = mode
+            self.options = options
+            self.setFormatter(_check_formatter(formatter))
+            self._target_text = path
+            _start(
+                self,
+                path,
+                options.capacity,
+                options.flush_interval,
+                options.policy,
+                flush_timeout_ms,
+                mode == "w",
+                rotation=options.rotation,
+                compress=options.compress,
+                interprocess=options.interprocess,
+            )
+
     class _PythonObjectHandler(FemtoHandler):
         """Runs a Python object's `handle(logger, level, message)` on a worker."""
 
@@ -284,6 +396,48 @@ def _install(logging):
                 formatter=self._formatter,
             )
 
+    class RotatingFileHandlerBuilder(FileHandlerBuilder):
+        """Builds a `FemtoRotatingFileHandler` step by step."""
+
+        def __init__(self, path):
+            super().__init__(path)
+            self._max_bytes = 0
+            self._backup_count = 0
+            self._compress = None
+            self._interprocess = False
+
+        def with_max_bytes(self, max_bytes):
+            self._max_bytes = _count("max_bytes", max_bytes)
+            return self
+
+        def with_backup_count(self, backup_count):
+            self._backup_count = _count("backup_count", backup_count)
+            return self
+
+        def with_compression(self, compress):
+            self._compress = _compression(compress)
+            return self
+
+        def with_interprocess_lock(self, enabled=True):
+            self._interprocess = bool(enabled)
+            return self
+
+        def build(self):
+            options = HandlerOptions(
+                self._capacity,
+                self._flush_interval,
+                self._policy,
+                (self._max_bytes, self._backup_count),
+                compress=self._compress,
+                interprocess=self._interprocess,
+            )
+            return FemtoRotatingFileHandler(
+                self._path,
+                options,
+                flush_timeout_ms=self._flush_timeout_ms,
+                formatter=self._formatter,
+            )
+
     Logger = logging.Logger
 
     def add_handler(self, handler):
@@ -327,6 +481,9 @@ def _install(logging):
         "FemtoFileHandler": FemtoFileHandler,
         "StreamHandlerBuilder": StreamHandlerBuilder,
         "FileHandlerBuilder": FileHandlerBuilder,
+        "FemtoRotatingFileHandler": FemtoRotatingFileHandler,
+        "RotatingFileHandlerBuilder": RotatingFileHandlerBuilder,
+        "HandlerOptions": HandlerOptions,
         "get_logger": get_logger,
     }
 

@@ -6,7 +6,7 @@
 //! with a single write(2) and no Python object in between.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::io::AsRawFd;
 use std::sync::Mutex;
 
@@ -62,7 +62,11 @@ impl FileStream {
             options.read(true);
         }
         let path_text: std::path::PathBuf = path.extract()?;
-        let file = py.detach(|| options.open(&path_text))?;
+        let mut file = py.detach(|| options.open(&path_text))?;
+        if base == "a" {
+            // As Python's open() does: tell() starts at the end.
+            file.seek(SeekFrom::End(0))?;
+        }
         let normalised = encoding.to_ascii_lowercase().replace('_', "-");
         let utf8_strict = (normalised == "utf-8" || normalised == "utf8") && errors == "strict";
         Ok(FileStream {
@@ -115,6 +119,37 @@ impl FileStream {
         }
     }
 
+    /// Moves to `offset` from the start (whence 0), the current position
+    /// (1, offset 0 only) or the end (2, offset 0 only), as a text file does.
+    #[pyo3(signature = (offset, whence = 0))]
+    fn seek(&self, offset: i64, whence: i32) -> PyResult<u64> {
+        let target = match (whence, offset) {
+            (0, offset) if offset >= 0 => SeekFrom::Start(offset as u64),
+            (0, offset) => {
+                return Err(PyValueError::new_err(format!(
+                    "negative seek position {offset}"
+                )))
+            }
+            (1, 0) => SeekFrom::Current(0),
+            (2, 0) => SeekFrom::End(0),
+            (1 | 2, _) => {
+                return Err(pyo3::exceptions::PyOSError::new_err(
+                    "can't do nonzero cur-relative seeks",
+                ))
+            }
+            (other, _) => {
+                return Err(PyValueError::new_err(format!(
+                    "invalid whence ({other}, should be 0, 1 or 2)"
+                )))
+            }
+        };
+        self.with_file(|file| file.seek(target))
+    }
+
+    fn tell(&self) -> PyResult<u64> {
+        self.position()
+    }
+
     fn writable(&self) -> bool {
         true
     }
@@ -151,6 +186,27 @@ impl FileStream {
 }
 
 impl FileStream {
+    fn with_file<T>(&self, action: impl FnOnce(&mut File) -> std::io::Result<T>) -> PyResult<T> {
+        let mut guard = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_mut() {
+            Some(file) => Ok(action(file)?),
+            None => Err(closed_file()),
+        }
+    }
+
+    /// `tell()`: where the next write lands, as far as this stream knows.
+    pub fn position(&self) -> PyResult<u64> {
+        self.with_file(|file| file.stream_position())
+    }
+
+    /// `seek(0, 2)`: the file's current size, counting other writers.
+    pub fn seek_end(&self) -> PyResult<u64> {
+        self.with_file(|file| file.seek(SeekFrom::End(0)))
+    }
+
     fn encode<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Vec<u8>> {
         if self.utf8_strict {
             // Lone surrogates make this fail with the same UnicodeEncodeError

@@ -23,6 +23,7 @@ use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
 use crate::overrides::OverrideCheck;
 use crate::record::RecordRef;
+use crate::rotating;
 use crate::runtime;
 
 /// What a native handler does in `emit`.
@@ -35,6 +36,13 @@ pub enum HandlerKind {
     Null,
     /// A `FemtoHandler`: formats on the caller, writes on a worker thread.
     Femto,
+    /// A `BaseRotatingHandler` subclass: `shouldRollover` and `doRollover`
+    /// come from Python.
+    BaseRotating,
+    /// `RotatingFileHandler`: the size test runs natively.
+    Rotating,
+    /// `WatchedFileHandler`: the file's identity is checked natively.
+    Watched,
 }
 
 const NAMES: &[&str] = &[
@@ -45,6 +53,8 @@ const NAMES: &[&str] = &[
     "flush",
     "terminator",
     "stream",
+    "shouldRollover",
+    "reopenIfNeeded",
 ];
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
@@ -53,12 +63,17 @@ const FORMAT: u64 = 1 << 3;
 const FLUSH: u64 = 1 << 4;
 const TERMINATOR: u64 = 1 << 5;
 const STREAM: u64 = 1 << 6;
+const SHOULD_ROLLOVER: u64 = 1 << 7;
+const REOPEN_IF_NEEDED: u64 = 1 << 8;
 
 pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static FILE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static NULL_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static FEMTO_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static BASE_ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static WATCHED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -67,7 +82,15 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::File => &FILE_OVERRIDES,
         HandlerKind::Null => &NULL_OVERRIDES,
         HandlerKind::Femto => &FEMTO_OVERRIDES,
+        HandlerKind::BaseRotating => &BASE_ROTATING_OVERRIDES,
+        HandlerKind::Rotating => &ROTATING_OVERRIDES,
+        HandlerKind::Watched => &WATCHED_OVERRIDES,
     }
+}
+
+/// Which standard methods the handler's class replaced.
+pub fn overridden(handler: &Bound<'_, Handler>) -> PyResult<u64> {
+    overrides_for(handler.get().kind).overridden_for(handler.as_any())
 }
 
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
@@ -90,6 +113,10 @@ pub struct FileHandler {}
 pub struct NullHandler {}
 
 impl Handler {
+    pub fn kind(&self) -> HandlerKind {
+        self.kind
+    }
+
     pub(crate) fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Handler> {
         PyClassInitializer::from(Filterer::empty(py)).add_subclass(Handler {
             level: AtomicI32::new(0),
@@ -100,6 +127,10 @@ impl Handler {
 }
 
 impl StreamHandler {
+    pub fn stream_is_none(&self, py: Python<'_>) -> bool {
+        self.stream.is_none(py)
+    }
+
     fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<StreamHandler> {
         Handler::initializer(py, kind).add_subclass(StreamHandler {
             stream: PyField::none(py),
@@ -217,7 +248,17 @@ fn emit_native<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = handler.py();
-    let result = emit_stream(handler, overridden, record);
+    let result = match handler.get().kind {
+        HandlerKind::Stream | HandlerKind::File => emit_stream(handler, overridden, record),
+        kind => {
+            let check = match kind {
+                HandlerKind::Watched => REOPEN_IF_NEEDED,
+                _ => SHOULD_ROLLOVER,
+            };
+            rotating::before_write(handler, overridden, record, overridden & check == 0)
+                .and_then(|()| emit_stream(handler, overridden, record))
+        }
+    };
     match result {
         Ok(()) => Ok(()),
         Err(error) if error.is_instance_of::<PyRecursionError>(py) => Err(error),
@@ -315,7 +356,8 @@ fn emit_stream<'py>(
     let py = handler.py();
     let stream_handler = handler.cast::<StreamHandler>()?;
     let state = stream_handler.get();
-    if handler.get().kind == HandlerKind::File && state.stream.is_none(py) {
+    let is_file = !matches!(handler.get().kind, HandlerKind::Stream | HandlerKind::Base);
+    if is_file && state.stream.is_none(py) {
         // FileHandler with delay=True opens its file on the first record.
         let runtime = runtime::get(py)?;
         runtime
@@ -381,7 +423,7 @@ fn flush_stream(py: Python<'_>, stream: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 /// `self.format(record)`, through an override if there is one.
-fn format_for<'py>(
+pub fn format_for<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
@@ -480,7 +522,11 @@ impl Handler {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_femto(slf, overridden & !EMIT, &RecordRef::Python(record), true)
             }
-            HandlerKind::Stream | HandlerKind::File => {
+            HandlerKind::Stream
+            | HandlerKind::File
+            | HandlerKind::BaseRotating
+            | HandlerKind::Rotating
+            | HandlerKind::Watched => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
@@ -527,6 +573,12 @@ impl StreamHandler {
     }
 }
 
+impl FileHandler {
+    pub(crate) fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Self> {
+        StreamHandler::initializer(py, kind).add_subclass(FileHandler {})
+    }
+}
+
 #[pymethods]
 impl FileHandler {
     #[new]
@@ -536,7 +588,7 @@ impl FileHandler {
         _args: &Bound<'_, PyAny>,
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
-        StreamHandler::initializer(py, HandlerKind::File).add_subclass(FileHandler {})
+        FileHandler::initializer(py, HandlerKind::File)
     }
 }
 
@@ -560,5 +612,8 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     FILE_OVERRIDES.capture(&py.get_type::<FileHandler>())?;
     NULL_OVERRIDES.capture(&py.get_type::<NullHandler>())?;
     FEMTO_OVERRIDES.capture(&py.get_type::<FemtoHandler>())?;
+    BASE_ROTATING_OVERRIDES.capture(&py.get_type::<rotating::BaseRotatingHandler>())?;
+    ROTATING_OVERRIDES.capture(&py.get_type::<rotating::RotatingFileHandler>())?;
+    WATCHED_OVERRIDES.capture(&py.get_type::<rotating::WatchedFileHandler>())?;
     Ok(())
 }

@@ -28,6 +28,7 @@ mod logger;
 mod manager;
 mod overrides;
 mod record;
+mod rotating;
 mod runtime;
 mod shared_text;
 mod time_cache;
@@ -171,6 +172,10 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<handler::StreamHandler>()?;
     module.add_class::<handler::FileHandler>()?;
     module.add_class::<handler::NullHandler>()?;
+    module.add_class::<rotating::BaseRotatingHandler>()?;
+    module.add_class::<rotating::RotatingFileHandler>()?;
+    module.add_class::<rotating::WatchedFileHandler>()?;
+    module.add_function(wrap_pyfunction!(rotating::rotate_file, module)?)?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;
     module.add_class::<file_stream::FileStream>()?;

@@ -12,9 +12,43 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+/// A file operation that failed, with the paths it was given, so the error
+/// can be reported as `os.rename` would report it.
+#[derive(Debug)]
+pub struct PathError {
+    pub error: io::Error,
+    pub path: String,
+    pub other_path: Option<String>,
+}
+
+impl PathError {
+    fn new(error: io::Error, path: &str, other_path: Option<&str>) -> PathError {
+        PathError {
+            error,
+            path: path.to_owned(),
+            other_path: other_path.map(str::to_owned),
+        }
+    }
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.other_path {
+            Some(other) => write!(formatter, "{}: {:?} -> {:?}", self.error, self.path, other),
+            None => write!(formatter, "{}: {:?}", self.error, self.path),
+        }
+    }
+}
+
+impl From<PathError> for io::Error {
+    fn from(error: PathError) -> io::Error {
+        io::Error::new(error.error.kind(), error.to_string())
+    }
+}
+
 /// The two hooks of a rollover.
 pub trait Renamer {
-    type Error: From<io::Error>;
+    type Error: From<PathError>;
 
     /// The name a backup really gets, given its default name
     /// (`rotation_filename`).
@@ -28,23 +62,24 @@ pub trait Renamer {
 pub struct PlainRenamer;
 
 impl Renamer for PlainRenamer {
-    type Error = io::Error;
+    type Error = PathError;
 
-    fn backup_name(&mut self, default_name: String) -> io::Result<String> {
+    fn backup_name(&mut self, default_name: String) -> Result<String, PathError> {
         Ok(default_name)
     }
 
-    fn rotate(&mut self, source: &str, destination: &str) -> io::Result<()> {
+    fn rotate(&mut self, source: &str, destination: &str) -> Result<(), PathError> {
         rename_if_exists(source, destination)
     }
 }
 
 /// Renames `source` to `destination` when `source` exists: a live file that
 /// was never created (or was removed by someone else) is nothing to rotate.
-pub fn rename_if_exists(source: &str, destination: &str) -> io::Result<()> {
+pub fn rename_if_exists(source: &str, destination: &str) -> Result<(), PathError> {
     match fs::rename(source, destination) {
         Err(error) if error.kind() == io::ErrorKind::NotFound && !exists(source) => Ok(()),
-        other => other,
+        Err(error) => Err(PathError::new(error, source, Some(destination))),
+        Ok(()) => Ok(()),
     }
 }
 
@@ -63,7 +98,8 @@ pub fn shift_backups<R: Renamer>(
         let destination = renamer.backup_name(format!("{base}.{}", number + 1))?;
         if exists(&source) {
             remove_if_exists(&destination)?;
-            fs::rename(&source, &destination)?;
+            fs::rename(&source, &destination)
+                .map_err(|error| PathError::new(error, &source, Some(&destination)))?;
         }
     }
     let first = renamer.backup_name(format!("{base}.1"))?;
@@ -75,9 +111,9 @@ fn exists(path: &str) -> bool {
     Path::new(path).exists()
 }
 
-fn remove_if_exists(path: &str) -> io::Result<()> {
+fn remove_if_exists(path: &str) -> Result<(), PathError> {
     if exists(path) {
-        fs::remove_file(path)?;
+        fs::remove_file(path).map_err(|error| PathError::new(error, path, None))?;
     }
     Ok(())
 }
@@ -147,13 +183,13 @@ mod tests {
     fn the_renamer_names_every_backup() {
         struct Suffixed(Vec<String>);
         impl Renamer for Suffixed {
-            type Error = io::Error;
-            fn backup_name(&mut self, default_name: String) -> io::Result<String> {
+            type Error = PathError;
+            fn backup_name(&mut self, default_name: String) -> Result<String, PathError> {
                 Ok(format!("{default_name}.old"))
             }
-            fn rotate(&mut self, source: &str, destination: &str) -> io::Result<()> {
+            fn rotate(&mut self, source: &str, destination: &str) -> Result<(), PathError> {
                 self.0.push(format!("{source} -> {destination}"));
-                fs::rename(source, destination)
+                rename_if_exists(source, destination)
             }
         }
         let scratch = Scratch::new("named");

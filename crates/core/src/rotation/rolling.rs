@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, Instant};
 
-use super::backups::{rename_if_exists, shift_backups, PlainRenamer, Renamer};
+use super::backups::{rename_if_exists, shift_backups, PathError, PlainRenamer, Renamer};
 use super::compress::{Compression, Compressor};
 use super::lock::InterprocessLock;
 use super::size::wants_rollover;
@@ -255,18 +255,24 @@ impl RollingFile {
 struct Compressing<'a>(&'a mut Compressor);
 
 impl Renamer for Compressing<'_> {
-    type Error = io::Error;
+    type Error = PathError;
 
-    fn backup_name(&mut self, default_name: String) -> io::Result<String> {
+    fn backup_name(&mut self, default_name: String) -> Result<String, PathError> {
         Ok(format!("{default_name}{}", self.0.kind().extension()))
     }
 
-    fn rotate(&mut self, source: &str, destination: &str) -> io::Result<()> {
+    fn rotate(&mut self, source: &str, destination: &str) -> Result<(), PathError> {
         let extension = self.0.kind().extension();
         let uncompressed = destination.strip_suffix(extension).unwrap_or(destination);
         rename_if_exists(source, uncompressed)?;
         if fs::metadata(uncompressed).is_ok() {
-            self.0.start(uncompressed.to_owned())?;
+            self.0
+                .start(uncompressed.to_owned())
+                .map_err(|error| PathError {
+                    error,
+                    path: uncompressed.to_owned(),
+                    other_path: None,
+                })?;
         }
         Ok(())
     }

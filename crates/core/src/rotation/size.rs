@@ -23,6 +23,12 @@ pub fn standard_wants_rollover(
     position + message_length >= max_bytes
 }
 
+/// Whether `path` exists and is not a regular file (`/dev/null`, a pipe):
+/// such a file is never rolled over.
+pub fn is_special_file(path: &str) -> bool {
+    std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file())
+}
+
 /// The femto face's rule, in bytes: a line that would take a non-empty file
 /// past `max_bytes` goes to a fresh file, so no file grows past `max_bytes`
 /// unless a single line is longer than that.

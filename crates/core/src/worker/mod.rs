@@ -62,11 +62,14 @@ impl<M, D: Drain<M> + ?Sized> Drain<M> for Box<D> {
 }
 
 /// What a write did besides writing: records it rejected, and why (the
-/// first reason of the batch).
+/// first reason of the batch); rollovers that failed while every record was
+/// still written, and why.
 #[derive(Debug, Default)]
 pub struct Delivered {
     pub rejected: u64,
     pub reason: Option<String>,
+    pub rotation_errors: u64,
+    pub rotation_reason: Option<String>,
 }
 
 /// Records a failed write lost, and why.
@@ -360,6 +363,10 @@ fn write<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D, pending: &mut
             if delivered.rejected > 0 {
                 let reason = delivered.reason.as_deref().unwrap_or("unknown");
                 stats.count_rejected(name, delivered.rejected, reason);
+            }
+            if delivered.rotation_errors > 0 {
+                let reason = delivered.rotation_reason.as_deref().unwrap_or("unknown");
+                stats.count_rotation_error(name, delivered.rotation_errors, reason);
             }
         }
         Err(failure) => {

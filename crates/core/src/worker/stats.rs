@@ -19,6 +19,7 @@ pub struct Stats {
     write_errors: AtomicU64,
     handler_errors: AtomicU64,
     rejected: AtomicU64,
+    rotation_errors: AtomicU64,
     /// Nanoseconds since `epoch()` of the last warning, plus one (0: never).
     last_warning: AtomicU64,
 }
@@ -41,6 +42,8 @@ pub struct StatsSnapshot {
     /// Records the worker could not turn into output (a template that
     /// fails for this record's values).
     pub rejected: u64,
+    /// Rollovers that failed; the records went on to the current file.
+    pub rotation_errors: u64,
 }
 
 fn epoch() -> Instant {
@@ -58,6 +61,7 @@ impl Stats {
             write_errors: self.write_errors.load(Ordering::Relaxed),
             handler_errors: self.handler_errors.load(Ordering::Relaxed),
             rejected: self.rejected.load(Ordering::Relaxed),
+            rotation_errors: self.rotation_errors.load(Ordering::Relaxed),
         }
     }
 
@@ -100,6 +104,15 @@ impl Stats {
         self.warn(|| {
             format!(
                 "femtologging: {name}: a record could not be written ({reason}); {rejected} record(s) rejected so far\n"
+            )
+        });
+    }
+
+    pub(crate) fn count_rotation_error(&self, name: &str, failures: u64, reason: &str) {
+        let total = self.rotation_errors.fetch_add(failures, Ordering::Relaxed) + failures;
+        self.warn(|| {
+            format!(
+                "femtologging: {name}: rollover failed ({reason}); {total} failed rollover(s) so far, no record lost\n"
             )
         });
     }

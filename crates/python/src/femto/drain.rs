@@ -8,6 +8,7 @@ use std::os::fd::FromRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use femtologging_core::rotation::rolling::{RollingFile, RollingOptions, RotationFailures};
 use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -17,7 +18,12 @@ use super::{mapping, Job};
 /// Where a worker writes.
 #[derive(Clone)]
 pub enum Target {
-    File { path: String, truncate: bool },
+    File {
+        path: String,
+        truncate: bool,
+        /// How the file rotates, for a rotating handler.
+        rolling: Option<RollingOptions>,
+    },
     Stdout,
     Stderr,
     Python(Arc<Py<PyAny>>),
@@ -32,7 +38,16 @@ impl Target {
         handler_errors: &Arc<AtomicU64>,
     ) -> io::Result<Box<dyn Drain<Job>>> {
         Ok(match self {
-            Target::File { path, truncate } => {
+            Target::File {
+                path,
+                truncate,
+                rolling: Some(rolling),
+            } => Box::new(FileDrain::new(Output::Rolling(RollingFile::open(
+                path,
+                *truncate && first_open,
+                rolling.clone(),
+            )?))),
+            Target::File { path, truncate, .. } => {
                 let mut options = OpenOptions::new();
                 if *truncate && first_open {
                     options.write(true).create(true).truncate(true);
@@ -60,32 +75,48 @@ impl Target {
     }
 }
 
-/// A file or a standard stream: a batch is formatted into one buffer and
-/// written with one call.
+/// A file, a rotating file or a standard stream: a batch is formatted into
+/// one buffer and written with one call (a rotating file splits it where it
+/// rolls over).
 struct FileDrain {
-    file: ManuallyDrop<File>,
-    /// False for the process's stdout and stderr, which are never closed here.
-    owned: bool,
+    output: Output,
     buffer: String,
+    /// Where each record's line ends in `buffer`.
+    line_ends: Vec<usize>,
+}
+
+enum Output {
+    Stream {
+        file: ManuallyDrop<File>,
+        /// False for the process's stdout and stderr, never closed here.
+        owned: bool,
+    },
+    Rolling(RollingFile),
 }
 
 impl FileDrain {
-    fn owned(file: File) -> FileDrain {
+    fn new(output: Output) -> FileDrain {
         FileDrain {
-            file: ManuallyDrop::new(file),
-            owned: true,
+            output,
             buffer: String::new(),
+            line_ends: Vec::new(),
         }
     }
 
+    fn owned(file: File) -> FileDrain {
+        FileDrain::new(Output::Stream {
+            file: ManuallyDrop::new(file),
+            owned: true,
+        })
+    }
+
     fn borrowed(fd: i32) -> FileDrain {
-        FileDrain {
+        FileDrain::new(Output::Stream {
             // SAFETY: fds 1 and 2 are open for the life of the process, and a
             // borrowed FileDrain never closes them (see Drop).
             file: ManuallyDrop::new(unsafe { File::from_raw_fd(fd) }),
             owned: false,
-            buffer: String::new(),
-        }
+        })
     }
 
     /// Formats the batch into the buffer; `py` is there when the batch has
@@ -102,14 +133,21 @@ impl FileDrain {
             match job {
                 Job::Line(line) => {
                     self.buffer.push_str(&line);
+                    self.line_ends.push(self.buffer.len());
                     records += 1;
                 }
                 Job::Record { record, format } => match format.render(&record, &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
+                        self.line_ends.push(self.buffer.len());
                         records += 1;
                     }
-                    Err(error) => reject(format!("formatting failed: {error}")),
+                    Err(error) => {
+                        // The partial line must not reach the file.
+                        let end = self.line_ends.last().copied().unwrap_or(0);
+                        self.buffer.truncate(end);
+                        reject(format!("formatting failed: {error}"))
+                    }
                 },
                 Job::Mapping {
                     record,
@@ -120,6 +158,7 @@ impl FileDrain {
                         Ok(line) => {
                             self.buffer.push_str(&line);
                             self.buffer.push('\n');
+                            self.line_ends.push(self.buffer.len());
                             records += 1;
                         }
                         Err(reason) => reject(reason),
@@ -136,14 +175,25 @@ impl FileDrain {
 impl Drain<Job> for FileDrain {
     fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
         self.buffer.clear();
+        self.line_ends.clear();
         let needs_python = batch.iter().any(|job| matches!(job, Job::Mapping { .. }));
-        let (records, delivered) = if needs_python {
+        let (records, mut delivered) = if needs_python {
             let outcome = Python::try_attach(|py| self.render(Some(py), batch));
             outcome.unwrap_or_else(|| self.render(None, batch))
         } else {
             self.render(None, batch)
         };
-        let result = self.file.write_all(self.buffer.as_bytes());
+        let result = match &mut self.output {
+            Output::Stream { file, .. } => file.write_all(self.buffer.as_bytes()),
+            Output::Rolling(rolling) => {
+                let mut failures = RotationFailures::default();
+                let result =
+                    rolling.write_lines(self.buffer.as_bytes(), &self.line_ends, &mut failures);
+                delivered.rotation_errors = failures.count;
+                delivered.rotation_reason = failures.reason;
+                result
+            }
+        };
         // A burst must not keep a burst-sized buffer for the life of the handler.
         if self.buffer.capacity() > 1 << 20 {
             self.buffer = String::new();
@@ -156,9 +206,9 @@ impl Drain<Job> for FileDrain {
 
 impl Drop for FileDrain {
     fn drop(&mut self) {
-        if self.owned {
+        if let Output::Stream { file, owned: true } = &mut self.output {
             // SAFETY: dropped once, here, and never used again.
-            unsafe { ManuallyDrop::drop(&mut self.file) };
+            unsafe { ManuallyDrop::drop(file) };
         }
     }
 }

@@ -17,6 +17,8 @@ use std::time::Duration;
 
 use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
+use femtologging_core::rotation::compress::Compression;
+use femtologging_core::rotation::rolling::RollingOptions;
 use femtologging_core::worker::{
     OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -53,6 +55,28 @@ pub enum Job {
         level: String,
         message: String,
     },
+}
+
+/// The rotation of a rotating handler: `(max_bytes, backup_count)`, both
+/// zero for none, with optional compression and the interprocess lock.
+fn rolling_options(
+    rotation: Option<(u64, u32)>,
+    compress: Option<&str>,
+    interprocess: bool,
+) -> PyResult<Option<RollingOptions>> {
+    let Some((max_bytes, backup_count)) = rotation else {
+        return Ok(None);
+    };
+    let compression = compress
+        .map(Compression::parse)
+        .transpose()
+        .map_err(PyValueError::new_err)?;
+    Ok(Some(RollingOptions {
+        max_bytes,
+        backup_count,
+        compression,
+        interprocess,
+    }))
 }
 
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
@@ -136,7 +160,7 @@ impl FemtoHandler {
 
     /// Starts the worker: `target` is `"stdout"`, `"stderr"`, a path (with
     /// `truncate` for mode "w"), or a Python object with `handle`.
-    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None))]
+    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false))]
     #[allow(clippy::too_many_arguments)]
     fn _start(
         &self,
@@ -148,6 +172,9 @@ impl FemtoHandler {
         flush_timeout_ms: u64,
         truncate: bool,
         name: Option<String>,
+        rotation: Option<(u64, u32)>,
+        compress: Option<&str>,
+        interprocess: bool,
     ) -> PyResult<()> {
         if capacity == 0 {
             return Err(PyValueError::new_err("capacity must be at least 1"));
@@ -164,6 +191,7 @@ impl FemtoHandler {
                 _ => Target::File {
                     path: text,
                     truncate,
+                    rolling: rolling_options(rotation, compress, interprocess)?,
                 },
             }
         } else {
@@ -243,6 +271,7 @@ impl FemtoHandler {
         dict.set_item("failed", snapshot.failed)?;
         dict.set_item("write_errors", snapshot.write_errors)?;
         dict.set_item("rejected", snapshot.rejected)?;
+        dict.set_item("rotation_errors", snapshot.rotation_errors)?;
         dict.set_item(
             "handler_errors",
             snapshot.handler_errors + self.handler_errors.load(Ordering::Relaxed),

@@ -1,0 +1,329 @@
+//! `BaseRotatingHandler`, `RotatingFileHandler` and `WatchedFileHandler` of
+//! the standard face.
+//!
+//! The standard library's emit for these is "check, maybe roll over (or
+//! reopen), then `FileHandler.emit`". The check runs natively when the class
+//! keeps the standard `shouldRollover` (or `reopenIfNeeded`); a rollover
+//! itself goes through `doRollover`, so a subclass replacing it, or a `namer`
+//! or `rotator` set on the handler, is honoured exactly. The rename chain is
+//! the core's `shift_backups`, the same one a femto handler's worker runs.
+
+use std::io;
+
+use femtologging_core::rotation::backups::{rename_if_exists, shift_backups, PathError, Renamer};
+use femtologging_core::rotation::size::{is_special_file, standard_wants_rollover};
+use femtologging_core::time::PythonVersion;
+use pyo3::exceptions::PyOSError;
+use pyo3::intern;
+use pyo3::prelude::*;
+
+use crate::file_stream::FileStream;
+use crate::formatter::FormattedText;
+use crate::handler::{format_for, FileHandler, Handler, HandlerKind, StreamHandler};
+use crate::record::RecordRef;
+use crate::runtime;
+
+#[pyclass(extends = FileHandler, subclass, frozen, module = "femtologging")]
+pub struct BaseRotatingHandler {}
+
+#[pyclass(extends = BaseRotatingHandler, subclass, frozen, module = "femtologging")]
+pub struct RotatingFileHandler {}
+
+#[pyclass(extends = FileHandler, subclass, frozen, module = "femtologging")]
+pub struct WatchedFileHandler {}
+
+fn version() -> PythonVersion {
+    PythonVersion::from_minor(runtime::python_minor() as u32)
+}
+
+/// The check before a rotating handler writes: `shouldRollover(record)` and,
+/// when it says so, `doRollover()`; a watched handler's `reopenIfNeeded()`.
+/// `native_check` is false when a subclass replaced the check.
+pub fn before_write<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+    native_check: bool,
+) -> PyResult<()> {
+    let py = handler.py();
+    match handler.get().kind() {
+        HandlerKind::Rotating | HandlerKind::BaseRotating => {
+            let roll = if native_check && handler.get().kind() == HandlerKind::Rotating {
+                should_rollover(handler, overridden, record)?
+            } else {
+                handler
+                    .call_method1(intern!(py, "shouldRollover"), (record.to_python(py)?,))?
+                    .is_truthy()?
+            };
+            if roll {
+                handler.call_method0(intern!(py, "doRollover"))?;
+            }
+        }
+        HandlerKind::Watched => {
+            if native_check {
+                reopen_if_needed(handler)?;
+            } else {
+                handler.call_method0(intern!(py, "reopenIfNeeded"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `RotatingFileHandler.shouldRollover`.
+fn should_rollover<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<bool> {
+    let py = handler.py();
+    let version = version();
+    let base = base_filename(handler)?;
+    // Since 3.13 the test for a special file comes only when the size says
+    // roll over; before, on every record.
+    if version != PythonVersion::V3_13 && is_special_file(&base) {
+        return Ok(false);
+    }
+    let stream_state = handler.cast::<StreamHandler>()?.get();
+    if stream_state.stream_is_none(py) {
+        let stream = handler.call_method0(intern!(py, "_open"))?;
+        handler.setattr(intern!(py, "stream"), stream)?;
+    }
+    let max_bytes = handler.getattr(intern!(py, "maxBytes"))?;
+    if !max_bytes.gt(0)? {
+        return Ok(false);
+    }
+    let length = match format_for(handler, overridden, record)? {
+        FormattedText::Rust(text) => text.chars().count() as u64,
+        FormattedText::Python(text) => text.str()?.len()? as u64,
+    } + 1;
+    let stream = handler.getattr(intern!(py, "stream"))?;
+    let position = stream_position(&stream, version)?;
+    let roll = match max_bytes.extract::<u64>() {
+        Ok(max_bytes) => standard_wants_rollover(position, length, max_bytes, version),
+        Err(_) => {
+            !(position == 0 && version == PythonVersion::V3_13) && max_bytes.le(position + length)?
+        }
+    };
+    Ok(roll && !(version == PythonVersion::V3_13 && is_special_file(&base)))
+}
+
+/// Where the next write goes: 3.11 and 3.12 seek to the end first, 3.13
+/// asks `tell()` alone.
+fn stream_position(stream: &Bound<'_, PyAny>, version: PythonVersion) -> PyResult<u64> {
+    let py = stream.py();
+    if let Ok(file) = stream.cast_exact::<FileStream>() {
+        return Ok(match version {
+            PythonVersion::V3_13 => file.get().position()?,
+            _ => file.get().seek_end()?,
+        });
+    }
+    if version != PythonVersion::V3_13 {
+        stream.call_method1(intern!(py, "seek"), (0, 2))?;
+    }
+    stream.call_method0(intern!(py, "tell"))?.extract()
+}
+
+fn base_filename(handler: &Bound<'_, Handler>) -> PyResult<String> {
+    let py = handler.py();
+    let name = handler.getattr(intern!(py, "baseFilename"))?;
+    let path: std::path::PathBuf = name.extract()?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+/// `WatchedFileHandler.reopenIfNeeded`: reopen when the file at the path is
+/// no longer the one the stream writes to (logrotate moved it away).
+fn reopen_if_needed(handler: &Bound<'_, Handler>) -> PyResult<()> {
+    let py = handler.py();
+    let version = version();
+    let stream_state = handler.cast::<StreamHandler>()?.get();
+    if version == PythonVersion::V3_13 && stream_state.stream_is_none(py) {
+        return Ok(());
+    }
+    let base = base_filename(handler)?;
+    let changed = match std::fs::metadata(&base) {
+        Ok(metadata) => {
+            use std::os::unix::fs::MetadataExt;
+            let dev = handler.getattr(intern!(py, "dev"))?;
+            let ino = handler.getattr(intern!(py, "ino"))?;
+            !dev.eq(metadata.dev())? || !ino.eq(metadata.ino())?
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => true,
+        Err(error) => return Err(os_error(error, &base, None)),
+    };
+    if !changed || stream_state.stream_is_none(py) {
+        return Ok(());
+    }
+    let stream = handler.getattr(intern!(py, "stream"))?;
+    stream.call_method0(intern!(py, "flush"))?;
+    stream.call_method0(intern!(py, "close"))?;
+    handler.setattr(intern!(py, "stream"), py.None())?;
+    let stream = handler.call_method0(intern!(py, "_open"))?;
+    handler.setattr(intern!(py, "stream"), stream)?;
+    handler.call_method0(intern!(py, "_statstream"))?;
+    Ok(())
+}
+
+/// `OSError(errno, strerror, filename, None, filename2)`, which prints as
+/// `os.rename` and `os.stat` errors do.
+pub fn os_error(error: io::Error, path: &str, other_path: Option<&str>) -> PyErr {
+    let Some(code) = error.raw_os_error() else {
+        return PyOSError::new_err(error.to_string());
+    };
+    // SAFETY: strerror returns a pointer to a static (or thread-local)
+    // NUL-terminated message, copied at once.
+    let message = unsafe { std::ffi::CStr::from_ptr(libc::strerror(code)) }
+        .to_string_lossy()
+        .into_owned();
+    let arguments = (
+        code,
+        message,
+        path.to_owned(),
+        None::<i32>,
+        other_path.map(str::to_owned),
+    );
+    // OSError's constructor picks the subclass (FileNotFoundError, ...) from
+    // the errno, as the os module's functions do.
+    Python::attach(|py| match py.get_type::<PyOSError>().call1(arguments) {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(error) => error,
+    })
+}
+
+/// A rollover's error: a Python hook's exception or a failed file operation.
+struct RolloverError(PyErr);
+
+impl From<PathError> for RolloverError {
+    fn from(error: PathError) -> Self {
+        RolloverError(os_error(
+            error.error,
+            &error.path,
+            error.other_path.as_deref(),
+        ))
+    }
+}
+
+impl From<PyErr> for RolloverError {
+    fn from(error: PyErr) -> Self {
+        RolloverError(error)
+    }
+}
+
+/// The handler's `rotation_filename` and `rotate`, which call `namer` and
+/// `rotator` when they are set.
+struct HandlerHooks<'a, 'py>(&'a Bound<'py, PyAny>);
+
+impl Renamer for HandlerHooks<'_, '_> {
+    type Error = RolloverError;
+
+    fn backup_name(&mut self, default_name: String) -> Result<String, RolloverError> {
+        let py = self.0.py();
+        let name = self
+            .0
+            .call_method1(intern!(py, "rotation_filename"), (default_name,))?;
+        let path: std::path::PathBuf = name.extract()?;
+        Ok(path.to_string_lossy().into_owned())
+    }
+
+    fn rotate(&mut self, source: &str, destination: &str) -> Result<(), RolloverError> {
+        let py = self.0.py();
+        self.0
+            .call_method1(intern!(py, "rotate"), (source, destination))?;
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl BaseRotatingHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        FileHandler::initializer(py, HandlerKind::BaseRotating).add_subclass(BaseRotatingHandler {})
+    }
+}
+
+#[pymethods]
+impl RotatingFileHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        FileHandler::initializer(py, HandlerKind::Rotating)
+            .add_subclass(BaseRotatingHandler {})
+            .add_subclass(RotatingFileHandler {})
+    }
+
+    #[pyo3(name = "shouldRollover")]
+    fn should_rollover_method(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<bool> {
+        let handler = slf.cast::<Handler>()?;
+        let overridden = crate::handler::overridden(handler)?;
+        should_rollover(handler, overridden, &RecordRef::Python(record))
+    }
+
+    /// Closes the stream, shifts the backups through `rotation_filename`
+    /// and `rotate`, and opens a fresh file unless `delay` is set.
+    #[pyo3(name = "doRollover")]
+    fn do_rollover(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let py = slf.py();
+        let stream = slf.getattr(intern!(py, "stream"))?;
+        if stream.is_truthy()? {
+            stream.call_method0(intern!(py, "close"))?;
+            slf.setattr(intern!(py, "stream"), py.None())?;
+        }
+        let backup_count = slf.getattr(intern!(py, "backupCount"))?;
+        if backup_count.gt(0)? {
+            let count: u32 = backup_count.extract()?;
+            let base = base_filename(slf.cast::<Handler>()?)?;
+            shift_backups(&base, count, &mut HandlerHooks(slf.as_any())).map_err(|e| e.0)?;
+        }
+        if !slf.getattr(intern!(py, "delay"))?.is_truthy()? {
+            let stream = slf.call_method0(intern!(py, "_open"))?;
+            slf.setattr(intern!(py, "stream"), stream)?;
+        }
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl WatchedFileHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        FileHandler::initializer(py, HandlerKind::Watched).add_subclass(WatchedFileHandler {})
+    }
+
+    #[pyo3(name = "reopenIfNeeded")]
+    fn reopen_if_needed_method(slf: &Bound<'_, Self>) -> PyResult<()> {
+        reopen_if_needed(slf.cast::<Handler>()?)
+    }
+}
+
+/// `BaseRotatingHandler.rotate` without a rotator: rename when the source
+/// exists, with the errors `os.rename` raises.
+#[pyfunction]
+pub fn rotate_file(
+    py: Python<'_>,
+    source: Bound<'_, PyAny>,
+    destination: Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let source: std::path::PathBuf = source.extract()?;
+    let destination: std::path::PathBuf = destination.extract()?;
+    let (source, destination) = (
+        source.to_string_lossy().into_owned(),
+        destination.to_string_lossy().into_owned(),
+    );
+    py.detach(|| rename_if_exists(&source, &destination))
+        .map_err(|error| RolloverError::from(error).0)
+}

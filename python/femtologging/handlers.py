@@ -1,0 +1,276 @@
+"""`logging.handlers`: the file handlers `BaseRotatingHandler`,
+`RotatingFileHandler` and `WatchedFileHandler`, and the handlers that hold
+records for others (`BufferingHandler`, `MemoryHandler`, `QueueHandler`,
+`QueueListener`).
+
+They are native `FileHandler`s: the size test before each record and the
+check of the file's identity run in Rust, the rename chain of a rollover is
+the core's, and every step a subclass (or a `namer`, a `rotator`) may
+replace is still called where the standard library calls it.
+"""
+
+import copy
+import io
+import os
+import queue
+import sys
+import threading
+
+from . import ERROR, FileHandler, Handler, _attach
+from . import _femtologging as _native
+
+DEFAULT_TCP_LOGGING_PORT = 9020
+DEFAULT_UDP_LOGGING_PORT = 9021
+DEFAULT_HTTP_LOGGING_PORT = 9022
+DEFAULT_SOAP_LOGGING_PORT = 9023
+SYSLOG_UDP_PORT = 514
+SYSLOG_TCP_PORT = 514
+
+_MIDNIGHT = 24 * 60 * 60
+
+BaseRotatingHandler = _native.BaseRotatingHandler
+RotatingFileHandler = _native.RotatingFileHandler
+WatchedFileHandler = _native.WatchedFileHandler
+
+
+@_attach(BaseRotatingHandler)
+class BaseRotatingHandler:  # noqa: F811
+    """A file handler that rolls its file over at some point: subclasses
+    say when (`shouldRollover`) and how (`doRollover`)."""
+
+    namer = None
+    rotator = None
+
+    def __init__(self, filename, mode, encoding=None, delay=False, errors=None):
+        FileHandler.__init__(
+            self, filename, mode=mode, encoding=encoding, delay=delay, errors=errors
+        )
+        self.mode = mode
+        self.encoding = encoding
+        self.errors = errors
+
+    def rotation_filename(self, default_name):
+        """The name a backup gets: `namer(default_name)` when a namer is set."""
+        namer = self.namer
+        if not callable(namer):
+            return default_name
+        return namer(default_name)
+
+    def rotate(self, source, dest):
+        """Moves the live file to its backup: `rotator(source, dest)` when a
+        rotator is set, else a rename (when `source` exists)."""
+        rotator = self.rotator
+        if not callable(rotator):
+            _native.rotate_file(source, dest)
+        else:
+            rotator(source, dest)
+
+
+@_attach(RotatingFileHandler)
+class RotatingFileHandler:  # noqa: F811
+    """Rolls the file over before a record would take it to `maxBytes`:
+    `app.log` becomes `app.log.1`, and so on up to `backupCount`."""
+
+    def __init__(
+        self,
+        filename,
+        mode="a",
+        maxBytes=0,
+        backupCount=0,
+        encoding=None,
+        delay=False,
+        errors=None,
+    ):
+        if maxBytes > 0:
+            mode = "a"
+        if "b" not in mode:
+            encoding = io.text_encoding(encoding)
+        BaseRotatingHandler.__init__(
+            self, filename, mode, encoding=encoding, delay=delay, errors=errors
+        )
+        self.maxBytes = maxBytes
+        self.backupCount = backupCount
+
+
+@_attach(WatchedFileHandler)
+class WatchedFileHandler:  # noqa: F811
+    """Reopens its file when the file at the path changes device or inode,
+    as after logrotate moved it away."""
+
+    def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None):
+        if "b" not in mode:
+            encoding = io.text_encoding(encoding)
+        FileHandler.__init__(
+            self, filename, mode=mode, encoding=encoding, delay=delay, errors=errors
+        )
+        self.dev, self.ino = -1, -1
+        self._statstream()
+
+    def _statstream(self):
+        if self.stream is None:
+            return
+        result = os.fstat(self.stream.fileno())
+        self.dev = result.st_dev
+        self.ino = result.st_ino
+
+
+# ------------------------------------------------- handlers that hold records
+#
+# These keep records in Python objects (a list, a queue) for other handlers:
+# they do no I/O of their own, so they are written here, on the standard
+# namespace's side, over the native `Handler`.
+
+_QUEUE_LISTENER_STOP_TWICE = sys.version_info >= (3, 13)
+_QUEUE_HANDLER_HAS_LISTENER = sys.version_info >= (3, 12)
+
+
+class BufferingHandler(Handler):
+    """Keeps records in `buffer` until `shouldFlush` says the buffer is
+    full; this base class's `flush` just empties it."""
+
+    def __init__(self, capacity):
+        Handler.__init__(self)
+        self.capacity = capacity
+        self.buffer = []
+
+    def shouldFlush(self, record):
+        return len(self.buffer) >= self.capacity
+
+    def emit(self, record):
+        self.buffer.append(record)
+        if self.shouldFlush(record):
+            self.flush()
+
+    def flush(self):
+        with self.lock:
+            self.buffer.clear()
+
+    def close(self):
+        try:
+            self.flush()
+        finally:
+            Handler.close(self)
+
+
+class MemoryHandler(BufferingHandler):
+    """Buffers records and hands them to `target` when the buffer is full or
+    a record at `flushLevel` or above arrives (and at close, unless
+    `flushOnClose` is false)."""
+
+    def __init__(self, capacity, flushLevel=ERROR, target=None, flushOnClose=True):
+        BufferingHandler.__init__(self, capacity)
+        self.flushLevel = flushLevel
+        self.target = target
+        self.flushOnClose = flushOnClose
+
+    def shouldFlush(self, record):
+        return len(self.buffer) >= self.capacity or record.levelno >= self.flushLevel
+
+    def setTarget(self, target):
+        with self.lock:
+            self.target = target
+
+    def flush(self):
+        with self.lock:
+            if self.target:
+                for record in self.buffer:
+                    self.target.handle(record)
+                self.buffer.clear()
+
+    def close(self):
+        try:
+            if self.flushOnClose:
+                self.flush()
+        finally:
+            with self.lock:
+                self.target = None
+                BufferingHandler.close(self)
+
+
+class QueueHandler(Handler):
+    """Puts each record, formatted and stripped of what cannot be pickled,
+    on a queue for a `QueueListener` (or anything else) to take."""
+
+    def __init__(self, queue):
+        Handler.__init__(self)
+        self.queue = queue
+        if _QUEUE_HANDLER_HAS_LISTENER:
+            self.listener = None
+
+    def enqueue(self, record):
+        self.queue.put_nowait(record)
+
+    def prepare(self, record):
+        message = self.format(record)
+        prepared = copy.copy(record)
+        prepared.message = message
+        prepared.msg = message
+        prepared.args = None
+        prepared.exc_info = None
+        prepared.exc_text = None
+        prepared.stack_info = None
+        return prepared
+
+    def emit(self, record):
+        try:
+            self.enqueue(self.prepare(record))
+        except Exception:
+            self.handleError(record)
+
+
+class QueueListener:
+    """Takes records off a queue on a thread of its own and passes each to
+    its handlers (only those whose level it meets, with
+    `respect_handler_level`)."""
+
+    _sentinel = None
+
+    def __init__(self, queue, *handlers, respect_handler_level=False):
+        self.queue = queue
+        self.handlers = handlers
+        self._thread = None
+        self.respect_handler_level = respect_handler_level
+
+    def dequeue(self, block):
+        return self.queue.get(block)
+
+    def start(self):
+        self._thread = thread = threading.Thread(target=self._monitor)
+        thread.daemon = True
+        thread.start()
+
+    def prepare(self, record):
+        return record
+
+    def handle(self, record):
+        record = self.prepare(record)
+        for handler in self.handlers:
+            if self.respect_handler_level and record.levelno < handler.level:
+                continue
+            handler.handle(record)
+
+    def _monitor(self):
+        source = self.queue
+        marks_done = hasattr(source, "task_done")
+        while True:
+            try:
+                record = self.dequeue(True)
+            except queue.Empty:
+                break
+            if record is self._sentinel:
+                if marks_done:
+                    source.task_done()
+                break
+            self.handle(record)
+            if marks_done:
+                source.task_done()
+
+    def enqueue_sentinel(self):
+        self.queue.put_nowait(self._sentinel)
+
+    def stop(self):
+        if _QUEUE_LISTENER_STOP_TWICE and not self._thread:
+            return
+        self.enqueue_sentinel()
+        self._thread.join()
+        self._thread = None
