@@ -14,7 +14,7 @@ mod error;
 mod strftime;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use asctime::{
     reset_timezone_cache, AscTime, Converter, DEFAULT_MSEC_FORMAT, DEFAULT_TIME_FORMAT,
