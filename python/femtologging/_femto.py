@@ -315,6 +315,64 @@ def _install(logging):
                 interprocess=options.interprocess,
             )
 
+    class FemtoTimedRotatingFileHandler(FemtoHandler):
+        """Appends to a file from a worker thread and rolls it over on the
+        schedule of the standard `TimedRotatingFileHandler`: `when` is "S",
+        "M", "H", "D", "midnight" or "W0"-"W6", every `interval` of them,
+        at `at_time` (a `datetime.time`) for daily and weekly rollovers, in
+        UTC with `utc`. Backups are named `path.<date>`; the `backup_count`
+        newest are kept (all when zero). `options` gives the queue's settings,
+        and may add a size limit, compression and the interprocess lock."""
+
+        def __init__(
+            self,
+            path,
+            when="h",
+            interval=1,
+            backup_count=0,
+            utc=False,
+            at_time=None,
+            options=None,
+            *,
+            flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
+            formatter="default",
+        ):
+            if options is None:
+                options = HandlerOptions()
+            if not isinstance(options, HandlerOptions):
+                raise TypeError(f"options must be a HandlerOptions, not {type(options).__name__}")
+            if not isinstance(when, str):
+                raise TypeError(f"when must be a string, not {type(when).__name__}")
+            interval = _positive("interval", interval)
+            backup_count = _count("backup_count", backup_count)
+            seconds = None
+            if at_time is not None:
+                try:
+                    seconds = at_time.hour * 3600 + at_time.minute * 60 + at_time.second
+                except AttributeError:
+                    raise TypeError(
+                        f"at_time must be a datetime.time, not {type(at_time).__name__}"
+                    ) from None
+            path = os.path.abspath(os.fspath(path))
+            Handler.__init__(self)
+            self.baseFilename = path
+            self.mode = "a"
+            self.options = options
+            self.setFormatter(_check_formatter(formatter))
+            self._target_text = path
+            _start(
+                self,
+                path,
+                options.capacity,
+                options.flush_interval,
+                options.policy,
+                flush_timeout_ms,
+                rotation=options.rotation,
+                compress=options.compress,
+                interprocess=options.interprocess,
+                timed=(when, interval, bool(utc), seconds, backup_count),
+            )
+
     class _PythonObjectHandler(FemtoHandler):
         """Runs a Python object's `handle(logger, level, message)` on a worker."""
 
@@ -396,19 +454,14 @@ def _install(logging):
                 formatter=self._formatter,
             )
 
-    class RotatingFileHandlerBuilder(FileHandlerBuilder):
-        """Builds a `FemtoRotatingFileHandler` step by step."""
+    class _RollingBuilder(FileHandlerBuilder):
+        """The options both rotating builders add to the file builder's."""
 
         def __init__(self, path):
             super().__init__(path)
-            self._max_bytes = 0
             self._backup_count = 0
             self._compress = None
             self._interprocess = False
-
-        def with_max_bytes(self, max_bytes):
-            self._max_bytes = _count("max_bytes", max_bytes)
-            return self
 
         def with_backup_count(self, backup_count):
             self._backup_count = _count("backup_count", backup_count)
@@ -422,6 +475,17 @@ def _install(logging):
             self._interprocess = bool(enabled)
             return self
 
+    class RotatingFileHandlerBuilder(_RollingBuilder):
+        """Builds a `FemtoRotatingFileHandler` step by step."""
+
+        def __init__(self, path):
+            super().__init__(path)
+            self._max_bytes = 0
+
+        def with_max_bytes(self, max_bytes):
+            self._max_bytes = _count("max_bytes", max_bytes)
+            return self
+
         def build(self):
             options = HandlerOptions(
                 self._capacity,
@@ -433,6 +497,49 @@ def _install(logging):
             )
             return FemtoRotatingFileHandler(
                 self._path,
+                options,
+                flush_timeout_ms=self._flush_timeout_ms,
+                formatter=self._formatter,
+            )
+
+    class TimedRotatingFileHandlerBuilder(_RollingBuilder):
+        """Builds a `FemtoTimedRotatingFileHandler` step by step."""
+
+        def __init__(self, path):
+            super().__init__(path)
+            self._when = "h"
+            self._interval = 1
+            self._utc = False
+            self._at_time = None
+
+        def with_when(self, when, interval=1):
+            self._when = when
+            self._interval = _positive("interval", interval)
+            return self
+
+        def with_utc(self, utc=True):
+            self._utc = bool(utc)
+            return self
+
+        def with_at_time(self, at_time):
+            self._at_time = at_time
+            return self
+
+        def build(self):
+            options = HandlerOptions(
+                self._capacity,
+                self._flush_interval,
+                self._policy,
+                compress=self._compress,
+                interprocess=self._interprocess,
+            )
+            return FemtoTimedRotatingFileHandler(
+                self._path,
+                self._when,
+                self._interval,
+                self._backup_count,
+                self._utc,
+                self._at_time,
                 options,
                 flush_timeout_ms=self._flush_timeout_ms,
                 formatter=self._formatter,
@@ -484,6 +591,8 @@ def _install(logging):
         "FemtoRotatingFileHandler": FemtoRotatingFileHandler,
         "RotatingFileHandlerBuilder": RotatingFileHandlerBuilder,
         "HandlerOptions": HandlerOptions,
+        "FemtoTimedRotatingFileHandler": FemtoTimedRotatingFileHandler,
+        "TimedRotatingFileHandlerBuilder": TimedRotatingFileHandlerBuilder,
         "get_logger": get_logger,
     }
 

@@ -1,10 +1,13 @@
-//! A log file that rolls over by size, as a femto handler's worker writes it.
+//! A log file that rolls over by size or by time, as a femto handler's worker
+//! writes it.
 //!
 //! The worker hands over a batch already formatted into one buffer, with the
 //! offset where each record's line ends. Lines that fit go out in one write;
 //! when the next line would take the file past its limit, what came before
 //! is written, the backups shift, a fresh file is opened, and writing goes on
-//! there. Sizes are counted in bytes, exactly.
+//! there. Sizes are counted in bytes, exactly. A time schedule (the standard
+//! `TimedRotatingFileHandler`'s) is checked once per batch, against the
+//! handler's clock, before the batch is written.
 //!
 //! A rollover that fails (a backup that cannot be replaced, a directory that
 //! vanished, a full disk) never costs a record: the worker keeps appending to
@@ -18,12 +21,15 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::backups::{rename_if_exists, shift_backups, PathError, PlainRenamer, Renamer};
 use super::compress::{Compression, Compressor};
 use super::lock::InterprocessLock;
 use super::size::wants_rollover;
+use super::timed::{mtime_seconds, Clock, ExistingBackup, SystemClock, TimedSchedule};
 
 /// How long a failed rollover waits before it is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -40,6 +46,16 @@ pub struct RollingOptions {
     pub compression: Option<Compression>,
     /// Share the file with other processes under an advisory lock.
     pub interprocess: bool,
+    /// Roll over on a time schedule too.
+    pub timed: Option<TimedRotation>,
+}
+
+/// Rollover on the standard time schedule, keeping `backup_count` dated
+/// backups (all of them when zero).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimedRotation {
+    pub schedule: TimedSchedule,
+    pub backup_count: u32,
 }
 
 /// Rollovers that failed during one write, for the worker to count and report.
@@ -66,11 +82,24 @@ pub struct RollingFile {
     compressor: Option<Compressor>,
     /// After a failed rollover: not again before this.
     retry_at: Option<Instant>,
+    clock: Arc<dyn Clock + Send + Sync>,
+    /// When the time schedule next rolls over.
+    rollover_at: i64,
 }
 
 impl RollingFile {
     /// Opens `path` for appending (truncating it first when `truncate`).
     pub fn open(path: &str, truncate: bool, options: RollingOptions) -> io::Result<RollingFile> {
+        RollingFile::open_with_clock(path, truncate, options, Arc::new(SystemClock))
+    }
+
+    /// `open`, with the time schedule read from `clock`.
+    pub fn open_with_clock(
+        path: &str,
+        truncate: bool,
+        options: RollingOptions,
+        clock: Arc<dyn Clock + Send + Sync>,
+    ) -> io::Result<RollingFile> {
         let lock = match options.interprocess {
             true => Some(InterprocessLock::open(path)?),
             false => None,
@@ -79,7 +108,22 @@ impl RollingFile {
             let _guard = lock.as_ref().map(InterprocessLock::lock).transpose()?;
             open_for_append(path, truncate)?
         };
-        let size = file.metadata()?.len();
+        let metadata = file.metadata()?;
+        let size = metadata.len();
+        let rollover_at = match &options.timed {
+            // As the standard handler does: the schedule starts from the
+            // file's last change, so a file left from yesterday rolls over
+            // with the first batch.
+            Some(timed) => {
+                let version = timed.schedule.version();
+                let mtime = mtime_seconds(metadata.mtime(), metadata.mtime_nsec(), version);
+                timed
+                    .schedule
+                    .initial_rollover(Some(mtime), clock.as_ref())
+                    .map_err(|error| io::Error::other(error.to_string()))?
+            }
+            None => i64::MAX,
+        };
         Ok(RollingFile {
             path: path.to_owned(),
             file,
@@ -88,6 +132,8 @@ impl RollingFile {
             options,
             lock,
             retry_at: None,
+            clock,
+            rollover_at,
         })
     }
 
@@ -138,6 +184,15 @@ impl RollingFile {
         line_ends: &[usize],
         failures: &mut RotationFailures,
     ) -> io::Result<()> {
+        if self.options.timed.is_some() && self.retry_at.is_none_or(|when| Instant::now() >= when) {
+            let now = self.clock.now();
+            if now >= self.rollover_at {
+                if let Err(reason) = self.roll_over_by_time(now) {
+                    self.retry_at = Some(Instant::now() + RETRY_AFTER);
+                    failures.add(reason);
+                }
+            }
+        }
         let max_bytes = self.rollover_limit();
         if max_bytes == 0 || self.size + text.len() as u64 <= max_bytes {
             return self.write_chunk(text);
@@ -238,6 +293,96 @@ impl RollingFile {
             true => Ok(()),
             false => Err(problems.join("; ")),
         }
+    }
+
+    /// Renames the file to its dated backup, opens a fresh one and deletes
+    /// the backups beyond the count.
+    fn roll_over_by_time(&mut self, now: i64) -> Result<(), String> {
+        let Some(timed) = self.options.timed.clone() else {
+            return Ok(());
+        };
+        let path = self.path.clone();
+        let plan = timed
+            .schedule
+            .plan_rollover(&path, self.rollover_at, now)
+            .map_err(|error| format!("could not name the backup of {path}: {error}"))?;
+        self.rollover_at = plan.next_rollover_at;
+        let extension = self
+            .compressor
+            .as_ref()
+            .map_or("", |compressor| compressor.kind().extension());
+        let final_name = format!("{}{extension}", plan.backup_name);
+        if fs::metadata(&final_name).is_ok() {
+            match plan.if_backup_exists {
+                // Another writer got there first: this period's file is done.
+                ExistingBackup::Skip => return Ok(()),
+                ExistingBackup::Replace => fs::remove_file(&final_name)
+                    .map_err(|error| format!("could not replace {final_name}: {error}"))?,
+            }
+        }
+        let mut problems = Vec::new();
+        if let Err(error) = rename_if_exists(&path, &plan.backup_name) {
+            return Err(format!(
+                "could not rotate {path}: {error}; still writing to it"
+            ));
+        }
+        if let Some(compressor) = self.compressor.as_mut() {
+            if let Err(error) = compressor.start(plan.backup_name.clone()) {
+                problems.push(format!("compressing the previous backup failed: {error}"));
+            }
+        }
+        match open_for_append(&path, false) {
+            Ok(file) => {
+                self.file = file;
+                self.size = 0;
+            }
+            Err(error) => problems.push(format!(
+                "could not open a fresh {path}: {error}; still appending to the rotated file"
+            )),
+        }
+        if timed.backup_count > 0 {
+            if let Some(compressor) = self.compressor.as_mut() {
+                // The newest backup must exist under its final name to be counted.
+                if let Err(error) = compressor.wait() {
+                    problems.push(format!("compressing {} failed: {error}", plan.backup_name));
+                }
+            }
+            if let Err(error) = self.delete_old_backups(&timed, extension) {
+                problems.push(format!("could not delete old backups of {path}: {error}"));
+            }
+        }
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(problems.join("; ")),
+        }
+    }
+
+    fn delete_old_backups(&self, timed: &TimedRotation, extension: &str) -> io::Result<()> {
+        let directory = Path::new(&self.path)
+            .parent()
+            .unwrap_or_else(|| Path::new("."));
+        let mut names = Vec::new();
+        for entry in fs::read_dir(directory)? {
+            if let Ok(name) = entry?.file_name().into_string() {
+                names.push(name);
+            }
+        }
+        let add_extension = |name: &str| format!("{name}{extension}");
+        let namer: Option<&dyn Fn(&str) -> String> = match extension.is_empty() {
+            true => None,
+            false => Some(&add_extension),
+        };
+        for old in
+            timed
+                .schedule
+                .files_to_delete(&self.path, &names, i64::from(timed.backup_count), namer)
+        {
+            match fs::remove_file(&old) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     pub fn flush(&mut self) -> io::Result<()> {

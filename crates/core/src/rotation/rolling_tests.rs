@@ -235,3 +235,105 @@ fn writers_sharing_a_file_under_the_lock_lose_and_repeat_nothing() {
     lines.dedup();
     assert_eq!(lines.len(), 4 * 250, "some lines were written twice");
 }
+
+mod timed {
+    use super::*;
+    use crate::rotation::rolling::TimedRotation;
+    use crate::rotation::timed::{ManualClock, TimedSchedule};
+    use crate::time::PythonVersion;
+    use std::sync::Arc;
+
+    /// 2026-11-21 10:00:00 UTC.
+    const START: i64 = 1_795_255_200;
+
+    fn hourly(backup_count: u32) -> RollingOptions {
+        RollingOptions {
+            timed: Some(TimedRotation {
+                schedule: TimedSchedule::new("H", 1, true, None, PythonVersion::V3_13).unwrap(),
+                backup_count,
+            }),
+            ..RollingOptions::default()
+        }
+    }
+
+    /// Opens a fresh file whose schedule starts at START, as if it had been
+    /// created then.
+    fn open(path: &str, options: RollingOptions, clock: &Arc<ManualClock>) -> RollingFile {
+        fs::File::create(path)
+            .unwrap()
+            .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(START as u64))
+            .unwrap();
+        RollingFile::open_with_clock(path, false, options, clock.clone()).unwrap()
+    }
+
+    #[test]
+    fn each_hour_gets_a_dated_backup_and_the_oldest_are_deleted() {
+        let scratch = Scratch::new("hourly");
+        let path = scratch.path("app.log");
+        let clock = Arc::new(ManualClock::new(START + 60));
+        let mut file = open(&path, hourly(2), &clock);
+        for hour in 0..4 {
+            write(&mut file, &numbered(hour * 10..hour * 10 + 10));
+            clock.advance(3600);
+        }
+        write(&mut file, &numbered(40..41));
+        assert_eq!(
+            scratch.names(),
+            vec!["app.log", "app.log.2026-11-21_12", "app.log.2026-11-21_13"]
+        );
+        assert_eq!(
+            read(&scratch.path("app.log.2026-11-21_12")),
+            numbered(20..30).concat()
+        );
+        assert_eq!(
+            read(&scratch.path("app.log.2026-11-21_13")),
+            numbered(30..40).concat()
+        );
+        assert_eq!(read(&path), numbered(40..41).concat());
+    }
+
+    #[test]
+    fn no_rollover_before_the_hour_is_over() {
+        let scratch = Scratch::new("same-hour");
+        let path = scratch.path("app.log");
+        let clock = Arc::new(ManualClock::new(START + 60));
+        let mut file = open(&path, hourly(0), &clock);
+        write(&mut file, &numbered(0..3));
+        clock.set(START + 3599);
+        write(&mut file, &numbered(3..6));
+        assert_eq!(scratch.names(), vec!["app.log"]);
+        clock.set(START + 3600);
+        write(&mut file, &numbered(6..7));
+        assert_eq!(scratch.names(), vec!["app.log", "app.log.2026-11-21_10"]);
+        assert_eq!(
+            read(&scratch.path("app.log.2026-11-21_10")),
+            numbered(0..6).concat()
+        );
+    }
+
+    #[test]
+    fn dated_backups_can_be_compressed() {
+        use flate2::read::GzDecoder;
+        use std::io::Read;
+        let scratch = Scratch::new("hourly-gzip");
+        let path = scratch.path("app.log");
+        let clock = Arc::new(ManualClock::new(START + 60));
+        let options = RollingOptions {
+            compression: Some(Compression::Gzip),
+            ..hourly(1)
+        };
+        let mut file = open(&path, options, &clock);
+        for hour in 0..3 {
+            write(&mut file, &numbered(hour..hour + 1));
+            clock.advance(3600);
+        }
+        write(&mut file, &numbered(3..4));
+        drop(file);
+        assert_eq!(scratch.names(), vec!["app.log", "app.log.2026-11-21_12.gz"]);
+        let mut text = String::new();
+        GzDecoder::new(fs::File::open(scratch.path("app.log.2026-11-21_12.gz")).unwrap())
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, numbered(2..3).concat());
+    }
+}

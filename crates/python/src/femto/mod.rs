@@ -18,7 +18,9 @@ use std::time::Duration;
 use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
 use femtologging_core::rotation::compress::Compression;
-use femtologging_core::rotation::rolling::RollingOptions;
+use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
+use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
+use femtologging_core::time::PythonVersion;
 use femtologging_core::worker::{
     OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -57,15 +59,40 @@ pub enum Job {
     },
 }
 
+/// A time-rotating handler's `(when, interval, utc, at_time in seconds of
+/// the day, backup_count)`.
+type TimedSettings = (String, i64, bool, Option<i64>, u32);
+
 /// The rotation of a rotating handler: `(max_bytes, backup_count)`, both
-/// zero for none, with optional compression and the interprocess lock.
+/// zero for none, and the time schedule, with optional compression and the
+/// interprocess lock.
 fn rolling_options(
     rotation: Option<(u64, u32)>,
     compress: Option<&str>,
     interprocess: bool,
+    timed: Option<TimedSettings>,
 ) -> PyResult<Option<RollingOptions>> {
-    let Some((max_bytes, backup_count)) = rotation else {
+    if rotation.is_none() && timed.is_none() {
         return Ok(None);
+    }
+    let (max_bytes, backup_count) = rotation.unwrap_or((0, 0));
+    let timed = match timed {
+        Some((when, interval, utc, at_time, backup_count)) => {
+            let version = PythonVersion::from_minor(crate::runtime::python_minor() as u32);
+            let schedule = TimedSchedule::new(
+                &when,
+                interval,
+                utc,
+                at_time.map(AtTime::from_seconds),
+                version,
+            )
+            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+            Some(TimedRotation {
+                schedule,
+                backup_count,
+            })
+        }
+        None => None,
     };
     let compression = compress
         .map(Compression::parse)
@@ -76,6 +103,7 @@ fn rolling_options(
         backup_count,
         compression,
         interprocess,
+        timed,
     }))
 }
 
@@ -160,7 +188,7 @@ impl FemtoHandler {
 
     /// Starts the worker: `target` is `"stdout"`, `"stderr"`, a path (with
     /// `truncate` for mode "w"), or a Python object with `handle`.
-    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false))]
+    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false, timed = None))]
     #[allow(clippy::too_many_arguments)]
     fn _start(
         &self,
@@ -175,6 +203,7 @@ impl FemtoHandler {
         rotation: Option<(u64, u32)>,
         compress: Option<&str>,
         interprocess: bool,
+        timed: Option<TimedSettings>,
     ) -> PyResult<()> {
         if capacity == 0 {
             return Err(PyValueError::new_err("capacity must be at least 1"));
@@ -191,7 +220,7 @@ impl FemtoHandler {
                 _ => Target::File {
                     path: text,
                     truncate,
-                    rolling: rolling_options(rotation, compress, interprocess)?,
+                    rolling: rolling_options(rotation, compress, interprocess, timed)?,
                 },
             }
         } else {

@@ -1,0 +1,275 @@
+"""Rotating femto handlers: rollover on the worker, by size and by time,
+compressed, shared by several processes, and never at the cost of a line."""
+
+import datetime
+import gzip
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import femtologging as logging
+import pytest
+
+
+def fresh_logger(name, handler):
+    logger = logging.get_logger(f"femto.rotating.{name}")
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.addHandler(handler)
+    return logger
+
+
+def read_lines(directory, prefix="app.log"):
+    """Every line of every file of the set, oldest file first."""
+
+    def age(name):
+        suffix = name[len(prefix) :].removesuffix(".gz").lstrip(".")
+        return -int(suffix) if suffix.isdigit() else (0 if not suffix else 1)
+
+    names = sorted((n for n in os.listdir(directory) if n.startswith(prefix)), key=age)
+    lines = []
+    for name in names:
+        if name.endswith(".lock"):
+            continue
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(os.path.join(directory, name), "rb") as file:
+            lines.extend(file.read().decode().splitlines())
+    return names, lines
+
+
+def test_size_rotation_keeps_exactly_the_newest_lines_in_files_under_the_limit(tmp_path):
+    path = tmp_path / "app.log"
+    options = logging.HandlerOptions(policy="block", rotation=(2_000, 4))
+    handler = logging.FemtoRotatingFileHandler(
+        path, options, formatter=logging.Formatter("%(message)s")
+    )
+    logger = fresh_logger("size", handler)
+    for number in range(1_000):
+        logger.info("line %04d ünïcödé", number)
+    assert handler.flush()
+    handler.close()
+    names, lines = read_lines(tmp_path)
+    assert names == ["app.log.4", "app.log.3", "app.log.2", "app.log.1", "app.log"]
+    for name in names:
+        size = os.path.getsize(tmp_path / name)
+        assert 0 < size <= 2_000, (name, size)
+    # Every line is 22 bytes of UTF-8 (18 characters): 90 fit in 2,000 bytes.
+    assert len("line 0000 ünïcödé\n".encode()) == 22
+    assert lines == [f"line {n:04d} ünïcödé" for n in range(1_000 - len(lines), 1_000)]
+    assert len(lines) == 90 * 4 + 1_000 % 90
+    assert handler.stats()["rotation_errors"] == 0
+
+
+def test_the_builder_makes_the_same_handler(tmp_path):
+    handler = (
+        logging.RotatingFileHandlerBuilder(tmp_path / "app.log")
+        .with_max_bytes(500)
+        .with_backup_count(2)
+        .with_overflow_policy(logging.OverflowPolicy.block())
+        .with_formatter(lambda record: record["message"])
+        .build()
+    )
+    assert isinstance(handler, logging.FemtoRotatingFileHandler)
+    assert handler.options.rotation == (500, 2)
+    logger = fresh_logger("builder", handler)
+    for number in range(100):
+        logger.info("record %03d", number)
+    handler.close()
+    names, lines = read_lines(tmp_path)
+    assert names == ["app.log.2", "app.log.1", "app.log"]
+    assert lines == [f"record {n:03d}" for n in range(100 - len(lines), 100)]
+
+
+def test_rotation_zero_zero_never_rotates(tmp_path):
+    handler = logging.FemtoRotatingFileHandler(
+        tmp_path / "app.log", logging.HandlerOptions(policy="block")
+    )
+    logger = fresh_logger("off", handler)
+    for number in range(500):
+        logger.info("record %d", number)
+    handler.close()
+    assert os.listdir(tmp_path) == ["app.log"]
+    assert len((tmp_path / "app.log").read_text().splitlines()) == 500
+
+
+@pytest.mark.parametrize(
+    "arguments, error, text",
+    [
+        ({"rotation": (1000, 0)}, ValueError, "both be above zero"),
+        ({"rotation": (0, 3)}, ValueError, "both be above zero"),
+        ({"rotation": (-1, 3)}, ValueError, "max_bytes must not be negative"),
+        ({"rotation": 1000}, TypeError, "pair"),
+        ({"rotation": ("10", 1)}, TypeError, "max_bytes must be an int"),
+        ({"compress": "zstd"}, ValueError, "unknown compression 'zstd'"),
+        ({"capacity": 0}, ValueError, "capacity"),
+    ],
+)
+def test_bad_options_are_named(arguments, error, text):
+    with pytest.raises(error, match=text):
+        logging.HandlerOptions(**arguments)
+
+
+def test_bad_schedules_raise_the_standard_errors(tmp_path):
+    with pytest.raises(ValueError, match="Invalid rollover interval specified: X"):
+        logging.FemtoTimedRotatingFileHandler(tmp_path / "a.log", when="x")
+    with pytest.raises(ValueError, match="Invalid day specified for weekly rollover: W7"):
+        logging.FemtoTimedRotatingFileHandler(tmp_path / "a.log", when="W7")
+    with pytest.raises(ValueError, match="interval"):
+        logging.FemtoTimedRotatingFileHandler(tmp_path / "a.log", interval=0)
+
+
+def test_compressed_backups_hold_the_rotated_lines(tmp_path):
+    options = logging.HandlerOptions(policy="block", rotation=(4_000, 3), compress="gzip")
+    handler = logging.FemtoRotatingFileHandler(
+        tmp_path / "app.log", options, formatter=logging.Formatter("%(message)s")
+    )
+    logger = fresh_logger("gzip", handler)
+    for number in range(600):
+        logger.info("compressed line %04d", number)
+    handler.close()
+    names, lines = read_lines(tmp_path)
+    assert names == ["app.log.3.gz", "app.log.2.gz", "app.log.1.gz", "app.log"]
+    assert lines == [f"compressed line {n:04d}" for n in range(600 - len(lines), 600)]
+    assert len(lines) > 3 * 150
+
+
+def test_a_failed_rollover_loses_nothing_and_is_reported(tmp_path):
+    program = f"""
+        import os
+        import femtologging as logging
+        os.makedirs("app.log.1/blocker")
+        options = logging.HandlerOptions(policy="block", rotation=(300, 1))
+        handler = logging.FemtoRotatingFileHandler("app.log", options)
+        logger = logging.get_logger("blocked")
+        logger.addHandler(handler)
+        for number in range(50):
+            logger.warning("record %02d", number)
+        handler.flush()
+        print(handler.stats()["rotation_errors"], handler.stats()["written"])
+        handler.close()
+    """
+    result = run_python(program, tmp_path)
+    assert result.returncode == 0, result.stderr
+    errors, written = map(int, result.stdout.split())
+    assert errors >= 1 and written == 50
+    assert "rollover failed" in result.stderr and "app.log.1" in result.stderr
+    lines = (tmp_path / "app.log").read_text().splitlines()
+    assert lines == [f"blocked [WARNING] record {n:02d}" for n in range(50)]
+
+
+def test_a_directory_removed_under_the_handler_is_survived(tmp_path):
+    directory = tmp_path / "logs"
+    directory.mkdir()
+    options = logging.HandlerOptions(policy="block", rotation=(200, 2))
+    handler = logging.FemtoRotatingFileHandler(directory / "app.log", options)
+    logger = fresh_logger("vanishing", handler)
+    logger.info("before")
+    assert handler.flush()
+    for name in os.listdir(directory):
+        os.remove(directory / name)
+    directory.rmdir()
+    for number in range(20):
+        logger.info("after %d", number)
+    assert handler.flush()
+    stats = handler.stats()
+    handler.close()
+    assert stats["rotation_errors"] >= 1
+    assert stats["accepted"] == 21
+
+
+def test_time_rotation_names_backups_by_date(tmp_path):
+    handler = logging.FemtoTimedRotatingFileHandler(
+        tmp_path / "app.log",
+        when="s",
+        backup_count=5,
+        options=logging.HandlerOptions(policy="block"),
+        formatter=logging.Formatter("%(message)s"),
+    )
+    logger = fresh_logger("timed", handler)
+    logger.info("first second")
+    assert handler.flush()
+    started = time.time()
+    time.sleep(1.1 - (started % 1.0) if started % 1.0 > 0.1 else 1.1)
+    logger.info("later second")
+    handler.close()
+    names = sorted(os.listdir(tmp_path))
+    assert len(names) == 2 and names[0] == "app.log", names
+    suffix = names[1][len("app.log.") :]
+    datetime.datetime.strptime(suffix, "%Y-%m-%d_%H-%M-%S")
+    assert (tmp_path / names[1]).read_text() == "first second\n"
+    assert (tmp_path / "app.log").read_text() == "later second\n"
+
+
+def test_the_timed_builder_takes_an_at_time(tmp_path):
+    handler = (
+        logging.TimedRotatingFileHandlerBuilder(tmp_path / "app.log")
+        .with_when("midnight")
+        .with_at_time(datetime.time(3, 30))
+        .with_backup_count(7)
+        .with_utc()
+        .with_compression("gzip")
+        .build()
+    )
+    assert isinstance(handler, logging.FemtoTimedRotatingFileHandler)
+    logger = fresh_logger("timed.builder", handler)
+    logger.info("kept")
+    handler.close()
+    assert (tmp_path / "app.log").read_text() == "femto.rotating.timed.builder [INFO] kept\n"
+
+
+def run_python(source, directory, timeout=120):
+    program = directory / "program.py"
+    program.write_text(textwrap.dedent(source))
+    return subprocess.run(
+        [sys.executable, str(program)],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_four_processes_share_one_rotating_file(tmp_path):
+    """With the interprocess lock: no line lost, none twice, no file past the
+    limit, and every process's lines in its own order."""
+    worker = textwrap.dedent(
+        """
+        import sys
+        import femtologging as logging
+        writer = sys.argv[1]
+        options = logging.HandlerOptions(
+            capacity=64, policy="block", rotation=(20_000, 200), interprocess=True
+        )
+        handler = logging.FemtoRotatingFileHandler("app.log", options)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger = logging.get_logger("shared")
+        logger.addHandler(handler)
+        for number in range(5_000):
+            logger.warning("writer %s line %05d", writer, number)
+        handler.close()
+        """
+    )
+    (tmp_path / "worker.py").write_text(worker)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "worker.py", str(n)], cwd=tmp_path, stderr=subprocess.PIPE
+        )
+        for n in range(4)
+    ]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read().decode()
+    names, lines = read_lines(tmp_path)
+    for name in names:
+        assert os.path.getsize(tmp_path / name) <= 20_000, name
+    assert len(lines) == 4 * 5_000
+    assert len(set(lines)) == len(lines), "a line was written twice"
+    for writer in range(4):
+        own = [line for line in lines if line.startswith(f"writer {writer} ")]
+        assert own == [f"writer {writer} line {n:05d}" for n in range(5_000)]
+    # Each rollover happened once: backups are numbered without gaps.
+    backups = sorted(int(name.rsplit(".", 1)[1]) for name in names if name[-1].isdigit())
+    assert backups == list(range(1, len(backups) + 1))
