@@ -138,7 +138,7 @@ def test_compressed_backups_hold_the_rotated_lines(tmp_path):
 
 
 def test_a_failed_rollover_loses_nothing_and_is_reported(tmp_path):
-    program = f"""
+    program = """
         import os
         import femtologging as logging
         os.makedirs("app.log.1/blocker")
