@@ -8,8 +8,10 @@ from . import (
     femto_burst,
     femto_file,
     femto_file_threads,
+    femto_rotating,
     file,
     file_threads,
+    rotating,
     stream_stringio,
 )
 from ._case import FACES, ROWS, Case, CaseFunction, Measurement, Row
@@ -23,9 +25,11 @@ CASES: dict[str, Case] = {
         file,
         exception,
         file_threads,
+        rotating,
         femto_file,
         femto_file_threads,
         femto_burst,
+        femto_rotating,
     )
 }
 
