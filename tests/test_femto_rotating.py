@@ -273,3 +273,49 @@ def test_four_processes_share_one_rotating_file(tmp_path):
     # Each rollover happened once: backups are numbered without gaps.
     backups = sorted(int(name.rsplit(".", 1)[1]) for name in names if name[-1].isdigit())
     assert backups == list(range(1, len(backups) + 1))
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KiB tmpfs: a disk that fills up. Needs the right to mount."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_full_disk_during_rollover_is_counted_and_recovered_from(tiny_disk):
+    filler = tiny_disk / "filler"
+    filler.write_bytes(b"x" * (56 * 1024))
+    options = logging.HandlerOptions(policy="block", rotation=(4_000, 2))
+    handler = logging.FemtoRotatingFileHandler(
+        tiny_disk / "app.log", options, formatter=logging.Formatter("%(message)s")
+    )
+    logger = fresh_logger("full", handler)
+    line = "y" * 90
+    for number in range(400):
+        logger.info("%03d %s", number, line)
+    handler.flush()
+    full = handler.stats()
+    assert full["write_errors"] >= 1 and full["failed"] >= 1, full
+    assert full["written"] + full["failed"] == 400
+    # Space returns: the worker was never stopped, and the next lines land.
+    filler.unlink()
+    for number in range(400, 450):
+        logger.info("%03d %s", number, line)
+    assert handler.flush()
+    after = handler.stats()
+    handler.close()
+    assert after["failed"] == full["failed"], after
+    names, lines = read_lines(tiny_disk)
+    assert lines[-50:] == [f"{n:03d} {line}" for n in range(400, 450)]
+    assert all(os.path.getsize(tiny_disk / name) <= 4_000 for name in names)
