@@ -174,3 +174,44 @@ def test_a_formatter_function_runs_on_the_worker_with_the_record_fields(tmp_path
     errors = capfd.readouterr().err
     assert "RuntimeError: the formatter failed" in errors
     assert "1 record(s) rejected so far" in errors
+
+
+def test_changes_to_the_formatter_class_and_instance_take_effect_on_the_next_record(tmp_path):
+    path = tmp_path / "class_changed.log"
+    handler = logging.FemtoFileHandler(str(path))
+
+    class Custom(logging.Formatter):
+        pass
+
+    formatter = Custom("%(asctime)s|%(message)s")
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("formatting.class_changed")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.warning("a")
+    logger.warning("b")
+    Custom.default_msec_format = "%s.%03d"
+    logger.warning("c")
+    del Custom.default_msec_format
+    logger.warning("d")
+    formatter.default_msec_format = "%s;%03d"
+    logger.warning("e")
+    del formatter.default_msec_format
+    Custom.formatMessage = lambda self, record: "message " + record.getMessage()
+    logger.warning("f")
+    del Custom.formatMessage
+    logger.warning("g")
+    handler.close()
+    separators = [
+        (line[19], line.rsplit("|", 1)[-1]) if "|" in line else (None, line)
+        for line in path.read_text().splitlines()
+    ]
+    assert separators == [
+        (",", "a"),
+        (",", "b"),
+        (".", "c"),
+        (",", "d"),
+        (";", "e"),
+        (None, "message f"),
+        (",", "g"),
+    ]

@@ -160,3 +160,26 @@ def test_handler_level_filters_after_logger_level(logging):
     print(repr(loud.getvalue()))
     print(repr(quiet.getvalue()))
     print(quiet_handler.level, repr(quiet_handler))
+
+
+@differential
+def test_level_tables_edited_between_calls_are_read_on_the_next_call(logging):
+    """Editing _levelToName and _nameToLevel directly changes the next record's levelname."""
+    import sys
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("tables")
+    logger.addHandler(handler)
+    logger.setLevel(1)
+    for round_number in range(3):
+        logger.info("before %d", round_number)
+        logging._levelToName[20] = f"INFO{round_number}"
+        logger.info("renamed %d", round_number)
+        del logging._levelToName[20]
+        logger.info("by number %d", round_number)
+        logging._nameToLevel[20] = 20
+        logger.info("from the other table %d", round_number)
+        del logging._nameToLevel[20]
+        logging.addLevelName(20, "INFO")
+        logger.log(21, "unregistered %d", round_number)

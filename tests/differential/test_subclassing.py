@@ -383,3 +383,36 @@ def test_find_caller_reports_the_callers_frame(logging):
         print(os.path.basename(path), line, function, stack)
 
     probe()
+
+
+@differential
+def test_record_factory_and_source_file_switched_between_calls(logging):
+    """setLogRecordFactory and _srcfile take effect on the call after each change."""
+    import sys
+
+    original = logging.getLogRecordFactory()
+
+    def tagged(*args, **kwargs):
+        record = original(*args, **kwargs)
+        record.msg = "tagged " + str(record.msg)
+        return record
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(funcName)s %(message)s"))
+    logger = logging.getLogger("switched")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    source = logging._srcfile
+
+    def log_all():
+        for round_number in range(3):
+            logger.info("plain %d", round_number)
+            logging.setLogRecordFactory(tagged)
+            logger.info("factory %d", round_number)
+            logging.setLogRecordFactory(original)
+            logging._srcfile = None
+            logger.info("no caller %d", round_number)
+            logging._srcfile = source
+            logger.info("caller again %d", round_number)
+
+    log_all()

@@ -7,11 +7,12 @@
 //! the host qualify (`LineFormat::new` says which): the thread and process
 //! fields, `extra` keys and the raw `msg`/`args` stay with the host.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::format::{ConversionSpec, FieldKey, FieldSource, FieldValue, RenderError, Template};
 use crate::record::Record;
-use crate::time::AscTime;
+use crate::time::{AscTime, RecordTimes};
 
 /// The template of a standard formatter, with its `formatTime` when the
 /// template uses the time.
@@ -53,22 +54,34 @@ impl LineFormat {
     /// traceback and the stack, each on a new line, as `Formatter.format`
     /// does. On error `out` is left as it was.
     pub fn render(&self, record: &Record, out: &mut String) -> Result<(), RenderError> {
+        let mut asctime = ASCTIME.take();
+        asctime.clear();
+        let result = self.render_with(record, &mut asctime, out);
+        ASCTIME.set(asctime);
+        result
+    }
+
+    fn render_with(
+        &self,
+        record: &Record,
+        asctime_text: &mut String,
+        out: &mut String,
+    ) -> Result<(), RenderError> {
         let start = out.len();
-        let mut source = RecordSource {
-            record,
-            asctime: String::new(),
-        };
+        let mut times = None;
         if let Some(asctime) = &self.asctime {
+            let now = *times.insert(record.times());
             asctime
-                .format(
-                    record.times.created,
-                    record.times.msecs,
-                    &mut source.asctime,
-                )
+                .format(now.created, now.msecs, asctime_text)
                 .map_err(|error| RenderError::Host(Box::new(error)))?;
         }
+        let mut source = RecordSource {
+            record,
+            times,
+            asctime: asctime_text,
+        };
         self.template.render(&mut source, out)?;
-        let additions = [&record.exception_text, &record.stack_info];
+        let additions = [record.exception_text(), record.stack_info()];
         for text in additions.into_iter().flatten() {
             if text.is_empty() {
                 continue;
@@ -101,28 +114,43 @@ fn answers(key: &FieldKey) -> bool {
     )
 }
 
+thread_local! {
+    /// The `asctime` text of the record being rendered, kept from record to
+    /// record so that a worker rendering a batch does not allocate one each.
+    static ASCTIME: Cell<String> = const { Cell::new(String::new()) };
+}
+
 struct RecordSource<'a> {
     record: &'a Record,
-    asctime: String,
+    /// Computed on first use.
+    times: Option<RecordTimes>,
+    asctime: &'a str,
+}
+
+impl RecordSource<'_> {
+    fn times(&mut self) -> RecordTimes {
+        *self.times.get_or_insert_with(|| self.record.times())
+    }
 }
 
 impl FieldSource for RecordSource<'_> {
     fn value(&mut self, key: &FieldKey) -> Result<FieldValue<'_>, RenderError> {
         let record = self.record;
+        let origin = &*record.origin;
         Ok(match key {
-            FieldKey::Name => FieldValue::Str(&record.logger_name),
-            FieldKey::LevelName => FieldValue::Str(&record.level_name),
+            FieldKey::Name => FieldValue::Str(&origin.logger_name),
+            FieldKey::LevelName => FieldValue::Str(&origin.level_name),
             FieldKey::LevelNo => FieldValue::Int(record.level.into()),
-            FieldKey::PathName => FieldValue::Str(&record.site.pathname),
-            FieldKey::FileName => FieldValue::Str(&record.site.filename),
-            FieldKey::Module => FieldValue::Str(&record.site.module),
+            FieldKey::PathName => FieldValue::Str(&origin.site.pathname),
+            FieldKey::FileName => FieldValue::Str(&origin.site.filename),
+            FieldKey::Module => FieldValue::Str(&origin.site.module),
             FieldKey::LineNo => FieldValue::Int(record.line.into()),
-            FieldKey::FuncName => FieldValue::Str(&record.site.function),
-            FieldKey::Created => FieldValue::Float(record.times.created),
-            FieldKey::Msecs => FieldValue::Float(record.times.msecs),
-            FieldKey::RelativeCreated => FieldValue::Float(record.times.relative_created),
+            FieldKey::FuncName => FieldValue::Str(&origin.site.function),
+            FieldKey::Created => FieldValue::Float(self.times().created),
+            FieldKey::Msecs => FieldValue::Float(self.times().msecs),
+            FieldKey::RelativeCreated => FieldValue::Float(self.times().relative_created),
             FieldKey::Message => FieldValue::Str(&record.message),
-            FieldKey::AscTime => FieldValue::Str(&self.asctime),
+            FieldKey::AscTime => FieldValue::Str(self.asctime),
             _ => return Err(RenderError::RequiresHost),
         })
     }
@@ -142,23 +170,25 @@ impl FieldSource for RecordSource<'_> {
 mod tests {
     use super::*;
     use crate::format::Style;
-    use crate::record::CallSite;
-    use crate::time::{record_times, Converter, PythonVersion};
+    use crate::record::{Additions, CallSite, Origin};
+    use crate::time::{Converter, PythonVersion};
 
     fn record(message: &str) -> Record {
         let created_ns = 1_700_000_000_123_456_789;
         Record {
-            logger_name: Arc::from("app.db"),
+            origin: Arc::new(Origin {
+                logger_name: Arc::from("app.db"),
+                level_name: Arc::from("WARNING"),
+                site: Arc::new(CallSite::from_path("/srv/app/db.py", "connect")),
+            }),
             level: 30,
-            level_name: Arc::from("WARNING"),
-            site: Arc::new(CallSite::from_path("/srv/app/db.py", "connect")),
             line: 42,
             created_ns,
-            times: record_times(created_ns, created_ns - 2_500_000, PythonVersion::V3_11),
+            start_ns: created_ns - 2_500_000,
+            version: PythonVersion::V3_11,
             thread_id: 7,
             message: message.into(),
-            exception_text: None,
-            stack_info: None,
+            additions: None,
         }
     }
 
@@ -201,13 +231,17 @@ mod tests {
     #[test]
     fn traceback_and_stack_follow_on_their_own_lines() {
         let mut record = record("failed");
-        record.exception_text = Some("Traceback (most recent call last):\nError".into());
-        record.stack_info = Some("Stack (most recent call last):\n  here".into());
+        record.additions = Some(Box::new(Additions {
+            exception_text: Some("Traceback (most recent call last):\nError".into()),
+            stack_info: Some("Stack (most recent call last):\n  here".into()),
+        }));
         assert_eq!(
             line("%(message)s", Style::Percent, &record).unwrap(),
             "kept:failed\nTraceback (most recent call last):\nError\nStack (most recent call last):\n  here"
         );
-        record.exception_text = Some(String::new());
+        if let Some(additions) = &mut record.additions {
+            additions.exception_text = Some(String::new());
+        }
         record.message = "ends with a newline\n".into();
         assert_eq!(
             line("%(message)s", Style::Percent, &record).unwrap(),

@@ -1,12 +1,12 @@
 //! The record: what one logging call produced, as plain Rust data.
 //!
 //! Strings that repeat from call to call (the logger name, the call site, the
-//! level name) are shared `Arc<str>`s, so building a record allocates only
-//! for what is new: the message.
+//! level name) are shared, as one `Origin`, so building a record allocates
+//! only for what is new: the message.
 
 use std::sync::Arc;
 
-use crate::time::RecordTimes;
+use crate::time::{record_times, PythonVersion, RecordTimes};
 
 /// Where a logging call was made: one per code object, shared by every
 /// record logged from it.
@@ -65,26 +65,59 @@ pub fn strip_extension(name: &str) -> &str {
     }
 }
 
-/// One logging call's data, everything the formatters and handlers read.
-#[derive(Debug, Clone)]
-pub struct Record {
+/// What the records of one logger, at one level, from one call site have in
+/// common. A record holds it behind one `Arc`, so handing a record to another
+/// thread (which drops it there) touches one shared reference count, not one
+/// per string.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Origin {
     pub logger_name: Arc<str>,
-    pub level: i32,
     pub level_name: Arc<str>,
     pub site: Arc<CallSite>,
-    pub line: u32,
-    /// Wall-clock time of the call, nanoseconds since the epoch.
-    pub created_ns: i64,
-    /// `created`, `msecs` and `relativeCreated`, as the host's `LogRecord`
-    /// computes them from `created_ns`.
-    pub times: RecordTimes,
-    pub thread_id: u64,
-    /// The message with its arguments merged (`msg % args`).
-    pub message: String,
+}
+
+/// A record's traceback and stack, formatted: rarely present, so kept out of
+/// line to keep the record small (it is moved through a queue).
+#[derive(Debug, Clone, Default)]
+pub struct Additions {
     /// The formatted traceback, when the call carried an exception.
     pub exception_text: Option<String>,
     /// The formatted stack, when the call asked for `stack_info`.
     pub stack_info: Option<String>,
+}
+
+/// One logging call's data, everything the formatters and handlers read.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub origin: Arc<Origin>,
+    pub level: i32,
+    pub line: u32,
+    /// Wall-clock time of the call, nanoseconds since the epoch.
+    pub created_ns: i64,
+    /// The host's start time (`logging._startTime`), in nanoseconds, and
+    /// its version: what `times` needs, computed only where it is read.
+    pub start_ns: i64,
+    pub version: PythonVersion,
+    pub thread_id: u64,
+    /// The message with its arguments merged (`msg % args`).
+    pub message: String,
+    pub additions: Option<Box<Additions>>,
+}
+
+impl Record {
+    /// `created`, `msecs` and `relativeCreated`, as the host's `LogRecord`
+    /// computes them from `created_ns`.
+    pub fn times(&self) -> RecordTimes {
+        record_times(self.created_ns, self.start_ns, self.version)
+    }
+
+    pub fn exception_text(&self) -> Option<&str> {
+        self.additions.as_ref()?.exception_text.as_deref()
+    }
+
+    pub fn stack_info(&self) -> Option<&str> {
+        self.additions.as_ref()?.stack_info.as_deref()
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! library's own file does.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use femtologging_core::record::CallSite;
@@ -34,7 +35,35 @@ struct CodeInfo {
 /// than this looks the rest up each time.
 const LINES_PER_CODE: usize = 64;
 
-static CODE_CACHE: GilCell<Option<HashMap<usize, CodeInfo>>> = GilCell::new(None);
+/// Hashes an object's address. The keys are addresses of live objects the
+/// cache holds, so nobody can choose them to collide, and SipHash's
+/// protection costs more than the rest of a lookup on every logging call.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        // Objects are 16-byte aligned: the low bits carry nothing. The
+        // multiplication spreads the rest into the high bits, which the
+        // table's probe reads first; the rotation brings them down too.
+        let mixed = (address as u64 >> 4).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = mixed ^ mixed.rotate_left(32);
+    }
+}
+
+type CodeCache = HashMap<usize, CodeInfo, BuildHasherDefault<AddressHasher>>;
+
+static CODE_CACHE: GilCell<Option<CodeCache>> = GilCell::new(None);
 static INTERNAL_FILES: GilCell<Vec<String>> = GilCell::new(Vec::new());
 const CODE_CACHE_LIMIT: usize = 8192;
 
@@ -84,7 +113,7 @@ pub fn find_caller<'py>(
     let mut remaining = stacklevel;
     let mut info = code_info(py, &current)?;
     if remaining > 0 {
-        if !info.1 {
+        if !info.internal {
             remaining -= 1;
         }
         while remaining > 0 {
@@ -97,31 +126,57 @@ pub fn find_caller<'py>(
             // SAFETY: PyFrame_GetBack returned a new, non-null reference.
             current = unsafe { Bound::from_owned_ptr(py, back.cast()) };
             info = code_info(py, &current)?;
-            if !info.1 {
+            if !info.internal {
                 remaining -= 1;
             }
         }
     }
-    let line = line_number(py, &current);
+    let line = match info.line {
+        Some(line) => line,
+        None => line_number(py, &current, &info),
+    };
     Ok(Caller {
-        site: info.0,
+        site: info.site,
         line,
         frame: if keep_frame { Some(current) } else { None },
     })
 }
 
-/// The call site of a frame's code and whether the frame is internal.
-fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<(Arc<CallSite>, bool)> {
+/// What the cache knows of a frame: its code's call site, whether the
+/// frame is internal, and its line when the instruction it is at was seen
+/// before (found in the same lookup: the caller's frame is nearly always
+/// the first one looked at).
+struct FrameInfo {
+    site: Arc<CallSite>,
+    internal: bool,
+    line: Option<u32>,
+    code_key: usize,
+    offset: i32,
+}
+
+fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<FrameInfo> {
     // SAFETY: `frame` is a live frame object; PyFrame_GetCode returns a new
     // reference to its code object.
     let code: Bound<'_, PyAny> =
         unsafe { Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame.as_ptr().cast()).cast()) };
-    let key = code.as_ptr() as usize;
+    // SAFETY: as above.
+    let offset = unsafe { ffi::PyFrame_GetLasti(frame.as_ptr().cast()) };
+    let code_key = code.as_ptr() as usize;
     let cached = CODE_CACHE.with(py, |cache| {
         cache
             .as_ref()
-            .and_then(|cache| cache.get(&key))
-            .map(|info| (info.site.clone(), info.internal))
+            .and_then(|cache| cache.get(&code_key))
+            .map(|info| FrameInfo {
+                site: info.site.clone(),
+                internal: info.internal,
+                line: info
+                    .lines
+                    .iter()
+                    .find(|(known, _)| *known == offset)
+                    .map(|(_, line)| *line),
+                code_key,
+                offset,
+            })
     });
     if let Some(found) = cached {
         return Ok(found);
@@ -133,12 +188,12 @@ fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<(Arc<CallSite
     let internal = is_internal(py, &filename);
     let site = Arc::new(CallSite::from_path(&filename, &function));
     CODE_CACHE.with(py, |cache| {
-        let cache = cache.get_or_insert_with(HashMap::new);
+        let cache = cache.get_or_insert_with(CodeCache::default);
         if cache.len() >= CODE_CACHE_LIMIT {
             cache.clear();
         }
         cache.insert(
-            key,
+            code_key,
             CodeInfo {
                 _code: code.clone().unbind(),
                 site: site.clone(),
@@ -147,35 +202,27 @@ fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<(Arc<CallSite
             },
         );
     });
-    Ok((site, internal))
+    Ok(FrameInfo {
+        site,
+        internal,
+        line: None,
+        code_key,
+        offset,
+    })
 }
 
-/// `frame.f_lineno`, through the cache of the frame's code object (which
-/// `code_info` has just filled for this frame).
-fn line_number(py: Python<'_>, frame: &Bound<'_, PyAny>) -> u32 {
-    // SAFETY: `frame` is a live frame object; PyFrame_GetCode returns a new
-    // reference, released before returning.
-    let (code_key, offset) = unsafe {
-        let code = ffi::PyFrame_GetCode(frame.as_ptr().cast());
-        ffi::Py_DecRef(code.cast());
-        (code as usize, ffi::PyFrame_GetLasti(frame.as_ptr().cast()))
-    };
-    let cached = CODE_CACHE.with(py, |cache| {
-        let info = cache.as_ref()?.get(&code_key)?;
-        info.lines
-            .iter()
-            .find(|(known, _)| *known == offset)
-            .map(|(_, line)| *line)
-    });
-    if let Some(line) = cached {
-        return line;
-    }
+/// `frame.f_lineno` for an instruction the cache has not seen, remembered
+/// in the entry of the frame's code (which `code_info` has just filled).
+fn line_number(py: Python<'_>, frame: &Bound<'_, PyAny>, info: &FrameInfo) -> u32 {
     // SAFETY: `frame` is a live frame object.
     let line = unsafe { ffi::PyFrame_GetLineNumber(frame.as_ptr().cast()) }.max(0) as u32;
     CODE_CACHE.with(py, |cache| {
-        if let Some(info) = cache.as_mut().and_then(|cache| cache.get_mut(&code_key)) {
-            if info.lines.len() < LINES_PER_CODE {
-                info.lines.push((offset, line));
+        if let Some(entry) = cache
+            .as_mut()
+            .and_then(|cache| cache.get_mut(&info.code_key))
+        {
+            if entry.lines.len() < LINES_PER_CODE {
+                entry.lines.push((info.offset, line));
             }
         }
     });

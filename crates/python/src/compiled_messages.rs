@@ -6,10 +6,9 @@
 //! calls is compiled and kept, found again by the address of the string
 //! (held alive here, so the address cannot be reused while cached).
 
-use std::sync::Arc;
-
 use femtologging_core::format::PositionalTemplate;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::gil::GilCell;
 
@@ -18,7 +17,9 @@ const SLOTS: usize = 8;
 struct Compiled {
     key: usize,
     _msg: Py<PyAny>,
-    template: Arc<PositionalTemplate>,
+    /// The length of `msg` in bytes: about the length of what it renders.
+    length: usize,
+    template: PositionalTemplate,
 }
 
 struct Cache {
@@ -37,43 +38,54 @@ static CACHE: GilCell<Cache> = GilCell::new(Cache {
     misses: [0; SLOTS],
 });
 
-/// The compiled form of `msg`, if it is worth having; `None` means "merge it
-/// in one pass".
-pub fn compiled(msg: &Bound<'_, PyAny>, source: &str) -> Option<Arc<PositionalTemplate>> {
+/// Runs `render` with the compiled form of `msg` and the length of its text,
+/// if it is worth having; `None` means "merge it in one pass". `render` runs
+/// inside the cache, so it must not call into Python.
+pub fn with_compiled<R>(
+    msg: &Bound<'_, PyString>,
+    render: impl FnOnce(&PositionalTemplate, usize) -> R,
+) -> Option<R> {
     let py = msg.py();
     let key = msg.as_ptr() as usize;
-    let (found, seen_before) = CACHE.with(py, |cache| {
-        let found = cache
+    let mut render = Some(render);
+    let (rendered, seen_before) = CACHE.with(py, |cache| {
+        if let Some(compiled) = cache
             .slots
             .iter()
             .flatten()
             .find(|compiled| compiled.key == key)
-            .map(|compiled| compiled.template.clone());
+        {
+            let render = render.take()?;
+            return Some((Some(render(&compiled.template, compiled.length)), true));
+        }
         let seen_before = cache.misses.contains(&key);
-        if found.is_none() && !seen_before {
+        if !seen_before {
             cache.misses.rotate_right(1);
             cache.misses[0] = key;
         }
-        (found, seen_before)
-    });
-    if found.is_some() || !seen_before {
-        return found;
+        Some((None, seen_before))
+    })?;
+    if rendered.is_some() || !seen_before {
+        return rendered;
     }
-    let template = Arc::new(PositionalTemplate::compile(source)?);
+    let source = msg.to_str().ok()?;
     let entry = Compiled {
         key,
-        _msg: msg.clone().unbind(),
-        template: template.clone(),
+        _msg: msg.clone().into_any().unbind(),
+        length: source.len(),
+        template: PositionalTemplate::compile(source)?,
     };
-    let evicted = CACHE.with(py, |cache| {
+    let render = render.take()?;
+    let (rendered, evicted) = CACHE.with(py, |cache| {
         let slot = cache.next;
         cache.next = (slot + 1) % SLOTS;
         if let Some(miss) = cache.misses.iter_mut().find(|miss| **miss == key) {
             *miss = 0;
         }
-        cache.slots[slot].replace(entry)
+        let rendered = render(&entry.template, entry.length);
+        (rendered, cache.slots[slot].replace(entry))
     });
     // Released outside the cell.
     drop(evicted);
-    Some(template)
+    Some(rendered)
 }

@@ -7,6 +7,7 @@
 //! only Python can render) takes the standard steps through Python calls, so
 //! overrides run exactly where the standard library runs them.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use femtologging_core::format::{
@@ -171,6 +172,7 @@ impl PercentStyle {
     fn set_fmt(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
         self.fmt.set(py, value);
         drop(self.template.replace(py, None));
+        settings_changed();
     }
 
     #[getter(_defaults)]
@@ -179,7 +181,8 @@ impl PercentStyle {
     }
     #[setter(_defaults)]
     fn set_defaults(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
-        self.defaults.set(py, value)
+        self.defaults.set(py, value);
+        settings_changed();
     }
 
     #[pyo3(name = "usesTime")]
@@ -299,7 +302,8 @@ impl Formatter {
     }
     #[setter(_style)]
     fn set_style(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
-        self.style.set(py, value)
+        self.style.set(py, value);
+        settings_changed();
     }
 
     #[getter(_fmt)]
@@ -308,7 +312,8 @@ impl Formatter {
     }
     #[setter(_fmt)]
     fn set_fmt(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
-        self.fmt.set(py, value)
+        self.fmt.set(py, value);
+        settings_changed();
     }
 
     #[getter]
@@ -317,7 +322,8 @@ impl Formatter {
     }
     #[setter]
     fn set_datefmt(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
-        self.datefmt.set(py, value)
+        self.datefmt.set(py, value);
+        settings_changed();
     }
 
     fn format<'py>(
@@ -526,9 +532,23 @@ impl<'py> StandardPlan<'py> {
     }
 }
 
+/// The format the worker renders with, and whether it was verified on the
+/// caller; `None` when the caller must format.
+pub type WorkerFormat = Option<(Arc<LineFormat>, bool)>;
+
+/// Bumped by every assignment to a setting of a formatter or a style, so a
+/// cached answer computed from them can tell it may be stale.
+static SETTINGS_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+fn settings_changed() {
+    SETTINGS_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
 /// A femto handler's cached answer to "can the worker format this
 /// formatter's records", with what it was computed from.
 pub struct CachedLineFormat {
+    /// `SETTINGS_GENERATION` when the answer was last checked.
+    generation: u64,
     formatter: Py<PyAny>,
     style: Py<PyAny>,
     datefmt: Py<PyAny>,
@@ -548,23 +568,32 @@ pub fn line_format(
     py: Python<'_>,
     formatter: &Bound<'_, PyAny>,
     cache: &GilCell<Option<CachedLineFormat>>,
-) -> PyResult<Option<(Arc<LineFormat>, bool)>> {
+) -> PyResult<WorkerFormat> {
+    let generation = SETTINGS_GENERATION.load(Ordering::Relaxed);
+    if let Some(unchanged) = unchanged_line_format(py, formatter, cache, generation)? {
+        return Ok(unchanged);
+    }
     let Some(plan) = StandardPlan::of(py, formatter)? else {
         return Ok(None);
     };
     let current = cache.with(py, |cached| {
-        let cached = cached.as_ref()?;
+        let cached = cached.as_mut()?;
         let same = cached.formatter.is(formatter)
             && cached.style.is(&plan.style)
             && cached.datefmt.is(&plan.datefmt)
             && Arc::ptr_eq(&cached.template, &plan.template)
             && cached.utc == plan.utc;
-        same.then(|| {
+        if !same {
+            return None;
+        }
+        // Checked again and unchanged: the quick check applies once more.
+        cached.generation = generation;
+        Some(
             cached
                 .format
                 .clone()
-                .map(|format| (format, cached.verified))
-        })
+                .map(|format| (format, cached.verified)),
+        )
     });
     if let Some(current) = current {
         return Ok(current);
@@ -580,6 +609,7 @@ pub fn line_format(
         Err(()) => None,
     };
     let fresh = CachedLineFormat {
+        generation,
         formatter: formatter.clone().unbind(),
         style: plan.style.clone().into_any().unbind(),
         datefmt: plan.datefmt.clone().unbind(),
@@ -590,6 +620,47 @@ pub fn line_format(
     };
     drop(cache.replace(py, Some(fresh)));
     Ok(format.map(|format| (format, false)))
+}
+
+/// The cached answer without recomputing the plan, when nothing it depends
+/// on can have changed: the same formatter, no formatter or style setting
+/// assigned since, and still no override on their classes (a class change
+/// shows in its version tag, which the override checks read) nor setting in
+/// the formatter's instance dictionary. `None`: compute it again.
+fn unchanged_line_format(
+    py: Python<'_>,
+    formatter: &Bound<'_, PyAny>,
+    cache: &GilCell<Option<CachedLineFormat>>,
+    generation: u64,
+) -> PyResult<Option<WorkerFormat>> {
+    let style = cache.with(py, |cached| {
+        let cached = cached.as_ref()?;
+        // A `converter` override needs the full check each time.
+        let current = cached.generation == generation && !cached.utc;
+        (current && cached.formatter.is(formatter)).then(|| cached.style.clone_ref(py))
+    });
+    let Some(style) = style else {
+        return Ok(None);
+    };
+    if FORMATTER_OVERRIDES.overridden_for(formatter)? != 0 || has_instance_settings(py, formatter)?
+    {
+        return Ok(None);
+    }
+    let style = style.into_bound(py);
+    let Ok(style) = style.cast::<PercentStyle>() else {
+        return Ok(None);
+    };
+    if style.get().overrides().overridden_for(style.as_any())? != 0 {
+        return Ok(None);
+    }
+    Ok(Some(cache.with(py, |cached| {
+        cached.as_ref().and_then(|cached| {
+            cached
+                .format
+                .clone()
+                .map(|format| (format, cached.verified))
+        })
+    })))
 }
 
 /// Marks the cached format as verified, or as one the worker must not use.
@@ -734,10 +805,25 @@ fn has_instance_settings(py: Python<'_>, formatter: &Bound<'_, PyAny>) -> PyResu
     // The common case, checked on every record: an instance whose `__dict__`
     // was never created or is empty (the standard attributes live in Rust).
     // SAFETY: `formatter` is a live object and the GIL is held; the slot the
-    // returned pointer addresses holds a borrowed dict or null.
+    // pointer addresses holds a borrowed dict or null. A positive
+    // `tp_dictoffset` (the native classes and their Python subclasses) is
+    // where that slot is, read here without the call into the interpreter.
     unsafe {
-        let slot = _PyObject_GetDictPtr(formatter.as_ptr());
-        if !slot.is_null() && ((*slot).is_null() || pyo3::ffi::PyDict_Size(*slot) == 0) {
+        let object = formatter.as_ptr();
+        let offset = (*pyo3::ffi::Py_TYPE(object)).tp_dictoffset;
+        let slot = if offset > 0 {
+            object
+                .cast::<u8>()
+                .offset(offset)
+                .cast::<*mut pyo3::ffi::PyObject>()
+        } else {
+            _PyObject_GetDictPtr(object)
+        };
+        // An instance dictionary is always a dict (or a subclass of it).
+        let empty = |dict: *mut pyo3::ffi::PyObject| {
+            dict.is_null() || (*dict.cast::<pyo3::ffi::PyDictObject>()).ma_used == 0
+        };
+        if !slot.is_null() && empty(*slot) {
             return Ok(false);
         }
     }

@@ -139,26 +139,39 @@ impl StreamHandler {
     }
 }
 
-/// A handler's level: native handlers without a Python attribute lookup.
-pub fn level_of(handler: &Bound<'_, PyAny>) -> PyResult<i32> {
-    match handler.cast::<Handler>() {
-        Ok(native) => Ok(native.get().level.load(Ordering::Relaxed)),
-        Err(_) => handler.getattr(intern!(handler.py(), "level"))?.extract(),
+/// `if record.levelno >= hdlr.level: hdlr.handle(record)`, as
+/// `Logger.callHandlers` does for each handler.
+pub fn handle_if_enabled<'py>(
+    handler: &Bound<'py, PyAny>,
+    record_level: i32,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = handler.py();
+    // One type check serves the level and the call: for a handler whose
+    // class is defined in Python it walks the class's MRO.
+    if let Ok(native) = handler.cast::<Handler>() {
+        if record_level >= native.get().level.load(Ordering::Relaxed) {
+            dispatch_native(native, record)?;
+        }
+        return Ok(());
     }
+    let level: i32 = handler.getattr(intern!(py, "level"))?.extract()?;
+    if record_level >= level {
+        handler.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
+    }
+    Ok(())
 }
 
-/// `handler.handle(record)` as `Logger.callHandlers` calls it.
-pub fn dispatch<'py>(handler: &Bound<'py, PyAny>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
-    let py = handler.py();
-    if let Ok(native) = handler.cast::<Handler>() {
-        let kind = native.get().kind;
-        let overridden = overrides_for(kind).overridden_for(native.as_any())?;
-        if overridden & HANDLE == 0 {
-            handle(native, overridden, record, false)?;
-            return Ok(());
-        }
+/// `handler.handle(record)` for a native handler.
+fn dispatch_native<'py>(native: &Bound<'py, Handler>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
+    let py = native.py();
+    let kind = native.get().kind;
+    let overridden = overrides_for(kind).overridden_for(native.as_any())?;
+    if overridden & HANDLE == 0 {
+        handle(native, overridden, record, false)?;
+    } else {
+        native.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
     }
-    handler.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
     Ok(())
 }
 
@@ -276,7 +289,9 @@ fn emit_femto<'py>(
     direct: bool,
 ) -> PyResult<()> {
     let py = handler.py();
-    let femto = handler.cast::<FemtoHandler>()?.get();
+    // SAFETY: only `FemtoHandler`'s initializer makes a handler of kind
+    // `Femto`, so the object is a `FemtoHandler` (or a subclass of it).
+    let femto = unsafe { handler.cast_unchecked::<FemtoHandler>() }.get();
     let job = if femto.calls_python_object(py) {
         match femto_call(py, record) {
             Ok(job) => job,
@@ -305,7 +320,13 @@ fn femto_line<'py>(
     if overridden & FORMAT == 0 {
         if let Some(native) = record.native(py) {
             let formatter = handler.get().formatter.get(py);
-            if let Ok(callable) = formatter.cast::<femto::CallableFormatter>() {
+            // A standard formatter is by far the most common: no type walk.
+            let callable = if formatter.is_exact_instance_of::<formatter::Formatter>() {
+                None
+            } else {
+                formatter.cast::<femto::CallableFormatter>().ok()
+            };
+            if let Some(callable) = callable {
                 if let Some(job) = femto::mapping_job(callable, native)? {
                     return Ok(job);
                 }

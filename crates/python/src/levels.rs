@@ -11,15 +11,16 @@ use crate::runtime;
 /// `levelname`.
 pub fn level_name(py: Python<'_>, level: i32) -> PyResult<Bound<'_, PyAny>> {
     let runtime = runtime::get(py)?;
-    let key = level.into_pyobject(py)?;
-    if let Some(name) = runtime.level_to_name.bind(py).get_item(&key)? {
-        if !name.is_none() {
-            return Ok(name);
-        }
+    if let Some(name) = runtime.known_level_name(py, level) {
+        return Ok(name);
     }
-    if let Some(name) = runtime.name_to_level.bind(py).get_item(&key)? {
-        if !name.is_none() {
-            return Ok(name);
+    let key = level.into_pyobject(py)?;
+    for table in [&runtime.level_to_name, &runtime.name_to_level] {
+        if let Some(name) = table.bind(py).get_item(&key)? {
+            if !name.is_none() {
+                runtime.remember_level_name(py, level, &name);
+                return Ok(name);
+            }
         }
     }
     Ok(PyString::new(py, &femtologging_core::level::unregistered_name(level)).into_any())

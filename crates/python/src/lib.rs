@@ -65,6 +65,7 @@ fn install(
             log_record_class: log_record_class.unbind(),
             default_record_factory: default_record_factory.unbind(),
             cold: cold.unbind(),
+            hot: gil::GilCell::new(runtime::HotValues::default()),
         },
     );
     logger::LOGGER_OVERRIDES.capture(&py.get_type::<logger::Logger>())?;
@@ -120,7 +121,7 @@ fn init_record(
     let sinfo = sinfo.unwrap_or_else(|| none.clone());
     record::fill_standard(
         py,
-        &runtime,
+        runtime,
         &dict,
         record::StandardFields {
             name: &name,

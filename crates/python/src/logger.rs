@@ -283,11 +283,7 @@ fn log_native<'py>(
     let runtime = runtime::get(py)?;
     let logger = slf.get();
 
-    let source_lookup = runtime
-        .global(py, intern!(py, "_srcfile"))
-        .map(|value| value.is_truthy())
-        .transpose()?
-        .unwrap_or(false);
+    let source_lookup = runtime.source_lookup(py)?;
     let (caller, stack_info) = if !source_lookup {
         (unknown_caller(), py.None().into_bound(py))
     } else if overridden & FIND_CALLER != 0 {
@@ -337,10 +333,7 @@ fn log_native<'py>(
 
     let exc_info = normalise_exc_info(py, options.exc_info)?;
 
-    let factory_is_standard = runtime
-        .global(py, intern!(py, "_logRecordFactory"))
-        .map(|factory| factory.is(runtime.default_record_factory.bind(py)))
-        .unwrap_or(true);
+    let factory_is_standard = runtime.standard_factory(py);
 
     if overridden & MAKE_RECORD != 0 || !factory_is_standard {
         let record = slf.call_method1(
@@ -558,18 +551,14 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
             while index < list.len() {
                 let handler = list.get_item(index)?;
                 found += 1;
-                if record_level >= handler::level_of(&handler)? {
-                    handler::dispatch(&handler, record)?;
-                }
+                handler::handle_if_enabled(&handler, record_level, record)?;
                 index += 1;
             }
         } else {
             for handler in handlers.try_iter()? {
                 let handler = handler?;
                 found += 1;
-                if record_level >= handler::level_of(&handler)? {
-                    handler::dispatch(&handler, record)?;
-                }
+                handler::handle_if_enabled(&handler, record_level, record)?;
             }
         }
         if !propagate || parent.is_none() {
@@ -582,9 +571,7 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
         let last_resort = runtime.global(py, intern!(py, "lastResort"));
         match last_resort {
             Some(last_resort) if !last_resort.is_none() => {
-                if record_level >= handler::level_of(&last_resort)? {
-                    handler::dispatch(&last_resort, record)?;
-                }
+                handler::handle_if_enabled(&last_resort, record_level, record)?;
             }
             _ => {
                 if runtime.raise_exceptions(py) {

@@ -10,7 +10,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::sync::Arc;
 
-use femtologging_core::format::{render_positional, FieldValue};
+use femtologging_core::format::{render_positional, FieldValue, PositionalTemplate};
 use femtologging_core::record::CallSite;
 use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
@@ -186,7 +186,7 @@ impl CallRecord {
         let dict = record
             .getattr(pyo3::intern!(py, "__dict__"))?
             .cast_into::<PyDict>()?;
-        self.fill(py, &runtime, &dict)?;
+        self.fill(py, runtime, &dict)?;
         *self.view.borrow_mut() = Some(record.clone().unbind());
         Ok(record)
     }
@@ -358,12 +358,11 @@ fn python_str<'a>(text: &'a Py<PyString>, py: Python<'_>) -> Option<&'a str> {
 /// Python then raises with its own message).
 fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<String> {
     let msg = msg.cast_exact::<PyString>().ok()?;
-    let source = msg.to_str().ok()?;
     let Ok(args) = args.cast_exact::<PyTuple>() else {
         return None;
     };
     if args.is_empty() {
-        return Some(source.to_owned());
+        return Some(msg.to_str().ok()?.to_owned());
     }
     const MOST_ARGUMENTS: usize = 8;
     if args.len() > MOST_ARGUMENTS {
@@ -373,15 +372,22 @@ fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<Str
     for (slot, argument) in values.iter_mut().zip(args.iter_borrowed()) {
         *slot = plain_value(argument)?;
     }
-    let mut text = String::with_capacity(source.len() + 16 * args.len());
-    let merged = match compiled_messages::compiled(msg.as_any(), source) {
-        Some(template) => template.render_all(&values[..args.len()], &mut text),
-        None => render_positional(source, &values[..args.len()], &mut text),
+    let values = &values[..args.len()];
+    let merge = |template: Option<&PositionalTemplate>, source: &str, length: usize| {
+        let mut text = String::with_capacity(length + 16 * values.len());
+        let merged = match template {
+            Some(template) => template.render_all(values, &mut text),
+            None => render_positional(source, values, &mut text),
+        };
+        matches!(merged, Ok(true)).then_some(text)
     };
-    match merged {
-        Ok(true) => Some(text),
-        _ => None,
-    }
+    // The compiled form is found by the string's address: its text is read
+    // only to compile it, or to merge a message that has none.
+    compiled_messages::with_compiled(msg, |template, length| merge(Some(template), "", length))
+        .unwrap_or_else(|| {
+            let source = msg.to_str().ok()?;
+            merge(None, source, source.len())
+        })
 }
 
 /// A Python value the core formats exactly like Python does.

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
 
 use femtologging_core::time::PythonVersion;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyModule};
+use pyo3::types::{PyBool, PyDict, PyModule, PyString};
 
 use crate::gil::GilCell;
 
@@ -24,18 +24,63 @@ pub struct Runtime {
     /// is built by calling it.
     pub default_record_factory: Py<PyAny>,
     pub cold: Py<PyAny>,
+    /// What every logging call reads from the globals and the level tables,
+    /// remembered with the version tags of the dictionaries it came from.
+    pub hot: GilCell<HotValues>,
 }
 
-static RUNTIME: GilCell<Option<std::sync::Arc<Runtime>>> = GilCell::new(None);
+/// Answers read from dictionaries, each valid while its dictionary's
+/// version tag is the one recorded (zero: not known).
+#[derive(Default)]
+pub struct HotValues {
+    source_lookup: (u64, bool),
+    standard_factory: (u64, bool),
+    /// `(level, name)` pairs and the versions of `_levelToName` and
+    /// `_nameToLevel` they were read at.
+    level_names: Vec<(i32, Py<PyAny>)>,
+    level_versions: (u64, u64),
+}
+
+/// Level names remembered at most: the standard five and a few custom ones.
+const LEVEL_NAMES_KEPT: usize = 8;
+
+/// A dictionary's version tag, which CPython 3.11 to 3.13 replaces with a
+/// value never used before (across all dictionaries) whenever the dictionary
+/// changes; `None` on versions that no longer maintain it.
+fn dict_version(dict: &Bound<'_, PyDict>) -> Option<u64> {
+    if python_minor() > 13 {
+        return None;
+    }
+    // The tag is the field before `ma_keys` on every version that has it
+    // (3.14 renamed it and keeps it constant, which the check above excludes).
+    let offset =
+        std::mem::offset_of!(pyo3::ffi::PyDictObject, ma_keys) - std::mem::size_of::<u64>();
+    // SAFETY: `dict` is a live dict object (exact or subclass, same layout),
+    // read with the GIL held.
+    let version = unsafe { dict.as_ptr().cast::<u8>().add(offset).cast::<u64>().read() };
+    (version != 0).then_some(version)
+}
+
+/// Whether a value's truth cannot change while it stays bound to the same
+/// name: immutable builtins, whose `__bool__` runs no user code.
+fn truth_is_fixed(value: &Bound<'_, PyAny>) -> bool {
+    value.is_none() || value.is_exact_instance_of::<PyString>() || value.is_instance_of::<PyBool>()
+}
+
+/// Leaked on purpose: every logging call reads it, and a plain reference
+/// costs no reference counting. It is replaced only when the package is
+/// imported again (a test reloading it), and the old one stays alive for
+/// whatever may still hold its objects.
+static RUNTIME: GilCell<Option<&'static Runtime>> = GilCell::new(None);
 static PYTHON_MINOR: AtomicU8 = AtomicU8::new(11);
 /// logging's `_startTime`, in nanoseconds.
 pub static START_NS: AtomicI64 = AtomicI64::new(0);
 
 pub fn install(py: Python<'_>, runtime: Runtime) {
-    drop(RUNTIME.replace(py, Some(std::sync::Arc::new(runtime))));
+    RUNTIME.replace(py, Some(Box::leak(Box::new(runtime))));
 }
 
-pub fn get(py: Python<'_>) -> PyResult<std::sync::Arc<Runtime>> {
+pub fn get(py: Python<'_>) -> PyResult<&'static Runtime> {
     RUNTIME
         .get(py)
         .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("femtologging is not initialised"))
@@ -65,6 +110,89 @@ impl Runtime {
         name: &Bound<'py, pyo3::types::PyString>,
     ) -> Option<Bound<'py, PyAny>> {
         self.module_dict.bind(py).get_item(name).ok().flatten()
+    }
+
+    /// `if _srcfile:` of `Logger._log`, read again only after the module's
+    /// globals changed.
+    pub fn source_lookup(&self, py: Python<'_>) -> PyResult<bool> {
+        let version = dict_version(self.module_dict.bind(py));
+        if let Some(version) = version {
+            let (known, answer) = self.hot.with(py, |hot| hot.source_lookup);
+            if known == version {
+                return Ok(answer);
+            }
+        }
+        let Some(value) = self.global(py, pyo3::intern!(py, "_srcfile")) else {
+            return Ok(false);
+        };
+        let answer = value.is_truthy()?;
+        if let Some(version) = version.filter(|_| truth_is_fixed(&value)) {
+            self.hot
+                .with(py, |hot| hot.source_lookup = (version, answer));
+        }
+        Ok(answer)
+    }
+
+    /// Whether `_logRecordFactory` is still the default one.
+    pub fn standard_factory(&self, py: Python<'_>) -> bool {
+        let version = dict_version(self.module_dict.bind(py));
+        if let Some(version) = version {
+            let (known, answer) = self.hot.with(py, |hot| hot.standard_factory);
+            if known == version {
+                return answer;
+            }
+        }
+        let answer = self
+            .global(py, pyo3::intern!(py, "_logRecordFactory"))
+            .map(|factory| factory.is(self.default_record_factory.bind(py)))
+            .unwrap_or(true);
+        if let Some(version) = version {
+            self.hot
+                .with(py, |hot| hot.standard_factory = (version, answer));
+        }
+        answer
+    }
+
+    /// The name `_levelToName` (then `_nameToLevel`) gives a level, from
+    /// what was read last while neither dictionary changed.
+    pub fn known_level_name<'py>(&self, py: Python<'py>, level: i32) -> Option<Bound<'py, PyAny>> {
+        let versions = self.level_versions(py)?;
+        self.hot
+            .with(py, |hot| {
+                if hot.level_versions != versions {
+                    return None;
+                }
+                hot.level_names
+                    .iter()
+                    .find(|(known, _)| *known == level)
+                    .map(|(_, name)| name.clone_ref(py))
+            })
+            .map(|name| name.into_bound(py))
+    }
+
+    /// Remembers what `known_level_name` answers for `level`.
+    pub fn remember_level_name(&self, py: Python<'_>, level: i32, name: &Bound<'_, PyAny>) {
+        let Some(versions) = self.level_versions(py) else {
+            return;
+        };
+        let stale = self.hot.with(py, |hot| {
+            let mut stale = Vec::new();
+            if hot.level_versions != versions || hot.level_names.len() >= LEVEL_NAMES_KEPT {
+                stale = std::mem::take(&mut hot.level_names);
+                hot.level_versions = versions;
+            }
+            hot.level_names.push((level, name.clone().unbind()));
+            stale
+        });
+        // Released outside the cell.
+        drop(stale);
+    }
+
+    fn level_versions(&self, py: Python<'_>) -> Option<(u64, u64)> {
+        Some((
+            dict_version(self.level_to_name.bind(py))?,
+            dict_version(self.name_to_level.bind(py))?,
+        ))
     }
 
     pub fn raise_exceptions(&self, py: Python<'_>) -> bool {

@@ -209,7 +209,45 @@ pub struct PositionalTemplate {
 #[derive(Debug, Clone, PartialEq)]
 enum PositionalPiece {
     Literal(Box<str>),
-    Conversion(PercentSpec),
+    /// A conversion, and whether it is a bare `%s`, `%d`, `%i` or `%u`
+    /// (no flag, width or precision): most messages use only those.
+    Conversion(PercentSpec, bool),
+}
+
+impl PercentSpec {
+    fn is_bare(&self) -> bool {
+        self.flags == Flags::default()
+            && self.width == 0
+            && self.precision.is_none()
+            && matches!(self.type_char, 's' | 'd' | 'i' | 'u')
+    }
+}
+
+/// A bare conversion of a string or an integer, appended without the
+/// general path's padding and scratch buffers; false for anything else.
+fn push_bare(type_char: char, value: FieldValue<'_>, out: &mut String) -> bool {
+    match (type_char, value) {
+        ('s', FieldValue::Str(text)) => out.push_str(text),
+        (_, FieldValue::Int(number)) => {
+            let mut digits = [0u8; 20];
+            let mut start = digits.len();
+            let mut magnitude = number.unsigned_abs();
+            loop {
+                start -= 1;
+                digits[start] = b'0' + (magnitude % 10) as u8;
+                magnitude /= 10;
+                if magnitude == 0 {
+                    break;
+                }
+            }
+            if number < 0 {
+                out.push('-');
+            }
+            out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+        }
+        _ => return false,
+    }
+    true
 }
 
 /// The byte offset of the next `%`: a plain byte scan, cheaper than `str::find`'s
@@ -272,7 +310,7 @@ impl PositionalTemplate {
                         let text = std::mem::take(&mut literal);
                         pieces.push(PositionalPiece::Literal(text.into()));
                     }
-                    pieces.push(PositionalPiece::Conversion(spec));
+                    pieces.push(PositionalPiece::Conversion(spec, spec.is_bare()));
                 }
             }
             Ok::<bool, std::convert::Infallible>(true)
@@ -289,7 +327,7 @@ impl PositionalTemplate {
     /// The conversions, in order: one per value.
     pub(crate) fn conversions(&self) -> impl Iterator<Item = &PercentSpec> {
         self.pieces.iter().filter_map(|piece| match piece {
-            PositionalPiece::Conversion(spec) => Some(spec),
+            PositionalPiece::Conversion(spec, _) => Some(spec),
             PositionalPiece::Literal(_) => None,
         })
     }
@@ -304,7 +342,7 @@ impl PositionalTemplate {
         let conversions = self
             .pieces
             .iter()
-            .filter(|piece| matches!(piece, PositionalPiece::Conversion(_)))
+            .filter(|piece| matches!(piece, PositionalPiece::Conversion(..)))
             .count();
         if conversions != values.len() {
             return Ok(false);
@@ -327,10 +365,13 @@ impl PositionalTemplate {
         for piece in &self.pieces {
             match piece {
                 PositionalPiece::Literal(text) => out.push_str(text),
-                PositionalPiece::Conversion(spec) => {
+                PositionalPiece::Conversion(spec, bare) => {
                     let Some(value) = values.next() else {
                         return Ok(Applied::Host);
                     };
+                    if *bare && push_bare(spec.type_char, *value, out) {
+                        continue;
+                    }
                     if render(spec, *value, out)? == Applied::Host {
                         return Ok(Applied::Host);
                     }
@@ -638,6 +679,33 @@ mod tests {
         let template = PositionalTemplate::compile("%-5s|%x").unwrap();
         let types: Vec<char> = template.conversions().map(|spec| spec.type_char).collect();
         assert_eq!(types, ['s', 'x']);
+    }
+
+    #[test]
+    fn bare_conversions_match_the_general_path() {
+        // Expected values are `source % (value,)` in CPython.
+        let cases: [(&str, FieldValue<'_>, &str); 9] = [
+            ("%s", FieldValue::Str("é/x"), "é/x"),
+            ("%s", FieldValue::Int(-120), "-120"),
+            ("%d", FieldValue::Int(i64::MIN), "-9223372036854775808"),
+            ("%i", FieldValue::Int(0), "0"),
+            ("%u", FieldValue::Int(7), "7"),
+            ("%d", FieldValue::Bool(true), "1"),
+            ("%d", FieldValue::Float(-1.5), "-1"),
+            ("%s", FieldValue::Float(2.0), "2.0"),
+            ("%5d|%-3s|", FieldValue::Int(42), "   42|   |"),
+        ];
+        for (source, value, expected) in cases {
+            let values = [value, FieldValue::Str("")];
+            let values = &values[..PositionalTemplate::compile(source)
+                .unwrap()
+                .conversions()
+                .count()];
+            assert_eq!(positional(source, values).unwrap(), expected, "{source}");
+            let mut out = String::new();
+            assert!(render_positional(source, values, &mut out).unwrap());
+            assert_eq!(out, expected, "{source} in one pass");
+        }
     }
 
     #[test]

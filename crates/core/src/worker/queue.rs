@@ -135,6 +135,11 @@ impl<M> Queue<M> {
         state.commands.push_back(Command::Message(message));
         let wake =
             state.worker_waiting || (state.worker_lingering && state.messages == self.high_water);
+        if wake {
+            // One wake-up per sleep: until the woken worker runs again, the
+            // callers that follow would each pay for a futex call of their own.
+            state.worker_waiting = false;
+        }
         drop(state);
         if wake {
             self.arrived.notify_one();

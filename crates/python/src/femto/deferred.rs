@@ -7,13 +7,18 @@
 //! is merged and the traceback formatted on the caller all the same: both
 //! read Python objects that may change once the call returns.
 
-use femtologging_core::record::Record;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use femtologging_core::record::{Additions, Origin, Record};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use super::{FemtoHandler, Job};
 use crate::formatter;
+use crate::gil::GilCell;
 use crate::record::CallRecord;
+use crate::runtime;
 use crate::shared_text::shared_str;
 
 /// The job for a native record whose line the worker can render, or `None`
@@ -54,10 +59,7 @@ pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<O
     if native.plain_pathname(py).is_none() || native.plain_function(py).is_none() {
         return Ok(None);
     }
-    let (Some(logger_name), Some(level_name)) = (
-        shared_str(native.logger_name.bind(py)),
-        shared_str(native.level_name.bind(py)),
-    ) else {
+    let Some(origin) = origin(py, native) else {
         return Ok(None);
     };
     let Some(message) = native.owned_message(py)? else {
@@ -80,19 +82,90 @@ pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<O
     } else {
         None
     };
+    let additions = (exception_text.is_some() || stack_info.is_some()).then(|| {
+        Box::new(Additions {
+            exception_text,
+            stack_info,
+        })
+    });
     Ok(Some(Record {
-        logger_name,
+        origin,
         level: native.level,
-        level_name,
-        site: native.site.clone(),
         line: native.line,
         created_ns: native.created_ns,
-        times: native.times(),
+        start_ns: runtime::START_NS.load(Ordering::Relaxed),
+        version: runtime::python_version(),
         thread_id: native.thread_id,
         message,
-        exception_text,
-        stack_info,
+        additions,
     }))
+}
+
+/// Origins made last, found again by the identity of their parts: a busy
+/// program logs from a handful of (logger, level, site) triples.
+struct RecentOrigins {
+    slots: [Option<RecentOrigin>; RECENT_ORIGINS],
+    /// The slot the next new origin replaces.
+    next: usize,
+}
+
+struct RecentOrigin {
+    /// The addresses of the logger and level name strings, which `_names`
+    /// keeps alive so that no other string can take their place.
+    logger_name: usize,
+    level_name: usize,
+    _names: (Py<PyAny>, Py<PyAny>),
+    origin: Arc<Origin>,
+}
+
+const RECENT_ORIGINS: usize = 8;
+
+static ORIGINS: GilCell<RecentOrigins> = GilCell::new(RecentOrigins {
+    slots: [const { None }; RECENT_ORIGINS],
+    next: 0,
+});
+
+/// The shared origin of a record; `None` when a name is not a plain string.
+fn origin(py: Python<'_>, native: &CallRecord) -> Option<Arc<Origin>> {
+    let logger_key = native.logger_name.as_ptr() as usize;
+    let level_key = native.level_name.as_ptr() as usize;
+    let found = ORIGINS.with(py, |origins| {
+        origins
+            .slots
+            .iter()
+            .flatten()
+            .find(|recent| {
+                recent.logger_name == logger_key
+                    && recent.level_name == level_key
+                    && Arc::ptr_eq(&recent.origin.site, &native.site)
+            })
+            .map(|recent| recent.origin.clone())
+    });
+    if found.is_some() {
+        return found;
+    }
+    let origin = Arc::new(Origin {
+        logger_name: shared_str(native.logger_name.bind(py))?,
+        level_name: shared_str(native.level_name.bind(py))?,
+        site: native.site.clone(),
+    });
+    let recent = RecentOrigin {
+        logger_name: logger_key,
+        level_name: level_key,
+        _names: (
+            native.logger_name.clone_ref(py),
+            native.level_name.clone_ref(py),
+        ),
+        origin: origin.clone(),
+    };
+    let evicted = ORIGINS.with(py, |origins| {
+        let slot = origins.next;
+        origins.next = (slot + 1) % RECENT_ORIGINS;
+        origins.slots[slot].replace(recent)
+    });
+    // Released outside the cell: dropping a string may run Python code.
+    drop(evicted);
+    Some(origin)
 }
 
 fn plain_text(text: &Bound<'_, PyAny>) -> Option<String> {

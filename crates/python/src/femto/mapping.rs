@@ -107,23 +107,22 @@ fn type_name(object_type: &Bound<'_, PyType>) -> String {
 /// The record's fields as the mapping the function receives.
 fn record_mapping<'py>(py: Python<'py>, record: &Record) -> PyResult<Bound<'py, PyDict>> {
     let mapping = PyDict::new(py);
-    mapping.set_item(intern!(py, "name"), &*record.logger_name)?;
-    mapping.set_item(intern!(py, "levelname"), &*record.level_name)?;
+    let origin = &*record.origin;
+    let times = record.times();
+    mapping.set_item(intern!(py, "name"), &*origin.logger_name)?;
+    mapping.set_item(intern!(py, "levelname"), &*origin.level_name)?;
     mapping.set_item(intern!(py, "levelno"), record.level)?;
-    mapping.set_item(intern!(py, "pathname"), &*record.site.pathname)?;
-    mapping.set_item(intern!(py, "filename"), &*record.site.filename)?;
-    mapping.set_item(intern!(py, "module"), &*record.site.module)?;
+    mapping.set_item(intern!(py, "pathname"), &*origin.site.pathname)?;
+    mapping.set_item(intern!(py, "filename"), &*origin.site.filename)?;
+    mapping.set_item(intern!(py, "module"), &*origin.site.module)?;
     mapping.set_item(intern!(py, "lineno"), record.line)?;
-    mapping.set_item(intern!(py, "funcName"), &*record.site.function)?;
-    mapping.set_item(intern!(py, "created"), record.times.created)?;
-    mapping.set_item(intern!(py, "msecs"), record.times.msecs)?;
-    mapping.set_item(
-        intern!(py, "relativeCreated"),
-        record.times.relative_created,
-    )?;
+    mapping.set_item(intern!(py, "funcName"), &*origin.site.function)?;
+    mapping.set_item(intern!(py, "created"), times.created)?;
+    mapping.set_item(intern!(py, "msecs"), times.msecs)?;
+    mapping.set_item(intern!(py, "relativeCreated"), times.relative_created)?;
     mapping.set_item(intern!(py, "thread"), record.thread_id)?;
     mapping.set_item(intern!(py, "message"), &record.message)?;
-    mapping.set_item(intern!(py, "exc_text"), record.exception_text.as_deref())?;
-    mapping.set_item(intern!(py, "stack_info"), record.stack_info.as_deref())?;
+    mapping.set_item(intern!(py, "exc_text"), record.exception_text())?;
+    mapping.set_item(intern!(py, "stack_info"), record.stack_info())?;
     Ok(mapping)
 }

@@ -133,19 +133,27 @@ impl FemtoHandler {
     /// policy a full queue counts the record; `raise_when_full` (a direct
     /// `handle` call) also raises `RuntimeError`, as the seed API does.
     pub fn submit(&self, py: Python<'_>, job: Job, raise_when_full: bool) -> PyResult<()> {
-        let Some(worker) = self.worker(py) else {
-            return Err(PyRuntimeError::new_err("the handler was never started"));
-        };
-        let job = match worker.try_submit(job) {
-            Ok(()) => return Ok(()),
-            Err(SubmitError::Full(job)) => job,
-            Err(SubmitError::Closed(_)) => {
+        // Tried in place, without a reference of our own to the worker: the
+        // queue has room nearly always. The job comes back whole when it was
+        // not queued (dropping it in the cell could run Python code).
+        let attempt = self.worker.with(py, move |worker| match worker {
+            Some(worker) => Ok(worker.try_submit(job)),
+            None => Err(job),
+        });
+        let job = match attempt {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(SubmitError::Full(job))) => job,
+            Err(_) => return Err(PyRuntimeError::new_err("the handler was never started")),
+            Ok(Err(SubmitError::Closed(_))) => {
                 return if raise_when_full {
                     Err(PyRuntimeError::new_err("the handler is closed"))
                 } else {
                     Ok(())
                 };
             }
+        };
+        let Some(worker) = self.worker(py) else {
+            return Err(PyRuntimeError::new_err("the handler was never started"));
         };
         if worker.options().policy == OverflowPolicy::Drop {
             worker.count_dropped();
