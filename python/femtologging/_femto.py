@@ -159,6 +159,48 @@ class HandlerOptions:
         return f"HandlerOptions({fields})"
 
 
+def _init_file_handler(handler, path, mode, formatter):
+    """The standard part of a femto file handler's `__init__`; returns the
+    absolute path the worker writes."""
+    from . import Handler
+
+    if mode not in ("a", "w"):
+        raise ValueError(f'mode must be "a" or "w", not {mode!r}')
+    path = os.path.abspath(os.fspath(path))
+    Handler.__init__(handler)
+    handler.baseFilename = path
+    handler.mode = mode
+    handler.setFormatter(_check_formatter(formatter))
+    handler._target_text = path
+    return path
+
+
+def _handler_options(options):
+    if options is None:
+        return HandlerOptions()
+    if not isinstance(options, HandlerOptions):
+        raise TypeError(f"options must be a HandlerOptions, not {type(options).__name__}")
+    return options
+
+
+def _start_rolling(handler, path, flush_timeout_ms, truncate=False, timed=None):
+    """Starts a rotating handler's worker with its `options`."""
+    options = handler.options
+    _start(
+        handler,
+        path,
+        options.capacity,
+        options.flush_interval,
+        options.policy,
+        flush_timeout_ms,
+        truncate,
+        rotation=options.rotation,
+        compress=options.compress,
+        interprocess=options.interprocess,
+        timed=timed,
+    )
+
+
 def _default_formatter():
     from . import Formatter
 
@@ -262,14 +304,7 @@ def _install(logging):
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
         ):
-            if mode not in ("a", "w"):
-                raise ValueError(f'mode must be "a" or "w", not {mode!r}')
-            path = os.path.abspath(os.fspath(path))
-            Handler.__init__(self)
-            self.baseFilename = path
-            self.mode = mode
-            self.setFormatter(_check_formatter(formatter))
-            self._target_text = path
+            path = _init_file_handler(self, path, mode, formatter)
             _start(self, path, capacity, flush_interval, policy, flush_timeout_ms, mode == "w")
 
     class FemtoRotatingFileHandler(FemtoHandler):
@@ -289,31 +324,9 @@ def _install(logging):
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
         ):
-            if options is None:
-                options = HandlerOptions()
-            if not isinstance(options, HandlerOptions):
-                raise TypeError(f"options must be a HandlerOptions, not {type(options).__name__}")
-            if mode not in ("a", "w"):
-                raise ValueError(f'mode must be "a" or "w", not {mode!r}')
-            path = os.path.abspath(os.fspath(path))
-            Handler.__init__(self)
-            self.baseFilename = path
-            self.mode = mode
-            self.options = options
-            self.setFormatter(_check_formatter(formatter))
-            self._target_text = path
-            _start(
-                self,
-                path,
-                options.capacity,
-                options.flush_interval,
-                options.policy,
-                flush_timeout_ms,
-                mode == "w",
-                rotation=options.rotation,
-                compress=options.compress,
-                interprocess=options.interprocess,
-            )
+            self.options = _handler_options(options)
+            path = _init_file_handler(self, path, mode, formatter)
+            _start_rolling(self, path, flush_timeout_ms, mode == "w")
 
     class FemtoTimedRotatingFileHandler(FemtoHandler):
         """Appends to a file from a worker thread and rolls it over on the
@@ -337,10 +350,7 @@ def _install(logging):
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
         ):
-            if options is None:
-                options = HandlerOptions()
-            if not isinstance(options, HandlerOptions):
-                raise TypeError(f"options must be a HandlerOptions, not {type(options).__name__}")
+            self.options = _handler_options(options)
             if not isinstance(when, str):
                 raise TypeError(f"when must be a string, not {type(when).__name__}")
             interval = _positive("interval", interval)
@@ -353,23 +363,11 @@ def _install(logging):
                     raise TypeError(
                         f"at_time must be a datetime.time, not {type(at_time).__name__}"
                     ) from None
-            path = os.path.abspath(os.fspath(path))
-            Handler.__init__(self)
-            self.baseFilename = path
-            self.mode = "a"
-            self.options = options
-            self.setFormatter(_check_formatter(formatter))
-            self._target_text = path
-            _start(
+            path = _init_file_handler(self, path, "a", formatter)
+            _start_rolling(
                 self,
                 path,
-                options.capacity,
-                options.flush_interval,
-                options.policy,
                 flush_timeout_ms,
-                rotation=options.rotation,
-                compress=options.compress,
-                interprocess=options.interprocess,
                 timed=(when, interval, bool(utc), seconds, backup_count),
             )
 
@@ -625,21 +623,23 @@ def background_handler(filename, mode, stream, encoding):
     return handler
 
 
-def close_all():
-    """At exit: every live femto handler writes what it holds and stops."""
+def _for_each_live_handler(method):
+    """Calls `method` of every live femto handler; one failing stops none
+    of the others (at exit and at fork there is nobody to raise to)."""
     for handler in list(_live_handlers):
         try:
-            handler._close_worker()
+            getattr(handler, method)()
         except Exception:
             pass
+
+
+def close_all():
+    """At exit: every live femto handler writes what it holds and stops."""
+    _for_each_live_handler("_close_worker")
 
 
 def _flush_before_fork():
-    for handler in list(_live_handlers):
-        try:
-            handler.flush()
-        except Exception:
-            pass
+    _for_each_live_handler("flush")
 
 
 def _restart_after_fork():

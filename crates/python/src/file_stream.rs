@@ -109,14 +109,7 @@ impl FileStream {
     }
 
     fn fileno(&self) -> PyResult<i32> {
-        let guard = self
-            .file
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match guard.as_ref() {
-            Some(file) => Ok(file.as_raw_fd()),
-            None => Err(closed_file()),
-        }
+        self.with_file(|file| Ok(file.as_raw_fd()))
     }
 
     /// Moves to `offset` from the start (whence 0), the current position
@@ -237,14 +230,7 @@ impl FileStream {
     }
 
     fn write_bytes(&self, _py: Python<'_>, bytes: &[u8]) -> PyResult<()> {
-        let mut guard = self
-            .file
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match guard.as_mut() {
-            Some(file) => Ok(file.write_all(bytes)?),
-            None => Err(closed_file()),
-        }
+        self.with_file(|file| file.write_all(bytes))
     }
 
     pub fn flush_file(&self, _py: Python<'_>) -> PyResult<()> {

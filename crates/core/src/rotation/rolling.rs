@@ -187,13 +187,11 @@ impl RollingFile {
         if self.options.timed.is_some() && self.retry_at.is_none_or(|when| Instant::now() >= when) {
             let now = self.clock.now();
             if now >= self.rollover_at {
-                if let Err(reason) = self.roll_over_by_time(now) {
-                    self.retry_at = Some(Instant::now() + RETRY_AFTER);
-                    failures.add(reason);
-                }
+                let outcome = self.roll_over_by_time(now);
+                self.record_failure(outcome, failures);
             }
         }
-        let max_bytes = self.rollover_limit();
+        let mut max_bytes = self.rollover_limit();
         if max_bytes == 0 || self.size + text.len() as u64 <= max_bytes {
             return self.write_chunk(text);
         }
@@ -202,21 +200,44 @@ impl RollingFile {
         let mut pending = 0u64;
         for &line_end in line_ends {
             let line_bytes = (line_end - line_start) as u64;
-            if self.rollover_limit() > 0
-                && wants_rollover(self.size + pending, line_bytes, max_bytes)
-            {
+            if max_bytes > 0 && wants_rollover(self.size + pending, line_bytes, max_bytes) {
                 self.write_chunk(&text[chunk_start..line_start])?;
                 pending = 0;
                 chunk_start = line_start;
-                if let Err(reason) = self.roll_over() {
-                    self.retry_at = Some(Instant::now() + RETRY_AFTER);
-                    failures.add(reason);
+                let outcome = self.roll_over();
+                if outcome.is_err() {
+                    // No second attempt before the retry delay, in this batch either.
+                    max_bytes = 0;
                 }
+                self.record_failure(outcome, failures);
             }
             pending += line_bytes;
             line_start = line_end;
         }
         self.write_chunk(&text[chunk_start..])
+    }
+
+    /// After a failed rollover: count it, and wait before the next attempt.
+    fn record_failure(&mut self, outcome: Result<(), String>, failures: &mut RotationFailures) {
+        if let Err(reason) = outcome {
+            self.retry_at = Some(Instant::now() + RETRY_AFTER);
+            failures.add(reason);
+        }
+    }
+
+    /// Opens a fresh file at the path after the old one was renamed away;
+    /// when that fails, the rotated file stays the one written to.
+    fn start_fresh_file(&mut self, problems: &mut Vec<String>) {
+        match open_for_append(&self.path, false) {
+            Ok(file) => {
+                self.file = file;
+                self.size = 0;
+            }
+            Err(error) => problems.push(format!(
+                "could not open a fresh {}: {error}; still appending to the rotated file",
+                self.path
+            )),
+        }
     }
 
     /// The size limit in force now: none while a failed rollover waits to
@@ -278,21 +299,8 @@ impl RollingFile {
             ));
             return Err(problems.join("; "));
         }
-        match open_for_append(&path, false) {
-            Ok(file) => {
-                self.file = file;
-                self.size = 0;
-            }
-            Err(error) => {
-                problems.push(format!(
-                    "could not open a fresh {path}: {error}; still appending to the rotated file"
-                ));
-            }
-        }
-        match problems.is_empty() {
-            true => Ok(()),
-            false => Err(problems.join("; ")),
-        }
+        self.start_fresh_file(&mut problems);
+        joined(problems)
     }
 
     /// Renames the file to its dated backup, opens a fresh one and deletes
@@ -331,15 +339,7 @@ impl RollingFile {
                 problems.push(format!("compressing the previous backup failed: {error}"));
             }
         }
-        match open_for_append(&path, false) {
-            Ok(file) => {
-                self.file = file;
-                self.size = 0;
-            }
-            Err(error) => problems.push(format!(
-                "could not open a fresh {path}: {error}; still appending to the rotated file"
-            )),
-        }
+        self.start_fresh_file(&mut problems);
         if timed.backup_count > 0 {
             if let Some(compressor) = self.compressor.as_mut() {
                 // The newest backup must exist under its final name to be counted.
@@ -351,10 +351,7 @@ impl RollingFile {
                 problems.push(format!("could not delete old backups of {path}: {error}"));
             }
         }
-        match problems.is_empty() {
-            true => Ok(()),
-            false => Err(problems.join("; ")),
-        }
+        joined(problems)
     }
 
     fn delete_old_backups(&self, timed: &TimedRotation, extension: &str) -> io::Result<()> {
@@ -420,6 +417,14 @@ impl Renamer for Compressing<'_> {
                 })?;
         }
         Ok(())
+    }
+}
+
+/// A rollover's outcome: every problem it met, in one reason.
+fn joined(problems: Vec<String>) -> Result<(), String> {
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(problems.join("; ")),
     }
 }
 
