@@ -1,10 +1,11 @@
 """`logging.handlers`: the file handlers `BaseRotatingHandler`,
-`RotatingFileHandler` and `WatchedFileHandler`, and the handlers that hold
+`RotatingFileHandler`, `TimedRotatingFileHandler` and `WatchedFileHandler`,
+and the handlers that hold
 records for others (`BufferingHandler`, `MemoryHandler`, `QueueHandler`,
 `QueueListener`).
 
-They are native `FileHandler`s: the size test before each record and the
-check of the file's identity run in Rust, the rename chain of a rollover is
+They are native `FileHandler`s: the size and time tests before each record
+and the check of the file's identity run in Rust, the rename chain of a rollover is
 the core's, and every step a subclass (or a `namer`, a `rotator`) may
 replace is still called where the standard library calls it.
 """
@@ -13,6 +14,7 @@ import copy
 import io
 import os
 import queue
+import re
 import sys
 import threading
 
@@ -30,6 +32,7 @@ _MIDNIGHT = 24 * 60 * 60
 
 BaseRotatingHandler = _native.BaseRotatingHandler
 RotatingFileHandler = _native.RotatingFileHandler
+TimedRotatingFileHandler = _native.TimedRotatingFileHandler
 WatchedFileHandler = _native.WatchedFileHandler
 
 
@@ -90,6 +93,45 @@ class RotatingFileHandler:  # noqa: F811
         )
         self.maxBytes = maxBytes
         self.backupCount = backupCount
+
+
+@_attach(TimedRotatingFileHandler)
+class TimedRotatingFileHandler:  # noqa: F811
+    """Rolls the file over every `interval` units of `when` (seconds,
+    minutes, hours, days, or at `atTime` daily or on a weekday): `app.log`
+    becomes `app.log.2026-11-21`, named after the interval it covers, and
+    only the newest `backupCount` backups are kept."""
+
+    def __init__(
+        self,
+        filename,
+        when="h",
+        interval=1,
+        backupCount=0,
+        encoding=None,
+        delay=False,
+        utc=False,
+        atTime=None,
+        errors=None,
+    ):
+        encoding = io.text_encoding(encoding)
+        BaseRotatingHandler.__init__(
+            self, filename, "a", encoding=encoding, delay=delay, errors=errors
+        )
+        self.when = when.upper()
+        self.backupCount = backupCount
+        self.utc = utc
+        self.atTime = atTime
+        unit, suffix, pattern, day_of_week = _native.timed_unit(self.when)
+        # Attributes in the order the standard constructor sets them, as
+        # `vars(handler)` shows them.
+        self.interval = unit
+        if day_of_week is not None:
+            self.dayOfWeek = day_of_week
+        self.suffix = suffix
+        self.extMatch = re.compile(pattern, re.ASCII)
+        self.interval = self.interval * interval
+        self.rolloverAt = self.computeRollover(_native.timed_start(self.baseFilename))
 
 
 @_attach(WatchedFileHandler)

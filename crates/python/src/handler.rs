@@ -25,6 +25,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::RecordRef;
 use crate::rotating;
 use crate::runtime;
+use crate::timed_rotating;
 
 /// What a native handler does in `emit`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub enum HandlerKind {
     Rotating,
     /// `WatchedFileHandler`: the file's identity is checked natively.
     Watched,
+    /// `TimedRotatingFileHandler`: the time test runs natively.
+    Timed,
 }
 
 const NAMES: &[&str] = &[
@@ -74,6 +77,7 @@ pub static FEMTO_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static BASE_ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static WATCHED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static TIMED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -85,6 +89,7 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::BaseRotating => &BASE_ROTATING_OVERRIDES,
         HandlerKind::Rotating => &ROTATING_OVERRIDES,
         HandlerKind::Watched => &WATCHED_OVERRIDES,
+        HandlerKind::Timed => &TIMED_OVERRIDES,
     }
 }
 
@@ -547,7 +552,8 @@ impl Handler {
             | HandlerKind::File
             | HandlerKind::BaseRotating
             | HandlerKind::Rotating
-            | HandlerKind::Watched => {
+            | HandlerKind::Watched
+            | HandlerKind::Timed => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
@@ -636,5 +642,6 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     BASE_ROTATING_OVERRIDES.capture(&py.get_type::<rotating::BaseRotatingHandler>())?;
     ROTATING_OVERRIDES.capture(&py.get_type::<rotating::RotatingFileHandler>())?;
     WATCHED_OVERRIDES.capture(&py.get_type::<rotating::WatchedFileHandler>())?;
+    TIMED_OVERRIDES.capture(&py.get_type::<timed_rotating::TimedRotatingFileHandler>())?;
     Ok(())
 }

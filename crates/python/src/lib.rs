@@ -32,6 +32,7 @@ mod rotating;
 mod runtime;
 mod shared_text;
 mod time_cache;
+mod timed_rotating;
 
 /// Called once by the package at the end of its import: hands over the
 /// Python-side tables and classes, and captures the standard methods that
@@ -177,6 +178,10 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<rotating::RotatingFileHandler>()?;
     module.add_class::<rotating::WatchedFileHandler>()?;
     module.add_function(wrap_pyfunction!(rotating::rotate_file, module)?)?;
+    module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
+    module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
+    module.add_function(wrap_pyfunction!(timed_rotating::timed_start, module)?)?;
+    timed_rotating::capture_time_function(module.py())?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;
     module.add_class::<file_stream::FileStream>()?;

@@ -22,6 +22,7 @@ use crate::formatter::FormattedText;
 use crate::handler::{format_for, FileHandler, Handler, HandlerKind, StreamHandler};
 use crate::record::RecordRef;
 use crate::runtime;
+use crate::timed_rotating;
 
 #[pyclass(extends = FileHandler, subclass, frozen, module = "femtologging")]
 pub struct BaseRotatingHandler {}
@@ -32,7 +33,7 @@ pub struct RotatingFileHandler {}
 #[pyclass(extends = FileHandler, subclass, frozen, module = "femtologging")]
 pub struct WatchedFileHandler {}
 
-fn version() -> PythonVersion {
+pub(crate) fn version() -> PythonVersion {
     PythonVersion::from_minor(runtime::python_minor() as u32)
 }
 
@@ -50,6 +51,18 @@ pub fn before_write<'py>(
         HandlerKind::Rotating | HandlerKind::BaseRotating => {
             let roll = if native_check && handler.get().kind() == HandlerKind::Rotating {
                 should_rollover(handler, overridden, record)?
+            } else {
+                handler
+                    .call_method1(intern!(py, "shouldRollover"), (record.to_python(py)?,))?
+                    .is_truthy()?
+            };
+            if roll {
+                handler.call_method0(intern!(py, "doRollover"))?;
+            }
+        }
+        HandlerKind::Timed => {
+            let roll = if native_check {
+                timed_rotating::should_rollover(handler)?
             } else {
                 handler
                     .call_method1(intern!(py, "shouldRollover"), (record.to_python(py)?,))?
@@ -125,7 +138,7 @@ fn stream_position(stream: &Bound<'_, PyAny>, version: PythonVersion) -> PyResul
     stream.call_method0(intern!(py, "tell"))?.extract()
 }
 
-fn base_filename(handler: &Bound<'_, Handler>) -> PyResult<String> {
+pub(crate) fn base_filename(handler: &Bound<'_, Handler>) -> PyResult<String> {
     let py = handler.py();
     let name = handler.getattr(intern!(py, "baseFilename"))?;
     let path: std::path::PathBuf = name.extract()?;
@@ -171,14 +184,9 @@ pub fn os_error(error: io::Error, path: &str, other_path: Option<&str>) -> PyErr
     let Some(code) = error.raw_os_error() else {
         return PyOSError::new_err(error.to_string());
     };
-    // SAFETY: strerror returns a pointer to a static (or thread-local)
-    // NUL-terminated message, copied at once.
-    let message = unsafe { std::ffi::CStr::from_ptr(libc::strerror(code)) }
-        .to_string_lossy()
-        .into_owned();
     let arguments = (
         code,
-        message,
+        strerror(code),
         path.to_owned(),
         None::<i32>,
         other_path.map(str::to_owned),
@@ -191,8 +199,17 @@ pub fn os_error(error: io::Error, path: &str, other_path: Option<&str>) -> PyErr
     })
 }
 
+/// The C library's message for an errno, as `os.strerror` gives it.
+pub(crate) fn strerror(code: i32) -> String {
+    // SAFETY: strerror returns a pointer to a static (or thread-local)
+    // NUL-terminated message, copied at once.
+    unsafe { std::ffi::CStr::from_ptr(libc::strerror(code)) }
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// A rollover's error: a Python hook's exception or a failed file operation.
-struct RolloverError(PyErr);
+pub(crate) struct RolloverError(pub(crate) PyErr);
 
 impl From<PathError> for RolloverError {
     fn from(error: PathError) -> Self {
@@ -212,7 +229,7 @@ impl From<PyErr> for RolloverError {
 
 /// The handler's `rotation_filename` and `rotate`, which call `namer` and
 /// `rotator` when they are set.
-struct HandlerHooks<'a, 'py>(&'a Bound<'py, PyAny>);
+pub(crate) struct HandlerHooks<'a, 'py>(pub(crate) &'a Bound<'py, PyAny>);
 
 impl Renamer for HandlerHooks<'_, '_> {
     type Error = RolloverError;

@@ -327,11 +327,18 @@ impl TimedSchedule {
     ///   forever, leaves the value after the first step.
     /// - 3.13: `compute_rollover(now)`.
     pub fn next_rollover(&self, now: i64) -> Result<i64, TimeError> {
+        self.next_rollover_from(self.compute_rollover(now)?, now)
+    }
+
+    /// [`TimedSchedule::next_rollover`] given the value `computeRollover(now)` returned,
+    /// for a handler whose `computeRollover` a subclass may have replaced: the corrections
+    /// 3.11 and 3.12 make afterwards still apply to what it returned.
+    pub fn next_rollover_from(&self, computed: i64, now: i64) -> Result<i64, TimeError> {
         match self.rules() {
-            Rules::Since313 => self.compute_rollover(now),
+            Rules::Since313 => Ok(computed),
             Rules::Before313 => {
                 let dst_now = localtime(now)?.is_dst;
-                let mut next = self.compute_rollover(now)?;
+                let mut next = computed;
                 if next <= now && self.interval > 0 {
                     let behind = now - next;
                     next += (behind / self.interval + 1) * self.interval;

@@ -781,6 +781,28 @@ fn the_next_rollover_of_311_skips_missed_intervals() {
 }
 
 #[test]
+fn the_corrections_after_a_replaced_compute_rollover() {
+    with_time_zone(BERLIN, || {
+        // A subclass's computeRollover returning a time long past: 3.11 steps it forward
+        // by whole intervals past now, then corrects a local midnight schedule by the
+        // hour summer time moved in between; 3.13 keeps what it returned.
+        let now = cet(2026, 3, 28, 23, 30, 0);
+        let long_ago = cet(2026, 1, 1, 3, 0, 0);
+        let before = schedule("MIDNIGHT", 1, false, None, PythonVersion::V3_11);
+        // Stepping lands on 04:00 summer time, corrected to 03:00.
+        assert_eq!(
+            before.next_rollover_from(long_ago, now),
+            Ok(cest(2026, 3, 29, 3, 0, 0))
+        );
+        let now = cest(2026, 7, 6, 15, 0, 0);
+        let hourly = schedule("H", 1, false, None, PythonVersion::V3_11);
+        assert_eq!(hourly.next_rollover_from(now - 5400, now), Ok(now + 1800));
+        let since = schedule("MIDNIGHT", 1, false, None, PythonVersion::V3_13);
+        assert_eq!(since.next_rollover_from(long_ago, now), Ok(long_ago));
+    });
+}
+
+#[test]
 fn an_existing_backup_is_replaced_before_313_and_skipped_since() {
     with_time_zone(BERLIN, || {
         let now = cest(2026, 7, 6, 0, 0, 0);
