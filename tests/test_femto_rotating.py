@@ -204,6 +204,38 @@ def test_time_rotation_names_backups_by_date(tmp_path):
     assert (tmp_path / "app.log").read_text() == "later second\n"
 
 
+def test_records_land_in_the_period_they_were_logged_in_however_late_written(tmp_path):
+    """The worker is held past the second's end by its formatter: the records
+    logged before then still belong to the old second's file."""
+    started = time.time()
+    if started % 1.0 > 0.5:
+        time.sleep(1.0 - started % 1.0)
+    boundary = int(time.time()) + 1
+
+    def slow_format(record):
+        if record["message"] == "first":
+            time.sleep(max(0.0, boundary + 0.2 - time.time()))
+        return record["message"]
+
+    handler = logging.FemtoTimedRotatingFileHandler(
+        tmp_path / "app.log",
+        when="s",
+        options=logging.HandlerOptions(policy="block"),
+        formatter=slow_format,
+    )
+    logger = fresh_logger("timed.late", handler)
+    logger.info("first")
+    logger.info("second")
+    assert time.time() < boundary, "the test machine stalled; the premise is lost"
+    time.sleep(max(0.0, boundary + 0.05 - time.time()))
+    logger.info("third")
+    handler.close()
+    names = sorted(os.listdir(tmp_path))
+    assert len(names) == 2 and names[0] == "app.log", names
+    assert (tmp_path / names[1]).read_text() == "first\nsecond\n"
+    assert (tmp_path / "app.log").read_text() == "third\n"
+
+
 def test_the_timed_builder_takes_an_at_time(tmp_path):
     handler = (
         logging.TimedRotatingFileHandlerBuilder(tmp_path / "app.log")

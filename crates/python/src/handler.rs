@@ -11,6 +11,7 @@
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use femtologging_core::time::whole_seconds_from_ns;
 use pyo3::exceptions::PyRecursionError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -349,7 +350,10 @@ fn femto_line<'py>(
             .to_owned(),
     };
     line.push('\n');
-    Ok(Job::Line(line))
+    Ok(Job::Line {
+        text: line,
+        logged_at: whole_seconds_from_ns(record.logged_at_ns()),
+    })
 }
 
 /// `(logger, level, message)` for a Python handler object.

@@ -246,6 +246,16 @@ impl<'a, 'py> RecordRef<'a, 'py> {
         }
     }
 
+    /// When the record was logged: a native record's creation time; for a
+    /// record made in Python, now, when the handler gets it, which is when
+    /// the standard time-rotating handler reads its clock.
+    pub fn logged_at_ns(&self) -> i64 {
+        match self {
+            RecordRef::Native(record) => record.created_ns,
+            RecordRef::Python(_) => femtologging_core::time::now_ns(),
+        }
+    }
+
     /// The native record, while no Python view of it exists.
     pub fn native(&self, py: Python<'py>) -> Option<&'a CallRecord> {
         match self {

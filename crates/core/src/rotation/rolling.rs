@@ -6,8 +6,9 @@
 //! when the next line would take the file past its limit, what came before
 //! is written, the backups shift, a fresh file is opened, and writing goes on
 //! there. Sizes are counted in bytes, exactly. A time schedule (the standard
-//! `TimedRotatingFileHandler`'s) is checked once per batch, against the
-//! handler's clock, before the batch is written.
+//! `TimedRotatingFileHandler`'s) is checked line by line against the time
+//! each record was logged, so a record lands in the file of the period it
+//! was logged in however late the worker writes it.
 //!
 //! A rollover that fails (a backup that cannot be replaced, a directory that
 //! vanished, a full disk) never costs a record: the worker keeps appending to
@@ -56,6 +57,16 @@ pub struct RollingOptions {
 pub struct TimedRotation {
     pub schedule: TimedSchedule,
     pub backup_count: u32,
+}
+
+/// A worker's batch: its lines formatted into one buffer.
+pub struct LineBatch<'a> {
+    pub text: &'a [u8],
+    /// Where each line ends in `text`; the last is `text.len()`.
+    pub ends: &'a [usize],
+    /// When each line's record was logged, in whole seconds of the epoch;
+    /// without them the handler's clock is read once for the batch.
+    pub times: Option<&'a [i64]>,
 }
 
 /// Rollovers that failed during one write, for the worker to count and report.
@@ -137,12 +148,15 @@ impl RollingFile {
         })
     }
 
-    /// Writes `text`, whose records' lines end at the offsets `line_ends`
-    /// (the last one is `text.len()`), rolling over between lines as needed.
+    /// Whether `write_lines` wants the time each line was logged.
+    pub fn wants_line_times(&self) -> bool {
+        self.options.timed.is_some()
+    }
+
+    /// Writes `batch`, rolling over between lines as needed.
     pub fn write_lines(
         &mut self,
-        text: &[u8],
-        line_ends: &[usize],
+        batch: &LineBatch<'_>,
         failures: &mut RotationFailures,
     ) -> io::Result<()> {
         let lock = self.lock.take();
@@ -152,11 +166,11 @@ impl RollingFile {
                 match guard {
                     Ok(_guard) => self
                         .follow_other_writers()
-                        .and_then(|()| self.write_rolling(text, line_ends, failures)),
+                        .and_then(|()| self.write_rolling(batch, failures)),
                     Err(error) => Err(error),
                 }
             }
-            None => self.write_rolling(text, line_ends, failures),
+            None => self.write_rolling(batch, failures),
         };
         self.lock = lock;
         result
@@ -180,34 +194,47 @@ impl RollingFile {
 
     fn write_rolling(
         &mut self,
-        text: &[u8],
-        line_ends: &[usize],
+        batch: &LineBatch<'_>,
         failures: &mut RotationFailures,
     ) -> io::Result<()> {
-        if self.options.timed.is_some() && self.retry_at.is_none_or(|when| Instant::now() >= when) {
-            let now = self.clock.now();
-            if now >= self.rollover_at {
-                let outcome = self.roll_over_by_time(now);
-                self.record_failure(outcome, failures);
-            }
-        }
+        let text = batch.text;
         let mut max_bytes = self.rollover_limit();
-        if max_bytes == 0 || self.size + text.len() as u64 <= max_bytes {
+        let mut timed =
+            self.options.timed.is_some() && self.retry_at.is_none_or(|when| Instant::now() >= when);
+        // Without times from the worker, the whole batch counts as logged now.
+        let batch_time = match (timed, batch.times) {
+            (true, None) => self.clock.now(),
+            _ => 0,
+        };
+        let time_of = |index: usize| batch.times.map_or(batch_time, |times| times[index]);
+        let time_due =
+            timed && (0..batch.ends.len()).any(|index| time_of(index) >= self.rollover_at);
+        let size_due = max_bytes > 0 && self.size + text.len() as u64 > max_bytes;
+        if !time_due && !size_due {
             return self.write_chunk(text);
         }
         let mut chunk_start = 0;
         let mut line_start = 0;
         let mut pending = 0u64;
-        for &line_end in line_ends {
+        for (index, &line_end) in batch.ends.iter().enumerate() {
             let line_bytes = (line_end - line_start) as u64;
-            if max_bytes > 0 && wants_rollover(self.size + pending, line_bytes, max_bytes) {
+            let logged_at = time_of(index);
+            let by_time = timed && logged_at >= self.rollover_at;
+            let by_size = !by_time
+                && max_bytes > 0
+                && wants_rollover(self.size + pending, line_bytes, max_bytes);
+            if by_time || by_size {
                 self.write_chunk(&text[chunk_start..line_start])?;
                 pending = 0;
                 chunk_start = line_start;
-                let outcome = self.roll_over();
+                let outcome = match by_time {
+                    true => self.roll_over_by_time(logged_at),
+                    false => self.roll_over(),
+                };
                 if outcome.is_err() {
                     // No second attempt before the retry delay, in this batch either.
                     max_bytes = 0;
+                    timed = false;
                 }
                 self.record_failure(outcome, failures);
             }

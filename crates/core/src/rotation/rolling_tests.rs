@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 
 use super::compress::Compression;
-use super::rolling::{RollingFile, RollingOptions, RotationFailures};
+use super::rolling::{LineBatch, RollingFile, RollingOptions, RotationFailures};
 use super::test_files::{read, Scratch};
 
 /// Formats `lines` the way a worker hands a batch over.
@@ -23,9 +23,23 @@ fn numbered(range: std::ops::Range<usize>) -> Vec<String> {
 }
 
 fn write(file: &mut RollingFile, lines: &[String]) -> RotationFailures {
+    write_logged_at(file, lines, None)
+}
+
+/// `write`, with the time each line was logged (else the file's clock).
+fn write_logged_at(
+    file: &mut RollingFile,
+    lines: &[String],
+    times: Option<&[i64]>,
+) -> RotationFailures {
     let (text, ends) = batch(lines);
     let mut failures = RotationFailures::default();
-    file.write_lines(&text, &ends, &mut failures).unwrap();
+    let batch = LineBatch {
+        text: &text,
+        ends: &ends,
+        times,
+    };
+    file.write_lines(&batch, &mut failures).unwrap();
     failures
 }
 
@@ -335,5 +349,36 @@ mod timed {
             .read_to_string(&mut text)
             .unwrap();
         assert_eq!(text, numbered(2..3).concat());
+    }
+
+    #[test]
+    fn a_late_batch_splits_at_the_hour_by_when_each_line_was_logged() {
+        let scratch = Scratch::new("late-batch");
+        let path = scratch.path("app.log");
+        // The worker writes well after the hour; the first lines were logged
+        // before it, the next two after it, the last one two hours on.
+        let clock = Arc::new(ManualClock::new(START + 7300));
+        let mut file = open(&path, hourly(0), &clock);
+        let times = [
+            START + 3598,
+            START + 3599,
+            START + 3600,
+            START + 3601,
+            START + 7200,
+        ];
+        write_logged_at(&mut file, &numbered(0..5), Some(&times));
+        assert_eq!(
+            scratch.names(),
+            vec!["app.log", "app.log.2026-11-21_10", "app.log.2026-11-21_11"]
+        );
+        assert_eq!(
+            read(&scratch.path("app.log.2026-11-21_10")),
+            numbered(0..2).concat()
+        );
+        assert_eq!(
+            read(&scratch.path("app.log.2026-11-21_11")),
+            numbered(2..4).concat()
+        );
+        assert_eq!(read(&path), numbered(4..5).concat());
     }
 }

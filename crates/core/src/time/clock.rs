@@ -57,6 +57,12 @@ pub fn now_ns() -> i64 {
     now.tv_sec * NANOSECONDS_PER_SECOND + now.tv_nsec
 }
 
+/// `int(time.time())` for a clock reading of `ns` nanoseconds: the whole
+/// seconds, rounded down.
+pub fn whole_seconds_from_ns(ns: i64) -> i64 {
+    ns.div_euclid(NANOSECONDS_PER_SECOND)
+}
+
 /// `time.time()` for a clock reading of `ns` nanoseconds (CPython's
 /// `_PyTime_AsSecondsDouble`): whole seconds are converted without a division, so that
 /// they stay exact; anything else is the float of the nanoseconds divided by `1e9`.

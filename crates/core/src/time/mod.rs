@@ -20,6 +20,8 @@ pub use asctime::{
     reset_timezone_cache, AscTime, Converter, DEFAULT_MSEC_FORMAT, DEFAULT_TIME_FORMAT,
 };
 pub use calendar::{gmtime, localtime, seconds_from_timestamp, CalendarTime};
-pub use clock::{now_ns, record_times, seconds_from_ns, PythonVersion, RecordTimes};
+pub use clock::{
+    now_ns, record_times, seconds_from_ns, whole_seconds_from_ns, PythonVersion, RecordTimes,
+};
 pub use error::TimeError;
 pub use strftime::{strftime, strftime_checked};

@@ -11,6 +11,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use femtologging_core::record::{Additions, Origin, Record};
+use femtologging_core::time::whole_seconds_from_ns;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -49,7 +50,10 @@ pub fn record_job(
         return Ok(None);
     }
     line.push('\n');
-    Ok(Some(Job::Line(line)))
+    Ok(Some(Job::Line {
+        text: line,
+        logged_at: whole_seconds_from_ns(record.created_ns),
+    }))
 }
 
 /// The record as plain data; `None` when a field is not a plain string.

@@ -8,7 +8,10 @@ use std::os::fd::FromRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use femtologging_core::rotation::rolling::{RollingFile, RollingOptions, RotationFailures};
+use femtologging_core::rotation::rolling::{
+    LineBatch, RollingFile, RollingOptions, RotationFailures,
+};
+use femtologging_core::time::whole_seconds_from_ns;
 use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -83,6 +86,9 @@ struct FileDrain {
     buffer: String,
     /// Where each record's line ends in `buffer`.
     line_ends: Vec<usize>,
+    /// When each line's record was logged, for a file rotating on a time
+    /// schedule; left empty otherwise.
+    line_times: Vec<i64>,
 }
 
 enum Output {
@@ -100,6 +106,7 @@ impl FileDrain {
             output,
             buffer: String::new(),
             line_ends: Vec::new(),
+            line_times: Vec::new(),
         }
     }
 
@@ -125,21 +132,29 @@ impl FileDrain {
     fn render(&mut self, py: Option<Python<'_>>, batch: &mut Vec<Job>) -> (u64, Delivered) {
         let mut records = 0u64;
         let mut delivered = Delivered::default();
+        let timed = matches!(&self.output, Output::Rolling(rolling) if rolling.wants_line_times());
         let mut reject = |reason: String| {
             delivered.rejected += 1;
             delivered.reason.get_or_insert(reason);
         };
         for job in batch.drain(..) {
             match job {
-                Job::Line(line) => {
-                    self.buffer.push_str(&line);
+                Job::Line { text, logged_at } => {
+                    self.buffer.push_str(&text);
                     self.line_ends.push(self.buffer.len());
+                    if timed {
+                        self.line_times.push(logged_at);
+                    }
                     records += 1;
                 }
                 Job::Record { record, format } => match format.render(&record, &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
                         self.line_ends.push(self.buffer.len());
+                        if timed {
+                            self.line_times
+                                .push(whole_seconds_from_ns(record.created_ns));
+                        }
                         records += 1;
                     }
                     Err(error) => {
@@ -159,6 +174,10 @@ impl FileDrain {
                             self.buffer.push_str(&line);
                             self.buffer.push('\n');
                             self.line_ends.push(self.buffer.len());
+                            if timed {
+                                self.line_times
+                                    .push(whole_seconds_from_ns(record.created_ns));
+                            }
                             records += 1;
                         }
                         Err(reason) => reject(reason),
@@ -176,6 +195,7 @@ impl Drain<Job> for FileDrain {
     fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
         self.buffer.clear();
         self.line_ends.clear();
+        self.line_times.clear();
         let needs_python = batch.iter().any(|job| matches!(job, Job::Mapping { .. }));
         let (records, mut delivered) = if needs_python {
             let outcome = Python::try_attach(|py| self.render(Some(py), batch));
@@ -187,8 +207,15 @@ impl Drain<Job> for FileDrain {
             Output::Stream { file, .. } => file.write_all(self.buffer.as_bytes()),
             Output::Rolling(rolling) => {
                 let mut failures = RotationFailures::default();
-                let result =
-                    rolling.write_lines(self.buffer.as_bytes(), &self.line_ends, &mut failures);
+                let batch = LineBatch {
+                    text: self.buffer.as_bytes(),
+                    ends: &self.line_ends,
+                    times: match rolling.wants_line_times() {
+                        true => Some(&self.line_times),
+                        false => None,
+                    },
+                };
+                let result = rolling.write_lines(&batch, &mut failures);
                 delivered.rotation_errors = failures.count;
                 delivered.rotation_reason = failures.reason;
                 result

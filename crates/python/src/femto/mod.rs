@@ -38,8 +38,9 @@ use crate::handler::{Handler, HandlerKind};
 
 /// What travels through the queue.
 pub enum Job {
-    /// A line formatted by the caller, terminator included.
-    Line(String),
+    /// A line formatted by the caller, terminator included, and when its
+    /// record was logged (whole seconds of the epoch).
+    Line { text: String, logged_at: i64 },
     /// A record for the worker to format.
     Record {
         record: Record,
