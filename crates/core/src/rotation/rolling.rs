@@ -348,8 +348,16 @@ impl RollingFile {
             .map_or("", |compressor| compressor.kind().extension());
         let final_name = format!("{}{extension}", plan.backup_name);
         if fs::metadata(&final_name).is_ok() {
-            match plan.if_backup_exists {
-                // Another writer got there first: this period's file is done.
+            // Among processes sharing the files, an existing backup of this
+            // period means another one rotated first, and the file now open
+            // is already the new period's: replacing the backup would lose
+            // that writer's lines, whatever the standard rule for a lone
+            // writer says.
+            let if_exists = match self.options.interprocess {
+                true => ExistingBackup::Skip,
+                false => plan.if_backup_exists,
+            };
+            match if_exists {
                 ExistingBackup::Skip => return Ok(()),
                 ExistingBackup::Replace => fs::remove_file(&final_name)
                     .map_err(|error| format!("could not replace {final_name}: {error}"))?,

@@ -307,6 +307,38 @@ mod timed {
     }
 
     #[test]
+    fn writers_sharing_the_files_rotate_each_hour_once() {
+        let scratch = Scratch::new("hourly-shared");
+        let path = scratch.path("app.log");
+        let clock = Arc::new(ManualClock::new(START + 60));
+        // 3.11's rule for a lone writer replaces an existing backup.
+        let options = RollingOptions {
+            interprocess: true,
+            timed: Some(TimedRotation {
+                schedule: TimedSchedule::new("H", 1, true, None, PythonVersion::V3_11).unwrap(),
+                backup_count: 0,
+            }),
+            ..RollingOptions::default()
+        };
+        let mut first = open(&path, options.clone(), &clock);
+        let mut second =
+            RollingFile::open_with_clock(&path, false, options, clock.clone()).unwrap();
+        write(&mut first, &["a 1\n".to_owned()]);
+        write(&mut second, &["b 1\n".to_owned()]);
+        clock.set(START + 3610);
+        write(&mut first, &["a 2\n".to_owned()]);
+        write(&mut second, &["b 2\n".to_owned()]);
+        let names: Vec<String> = scratch
+            .names()
+            .into_iter()
+            .filter(|name| !name.ends_with(".lock"))
+            .collect();
+        assert_eq!(names, vec!["app.log", "app.log.2026-11-21_10"]);
+        assert_eq!(read(&scratch.path("app.log.2026-11-21_10")), "a 1\nb 1\n");
+        assert_eq!(read(&path), "a 2\nb 2\n");
+    }
+
+    #[test]
     fn no_rollover_before_the_hour_is_over() {
         let scratch = Scratch::new("same-hour");
         let path = scratch.path("app.log");
