@@ -72,7 +72,12 @@ class BaseRotatingHandler:  # noqa: F811
 @_attach(RotatingFileHandler)
 class RotatingFileHandler:  # noqa: F811
     """Rolls the file over before a record would take it to `maxBytes`:
-    `app.log` becomes `app.log.1`, and so on up to `backupCount`."""
+    `app.log` becomes `app.log.1`, and so on up to `backupCount`.
+
+    With `interprocess=True` (not in the standard library), several
+    processes may write one set of files: each check, rollover and write
+    takes an advisory lock on `<file>.lock`, so no line is lost or written
+    twice and each rollover happens once."""
 
     def __init__(
         self,
@@ -83,6 +88,8 @@ class RotatingFileHandler:  # noqa: F811
         encoding=None,
         delay=False,
         errors=None,
+        *,
+        interprocess=False,
     ):
         if maxBytes > 0:
             mode = "a"
@@ -93,6 +100,8 @@ class RotatingFileHandler:  # noqa: F811
         )
         self.maxBytes = maxBytes
         self.backupCount = backupCount
+        if interprocess:
+            self._share_with_other_processes()
 
 
 @_attach(TimedRotatingFileHandler)

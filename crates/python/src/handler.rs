@@ -240,7 +240,7 @@ fn handle<'py>(
 
 /// Runs a Python `emit` under the handler's `lock` (a `threading.RLock`), as
 /// Python code in an `emit` may rely on it.
-fn with_python_lock<'py>(
+pub(crate) fn with_python_lock<'py>(
     handler: &Bound<'py, Handler>,
     action: impl FnOnce() -> PyResult<()>,
 ) -> PyResult<()> {
@@ -274,8 +274,10 @@ fn emit_native<'py>(
                 HandlerKind::Watched => REOPEN_IF_NEEDED,
                 _ => SHOULD_ROLLOVER,
             };
-            rotating::before_write(handler, overridden, record, overridden & check == 0)
-                .and_then(|()| emit_stream(handler, overridden, record))
+            rotating::under_locks(handler, || {
+                rotating::before_write(handler, overridden, record, overridden & check == 0)?;
+                emit_stream(handler, overridden, record)
+            })
         }
     };
     match result {

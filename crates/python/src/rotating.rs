@@ -7,10 +7,22 @@
 //! itself goes through `doRollover`, so a subclass replacing it, or a `namer`
 //! or `rotator` set on the handler, is honoured exactly. The rename chain is
 //! the core's `shift_backups`, the same one a femto handler's worker runs.
+//!
+//! As the standard `Handler.handle` does, the check, the rollover and the
+//! write run under the handler's `lock`: a rollover calls Python code
+//! (`_open`, a `namer`), during which another thread may otherwise write to a
+//! stream being replaced. A `RotatingFileHandler(..., interprocess=True)`
+//! also takes the advisory lock on the sidecar file that the femto face's
+//! shared files use, and first reopens its file when another process has
+//! rotated it away; its size test then reads the file's real end, which
+//! other processes' lines moved.
 
 use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::sync::{Arc, Mutex};
 
 use femtologging_core::rotation::backups::{rename_if_exists, shift_backups, PathError, Renamer};
+use femtologging_core::rotation::lock::{sidecar_path, InterprocessLock};
 use femtologging_core::rotation::size::{is_special_file, standard_wants_rollover};
 use femtologging_core::time::PythonVersion;
 use pyo3::exceptions::PyOSError;
@@ -25,7 +37,130 @@ use crate::runtime;
 use crate::timed_rotating;
 
 #[pyclass(extends = FileHandler, subclass, frozen, module = "femtologging")]
-pub struct BaseRotatingHandler {}
+pub struct BaseRotatingHandler {
+    /// The sidecar lock, for a handler sharing its files with other
+    /// processes.
+    shared: Mutex<Option<SharedFiles>>,
+}
+
+/// The lock of files shared with other processes, as opened by `pid`: a
+/// forked child must open its own, since a `flock` belongs to the open file
+/// description that parent and child would otherwise share.
+struct SharedFiles {
+    pid: u32,
+    lock: Arc<InterprocessLock>,
+}
+
+impl SharedFiles {
+    fn open(path: &str) -> PyResult<SharedFiles> {
+        let lock = InterprocessLock::open(path)
+            .map_err(|error| os_error(error, &sidecar_path(path), None))?;
+        Ok(SharedFiles {
+            pid: std::process::id(),
+            lock: Arc::new(lock),
+        })
+    }
+}
+
+impl BaseRotatingHandler {
+    pub(crate) fn new() -> BaseRotatingHandler {
+        BaseRotatingHandler {
+            shared: Mutex::new(None),
+        }
+    }
+
+    /// This process's lock of the shared files, when they are shared.
+    fn shared_lock(
+        &self,
+        path: impl FnOnce() -> PyResult<String>,
+    ) -> PyResult<Option<Arc<InterprocessLock>>> {
+        let mut shared = self
+            .shared
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(files) = shared.as_mut() else {
+            return Ok(None);
+        };
+        let pid = std::process::id();
+        if files.pid != pid {
+            *files = SharedFiles::open(&path()?)?;
+        }
+        Ok(Some(files.lock.clone()))
+    }
+}
+
+/// Runs a rotating or watched handler's check-and-write under the handler's
+/// `lock`, and for files shared between processes under their lock too.
+pub fn under_locks<'py>(
+    handler: &Bound<'py, Handler>,
+    write: impl FnOnce() -> PyResult<()>,
+) -> PyResult<()> {
+    crate::handler::with_python_lock(handler, || {
+        let shared = match handler.cast::<BaseRotatingHandler>() {
+            Ok(rotating) => rotating.get().shared_lock(|| base_filename(handler))?,
+            Err(_) => None,
+        };
+        let Some(lock) = shared else {
+            return write();
+        };
+        let py = handler.py();
+        // Another process may hold the lock through a slow rollover: this
+        // process's other threads go on meanwhile.
+        let guard = py.detach(|| lock.lock()).map_err(|error| {
+            PyOSError::new_err(format!("could not lock the shared log files: {error}"))
+        })?;
+        let result = follow_other_writers(handler).and_then(|()| write());
+        drop(guard);
+        result
+    })
+}
+
+/// Under the shared lock: when another process has rotated the file away,
+/// close the stream on the old one and open the file now at the path.
+fn follow_other_writers(handler: &Bound<'_, Handler>) -> PyResult<()> {
+    let py = handler.py();
+    if handler.cast::<StreamHandler>()?.get().stream_is_none(py) {
+        return Ok(());
+    }
+    let stream = handler.getattr(intern!(py, "stream"))?;
+    let descriptor: i32 = stream.call_method0(intern!(py, "fileno"))?.extract()?;
+    let ours = file_identity(descriptor).map_err(|error| PyOSError::new_err(error.to_string()))?;
+    let base = base_filename(handler)?;
+    let replaced = match std::fs::metadata(&base) {
+        Ok(theirs) => (theirs.dev(), theirs.ino()) != ours,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => true,
+        Err(error) => return Err(os_error(error, &base, None)),
+    };
+    if replaced {
+        stream.call_method0(intern!(py, "close"))?;
+        handler.setattr(intern!(py, "stream"), py.None())?;
+        let stream = handler.call_method0(intern!(py, "_open"))?;
+        handler.setattr(intern!(py, "stream"), stream)?;
+    }
+    Ok(())
+}
+
+/// The device and inode of an open descriptor.
+fn file_identity(descriptor: i32) -> io::Result<(u64, u64)> {
+    let mut status = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: fstat writes the whole struct when it returns 0.
+    if unsafe { libc::fstat(descriptor, status.as_mut_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: initialised by the successful fstat above.
+    let status = unsafe { status.assume_init() };
+    Ok((status.st_dev, status.st_ino))
+}
+
+/// Whether the handler shares its files with other processes.
+fn is_shared(handler: &Bound<'_, Handler>) -> bool {
+    handler.cast::<BaseRotatingHandler>().is_ok_and(|rotating| {
+        let shared = rotating.get().shared.lock();
+        shared
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
+    })
+}
 
 #[pyclass(extends = BaseRotatingHandler, subclass, frozen, module = "femtologging")]
 pub struct RotatingFileHandler {}
@@ -112,7 +247,12 @@ fn should_rollover<'py>(
         FormattedText::Python(text) => text.str()?.len()? as u64,
     } + 1;
     let stream = handler.getattr(intern!(py, "stream"))?;
-    let position = stream_position(&stream, version)?;
+    // Other processes' lines moved the end of a shared file: 3.13's tell()
+    // alone would not see them.
+    let position = match is_shared(handler) {
+        true => stream_position(&stream, PythonVersion::V3_11)?,
+        false => stream_position(&stream, version)?,
+    };
     let roll = match max_bytes.extract::<u64>() {
         Ok(max_bytes) => standard_wants_rollover(position, length, max_bytes, version),
         Err(_) => {
@@ -260,7 +400,21 @@ impl BaseRotatingHandler {
         _args: &Bound<'_, PyAny>,
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
-        FileHandler::initializer(py, HandlerKind::BaseRotating).add_subclass(BaseRotatingHandler {})
+        FileHandler::initializer(py, HandlerKind::BaseRotating)
+            .add_subclass(BaseRotatingHandler::new())
+    }
+
+    /// Shares the files with other processes: every check, rollover and
+    /// write from now on runs under the sidecar lock (`<file>.lock`).
+    fn _share_with_other_processes(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let files = SharedFiles::open(&base_filename(slf.cast::<Handler>()?)?)?;
+        let mut shared = slf
+            .get()
+            .shared
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *shared = Some(files);
+        Ok(())
     }
 }
 
@@ -274,7 +428,7 @@ impl RotatingFileHandler {
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
         FileHandler::initializer(py, HandlerKind::Rotating)
-            .add_subclass(BaseRotatingHandler {})
+            .add_subclass(BaseRotatingHandler::new())
             .add_subclass(RotatingFileHandler {})
     }
 

@@ -433,7 +433,7 @@ impl TimedRotatingFileHandler {
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
         FileHandler::initializer(py, HandlerKind::Timed)
-            .add_subclass(BaseRotatingHandler {})
+            .add_subclass(BaseRotatingHandler::new())
             .add_subclass(TimedRotatingFileHandler {})
     }
 
