@@ -44,3 +44,21 @@ def test_repeated_messages_match_the_standard_library(capsys):
         line for line in standard_errors if "Error" in line
     ]
     assert sum("--- Logging error ---" in line for line in femto_errors) == 9
+
+
+def run_mapping(module):
+    stream = io.StringIO()
+    handler = module.StreamHandler(stream)
+    logger = module.getLogger("repeated.mapping")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    for number in range(5):
+        logger.warning("user %(user)s logged in %(count)d times", {"user": "ann", "count": number})
+        logger.warning("plain %s after a mapping", number)
+    return stream.getvalue()
+
+
+def test_repeated_mapping_messages_match_the_standard_library():
+    """A `%(key)s` message has no compiled form; it is merged every time,
+    and the plain message logged in between still is too."""
+    assert run_mapping(femtologging) == run_mapping(std_logging)

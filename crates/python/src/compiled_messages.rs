@@ -30,12 +30,17 @@ struct Cache {
     /// sighting compiles one (a message formatted once, such as an f-string
     /// with arguments, is never compiled).
     misses: [usize; SLOTS],
+    /// The addresses of recent messages that have no compiled form (a
+    /// `%(key)s` message): they are merged in one pass without another
+    /// attempt. A stale address only costs its new string that shortcut.
+    uncompilable: [usize; SLOTS],
 }
 
 static CACHE: GilCell<Cache> = GilCell::new(Cache {
     slots: [const { None }; SLOTS],
     next: 0,
     misses: [0; SLOTS],
+    uncompilable: [0; SLOTS],
 });
 
 /// Runs `render` with the compiled form of `msg` and the length of its text,
@@ -58,6 +63,9 @@ pub fn with_compiled<R>(
             let render = render.take()?;
             return Some((Some(render(&compiled.template, compiled.length)), true));
         }
+        if cache.uncompilable.contains(&key) {
+            return None;
+        }
         let seen_before = cache.misses.contains(&key);
         if !seen_before {
             cache.misses.rotate_right(1);
@@ -68,12 +76,23 @@ pub fn with_compiled<R>(
     if rendered.is_some() || !seen_before {
         return rendered;
     }
-    let source = msg.to_str().ok()?;
+    let source = msg.to_str().ok();
+    let compiled = source.and_then(|source| Some((source, PositionalTemplate::compile(source)?)));
+    let Some((source, template)) = compiled else {
+        CACHE.with(py, |cache| {
+            if let Some(miss) = cache.misses.iter_mut().find(|miss| **miss == key) {
+                *miss = 0;
+            }
+            cache.uncompilable.rotate_right(1);
+            cache.uncompilable[0] = key;
+        });
+        return None;
+    };
     let entry = Compiled {
         key,
         _msg: msg.clone().into_any().unbind(),
         length: source.len(),
-        template: PositionalTemplate::compile(source)?,
+        template,
     };
     let render = render.take()?;
     let (rendered, evicted) = CACHE.with(py, |cache| {
