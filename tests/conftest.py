@@ -43,15 +43,20 @@ class Run:
         self.files = files
 
 
-def run_program(module, source, directory):
-    """Runs `source` with `logging` bound to `module`; returns its output and files."""
+def run_program(module, source, directory, command=()):
+    """Runs `source` with `logging` bound to `module` in `directory`, started
+    through `command` when given; returns its output and files. The program
+    file sits in a folder beside the directory, so it may run where it cannot
+    create files."""
+    directory = os.fspath(directory).rstrip("/")
     os.makedirs(directory, exist_ok=True)
-    program = os.path.join(directory, "program.py")
+    os.makedirs(directory + ".program", exist_ok=True)
+    program = os.path.join(directory + ".program", "program.py")
     with open(program, "w", encoding="utf-8") as handle:
         handle.write(f"import {module} as logging\n")
         handle.write(textwrap.dedent(source))
     completed = subprocess.run(
-        [sys.executable, program],
+        [*command, sys.executable, program],
         cwd=directory,
         capture_output=True,
         timeout=60,
@@ -82,3 +87,101 @@ def same_as_stdlib(tmp_path):
         return actual
 
     return check
+
+
+@pytest.fixture
+def tiny_disks(tmp_path):
+    """Mounts 64 KiB tmpfs disks on demand: disks that fill up. `options` may
+    add a few inodes, so that creating a file fails too. Needs the right to mount."""
+    mounted = []
+
+    def mount(name="tiny", options=""):
+        mount_point = tmp_path / name
+        mount_point.mkdir()
+        arguments = ",".join(["size=64k", *([options] if options else [])])
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", arguments, "tmpfs", str(mount_point)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+        mounted.append(mount_point)
+        return mount_point
+
+    try:
+        yield mount
+    finally:
+        for mount_point in mounted:
+            subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def tiny_disk(tiny_disks):
+    """One 64 KiB tmpfs."""
+    return tiny_disks()
+
+
+# Run as `python -c LAUNCHER program arguments...`: drops CAP_DAC_OVERRIDE,
+# CAP_DAC_READ_SEARCH and CAP_FOWNER from the bounding set (prctl option 24,
+# PR_CAPBSET_DROP) and runs the program. Root keeps its uid, and so can still
+# run an interpreter installed under /root, but mode bits now bind it.
+_LAUNCHER_WITHOUT_OVERRIDES = """
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for capability in (1, 2, 3):
+    if libc.prctl(24, capability, 0, 0, 0) != 0:
+        sys.exit("cannot drop a capability: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+
+
+class ReadOnlyDirectory:
+    """A directory whose entries a program started through `command` cannot
+    create, rename or remove, while the files already in it stay writable:
+    renaming a backup fails with a genuine EACCES."""
+
+    def __init__(self, path, command):
+        self.path = path
+        self.command = command
+
+    def deny(self):
+        os.chmod(self.path, 0o555)
+
+    def allow(self):
+        os.chmod(self.path, 0o755)
+
+
+@pytest.fixture
+def read_only_directories(tmp_path):
+    """Makes `ReadOnlyDirectory`s under tmp_path. As root, where mode bits
+    alone stop nothing, the programs run without root's overrides; the test
+    is skipped when the denial cannot be made to hold."""
+    command = ()
+    if os.geteuid() == 0:
+        command = (sys.executable, "-c", _LAUNCHER_WITHOUT_OVERRIDES)
+    made = []
+
+    def make(name):
+        directory = ReadOnlyDirectory(tmp_path / name, command)
+        directory.path.mkdir()
+        made.append(directory)
+        if len(made) == 1:
+            directory.deny()
+            probe = subprocess.run(
+                [*command, sys.executable, "-c", "open('probe', 'x')"],
+                cwd=directory.path,
+                capture_output=True,
+                text=True,
+            )
+            directory.allow()
+            if "PermissionError" not in probe.stderr:
+                reason = probe.stderr.strip().splitlines()[-1:] or ["the file was created"]
+                pytest.skip(f"cannot deny writing to a directory here: {reason[0]}")
+        return directory
+
+    try:
+        yield make
+    finally:
+        for directory in made:
+            directory.allow()

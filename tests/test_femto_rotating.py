@@ -161,6 +161,80 @@ def test_a_failed_rollover_loses_nothing_and_is_reported(tmp_path):
     assert lines == [f"blocked [WARNING] record {n:02d}" for n in range(50)]
 
 
+def test_a_backup_that_cannot_be_renamed_costs_no_line_and_rotation_resumes(
+    read_only_directories,
+):
+    """A genuine EACCES on the rename: the worker keeps appending to the live
+    file, counts and reports the failure, and rolls over again once the
+    directory may be written to."""
+    directory = read_only_directories("logs")
+    (directory.path / "app.log").write_text("")
+    # The lock's sidecar must exist already: it cannot be created in there.
+    (directory.path / "app.log.lock").write_text("")
+    program = directory.path.parent / "program.py"
+    program.write_text(
+        textwrap.dedent(
+            """
+            import os
+            import sys
+            import time
+            import femtologging as logging
+
+            options = logging.HandlerOptions(
+                policy="block", rotation=(300, 20), interprocess=True, compress="gzip"
+            )
+            handler = logging.FemtoRotatingFileHandler(
+                "app.log", options, formatter=logging.Formatter("%(message)s")
+            )
+            logger = logging.get_logger("denied")
+            logger.addHandler(handler)
+            for number in range(40):
+                logger.warning("record %04d", number)
+            handler.flush()
+            print(handler.stats()["rotation_errors"], flush=True)
+            sys.stdin.readline()
+            # A failed rollover is tried again a second later: log until it is.
+            number = 40
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not any(
+                os.path.exists(name) for name in ("app.log.1", "app.log.1.gz")
+            ):
+                logger.warning("record %04d", number)
+                number += 1
+                handler.flush()
+                time.sleep(0.01)
+            for number in range(number, number + 20):
+                logger.warning("record %04d", number)
+            handler.close()
+            stats = handler.stats()
+            print(number + 1, stats["written"], stats["rotation_errors"])
+            """
+        )
+    )
+    directory.deny()
+    process = subprocess.Popen(
+        [*directory.command, sys.executable, str(program)],
+        cwd=directory.path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        failed_while_denied = process.stdout.readline()
+    finally:
+        directory.allow()
+    output, errors = process.communicate("the directory is writable again\n", timeout=60)
+    assert process.returncode == 0, errors
+    assert int(failed_while_denied) >= 1
+    logged, written, failed = map(int, output.split())
+    assert written == logged and failed >= 1
+    assert "rollover failed" in errors and "Permission denied" in errors, errors
+    names, lines = read_lines(directory.path)
+    assert lines == [f"record {n:04d}" for n in range(logged)]
+    assert "app.log.1.gz" in names
+
+
 def test_a_directory_removed_under_the_handler_is_survived(tmp_path):
     directory = tmp_path / "logs"
     directory.mkdir()
@@ -307,22 +381,84 @@ def test_four_processes_share_one_rotating_file(tmp_path):
     assert backups == list(range(1, len(backups) + 1))
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A 64 KiB tmpfs: a disk that fills up. Needs the right to mount."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
+def assert_two_writers_shared_the_files(directory, lines_each, max_bytes):
+    """The lines logged before the fork, then each writer's own lines in its
+    order: none lost, none twice, no file past the limit, no backup missing."""
+    names, lines = read_lines(directory)
+    for name in names:
+        assert os.path.getsize(directory / name) <= max_bytes, name
+    assert lines[:20] == [f"before {n:03d}" for n in range(20)]
+    assert len(lines) == 20 + 2 * lines_each
+    assert len(set(lines)) == len(lines), "a line was written twice"
+    for writer in ("parent", "child"):
+        own = [line for line in lines if line.startswith(f"{writer} ")]
+        assert own == [f"{writer} {n:04d}" for n in range(lines_each)], writer
+    backups = sorted(int(name.rsplit(".", 1)[1]) for name in names if name[-1].isdigit())
+    assert len(backups) > 10 and backups == list(range(1, len(backups) + 1))
+
+
+SHARED_HANDLER = """
+import os
+import femtologging as logging
+
+options = logging.HandlerOptions(policy="block", rotation=(2_000, 500), interprocess=True)
+handler = logging.FemtoRotatingFileHandler(
+    "app.log", options, formatter=logging.Formatter("%(message)s")
+)
+logger = logging.get_logger("forked")
+logger.addHandler(handler)
+
+
+def write(writer):
+    for number in range(2_000):
+        logger.warning("%s %04d", writer, number)
+
+
+for number in range(20):
+    logger.warning("before %03d", number)
+"""
+
+
+def test_a_forked_child_shares_the_rotating_file_under_its_own_lock(tmp_path):
+    """After os.fork() the child's worker opens the lock's sidecar afresh: a
+    lock inherited from the parent would be the parent's too, and the two
+    would roll the same file over at once."""
+    source = SHARED_HANDLER + textwrap.dedent(
+        """
+        pid = os.fork()
+        write("child" if pid == 0 else "parent")
+        if pid == 0:
+            handler.flush()
+            os._exit(0)
+        print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        handler.flush()
+        handler.close()
+        """
     )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    result = run_python(source, tmp_path)
+    assert result.returncode == 0 and result.stdout == "0\n", result.stderr
+    assert_two_writers_shared_the_files(tmp_path, 2_000, 2_000)
+
+
+def test_a_multiprocessing_child_writes_everything_it_logged(tmp_path):
+    """multiprocessing ends a forked child with os._exit, past atexit: the
+    handler must still write what the child logged, without a flush of its own."""
+    source = SHARED_HANDLER + textwrap.dedent(
+        """
+        import multiprocessing
+
+        if __name__ == "__main__":
+            child = multiprocessing.get_context("fork").Process(target=write, args=("child",))
+            child.start()
+            write("parent")
+            child.join()
+            print(child.exitcode)
+            handler.close()
+        """
+    )
+    result = run_python(source, tmp_path)
+    assert result.returncode == 0 and result.stdout == "0\n", result.stderr
+    assert_two_writers_shared_the_files(tmp_path, 2_000, 2_000)
 
 
 def test_a_full_disk_during_rollover_is_counted_and_recovered_from(tiny_disk):

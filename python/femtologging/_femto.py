@@ -9,6 +9,7 @@ silently: the queue is bounded, every record it refuses is counted
 
 import atexit
 import os
+import sys
 import weakref
 
 from . import _femtologging as _native
@@ -640,11 +641,40 @@ def close_all():
 
 def _flush_before_fork():
     _for_each_live_handler("flush")
+    _close_when_a_multiprocessing_child_ends()
 
 
 def _restart_after_fork():
     for handler in list(_live_handlers):
         handler._after_fork()
+
+
+class _ForkHook:
+    """What multiprocessing's fork registry keeps alive (it holds weakly)."""
+
+    registered = False
+
+
+_fork_hook = _ForkHook()
+
+
+def _close_when_a_multiprocessing_child_ends():
+    """A child that multiprocessing forks leaves with os._exit, so atexit
+    never writes what its handlers still hold; multiprocessing's own exit
+    finalizers do run there. Registered before the first such fork, once per
+    process, and only when multiprocessing is in use."""
+    util = sys.modules.get("multiprocessing.util")
+    if util is None or _fork_hook.registered:
+        return
+    _fork_hook.registered = True
+    util.register_after_fork(_fork_hook, _register_close_at_child_exit)
+
+
+def _register_close_at_child_exit(_hook):
+    import multiprocessing.util
+
+    # The lowest priority runs last, after any finalizer that may still log.
+    multiprocessing.util.Finalize(None, close_all, exitpriority=-(2**31))
 
 
 atexit.register(close_all)

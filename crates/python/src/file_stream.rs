@@ -4,13 +4,19 @@
 //! close, fileno, name, mode, encoding, closed) so code that reaches into the
 //! stream keeps working, while the handler's native path writes each line
 //! with a single write(2) and no Python object in between.
+//!
+//! A write the disk refuses part-way (a full disk) keeps its unwritten bytes
+//! and writes them before anything else, as Python's buffered files keep
+//! what they could not flush: a line is never left cut in two with the next
+//! one glued to its first half. Errors are `OSError`s with their errno, as
+//! Python's own files raise them.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::io::AsRawFd;
 use std::sync::Mutex;
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -19,7 +25,7 @@ use crate::formatter::FormattedText;
 
 #[pyclass(frozen, dict, weakref, module = "femtologging")]
 pub struct FileStream {
-    file: Mutex<Option<File>>,
+    file: Mutex<Option<OpenFile>>,
     #[pyo3(get)]
     name: Py<PyAny>,
     #[pyo3(get)]
@@ -31,6 +37,69 @@ pub struct FileStream {
     /// UTF-8 with strict errors: strings are written as their UTF-8 bytes
     /// without asking Python's codec machinery.
     utf8_strict: bool,
+}
+
+struct OpenFile {
+    file: File,
+    /// What a failed write could not put in the file.
+    held: Vec<u8>,
+}
+
+impl OpenFile {
+    /// Writes `bytes` after whatever is held; what a failure leaves
+    /// unwritten is held for the next attempt.
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.write_held()?;
+        let written = write_counted(&mut self.file, bytes);
+        if let Err((count, error)) = written {
+            self.held.extend_from_slice(&bytes[count..]);
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    fn write_held(&mut self) -> io::Result<()> {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        match write_counted(&mut self.file, &self.held) {
+            Ok(()) => {
+                self.held = Vec::new();
+                Ok(())
+            }
+            Err((count, error)) => {
+                self.held.drain(..count);
+                Err(error)
+            }
+        }
+    }
+}
+
+/// `write_all`, telling on failure how many bytes did reach the file.
+fn write_counted(file: &mut File, bytes: &[u8]) -> Result<(), (usize, io::Error)> {
+    let mut count = 0;
+    while count < bytes.len() {
+        match file.write(&bytes[count..]) {
+            Ok(0) => return Err((count, io::ErrorKind::WriteZero.into())),
+            Ok(written) => count += written,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err((count, error)),
+        }
+    }
+    Ok(())
+}
+
+/// The `OSError` (or subclass, chosen by its errno) that Python's file
+/// objects raise for `error`, naming `filename` when given.
+fn os_error(error: io::Error, filename: Option<Py<PyAny>>) -> PyErr {
+    let Some(code) = error.raw_os_error() else {
+        return error.into();
+    };
+    let message = crate::rotating::strerror(code);
+    match filename {
+        Some(filename) => PyOSError::new_err((code, message, filename)),
+        None => PyOSError::new_err((code, message)),
+    }
 }
 
 #[pymethods]
@@ -62,15 +131,21 @@ impl FileStream {
             options.read(true);
         }
         let path_text: std::path::PathBuf = path.extract()?;
-        let mut file = py.detach(|| options.open(&path_text))?;
+        let mut file = py
+            .detach(|| options.open(&path_text))
+            .map_err(|error| os_error(error, Some(path.clone().unbind())))?;
         if base == "a" {
             // As Python's open() does: tell() starts at the end.
-            file.seek(SeekFrom::End(0))?;
+            file.seek(SeekFrom::End(0))
+                .map_err(|error| os_error(error, None))?;
         }
         let normalised = encoding.to_ascii_lowercase().replace('_', "-");
         let utf8_strict = (normalised == "utf-8" || normalised == "utf8") && errors == "strict";
         Ok(FileStream {
-            file: Mutex::new(Some(file)),
+            file: Mutex::new(Some(OpenFile {
+                file,
+                held: Vec::new(),
+            })),
             name: path.unbind(),
             mode: mode.to_owned(),
             encoding: encoding.to_owned(),
@@ -91,13 +166,18 @@ impl FileStream {
         self.flush_file(py)
     }
 
-    fn close(&self) {
-        drop(
-            self.file
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take(),
-        );
+    /// Closes the file; what a full disk held back is tried once more, and
+    /// its error raised after the file is closed.
+    fn close(&self) -> PyResult<()> {
+        let open = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        match open {
+            Some(mut open) => open.write_held().map_err(|error| os_error(error, None)),
+            None => Ok(()),
+        }
     }
 
     #[getter]
@@ -109,7 +189,7 @@ impl FileStream {
     }
 
     fn fileno(&self) -> PyResult<i32> {
-        self.with_file(|file| Ok(file.as_raw_fd()))
+        self.with_file(|open| Ok(open.file.as_raw_fd()))
     }
 
     /// Moves to `offset` from the start (whence 0), the current position
@@ -136,7 +216,7 @@ impl FileStream {
                 )))
             }
         };
-        self.with_file(|file| file.seek(target))
+        self.with_written_file(|file| file.seek(target))
     }
 
     fn tell(&self) -> PyResult<u64> {
@@ -164,7 +244,7 @@ impl FileStream {
         _exc_type: Bound<'_, PyAny>,
         _exc: Bound<'_, PyAny>,
         _traceback: Bound<'_, PyAny>,
-    ) {
+    ) -> PyResult<()> {
         self.close()
     }
 
@@ -179,25 +259,34 @@ impl FileStream {
 }
 
 impl FileStream {
-    fn with_file<T>(&self, action: impl FnOnce(&mut File) -> std::io::Result<T>) -> PyResult<T> {
+    fn with_file<T>(&self, action: impl FnOnce(&mut OpenFile) -> io::Result<T>) -> PyResult<T> {
         let mut guard = self
             .file
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match guard.as_mut() {
-            Some(file) => Ok(action(file)?),
+            Some(open) => action(open).map_err(|error| os_error(error, None)),
             None => Err(closed_file()),
         }
     }
 
+    /// `action` on the file once what it held back is written: a position
+    /// must count those bytes, as a buffered file's seek and tell flush first.
+    fn with_written_file<T>(&self, action: impl FnOnce(&mut File) -> io::Result<T>) -> PyResult<T> {
+        self.with_file(|open| {
+            open.write_held()?;
+            action(&mut open.file)
+        })
+    }
+
     /// `tell()`: where the next write lands, as far as this stream knows.
     pub fn position(&self) -> PyResult<u64> {
-        self.with_file(|file| file.stream_position())
+        self.with_written_file(|file| file.stream_position())
     }
 
     /// `seek(0, 2)`: the file's current size, counting other writers.
     pub fn seek_end(&self) -> PyResult<u64> {
-        self.with_file(|file| file.seek(SeekFrom::End(0)))
+        self.with_written_file(|file| file.seek(SeekFrom::End(0)))
     }
 
     fn encode<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Vec<u8>> {
@@ -230,7 +319,7 @@ impl FileStream {
     }
 
     fn write_bytes(&self, _py: Python<'_>, bytes: &[u8]) -> PyResult<()> {
-        self.with_file(|file| file.write_all(bytes))
+        self.with_file(|open| open.write(bytes))
     }
 
     pub fn flush_file(&self, _py: Python<'_>) -> PyResult<()> {
@@ -239,7 +328,7 @@ impl FileStream {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match guard.as_mut() {
-            Some(file) => Ok(file.flush()?),
+            Some(open) => open.write_held().map_err(|error| os_error(error, None)),
             None => Ok(()),
         }
     }
