@@ -41,9 +41,11 @@ class Gate:
 
     def __init__(self):
         self.opened = threading.Event()
+        self.entered = threading.Event()
         self.records = []
 
     def handle(self, logger, level, message):
+        self.entered.set()
         self.opened.wait(10)
         self.records.append((logger, level, message))
 
@@ -98,7 +100,11 @@ def test_drop_policy_counts_drops_through_a_logger_and_raises_on_direct_handle()
     logger.addHandler(wrapper)
     try:
         sent = 50
-        for number in range(sent):
+        logger.info("worker %d record %d", 0, 0)
+        # Once the worker is stuck on the first record, the queue can only
+        # fill up; else a worker scheduled late could empty it after the loop.
+        assert gate.entered.wait(10)
+        for number in range(1, sent):
             logger.info("worker %d record %d", 0, number)  # never raises
         stats = wrapper.stats()
         assert stats["dropped"] > 0

@@ -142,3 +142,78 @@ def test_forked_children_take_the_lock_for_themselves(tmp_path):
     logger.removeHandler(handler)
     handler.close()
     check_set(tmp_path, 4, 2_000, 5_000)
+
+
+HOLDER = """
+import os
+import time
+import femtologging as logging
+import femtologging.handlers
+
+handler = femtologging.handlers.RotatingFileHandler(
+    "app.log", maxBytes=100, backupCount=3, interprocess=True
+)
+logger = logging.getLogger("holder")
+logger.addHandler(handler)
+child = os.fork()
+if child == 0:
+    time.sleep(60)
+    os._exit(0)
+with open("child.pid", "w") as file:
+    file.write(str(child))
+
+
+def namer(default_name):
+    open("in-rollover", "w").close()
+    time.sleep(60)
+    return default_name
+
+
+handler.namer = namer
+for number in range(10):
+    logger.warning("holder line %d %s", number, "x" * 40)
+"""
+
+LATECOMER = """
+import femtologging as logging
+import femtologging.handlers
+
+handler = femtologging.handlers.RotatingFileHandler(
+    "app.log", maxBytes=100, backupCount=3, interprocess=True
+)
+logging.getLogger("late").addHandler(handler)
+logging.getLogger("late").warning("written after the holder died")
+handler.close()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_writer_killed_holding_the_lock_does_not_leave_it_held_by_its_children(tmp_path):
+    """The holder is killed mid-rollover while a child it forked lives on: the
+    child closed its copy of the lock at the fork, so the lock dies with the
+    holder and the next writer goes on."""
+    (tmp_path / "holder.py").write_text(textwrap.dedent(HOLDER))
+    (tmp_path / "late.py").write_text(textwrap.dedent(LATECOMER))
+    holder = subprocess.Popen([sys.executable, "holder.py"], cwd=tmp_path)
+    child = None
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "in-rollover").exists():
+            assert holder.poll() is None, "the holder ended before its rollover"
+            assert time.monotonic() < deadline, "the holder never reached its rollover"
+            time.sleep(0.02)
+        child = int((tmp_path / "child.pid").read_text())
+        holder.kill()
+        holder.wait(timeout=10)
+        late = subprocess.run(
+            [sys.executable, "late.py"], cwd=tmp_path, capture_output=True, timeout=20
+        )
+        assert late.returncode == 0, late.stderr.decode()
+    finally:
+        holder.kill()
+        if child is not None:
+            try:
+                os.kill(child, 9)
+            except ProcessLookupError:
+                pass
+    assert (tmp_path / "app.log").read_text().endswith("written after the holder died\n")

@@ -178,6 +178,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<rotating::RotatingFileHandler>()?;
     module.add_class::<rotating::WatchedFileHandler>()?;
     module.add_function(wrap_pyfunction!(rotating::rotate_file, module)?)?;
+    module.add_function(wrap_pyfunction!(rotating::close_inherited_locks, module)?)?;
     module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_start, module)?)?;

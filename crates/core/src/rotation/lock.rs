@@ -5,14 +5,66 @@
 //! itself, is never renamed, so all processes always lock the same inode.
 //! Because a lock belongs to an open file description, a child process after
 //! `fork()` must open its own (`InterprocessLock::open` again), or parent and
-//! child would both think they held it.
+//! child would both think they held it. The child must also close the
+//! descriptors it inherited (`close_inherited_locks`): were the parent killed
+//! while holding a lock, a copy left open in the child would keep it held,
+//! and every process sharing the files would wait forever.
 
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::fd::AsRawFd;
+use std::mem::ManuallyDrop;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 pub struct InterprocessLock {
-    file: File,
+    /// Closed by `Drop` only in the process that opened it; in a forked
+    /// child `close_inherited_locks` has closed the descriptor already.
+    file: ManuallyDrop<File>,
+    opened_by: u32,
+}
+
+/// The descriptors of the locks open in this process, for a forked child to
+/// close. Atomics rather than a mutex: a thread of the parent may have been
+/// holding a mutex at the fork, and the child would wait on it forever.
+static OPEN_LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
+
+fn remember(fd: RawFd) {
+    // With more locks than slots, the extra ones are simply not closed in a
+    // child: the lock still works, only that safety net is missing.
+    for slot in &OPEN_LOCKS {
+        if slot
+            .compare_exchange(-1, fd, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+fn forget(fd: RawFd) {
+    for slot in &OPEN_LOCKS {
+        if slot
+            .compare_exchange(fd, -1, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+/// In a child process right after `fork()`: closes the lock descriptors
+/// inherited from the parent. The child's own handlers open fresh ones.
+pub fn close_inherited_locks() {
+    for slot in &OPEN_LOCKS {
+        let fd = slot.swap(-1, Ordering::AcqRel);
+        if fd >= 0 {
+            // SAFETY: the descriptor was a parent's lock; nothing in this
+            // process uses it any more (an `InterprocessLock` left from the
+            // parent sees it was opened by another process and never closes
+            // it again).
+            unsafe { libc::close(fd) };
+        }
+    }
 }
 
 /// Held while alive; unlocks when dropped.
@@ -29,7 +81,11 @@ impl InterprocessLock {
             .create(true)
             .truncate(false)
             .open(sidecar_path(path))?;
-        Ok(InterprocessLock { file })
+        remember(file.as_raw_fd());
+        Ok(InterprocessLock {
+            file: ManuallyDrop::new(file),
+            opened_by: std::process::id(),
+        })
     }
 
     /// Waits for the lock.
@@ -44,6 +100,16 @@ impl InterprocessLock {
             if error.kind() != io::ErrorKind::Interrupted {
                 return Err(error);
             }
+        }
+    }
+}
+
+impl Drop for InterprocessLock {
+    fn drop(&mut self) {
+        if self.opened_by == std::process::id() {
+            forget(self.file.as_raw_fd());
+            // SAFETY: dropped once, here, in the process that opened it.
+            unsafe { ManuallyDrop::drop(&mut self.file) };
         }
     }
 }
