@@ -247,3 +247,54 @@ def test_watched_file_handler_with_delay_and_a_subclass(logging):
     logger.warning("two")
     handler.close()
     print(repr(open("app.log").read()))
+
+
+@differential(requires=["handlers"])
+def test_rotating_file_handler_whose_directory_disappears(logging):
+    """The directory removed under the handler, then made again: each failed
+    rollover is reported, and writing resumes in the new directory."""
+    import os
+    import shutil
+
+    os.mkdir("logs")
+    handler = logging.handlers.RotatingFileHandler("logs/app.log", maxBytes=40, backupCount=2)
+    handler.handleError = lambda record: print("error for", record.getMessage())
+    logger = logging.getLogger("vanished")
+    logger.addHandler(handler)
+    logger.warning("before the directory went")
+    shutil.rmtree("logs")
+    for number in range(3):
+        logger.warning("while it is gone %d", number)
+    os.mkdir("logs")
+    for number in range(3):
+        logger.warning("after it came back %d", number)
+    handler.close()
+    for name in sorted(os.listdir("logs")):
+        print(name, repr(open(os.path.join("logs", name)).read()))
+
+
+@differential(requires=["handlers"])
+def test_timed_and_watched_handlers_whose_directory_disappears(logging):
+    """The same for a time-rotating handler forced to roll over, and for a
+    watched handler, which reopens its file on each record."""
+    import os
+    import shutil
+
+    os.mkdir("logs")
+    timed = logging.handlers.TimedRotatingFileHandler("logs/timed.log", when="S", backupCount=2)
+    watched = logging.handlers.WatchedFileHandler("logs/watched.log")
+    for handler in (timed, watched):
+        handler.handleError = lambda record: print("error for", record.getMessage())
+    logger = logging.getLogger("vanished.both")
+    logger.addHandler(timed)
+    logger.addHandler(watched)
+    logger.warning("first")
+    shutil.rmtree("logs")
+    timed.rolloverAt = 0
+    logger.warning("while it is gone")
+    os.mkdir("logs")
+    logger.warning("after it came back")
+    timed.close()
+    watched.close()
+    for name in sorted(os.listdir("logs")):
+        print(name, repr(open(os.path.join("logs", name)).read()))

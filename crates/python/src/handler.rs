@@ -266,23 +266,39 @@ fn emit_native<'py>(
     overridden: u64,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
-    let py = handler.py();
     let result = match handler.get().kind {
         HandlerKind::Stream | HandlerKind::File => emit_stream(handler, overridden, record),
-        kind => {
-            let check = match kind {
-                HandlerKind::Watched => REOPEN_IF_NEEDED,
-                _ => SHOULD_ROLLOVER,
-            };
+        HandlerKind::Watched => {
+            let native_check = overridden & REOPEN_IF_NEEDED == 0;
+            return rotating::under_locks(handler, || {
+                // The standard WatchedFileHandler reopens before its error
+                // handling starts: a file it cannot reopen (its directory
+                // gone) raises out of the logging call.
+                rotating::before_write(handler, overridden, record, native_check)?;
+                reported(handler, record, emit_stream(handler, overridden, record))
+            });
+        }
+        _ => {
+            let native_check = overridden & SHOULD_ROLLOVER == 0;
             rotating::under_locks(handler, || {
-                rotating::before_write(handler, overridden, record, overridden & check == 0)?;
+                rotating::before_write(handler, overridden, record, native_check)?;
                 emit_stream(handler, overridden, record)
             })
         }
     };
+    reported(handler, record, result)
+}
+
+/// An emit's error goes to `handleError`, but for a RecursionError, which
+/// the standard library lets through.
+fn reported<'py>(
+    handler: &Bound<'py, Handler>,
+    record: &RecordRef<'_, 'py>,
+    result: PyResult<()>,
+) -> PyResult<()> {
     match result {
         Ok(()) => Ok(()),
-        Err(error) if error.is_instance_of::<PyRecursionError>(py) => Err(error),
+        Err(error) if error.is_instance_of::<PyRecursionError>(handler.py()) => Err(error),
         Err(error) => report_error(handler.as_any(), record, error),
     }
 }
