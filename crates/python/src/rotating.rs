@@ -183,25 +183,13 @@ pub fn before_write<'py>(
 ) -> PyResult<()> {
     let py = handler.py();
     match handler.get().kind() {
-        HandlerKind::Rotating | HandlerKind::BaseRotating => {
-            let roll = if native_check && handler.get().kind() == HandlerKind::Rotating {
-                should_rollover(handler, overridden, record)?
-            } else {
-                handler
+        kind @ (HandlerKind::Rotating | HandlerKind::BaseRotating | HandlerKind::Timed) => {
+            let roll = match (native_check, kind) {
+                (true, HandlerKind::Rotating) => should_rollover(handler, overridden, record)?,
+                (true, HandlerKind::Timed) => timed_rotating::should_rollover(handler)?,
+                _ => handler
                     .call_method1(intern!(py, "shouldRollover"), (record.to_python(py)?,))?
-                    .is_truthy()?
-            };
-            if roll {
-                handler.call_method0(intern!(py, "doRollover"))?;
-            }
-        }
-        HandlerKind::Timed => {
-            let roll = if native_check {
-                timed_rotating::should_rollover(handler)?
-            } else {
-                handler
-                    .call_method1(intern!(py, "shouldRollover"), (record.to_python(py)?,))?
-                    .is_truthy()?
+                    .is_truthy()?,
             };
             if roll {
                 handler.call_method0(intern!(py, "doRollover"))?;

@@ -179,6 +179,72 @@ fn a_directory_that_disappears_is_reported_and_writing_goes_on() {
 }
 
 #[test]
+fn fewer_backups_on_a_second_run_leave_the_older_ones_alone() {
+    let scratch = Scratch::new("fewer-backups");
+    let path = scratch.path("app.log");
+    // Two lines of 11 bytes to a file.
+    let mut file = RollingFile::open(&path, false, sized(22, 5)).unwrap();
+    write(&mut file, &numbered(0..12));
+    drop(file);
+    let mut file = RollingFile::open(&path, false, sized(22, 2)).unwrap();
+    write(&mut file, &numbered(12..16));
+    drop(file);
+    let expected = [
+        ("app.log", 14..16),
+        ("app.log.1", 12..14),
+        ("app.log.2", 10..12),
+        // As the standard library does: beyond the new count, untouched.
+        ("app.log.3", 4..6),
+        ("app.log.4", 2..4),
+        ("app.log.5", 0..2),
+    ];
+    for (name, lines) in expected.clone() {
+        assert_eq!(
+            read(&scratch.path(name)),
+            numbered(lines).concat(),
+            "{name}"
+        );
+    }
+    assert_eq!(scratch.names().len(), expected.len());
+}
+
+#[test]
+fn a_file_removed_by_another_process_is_replaced_at_the_next_rollover() {
+    let scratch = Scratch::new("removed");
+    let path = scratch.path("app.log");
+    let mut file = RollingFile::open(&path, false, sized(22, 2)).unwrap();
+    write(&mut file, &numbered(0..1));
+    fs::remove_file(&path).unwrap();
+    // Line 1 still goes to the removed file, as a standard handler's would;
+    // line 2 starts the fresh one, with nothing to rename and no error.
+    let failures = write(&mut file, &numbered(1..4));
+    assert_eq!(failures.count, 0);
+    assert_eq!(scratch.names(), vec!["app.log"]);
+    assert_eq!(read(&path), numbered(2..4).concat());
+}
+
+#[test]
+fn a_shared_file_removed_by_another_process_is_reopened_at_once() {
+    let scratch = Scratch::new("removed-shared");
+    let path = scratch.path("app.log");
+    let options = RollingOptions {
+        interprocess: true,
+        ..sized(22, 2)
+    };
+    let mut file = RollingFile::open(&path, false, options).unwrap();
+    write(&mut file, &numbered(0..1));
+    fs::remove_file(&path).unwrap();
+    let failures = write(&mut file, &numbered(1..4));
+    assert_eq!(failures.count, 0);
+    assert_eq!(
+        scratch.names(),
+        vec!["app.log", "app.log.1", "app.log.lock"]
+    );
+    assert_eq!(read(&scratch.path("app.log.1")), numbered(1..3).concat());
+    assert_eq!(read(&path), numbered(3..4).concat());
+}
+
+#[test]
 fn compressed_backups_hold_exactly_the_rotated_lines() {
     use flate2::read::GzDecoder;
     use std::io::Read;
