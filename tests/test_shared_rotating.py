@@ -217,3 +217,51 @@ def test_a_writer_killed_holding_the_lock_does_not_leave_it_held_by_its_children
             except ProcessLookupError:
                 pass
     assert (tmp_path / "app.log").read_text().endswith("written after the holder died\n")
+
+
+TIMED_WRITER = """
+import sys
+import time
+import femtologging as logging
+import femtologging.handlers
+
+writer = int(sys.argv[1])
+handler = femtologging.handlers.TimedRotatingFileHandler("app.log", when="S", interprocess=True)
+handler.setFormatter(logging.Formatter("%(message)s"))
+logger = logging.getLogger("shared.timed")
+logger.addHandler(handler)
+for number in range(400):
+    logger.warning("writer %d line %05d", writer, number)
+    time.sleep(0.005)
+handler.close()
+"""
+
+
+def test_four_processes_share_time_rotated_files(tmp_path):
+    """Each second's rollover happens once: a process that finds the backup
+    already made follows the others to the fresh file instead of replacing
+    the backup (3.11 and 3.12 would replace it, and lose its lines)."""
+    (tmp_path / "writer.py").write_text(textwrap.dedent(TIMED_WRITER))
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "writer.py", str(n)], cwd=tmp_path, stderr=subprocess.PIPE
+        )
+        for n in range(4)
+    ]
+    for process in processes:
+        assert process.wait(timeout=120) == 0, process.stderr.read().decode()
+        assert process.stderr.read() == b""
+    names = sorted(n for n in os.listdir(tmp_path) if n.startswith("app.log."))
+    backups = [name for name in names if name != "app.log.lock"]
+    assert backups, "two seconds of writing rolled nothing over"
+    lines = []
+    for name in [*backups, "app.log"]:
+        own = (tmp_path / name).read_text().splitlines()
+        for writer in range(4):
+            numbers = [line for line in own if line.startswith(f"writer {writer} ")]
+            assert numbers == sorted(numbers), name
+        lines.extend(own)
+    assert len(lines) == 4 * 400
+    assert sorted(lines) == sorted(
+        f"writer {writer} line {n:05d}" for writer in range(4) for n in range(400)
+    )

@@ -109,7 +109,12 @@ class TimedRotatingFileHandler:  # noqa: F811
     """Rolls the file over every `interval` units of `when` (seconds,
     minutes, hours, days, or at `atTime` daily or on a weekday): `app.log`
     becomes `app.log.2026-11-21`, named after the interval it covers, and
-    only the newest `backupCount` backups are kept."""
+    only the newest `backupCount` backups are kept.
+
+    With `interprocess=True` (not in the standard library), several
+    processes may write one set of files, as with `RotatingFileHandler`: the
+    first to reach a new period rolls the file over, and the others find its
+    backup, follow it to the fresh file and keep the backup as it is."""
 
     def __init__(
         self,
@@ -122,6 +127,8 @@ class TimedRotatingFileHandler:  # noqa: F811
         utc=False,
         atTime=None,
         errors=None,
+        *,
+        interprocess=False,
     ):
         encoding = io.text_encoding(encoding)
         BaseRotatingHandler.__init__(
@@ -141,6 +148,8 @@ class TimedRotatingFileHandler:  # noqa: F811
         self.extMatch = re.compile(pattern, re.ASCII)
         self.interval = self.interval * interval
         self.rolloverAt = self.computeRollover(_native.timed_start(self.baseFilename))
+        if interprocess:
+            self._share_with_other_processes()
 
 
 @_attach(WatchedFileHandler)

@@ -153,7 +153,7 @@ fn file_identity(descriptor: i32) -> io::Result<(u64, u64)> {
 }
 
 /// Whether the handler shares its files with other processes.
-fn is_shared(handler: &Bound<'_, Handler>) -> bool {
+pub(crate) fn is_shared(handler: &Bound<'_, Handler>) -> bool {
     handler.cast::<BaseRotatingHandler>().is_ok_and(|rotating| {
         let shared = rotating.get().shared.lock();
         shared

@@ -27,7 +27,7 @@ use pyo3::types::{PyFloat, PyInt, PyModule};
 
 use crate::handler::{FileHandler, Handler, HandlerKind};
 use crate::rotating::{
-    base_filename, os_error, strerror, version, BaseRotatingHandler, HandlerHooks,
+    base_filename, is_shared, os_error, strerror, version, BaseRotatingHandler, HandlerHooks,
 };
 
 #[pyclass(extends = BaseRotatingHandler, subclass, frozen, module = "femtologging")]
@@ -354,10 +354,16 @@ fn remove_file(path: &str) -> PyResult<()> {
 fn do_rollover(handler: &Bound<'_, PyAny>) -> PyResult<()> {
     let py = handler.py();
     let version = version();
-    // Only the version's rule for an existing backup is needed here.
-    let existing = TimedSchedule::new("S", 1, false, None, version)
-        .map_err(|error| PyValueError::new_err(error.to_string()))?
-        .existing_backup();
+    let shared = is_shared(handler.cast::<Handler>()?);
+    // Only the version's rule for an existing backup is needed here. Among
+    // processes sharing the files, such a backup means another one rolled
+    // this period over first: replacing it would lose that one's lines.
+    let existing = match shared {
+        true => ExistingBackup::Skip,
+        false => TimedSchedule::new("S", 1, false, None, version)
+            .map_err(|error| PyValueError::new_err(error.to_string()))?
+            .existing_backup(),
+    };
     // 3.13 looks for an existing backup before it touches the stream, as
     // such a backup means another process has already rolled the file over.
     if existing == ExistingBackup::Replace {
@@ -389,6 +395,11 @@ fn do_rollover(handler: &Bound<'_, PyAny>) -> PyResult<()> {
     if std::fs::metadata(&backup).is_ok() {
         match existing {
             ExistingBackup::Replace => remove_file(&backup)?,
+            // The shared lock's holder already writes to the fresh file
+            // (reopened when it took the lock): only the schedule moves on.
+            ExistingBackup::Skip if shared => {
+                return schedule_next_rollover(handler, &mut schedule, &interval, now)
+            }
             ExistingBackup::Skip => return Ok(()),
         }
     }
@@ -408,8 +419,20 @@ fn do_rollover(handler: &Bound<'_, PyAny>) -> PyResult<()> {
         let stream = handler.call_method0(intern!(py, "_open"))?;
         handler.setattr(intern!(py, "stream"), stream)?;
     }
+    schedule_next_rollover(handler, &mut schedule, &interval, now)
+}
+
+/// Sets `rolloverAt` after a rollover at `now`: `computeRollover(now)`, with
+/// 3.11 and 3.12's step past a time already gone.
+fn schedule_next_rollover(
+    handler: &Bound<'_, PyAny>,
+    schedule: &mut TimedSchedule,
+    interval: &Bound<'_, PyAny>,
+    now: i64,
+) -> PyResult<()> {
+    let py = handler.py();
     let computed = handler.call_method1(intern!(py, "computeRollover"), (now,))?;
-    let next = match version {
+    let next = match version() {
         PythonVersion::V3_13 => computed,
         PythonVersion::V3_11 | PythonVersion::V3_12 => {
             schedule.set_interval(interval.extract()?);
