@@ -440,6 +440,37 @@ def test_a_forked_child_shares_the_rotating_file_under_its_own_lock(tmp_path):
     assert_two_writers_shared_the_files(tmp_path, 2_000, 2_000)
 
 
+def test_a_forked_child_keeps_no_copy_of_the_parents_files(tmp_path):
+    """The child closes the descriptors of the parent's worker: a copy of the
+    lock would keep it held were the parent killed holding it, and a copy of
+    the log file would keep a rotated-away file's disk space."""
+    source = SHARED_HANDLER + textwrap.dedent(
+        """
+        def open_copies():
+            names = {}
+            for fd in os.listdir("/proc/self/fd"):
+                try:
+                    target = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+                except OSError:
+                    continue
+                names[target] = names.get(target, 0) + 1
+            return names.get("app.log", 0), names.get("app.log.lock", 0)
+
+        print("parent", *open_copies())
+        pid = os.fork()
+        if pid == 0:
+            print("child", *open_copies(), flush=True)
+            os._exit(0)
+        os.waitpid(pid, 0)
+        handler.close()
+        """
+    )
+    result = run_python(source, tmp_path)
+    assert result.returncode == 0, result.stderr
+    # The child's own worker has the file and its lock open once each.
+    assert result.stdout == "parent 1 1\nchild 1 1\n"
+
+
 def test_a_multiprocessing_child_writes_everything_it_logged(tmp_path):
     """multiprocessing ends a forked child with os._exit, past atexit: the
     handler must still write what the child logged, without a flush of its own."""

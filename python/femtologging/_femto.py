@@ -645,8 +645,8 @@ def _flush_before_fork():
 
 
 def _restart_after_fork():
-    # First, so that the locks the handlers open next are not among them.
-    _native.close_inherited_locks()
+    # First, so that the files the handlers open next are not among them.
+    _native.close_inherited_files()
     for handler in list(_live_handlers):
         handler._after_fork()
 

@@ -156,6 +156,13 @@ fn merge_message<'py>(
     record::merge_message(&msg, &args)
 }
 
+/// In a forked child, first: closes the worker files and shared-file locks
+/// inherited from the parent (see the core's `fork` module).
+#[pyfunction]
+fn close_inherited_files() {
+    femtologging_core::fork::close_inherited_files();
+}
+
 /// Forgets every logger's cached effective level.
 #[pyfunction]
 fn invalidate_levels() {
@@ -178,7 +185,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<rotating::RotatingFileHandler>()?;
     module.add_class::<rotating::WatchedFileHandler>()?;
     module.add_function(wrap_pyfunction!(rotating::rotate_file, module)?)?;
-    module.add_function(wrap_pyfunction!(rotating::close_inherited_locks, module)?)?;
+    module.add_function(wrap_pyfunction!(close_inherited_files, module)?)?;
     module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_start, module)?)?;

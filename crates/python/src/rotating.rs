@@ -486,10 +486,3 @@ pub fn rotate_file(
     py.detach(|| rename_if_exists(&source, &destination))
         .map_err(|error| RolloverError::from(error).0)
 }
-
-/// In a forked child: closes the shared-file locks inherited from the parent
-/// (see the core's `close_inherited_locks`).
-#[pyfunction]
-pub fn close_inherited_locks() {
-    femtologging_core::rotation::lock::close_inherited_locks();
-}

@@ -5,66 +5,18 @@
 //! itself, is never renamed, so all processes always lock the same inode.
 //! Because a lock belongs to an open file description, a child process after
 //! `fork()` must open its own (`InterprocessLock::open` again), or parent and
-//! child would both think they held it. The child must also close the
-//! descriptors it inherited (`close_inherited_locks`): were the parent killed
-//! while holding a lock, a copy left open in the child would keep it held,
-//! and every process sharing the files would wait forever.
+//! child would both think they held it; the copy it inherited is closed at
+//! the fork (it is a `ProcessFile`), or it would keep the lock held should
+//! the parent die holding it.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io;
-use std::mem::ManuallyDrop;
-use std::os::fd::{AsRawFd, RawFd};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::os::fd::AsRawFd;
+
+use crate::fork::ProcessFile;
 
 pub struct InterprocessLock {
-    /// Closed by `Drop` only in the process that opened it; in a forked
-    /// child `close_inherited_locks` has closed the descriptor already.
-    file: ManuallyDrop<File>,
-    opened_by: u32,
-}
-
-/// The descriptors of the locks open in this process, for a forked child to
-/// close. Atomics rather than a mutex: a thread of the parent may have been
-/// holding a mutex at the fork, and the child would wait on it forever.
-static OPEN_LOCKS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
-
-fn remember(fd: RawFd) {
-    // With more locks than slots, the extra ones are simply not closed in a
-    // child: the lock still works, only that safety net is missing.
-    for slot in &OPEN_LOCKS {
-        if slot
-            .compare_exchange(-1, fd, Ordering::AcqRel, Ordering::Relaxed)
-            .is_ok()
-        {
-            return;
-        }
-    }
-}
-
-fn forget(fd: RawFd) {
-    for slot in &OPEN_LOCKS {
-        if slot
-            .compare_exchange(fd, -1, Ordering::AcqRel, Ordering::Relaxed)
-            .is_ok()
-        {
-            return;
-        }
-    }
-}
-
-/// In a child process right after `fork()`: closes the lock descriptors
-/// inherited from the parent. The child's own handlers open fresh ones.
-pub fn close_inherited_locks() {
-    for slot in &OPEN_LOCKS {
-        let fd = slot.swap(-1, Ordering::AcqRel);
-        if fd >= 0 {
-            // SAFETY: the descriptor was a parent's lock; nothing in this
-            // process uses it any more (an `InterprocessLock` left from the
-            // parent sees it was opened by another process and never closes
-            // it again).
-            unsafe { libc::close(fd) };
-        }
-    }
+    file: ProcessFile,
 }
 
 /// Held while alive; unlocks when dropped.
@@ -81,10 +33,8 @@ impl InterprocessLock {
             .create(true)
             .truncate(false)
             .open(sidecar_path(path))?;
-        remember(file.as_raw_fd());
         Ok(InterprocessLock {
-            file: ManuallyDrop::new(file),
-            opened_by: std::process::id(),
+            file: ProcessFile::new(file),
         })
     }
 
@@ -100,16 +50,6 @@ impl InterprocessLock {
             if error.kind() != io::ErrorKind::Interrupted {
                 return Err(error);
             }
-        }
-    }
-}
-
-impl Drop for InterprocessLock {
-    fn drop(&mut self) {
-        if self.opened_by == std::process::id() {
-            forget(self.file.as_raw_fd());
-            // SAFETY: dropped once, here, in the process that opened it.
-            unsafe { ManuallyDrop::drop(&mut self.file) };
         }
     }
 }

@@ -19,12 +19,14 @@
 //! processes then share one set of files without losing, duplicating or
 //! double-rotating anything.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use crate::fork::ProcessFile;
 
 use super::backups::{rename_if_exists, shift_backups, PathError, PlainRenamer, Renamer};
 use super::compress::{Compression, Compressor};
@@ -85,7 +87,7 @@ impl RotationFailures {
 
 pub struct RollingFile {
     path: String,
-    file: File,
+    file: ProcessFile,
     /// Bytes in the file, as far as this writer knows.
     size: u64,
     options: RollingOptions,
@@ -463,12 +465,12 @@ fn joined(problems: Vec<String>) -> Result<(), String> {
     }
 }
 
-fn open_for_append(path: &str, truncate: bool) -> io::Result<File> {
+fn open_for_append(path: &str, truncate: bool) -> io::Result<ProcessFile> {
     let mut options = OpenOptions::new();
     if truncate {
         options.write(true).create(true).truncate(true);
     } else {
         options.append(true).create(true);
     }
-    options.open(path)
+    options.open(path).map(ProcessFile::new)
 }

@@ -8,6 +8,7 @@ use std::os::fd::FromRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use femtologging_core::fork::ProcessFile;
 use femtologging_core::rotation::rolling::{
     LineBatch, RollingFile, RollingOptions, RotationFailures,
 };
@@ -92,11 +93,11 @@ struct FileDrain {
 }
 
 enum Output {
-    Stream {
-        file: ManuallyDrop<File>,
-        /// False for the process's stdout and stderr, never closed here.
-        owned: bool,
-    },
+    /// A file the handler opened (closed in a forked child, which opens its
+    /// own).
+    File(ProcessFile),
+    /// The process's stdout or stderr, never closed here.
+    Standard(ManuallyDrop<File>),
     Rolling(RollingFile),
 }
 
@@ -111,19 +112,15 @@ impl FileDrain {
     }
 
     fn owned(file: File) -> FileDrain {
-        FileDrain::new(Output::Stream {
-            file: ManuallyDrop::new(file),
-            owned: true,
-        })
+        FileDrain::new(Output::File(ProcessFile::new(file)))
     }
 
     fn borrowed(fd: i32) -> FileDrain {
-        FileDrain::new(Output::Stream {
-            // SAFETY: fds 1 and 2 are open for the life of the process, and a
-            // borrowed FileDrain never closes them (see Drop).
-            file: ManuallyDrop::new(unsafe { File::from_raw_fd(fd) }),
-            owned: false,
-        })
+        // SAFETY: fds 1 and 2 are open for the life of the process, and the
+        // ManuallyDrop never closes them.
+        FileDrain::new(Output::Standard(ManuallyDrop::new(unsafe {
+            File::from_raw_fd(fd)
+        })))
     }
 
     /// Formats the batch into the buffer; `py` is there when the batch has
@@ -204,7 +201,8 @@ impl Drain<Job> for FileDrain {
             self.render(None, batch)
         };
         let result = match &mut self.output {
-            Output::Stream { file, .. } => file.write_all(self.buffer.as_bytes()),
+            Output::File(file) => file.write_all(self.buffer.as_bytes()),
+            Output::Standard(file) => file.write_all(self.buffer.as_bytes()),
             Output::Rolling(rolling) => {
                 let mut failures = RotationFailures::default();
                 let batch = LineBatch {
@@ -228,15 +226,6 @@ impl Drain<Job> for FileDrain {
         result
             .map(|()| delivered)
             .map_err(|error| WriteFailure { records, error })
-    }
-}
-
-impl Drop for FileDrain {
-    fn drop(&mut self) {
-        if let Output::Stream { file, owned: true } = &mut self.output {
-            // SAFETY: dropped once, here, and never used again.
-            unsafe { ManuallyDrop::drop(file) };
-        }
     }
 }
 
