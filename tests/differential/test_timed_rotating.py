@@ -393,3 +393,47 @@ def test_timed_handler_never_rolls_a_special_file(logging):
     record = logging.makeLogRecord({"msg": "probe"})
     print(handler.shouldRollover(record), handler.rolloverAt > time.time() - 5)
     handler.close()
+
+
+@differential(requires=["handlers"])
+def test_timed_handler_with_fractional_intervals(logging):
+    """A fractional interval keeps its fraction in every rollover time, and a
+    rollover with one schedules the next one interval on."""
+    import os
+    import time
+
+    for when, interval in (("S", 1.5), ("H", 0.5), ("MIDNIGHT", 1.5), ("W2", 0.5)):
+        handler = logging.handlers.TimedRotatingFileHandler(
+            f"{when}.log", when=when, interval=interval, delay=True, utc=True
+        )
+        print(when, handler.interval, handler.computeRollover(1_700_000_000))
+        handler.close()
+    handler = logging.handlers.TimedRotatingFileHandler("app.log", when="S", backupCount=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("fractional")
+    logger.addHandler(handler)
+    logger.warning("first")
+    handler.interval = 2.5
+    handler.rolloverAt = 0
+    logger.warning("second")
+    print("fraction", handler.rolloverAt % 1, handler.rolloverAt > time.time())
+    handler.close()
+    print(sorted(name for name in os.listdir(".") if not name.startswith("app.log.")))
+
+
+@differential(requires=["handlers"])
+def test_file_handlers_take_a_bytes_file_name(logging):
+    """open() takes bytes, and so do the file handlers."""
+    import os
+
+    plain = logging.FileHandler(b"plain.log")
+    watched = logging.handlers.WatchedFileHandler(b"watched.log")
+    logger = logging.getLogger("bytes")
+    logger.addHandler(plain)
+    logger.addHandler(watched)
+    logger.warning("to both")
+    os.rename("watched.log", "watched.log.old")
+    logger.warning("after the move")
+    print(plain.baseFilename == os.path.abspath(b"plain.log"))
+    plain.close()
+    watched.close()

@@ -89,6 +89,16 @@ fn write_counted(file: &mut File, bytes: &[u8]) -> Result<(), (usize, io::Error)
     Ok(())
 }
 
+/// A path as `open()` takes it: a str or path-like object, or bytes used
+/// as they are.
+pub(crate) fn file_path(path: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    match path.cast::<PyBytes>() {
+        Ok(bytes) => Ok(std::ffi::OsStr::from_bytes(bytes.as_bytes()).into()),
+        Err(_) => path.extract(),
+    }
+}
+
 /// The `OSError` (or subclass, chosen by its errno) that Python's file
 /// objects raise for `error`, naming `filename` when given.
 fn os_error(error: io::Error, filename: Option<Py<PyAny>>) -> PyErr {
@@ -130,7 +140,7 @@ impl FileStream {
         if mode.contains('+') {
             options.read(true);
         }
-        let path_text: std::path::PathBuf = path.extract()?;
+        let path_text = file_path(&path)?;
         let mut file = py
             .detach(|| options.open(&path_text))
             .map_err(|error| os_error(error, Some(path.clone().unbind())))?;

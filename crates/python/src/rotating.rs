@@ -269,8 +269,9 @@ fn stream_position(stream: &Bound<'_, PyAny>, version: PythonVersion) -> PyResul
 pub(crate) fn base_filename(handler: &Bound<'_, Handler>) -> PyResult<String> {
     let py = handler.py();
     let name = handler.getattr(intern!(py, "baseFilename"))?;
-    let path: std::path::PathBuf = name.extract()?;
-    Ok(path.to_string_lossy().into_owned())
+    Ok(crate::file_stream::file_path(&name)?
+        .to_string_lossy()
+        .into_owned())
 }
 
 /// `WatchedFileHandler.reopenIfNeeded`: reopen when the file at the path is

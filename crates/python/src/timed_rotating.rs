@@ -19,7 +19,7 @@ use femtologging_core::rotation::timed::{
     ExistingBackup, ExtMatch, Namer, SearchHit, SuffixMatcher, SystemClock, TimedSchedule, When,
 };
 use femtologging_core::time::{seconds_from_timestamp, PythonVersion, TimeError};
-use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyOverflowError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -143,11 +143,8 @@ fn time_of_day_schedule(
         Ok(seconds) => schedule.set_interval(seconds),
         // Before 3.13 a time-of-day rollover ignores the interval.
         Err(_) if version != PythonVersion::V3_13 => {}
-        Err(_) => {
-            return Err(PyTypeError::new_err(
-                "interval must be a whole number of seconds",
-            ))
-        }
+        // The whole seconds here; `compute_rollover` adds the fraction.
+        Err(_) => schedule.set_interval(whole_seconds(interval)?),
     }
     Ok(schedule)
 }
@@ -166,15 +163,24 @@ fn compute_rollover<'py>(
     let Some(when) = when.filter(|when| is_time_of_day(when)) else {
         return Ok(plain);
     };
-    let schedule = time_of_day_schedule(handler, &when, &interval, version())?;
+    let version = version();
+    let schedule = time_of_day_schedule(handler, &when, &interval, version)?;
     let start = whole_seconds(current_time)?;
     let rollover = schedule.compute_rollover(start).map_err(time_error)?;
-    if current_time.cast_exact::<PyInt>().is_ok() {
-        return Ok(rollover.into_pyobject(py)?.into_any());
+    let result = if current_time.cast_exact::<PyInt>().is_ok() {
+        rollover.into_pyobject(py)?.into_any()
+    } else {
+        // The distance to the rollover depends only on the whole second, so
+        // a fractional time keeps its fraction, as the standard arithmetic
+        // does.
+        current_time.add(rollover - start)?
+    };
+    // 3.13 adds the interval itself: a fractional one (1.5 days) keeps its
+    // fraction too.
+    if version == PythonVersion::V3_13 && interval.cast_exact::<PyInt>().is_err() {
+        return result.add(interval.sub(whole_seconds(&interval)?)?);
     }
-    // The distance to the rollover depends only on the whole second, so a
-    // fractional time keeps its fraction, as the standard arithmetic does.
-    current_time.add(rollover - start)
+    Ok(result)
 }
 
 /// `shouldRollover`: the time has come, and the file is a regular file (or
@@ -300,10 +306,14 @@ fn files_to_delete(handler: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     let version = version();
     let base = base_filename(handler.cast::<Handler>()?)?;
     let (directory, _) = split_path(&base);
+    // A name that is not valid UTF-8 (listed with surrogates) cannot start
+    // with the base name, which is: it is no backup of this file.
     let names: Vec<String> = py
         .import("os")?
         .call_method1(intern!(py, "listdir"), (directory,))?
-        .extract()?;
+        .try_iter()?
+        .filter_map(|name| name.and_then(|name| name.extract::<String>()).ok())
+        .collect();
     let backup_count: i64 = handler.getattr(intern!(py, "backupCount"))?.extract()?;
     let namer = handler.getattr(intern!(py, "namer"))?;
     let mut call_namer = |name: &str| -> PyResult<String> { path_text(&namer.call1((name,))?) };
@@ -432,15 +442,33 @@ fn schedule_next_rollover(
 ) -> PyResult<()> {
     let py = handler.py();
     let computed = handler.call_method1(intern!(py, "computeRollover"), (now,))?;
-    let next = match version() {
-        PythonVersion::V3_13 => computed,
-        PythonVersion::V3_11 | PythonVersion::V3_12 => {
-            schedule.set_interval(interval.extract()?);
+    let whole = (computed.extract::<i64>(), interval.extract::<i64>());
+    let next = match (version(), whole) {
+        (PythonVersion::V3_13, _) => computed,
+        (_, (Ok(computed), Ok(interval))) => {
+            schedule.set_interval(interval);
             schedule
-                .next_rollover_from(computed.extract()?, now)
+                .next_rollover_from(computed, now)
                 .map_err(time_error)?
                 .into_pyobject(py)?
                 .into_any()
+        }
+        // A fractional interval (or time from a subclass's computeRollover):
+        // the same steps in Python's arithmetic.
+        _ => {
+            let mut next = computed;
+            if interval.gt(0)? {
+                while next.le(now)? {
+                    next = next.add(interval)?;
+                }
+            }
+            let correction = schedule
+                .dst_correction_before_313(now, whole_seconds(&next)?)
+                .map_err(time_error)?;
+            match correction {
+                0 => next,
+                correction => next.add(correction)?,
+            }
         }
     };
     handler.setattr(intern!(py, "rolloverAt"), next)
@@ -511,9 +539,9 @@ pub fn timed_unit(when: &str) -> PyResult<(i64, &'static str, String, Option<u8>
 /// The time the first rollover is computed from: the file's modification
 /// time when it exists, else now.
 #[pyfunction]
-pub fn timed_start(py: Python<'_>, filename: PathBuf) -> PyResult<i64> {
+pub fn timed_start(py: Python<'_>, filename: Bound<'_, PyAny>) -> PyResult<i64> {
     use std::os::unix::fs::MetadataExt;
-    match std::fs::metadata(&filename) {
+    match std::fs::metadata(crate::file_stream::file_path(&filename)?) {
         Ok(metadata) => Ok(mtime_seconds(
             metadata.mtime(),
             metadata.mtime_nsec(),

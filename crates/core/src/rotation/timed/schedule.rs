@@ -337,18 +337,24 @@ impl TimedSchedule {
         match self.rules() {
             Rules::Since313 => Ok(computed),
             Rules::Before313 => {
-                let dst_now = localtime(now)?.is_dst;
                 let mut next = computed;
                 if next <= now && self.interval > 0 {
                     let behind = now - next;
                     next += (behind / self.interval + 1) * self.interval;
                 }
-                if self.when.is_time_of_day() && !self.utc {
-                    next += dst_shift(dst_now, localtime(next)?.is_dst);
-                }
-                Ok(next)
+                Ok(next + self.dst_correction_before_313(now, next)?)
             }
         }
+    }
+
+    /// What 3.11 and 3.12 add to the next rollover at `next`, decided at
+    /// `now`, when daylight saving starts or ends in between: an hour either
+    /// way for a time-of-day schedule in local time, else nothing.
+    pub fn dst_correction_before_313(&self, now: i64, next: i64) -> Result<i64, TimeError> {
+        if self.rules() != Rules::Before313 || !self.when.is_time_of_day() || self.utc {
+            return Ok(0);
+        }
+        Ok(dst_shift(localtime(now)?.is_dst, localtime(next)?.is_dst))
     }
 
     /// `doRollover` without the files: the backup's time and name, the policy for an
