@@ -278,9 +278,10 @@ def test_time_rotation_names_backups_by_date(tmp_path):
     assert (tmp_path / "app.log").read_text() == "later second\n"
 
 
-def test_records_land_in_the_period_they_were_logged_in_however_late_written(tmp_path):
-    """The worker is held past the second's end by its formatter: the records
-    logged before then still belong to the old second's file."""
+def log_across_a_second(directory, name):
+    """Logs "first" and "second" early in a second, through a worker held
+    past its end by the formatter, then "third" in the next second. False
+    when the machine stalled past the second before the first two went out."""
     started = time.time()
     if started % 1.0 > 0.5:
         time.sleep(1.0 - started % 1.0)
@@ -292,22 +293,35 @@ def test_records_land_in_the_period_they_were_logged_in_however_late_written(tmp
         return record["message"]
 
     handler = logging.FemtoTimedRotatingFileHandler(
-        tmp_path / "app.log",
+        directory / "app.log",
         when="s",
         options=logging.HandlerOptions(policy="block"),
         formatter=slow_format,
     )
-    logger = fresh_logger("timed.late", handler)
+    logger = fresh_logger(name, handler)
     logger.info("first")
     logger.info("second")
-    assert time.time() < boundary, "the test machine stalled; the premise is lost"
+    in_time = time.time() < boundary
     time.sleep(max(0.0, boundary + 0.05 - time.time()))
     logger.info("third")
     handler.close()
-    names = sorted(os.listdir(tmp_path))
+    return in_time
+
+
+def test_records_land_in_the_period_they_were_logged_in_however_late_written(tmp_path):
+    """The worker is held past the second's end by its formatter: the records
+    logged before then still belong to the old second's file."""
+    for attempt in range(3):
+        directory = tmp_path / f"attempt{attempt}"
+        directory.mkdir()
+        if log_across_a_second(directory, f"timed.late.{attempt}"):
+            break
+    else:
+        pytest.fail("the machine stalled past the second three times running")
+    names = sorted(os.listdir(directory))
     assert len(names) == 2 and names[0] == "app.log", names
-    assert (tmp_path / names[1]).read_text() == "first\nsecond\n"
-    assert (tmp_path / "app.log").read_text() == "third\n"
+    assert (directory / names[1]).read_text() == "first\nsecond\n"
+    assert (directory / "app.log").read_text() == "third\n"
 
 
 def test_the_timed_builder_takes_an_at_time(tmp_path):
