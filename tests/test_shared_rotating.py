@@ -95,17 +95,23 @@ handler.close()
 """
 
 
-def test_four_processes_share_one_set_of_files(tmp_path):
-    (tmp_path / "writer.py").write_text(textwrap.dedent(WRITER))
+def run_four_writers(directory, source):
+    """Runs `source` in four processes at once, numbered 0 to 3; each must
+    end cleanly and print nothing on stderr."""
+    (directory / "writer.py").write_text(textwrap.dedent(source))
     processes = [
         subprocess.Popen(
-            [sys.executable, "writer.py", str(n)], cwd=tmp_path, stderr=subprocess.PIPE
+            [sys.executable, "writer.py", str(n)], cwd=directory, stderr=subprocess.PIPE
         )
         for n in range(4)
     ]
     for process in processes:
         assert process.wait(timeout=120) == 0, process.stderr.read().decode()
         assert process.stderr.read() == b""
+
+
+def test_four_processes_share_one_set_of_files(tmp_path):
+    run_four_writers(tmp_path, WRITER)
     check_set(tmp_path, 4, 4_000, 20_000)
 
 
@@ -241,16 +247,7 @@ def test_four_processes_share_time_rotated_files(tmp_path):
     """Each second's rollover happens once: a process that finds the backup
     already made follows the others to the fresh file instead of replacing
     the backup (3.11 and 3.12 would replace it, and lose its lines)."""
-    (tmp_path / "writer.py").write_text(textwrap.dedent(TIMED_WRITER))
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "writer.py", str(n)], cwd=tmp_path, stderr=subprocess.PIPE
-        )
-        for n in range(4)
-    ]
-    for process in processes:
-        assert process.wait(timeout=120) == 0, process.stderr.read().decode()
-        assert process.stderr.read() == b""
+    run_four_writers(tmp_path, TIMED_WRITER)
     names = sorted(n for n in os.listdir(tmp_path) if n.startswith("app.log."))
     backups = [name for name in names if name != "app.log.lock"]
     assert backups, "two seconds of writing rolled nothing over"
