@@ -298,3 +298,24 @@ def test_timed_and_watched_handlers_whose_directory_disappears(logging):
     watched.close()
     for name in sorted(os.listdir("logs")):
         print(name, repr(open(os.path.join("logs", name)).read()))
+
+
+@differential(requires=["handlers"])
+def test_rotating_file_handler_never_rolls_a_special_file(logging):
+    """A handler writing to /dev/null (directly or through a link) never rolls
+    it over, whatever its size limit, with or without delay."""
+    import os
+
+    os.symlink(os.devnull, "app.log")
+    for path, delay in ((os.devnull, False), (os.devnull, True), ("app.log", True)):
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=10, backupCount=1, delay=delay
+        )
+        logger = logging.getLogger("special")
+        logger.handlers[:] = [handler]
+        for number in range(4):
+            logger.warning("a record longer than ten characters %d", number)
+        record = logging.makeLogRecord({"msg": "x" * 40})
+        print(path == os.devnull, delay, handler.shouldRollover(record))
+        handler.close()
+    print(sorted(os.listdir(".")))
