@@ -319,3 +319,27 @@ def test_rotating_file_handler_never_rolls_a_special_file(logging):
         print(path == os.devnull, delay, handler.shouldRollover(record))
         handler.close()
     print(sorted(os.listdir(".")))
+
+
+@differential(requires=["handlers"])
+def test_rotating_file_handler_formats_each_record_for_the_test_and_the_write(logging):
+    """The size test formats the record, and so does the write: a formatter
+    that counts its calls sees both, and a changing one writes its second text."""
+
+    class Counting(logging.Formatter):
+        calls = 0
+
+        def format(self, record):
+            Counting.calls += 1
+            return f"{Counting.calls} {super().format(record)}"
+
+    handler = logging.handlers.RotatingFileHandler("app.log", maxBytes=60, backupCount=2)
+    handler.setFormatter(Counting("%(message)s"))
+    logger = logging.getLogger("counting")
+    logger.addHandler(handler)
+    for number in range(5):
+        logger.warning("record %d", number)
+    handler.close()
+    print(Counting.calls)
+    for name in ("app.log", "app.log.1", "app.log.2"):
+        print(name, repr(open(name).read()))

@@ -267,22 +267,26 @@ fn emit_native<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let result = match handler.get().kind {
-        HandlerKind::Stream | HandlerKind::File => emit_stream(handler, overridden, record),
+        HandlerKind::Stream | HandlerKind::File => emit_stream(handler, overridden, record, None),
         HandlerKind::Watched => {
             let native_check = overridden & REOPEN_IF_NEEDED == 0;
             return rotating::under_locks(handler, || {
                 // The standard WatchedFileHandler reopens before its error
                 // handling starts: a file it cannot reopen (its directory
                 // gone) raises out of the logging call.
-                rotating::before_write(handler, overridden, record, native_check)?;
-                reported(handler, record, emit_stream(handler, overridden, record))
+                let line = rotating::before_write(handler, overridden, record, native_check)?;
+                reported(
+                    handler,
+                    record,
+                    emit_stream(handler, overridden, record, line),
+                )
             });
         }
         _ => {
             let native_check = overridden & SHOULD_ROLLOVER == 0;
             rotating::under_locks(handler, || {
-                rotating::before_write(handler, overridden, record, native_check)?;
-                emit_stream(handler, overridden, record)
+                let line = rotating::before_write(handler, overridden, record, native_check)?;
+                emit_stream(handler, overridden, record, line)
             })
         }
     };
@@ -396,10 +400,13 @@ fn femto_call(py: Python<'_>, record: &RecordRef<'_, '_>) -> PyResult<Job> {
     })
 }
 
+/// `formatted` is the record's line when a check before the write already
+/// made it with the handler's native formatter.
 fn emit_stream<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
+    formatted: Option<String>,
 ) -> PyResult<()> {
     let py = handler.py();
     let stream_handler = handler.cast::<StreamHandler>()?;
@@ -415,7 +422,10 @@ fn emit_stream<'py>(
             return Ok(());
         }
     }
-    let text = format_for(handler, overridden, record)?;
+    let text = match formatted {
+        Some(line) => FormattedText::Rust(line),
+        None => format_for(handler, overridden, record)?,
+    };
     let terminator = if overridden & TERMINATOR != 0 {
         handler.getattr(intern!(py, "terminator"))?
     } else {

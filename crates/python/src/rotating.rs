@@ -175,25 +175,33 @@ pub(crate) fn version() -> PythonVersion {
 /// The check before a rotating handler writes: `shouldRollover(record)` and,
 /// when it says so, `doRollover()`; a watched handler's `reopenIfNeeded()`.
 /// `native_check` is false when a subclass replaced the check.
+///
+/// Returns the record's line when the size test formatted it natively and
+/// nothing ran in between: the standard emit formats the record again, and
+/// a native formatter would only give the same text.
 pub fn before_write<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
     native_check: bool,
-) -> PyResult<()> {
+) -> PyResult<Option<String>> {
     let py = handler.py();
     match handler.get().kind() {
         kind @ (HandlerKind::Rotating | HandlerKind::BaseRotating | HandlerKind::Timed) => {
-            let roll = match (native_check, kind) {
-                (true, HandlerKind::Rotating) => should_rollover(handler, overridden, record)?,
-                (true, HandlerKind::Timed) => timed_rotating::should_rollover(handler)?,
-                _ => handler
-                    .call_method1(intern!(py, "shouldRollover"), (record.to_python(py)?,))?
-                    .is_truthy()?,
+            let (roll, line) = match (native_check, kind) {
+                (true, HandlerKind::Rotating) => size_test(handler, overridden, record)?,
+                (true, HandlerKind::Timed) => (timed_rotating::should_rollover(handler)?, None),
+                _ => {
+                    let record = record.to_python(py)?;
+                    let roll = handler.call_method1(intern!(py, "shouldRollover"), (record,))?;
+                    (roll.is_truthy()?, None)
+                }
             };
             if roll {
                 handler.call_method0(intern!(py, "doRollover"))?;
+                return Ok(None);
             }
+            return Ok(line);
         }
         HandlerKind::Watched => {
             if native_check {
@@ -204,15 +212,16 @@ pub fn before_write<'py>(
         }
         _ => {}
     }
-    Ok(())
+    Ok(None)
 }
 
-/// `RotatingFileHandler.shouldRollover`.
-fn should_rollover<'py>(
+/// `RotatingFileHandler.shouldRollover`, and the line it measured when the
+/// handler's own formatter made it in Rust.
+fn size_test<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
-) -> PyResult<bool> {
+) -> PyResult<(bool, Option<String>)> {
     let py = handler.py();
     let version = version();
     // Before 3.13 the test for a special file (`/dev/null`) comes first, on
@@ -227,18 +236,34 @@ fn should_rollover<'py>(
     }
     let max_bytes = handler.getattr(intern!(py, "maxBytes"))?;
     if !max_bytes.gt(0)? {
-        return Ok(false);
+        return Ok((false, None));
     }
-    let length = match format_for(handler, overridden, record)? {
-        FormattedText::Rust(text) => text.chars().count() as u64,
-        FormattedText::Python(text) => text.str()?.len()? as u64,
-    } + 1;
-    let stream = handler.getattr(intern!(py, "stream"))?;
-    // Other processes' lines moved the end of a shared file: 3.13's tell()
-    // alone would not see them.
-    let position = match is_shared(handler) {
-        true => stream_position(&stream, PythonVersion::V3_11)?,
-        false => stream_position(&stream, version)?,
+    let position = || -> PyResult<u64> {
+        let stream = handler.getattr(intern!(py, "stream"))?;
+        // Other processes' lines moved the end of a shared file: 3.13's
+        // tell() alone would not see them.
+        match is_shared(handler) {
+            true => stream_position(&stream, PythonVersion::V3_11),
+            false => stream_position(&stream, version),
+        }
+    };
+    // 3.13 asks where the stream is first, and formats nothing for an empty
+    // file, which it never rolls over; before, the record is formatted first.
+    let early_position = match version {
+        PythonVersion::V3_13 => match position()? {
+            0 => return Ok((false, None)),
+            position => Some(position),
+        },
+        PythonVersion::V3_11 | PythonVersion::V3_12 => None,
+    };
+    let (length, line) = match format_for(handler, overridden, record)? {
+        FormattedText::Rust(text) => (text.chars().count() as u64, Some(text)),
+        FormattedText::Python(text) => (text.str()?.len()? as u64, None),
+    };
+    let length = length + 1;
+    let position = match early_position {
+        Some(position) => position,
+        None => position()?,
     };
     let roll = match max_bytes.extract::<u64>() {
         Ok(max_bytes) => standard_wants_rollover(position, length, max_bytes, version),
@@ -246,7 +271,8 @@ fn should_rollover<'py>(
             !(position == 0 && version == PythonVersion::V3_13) && max_bytes.le(position + length)?
         }
     };
-    Ok(roll && !is_special_file(&base_filename(handler)?))
+    let roll = roll && !is_special_file(&base_filename(handler)?);
+    Ok((roll, line))
 }
 
 /// Where the next write goes: 3.11 and 3.12 seek to the end first, 3.13
@@ -424,7 +450,7 @@ impl RotatingFileHandler {
     fn should_rollover_method(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<bool> {
         let handler = slf.cast::<Handler>()?;
         let overridden = crate::handler::overridden(handler)?;
-        should_rollover(handler, overridden, &RecordRef::Python(record))
+        Ok(size_test(handler, overridden, &RecordRef::Python(record))?.0)
     }
 
     /// Closes the stream, shifts the backups through `rotation_filename`
