@@ -39,34 +39,24 @@ const CONVERSION_TYPES: &str = "sracdiuoxXeEfFgG";
 
 /// Cuts a `%`-style template into literals and fields.
 pub(crate) fn compile(source: &str, builder: &mut TemplateBuilder) {
-    let mut literal_start = 0;
-    while let Some(offset) = find_percent(&source[literal_start..]) {
-        let percent = literal_start + offset;
-        builder.literal(&source[literal_start..percent]);
-        match parse_directive(source, percent + 1) {
-            Directive::Escape(end) => {
-                builder.literal("%");
-                literal_start = end;
-            }
-            Directive::Field {
+    let complete = scan(source, |piece| {
+        match piece {
+            Scanned::Literal(text) => builder.literal(text),
+            Scanned::Field {
                 key: Some(key),
                 spec,
-                end,
-            } => {
-                builder.field(
-                    FieldKey::from_name(key),
-                    ConversionSpec::percent(&host_text(&spec), spec),
-                );
-                literal_start = end;
-            }
+            } => builder.field(
+                FieldKey::from_name(key),
+                ConversionSpec::percent(&host_text(&spec), spec),
+            ),
             // A directive without a key would format the whole record dictionary.
-            Directive::Field { key: None, .. } | Directive::Unsupported => {
-                builder.requires_host();
-                return;
-            }
+            Scanned::Field { key: None, .. } => return Ok(false),
         }
+        Ok::<bool, std::convert::Infallible>(true)
+    });
+    if !matches!(complete, Ok(true)) {
+        builder.requires_host();
     }
-    builder.literal(&source[literal_start..]);
 }
 
 /// What the host needs to apply a directive itself: no key, no length modifier (CPython
@@ -256,17 +246,20 @@ fn find_percent(text: &str) -> Option<usize> {
     text.bytes().position(|byte| byte == b'%')
 }
 
-/// One step of a positional `%` template: literal text (`%%` arrives as `"%"`) or a
-/// conversion taking the next value.
+/// One step of a `%` template: literal text (`%%` arrives as `"%"`) or a
+/// directive, with its mapping key if it has one.
 enum Scanned<'a> {
     Literal(&'a str),
-    Conversion(PercentSpec),
+    Field {
+        key: Option<&'a str>,
+        spec: PercentSpec,
+    },
 }
 
-/// Walks a positional `%` template in order, handing each piece to `visit`, which
-/// returns false to stop. False when `visit` stopped or the template uses mapping keys,
-/// `*`, or is malformed (the host's `%` operator must then run it).
-fn scan_positional<'a, E>(
+/// Walks a `%` template in order, handing each piece to `visit`, which returns
+/// false to stop. False when `visit` stopped or a directive is one the host's
+/// `%` operator must run (`*`, a length modifier, malformed).
+fn scan<'a, E>(
     source: &'a str,
     mut visit: impl FnMut(Scanned<'a>) -> Result<bool, E>,
 ) -> Result<bool, E> {
@@ -278,12 +271,8 @@ fn scan_positional<'a, E>(
         }
         let (piece, end) = match parse_directive(source, percent + 1) {
             Directive::Escape(end) => (Scanned::Literal("%"), end),
-            Directive::Field {
-                key: None,
-                spec,
-                end,
-            } => (Scanned::Conversion(spec), end),
-            Directive::Field { key: Some(_), .. } | Directive::Unsupported => return Ok(false),
+            Directive::Field { key, spec, end } => (Scanned::Field { key, spec }, end),
+            Directive::Unsupported => return Ok(false),
         };
         if !visit(piece)? {
             return Ok(false);
@@ -302,16 +291,18 @@ impl PositionalTemplate {
     pub fn compile(source: &str) -> Option<PositionalTemplate> {
         let mut pieces = Vec::new();
         let mut literal = String::new();
-        let complete = scan_positional(source, |piece| {
+        let complete = scan(source, |piece| {
             match piece {
                 Scanned::Literal(text) => literal.push_str(text),
-                Scanned::Conversion(spec) => {
+                Scanned::Field { key: None, spec } => {
                     if !literal.is_empty() {
                         let text = std::mem::take(&mut literal);
                         pieces.push(PositionalPiece::Literal(text.into()));
                     }
                     pieces.push(PositionalPiece::Conversion(spec, spec.is_bare()));
                 }
+                // A mapping key: `msg % args` with a dict, left to the host.
+                Scanned::Field { key: Some(_), .. } => return Ok(false),
             }
             Ok::<bool, std::convert::Infallible>(true)
         });
@@ -408,15 +399,16 @@ fn render_positional_into(
     out: &mut String,
 ) -> Result<bool, RenderError> {
     let mut values = values.iter();
-    let complete = scan_positional(source, |piece| match piece {
+    let complete = scan(source, |piece| match piece {
         Scanned::Literal(text) => {
             out.push_str(text);
             Ok(true)
         }
-        Scanned::Conversion(spec) => match values.next() {
+        Scanned::Field { key: None, spec } => match values.next() {
             Some(value) => Ok(render(&spec, *value, out)? == Applied::Written),
             None => Ok(false),
         },
+        Scanned::Field { key: Some(_), .. } => Ok(false),
     })?;
     Ok(complete && values.next().is_none())
 }
