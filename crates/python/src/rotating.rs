@@ -11,11 +11,11 @@
 //! As the standard `Handler.handle` does, the check, the rollover and the
 //! write run under the handler's `lock`: a rollover calls Python code
 //! (`_open`, a `namer`), during which another thread may otherwise write to a
-//! stream being replaced. A `RotatingFileHandler(..., interprocess=True)`
-//! also takes the advisory lock on the sidecar file that the femto face's
-//! shared files use, and first reopens its file when another process has
-//! rotated it away; its size test then reads the file's real end, which
-//! other processes' lines moved.
+//! stream being replaced. A rotating or time-rotating handler made with
+//! `interprocess=True` also takes the advisory lock on the sidecar file that
+//! the femto face's shared files use, and first reopens its file when
+//! another process has rotated it away; its size test then reads the file's
+//! real end, which other processes' lines moved.
 
 use std::io;
 use std::os::unix::fs::MetadataExt;
