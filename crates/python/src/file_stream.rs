@@ -16,12 +16,13 @@ use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::io::AsRawFd;
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::formatter::FormattedText;
+use crate::os_errors::os_error;
 
 #[pyclass(frozen, dict, weakref, module = "femtologging")]
 pub struct FileStream {
@@ -99,19 +100,6 @@ pub(crate) fn file_path(path: &Bound<'_, PyAny>) -> PyResult<std::path::PathBuf>
     }
 }
 
-/// The `OSError` (or subclass, chosen by its errno) that Python's file
-/// objects raise for `error`, naming `filename` when given.
-fn os_error(error: io::Error, filename: Option<Py<PyAny>>) -> PyErr {
-    let Some(code) = error.raw_os_error() else {
-        return error.into();
-    };
-    let message = crate::rotating::strerror(code);
-    match filename {
-        Some(filename) => PyOSError::new_err((code, message, filename)),
-        None => PyOSError::new_err((code, message)),
-    }
-}
-
 #[pymethods]
 impl FileStream {
     /// Opens `path` as `open(path, mode, encoding=encoding, errors=errors)`
@@ -143,11 +131,11 @@ impl FileStream {
         let path_text = file_path(&path)?;
         let mut file = py
             .detach(|| options.open(&path_text))
-            .map_err(|error| os_error(error, Some(path.clone().unbind())))?;
+            .map_err(|error| os_error(error, Some(path.clone().unbind()), None))?;
         if base == "a" {
             // As Python's open() does: tell() starts at the end.
             file.seek(SeekFrom::End(0))
-                .map_err(|error| os_error(error, None))?;
+                .map_err(|error| os_error(error, None, None))?;
         }
         let normalised = encoding.to_ascii_lowercase().replace('_', "-");
         let utf8_strict = (normalised == "utf-8" || normalised == "utf8") && errors == "strict";
@@ -185,7 +173,9 @@ impl FileStream {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         match open {
-            Some(mut open) => open.write_held().map_err(|error| os_error(error, None)),
+            Some(mut open) => open
+                .write_held()
+                .map_err(|error| os_error(error, None, None)),
             None => Ok(()),
         }
     }
@@ -275,7 +265,7 @@ impl FileStream {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match guard.as_mut() {
-            Some(open) => action(open).map_err(|error| os_error(error, None)),
+            Some(open) => action(open).map_err(|error| os_error(error, None, None)),
             None => Err(closed_file()),
         }
     }
@@ -338,7 +328,9 @@ impl FileStream {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match guard.as_mut() {
-            Some(open) => open.write_held().map_err(|error| os_error(error, None)),
+            Some(open) => open
+                .write_held()
+                .map_err(|error| os_error(error, None, None)),
             None => Ok(()),
         }
     }

@@ -26,6 +26,7 @@ mod level_methods;
 mod levels;
 mod logger;
 mod manager;
+mod os_errors;
 mod overrides;
 mod record;
 mod rotating;

@@ -18,11 +18,10 @@
 //! real end, which other processes' lines moved.
 
 use std::io;
-use std::os::unix::fs::MetadataExt;
 use std::sync::{Arc, Mutex};
 
 use femtologging_core::rotation::backups::{rename_if_exists, shift_backups, PathError, Renamer};
-use femtologging_core::rotation::lock::{sidecar_path, InterprocessLock};
+use femtologging_core::rotation::lock::{replaced_at, sidecar_path, InterprocessLock};
 use femtologging_core::rotation::size::{is_special_file, standard_wants_rollover};
 use femtologging_core::time::PythonVersion;
 use pyo3::exceptions::PyOSError;
@@ -32,6 +31,7 @@ use pyo3::prelude::*;
 use crate::file_stream::FileStream;
 use crate::formatter::FormattedText;
 use crate::handler::{format_for, FileHandler, Handler, HandlerKind, StreamHandler};
+use crate::os_errors::path_error;
 use crate::record::RecordRef;
 use crate::runtime;
 use crate::timed_rotating;
@@ -54,7 +54,7 @@ struct SharedFiles {
 impl SharedFiles {
     fn open(path: &str) -> PyResult<SharedFiles> {
         let lock = InterprocessLock::open(path)
-            .map_err(|error| os_error(error, &sidecar_path(path), None))?;
+            .map_err(|error| path_error(error, &sidecar_path(path), None))?;
         Ok(SharedFiles {
             pid: std::process::id(),
             lock: Arc::new(lock),
@@ -63,10 +63,10 @@ impl SharedFiles {
 }
 
 impl BaseRotatingHandler {
-    pub(crate) fn new() -> BaseRotatingHandler {
-        BaseRotatingHandler {
+    pub(crate) fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Self> {
+        FileHandler::initializer(py, kind).add_subclass(BaseRotatingHandler {
             shared: Mutex::new(None),
-        }
+        })
     }
 
     /// This process's lock of the shared files, when they are shared.
@@ -124,32 +124,16 @@ fn follow_other_writers(handler: &Bound<'_, Handler>) -> PyResult<()> {
     }
     let stream = handler.getattr(intern!(py, "stream"))?;
     let descriptor: i32 = stream.call_method0(intern!(py, "fileno"))?.extract()?;
-    let ours = file_identity(descriptor).map_err(|error| PyOSError::new_err(error.to_string()))?;
     let base = base_filename(handler)?;
-    let replaced = match std::fs::metadata(&base) {
-        Ok(theirs) => (theirs.dev(), theirs.ino()) != ours,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => true,
-        Err(error) => return Err(os_error(error, &base, None)),
-    };
-    if replaced {
+    // SAFETY: the stream, alive for this call, keeps the descriptor open.
+    let open = unsafe { std::os::fd::BorrowedFd::borrow_raw(descriptor) };
+    if replaced_at(&base, open).map_err(|error| path_error(error, &base, None))? {
         stream.call_method0(intern!(py, "close"))?;
         handler.setattr(intern!(py, "stream"), py.None())?;
         let stream = handler.call_method0(intern!(py, "_open"))?;
         handler.setattr(intern!(py, "stream"), stream)?;
     }
     Ok(())
-}
-
-/// The device and inode of an open descriptor.
-fn file_identity(descriptor: i32) -> io::Result<(u64, u64)> {
-    let mut status = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: fstat writes the whole struct when it returns 0.
-    if unsafe { libc::fstat(descriptor, status.as_mut_ptr()) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: initialised by the successful fstat above.
-    let status = unsafe { status.assume_init() };
-    Ok((status.st_dev, status.st_ino))
 }
 
 /// Whether the handler shares its files with other processes.
@@ -317,7 +301,7 @@ fn reopen_if_needed(handler: &Bound<'_, Handler>) -> PyResult<()> {
             !dev.eq(metadata.dev())? || !ino.eq(metadata.ino())?
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => true,
-        Err(error) => return Err(os_error(error, &base, None)),
+        Err(error) => return Err(path_error(error, &base, None)),
     };
     if !changed || stream_state.stream_is_none(py) {
         return Ok(());
@@ -332,42 +316,12 @@ fn reopen_if_needed(handler: &Bound<'_, Handler>) -> PyResult<()> {
     Ok(())
 }
 
-/// `OSError(errno, strerror, filename, None, filename2)`, which prints as
-/// `os.rename` and `os.stat` errors do.
-pub fn os_error(error: io::Error, path: &str, other_path: Option<&str>) -> PyErr {
-    let Some(code) = error.raw_os_error() else {
-        return PyOSError::new_err(error.to_string());
-    };
-    let arguments = (
-        code,
-        strerror(code),
-        path.to_owned(),
-        None::<i32>,
-        other_path.map(str::to_owned),
-    );
-    // OSError's constructor picks the subclass (FileNotFoundError, ...) from
-    // the errno, as the os module's functions do.
-    Python::attach(|py| match py.get_type::<PyOSError>().call1(arguments) {
-        Ok(instance) => PyErr::from_value(instance),
-        Err(error) => error,
-    })
-}
-
-/// The C library's message for an errno, as `os.strerror` gives it.
-pub(crate) fn strerror(code: i32) -> String {
-    // SAFETY: strerror returns a pointer to a static (or thread-local)
-    // NUL-terminated message, copied at once.
-    unsafe { std::ffi::CStr::from_ptr(libc::strerror(code)) }
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// A rollover's error: a Python hook's exception or a failed file operation.
 pub(crate) struct RolloverError(pub(crate) PyErr);
 
 impl From<PathError> for RolloverError {
     fn from(error: PathError) -> Self {
-        RolloverError(os_error(
+        RolloverError(path_error(
             error.error,
             &error.path,
             error.other_path.as_deref(),
@@ -414,8 +368,7 @@ impl BaseRotatingHandler {
         _args: &Bound<'_, PyAny>,
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
-        FileHandler::initializer(py, HandlerKind::BaseRotating)
-            .add_subclass(BaseRotatingHandler::new())
+        BaseRotatingHandler::initializer(py, HandlerKind::BaseRotating)
     }
 
     /// Shares the files with other processes: every check, rollover and
@@ -441,8 +394,7 @@ impl RotatingFileHandler {
         _args: &Bound<'_, PyAny>,
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
-        FileHandler::initializer(py, HandlerKind::Rotating)
-            .add_subclass(BaseRotatingHandler::new())
+        BaseRotatingHandler::initializer(py, HandlerKind::Rotating)
             .add_subclass(RotatingFileHandler {})
     }
 

@@ -25,10 +25,9 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyFloat, PyInt, PyModule};
 
-use crate::handler::{FileHandler, Handler, HandlerKind};
-use crate::rotating::{
-    base_filename, is_shared, os_error, strerror, version, BaseRotatingHandler, HandlerHooks,
-};
+use crate::handler::{Handler, HandlerKind};
+use crate::os_errors::{path_error, strerror};
+use crate::rotating::{base_filename, is_shared, version, BaseRotatingHandler, HandlerHooks};
 
 #[pyclass(extends = BaseRotatingHandler, subclass, frozen, module = "femtologging")]
 pub struct TimedRotatingFileHandler {}
@@ -355,7 +354,7 @@ fn close_stream(handler: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 fn remove_file(path: &str) -> PyResult<()> {
-    std::fs::remove_file(path).map_err(|error| os_error(error, path, None))
+    std::fs::remove_file(path).map_err(|error| path_error(error, path, None))
 }
 
 /// `doRollover`: names the backup after the start of the interval that
@@ -483,8 +482,7 @@ impl TimedRotatingFileHandler {
         _args: &Bound<'_, PyAny>,
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
-        FileHandler::initializer(py, HandlerKind::Timed)
-            .add_subclass(BaseRotatingHandler::new())
+        BaseRotatingHandler::initializer(py, HandlerKind::Timed)
             .add_subclass(TimedRotatingFileHandler {})
     }
 

@@ -11,7 +11,8 @@
 
 use std::fs::OpenOptions;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::unix::fs::MetadataExt;
 
 use crate::fork::ProcessFile;
 
@@ -59,6 +60,24 @@ impl Drop for LockGuard<'_> {
         // SAFETY: as in `lock`; unlocking a held lock cannot fail in a way
         // that leaves it held.
         unsafe { libc::flock(self.lock.file.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+/// Whether the file at `path` is no longer the open file `open`: another
+/// writer rotated it away (or removed it), and a fresh one may stand there.
+pub fn replaced_at(path: &str, open: BorrowedFd<'_>) -> io::Result<bool> {
+    let mut status = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: fstat on a descriptor the caller keeps open; it writes the
+    // whole struct when it returns 0.
+    if unsafe { libc::fstat(open.as_raw_fd(), status.as_mut_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: initialised by the successful fstat above.
+    let ours = unsafe { status.assume_init() };
+    match std::fs::metadata(path) {
+        Ok(theirs) => Ok(theirs.dev() != ours.st_dev || theirs.ino() != ours.st_ino),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(error) => Err(error),
     }
 }
 

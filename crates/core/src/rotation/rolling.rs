@@ -21,6 +21,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
@@ -30,7 +31,7 @@ use crate::fork::ProcessFile;
 
 use super::backups::{rename_if_exists, shift_backups, PathError, PlainRenamer, Renamer};
 use super::compress::{Compression, Compressor};
-use super::lock::InterprocessLock;
+use super::lock::{replaced_at, InterprocessLock};
 use super::size::wants_rollover;
 use super::timed::{mtime_seconds, Clock, ExistingBackup, SystemClock, TimedSchedule};
 
@@ -181,13 +182,7 @@ impl RollingFile {
     /// Under the lock: when another process rotated the file away, write to
     /// the new one; and count what the others appended.
     fn follow_other_writers(&mut self) -> io::Result<()> {
-        let ours = self.file.metadata()?;
-        let replaced = match fs::metadata(&self.path) {
-            Ok(theirs) => theirs.dev() != ours.dev() || theirs.ino() != ours.ino(),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => true,
-            Err(error) => return Err(error),
-        };
-        if replaced {
+        if replaced_at(&self.path, self.file.as_fd())? {
             self.file = open_for_append(&self.path, false)?;
         }
         self.size = self.file.metadata()?.len();
