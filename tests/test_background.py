@@ -7,6 +7,7 @@ import textwrap
 
 import femtologging
 import pytest
+from conftest import normalise
 
 PROGRAM = """
 import sys
@@ -62,7 +63,7 @@ def test_background_stderr_gets_the_standard_librarys_bytes(tmp_path):
     "arguments, message",
     [
         ({"handlers": [femtologging.NullHandler()]}, "pass femto handlers"),
-        ({"stream": io.StringIO()}, "writes to a file, sys.stdout or sys.stderr"),
+        ({"filename": "x.log", "errors": "surrogateescape"}, 'errors="backslashreplace"'),
         ({"filename": "x.log", "encoding": "latin-1"}, "writes UTF-8"),
         ({"filename": "x.log", "filemode": "ab"}, 'mode "a" or "w"'),
     ],
@@ -77,4 +78,116 @@ def test_background_refuses_what_it_cannot_do(arguments, message, tmp_path, monk
             femtologging.basicConfig(background=True, **arguments)
         assert root.handlers == []
     finally:
+        root.handlers[:] = saved
+
+
+SURROGATES = """
+import contextlib, io, sys
+import {module} as logging
+{setup}
+logging.basicConfig({target}, format="%(levelname)s %(message)s"{background})
+name = b"caf\\xff.txt".decode("utf-8", "surrogateescape")
+logging.warning("opening %s", name)
+logging.warning("name " + name)
+logging.warning("plain")
+{after}
+"""
+
+
+@pytest.mark.parametrize(
+    "target, setup, after",
+    [
+        ("filename='app.log'", "", ""),
+        ("filename='app.log', errors='strict'", "", ""),
+        ("stream=sys.stderr", "", ""),
+        ("stream=sys.stdout", "", ""),
+        # Written through the stream object, whose own error handler decides.
+        (
+            "stream=sys.stdout",
+            "sys.stdout.reconfigure(errors='surrogateescape')",
+            "",
+        ),
+    ],
+)
+def test_lone_surrogates_are_written_as_the_standard_library_writes_them(
+    tmp_path, target, setup, after
+):
+    """Surrogate-escaped file names reach files and streams as the standard handlers write them."""
+    outputs = []
+    for module, background in (("logging", ""), ("femtologging", ", background=True")):
+        folder = tmp_path / module
+        folder.mkdir()
+        program = folder / "program.py"
+        program.write_text(
+            SURROGATES.format(
+                module=module, setup=setup, target=target, background=background, after=after
+            )
+        )
+        done = subprocess.run(
+            [sys.executable, str(program)],
+            cwd=folder,
+            capture_output=True,
+            timeout=60,
+            env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"},
+        )
+        log = folder / "app.log"
+        # The standard library's own frames show in its tracebacks, not ours.
+        stderr = normalise(done.stderr.decode("utf-8", "backslashreplace"), str(folder))
+        outputs.append(
+            (done.returncode, done.stdout, stderr, log.read_bytes() if log.exists() else None)
+        )
+    assert outputs[1] == outputs[0]
+    returncode, stdout, stderr, log = outputs[0]
+    assert b"WARNING plain" in stdout + stderr.encode() + (log or b"")
+
+
+REDIRECTED = """
+import contextlib, io, sys
+import {module} as logging
+
+captured = io.StringIO()
+with contextlib.redirect_{stream}(captured):
+    logging.basicConfig(format="%(levelname)s:%(name)s:%(message)s", level=logging.INFO,
+                        stream=sys.{stream}{background})
+log = logging.getLogger("app")
+for number in range(1000):
+    log.info("record %d", number)
+logging.shutdown()
+print(len(captured.getvalue().splitlines()), repr(captured.getvalue()[-30:]), file=sys.__stderr__)
+"""
+
+
+@pytest.mark.parametrize("stream", ["stderr", "stdout"])
+def test_a_redirected_standard_stream_gets_the_records(tmp_path, stream):
+    """background=True writes to the sys.stderr or sys.stdout in force, as StreamHandler does."""
+    outputs = []
+    for module, background in (("logging", ""), ("femtologging", ", background=True")):
+        program = tmp_path / f"run_{module}.py"
+        program.write_text(REDIRECTED.format(module=module, stream=stream, background=background))
+        done = subprocess.run(
+            [sys.executable, str(program)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.append((done.stdout, done.stderr))
+    assert outputs[0][1].startswith("1000 ")
+    assert outputs[1] == outputs[0]
+
+
+def test_background_writes_to_any_stream_object_from_its_worker():
+    """A stream that is neither stdout nor stderr is written by the worker through its write()."""
+    root = femtologging.getLogger()
+    saved = root.handlers[:]
+    root.handlers[:] = []
+    stream = io.StringIO()
+    try:
+        femtologging.basicConfig(stream=stream, format="%(message)s", background=True)
+        handler = root.handlers[0]
+        assert isinstance(handler, femtologging.FemtoHandler)
+        for number in range(100):
+            root.warning("record %d", number)
+        assert handler.flush()
+        assert stream.getvalue() == "".join(f"record {number}\n" for number in range(100))
+    finally:
+        for handler in root.handlers:
+            handler.close()
         root.handlers[:] = saved

@@ -204,20 +204,29 @@ def test_a_python_handler_may_log_from_inside_handle():
     logger.remove_handler(echo)
 
 
-def test_close_twice_and_logging_after_close_is_counted_not_raised(tmp_path):
+def test_a_record_after_close_is_written_at_once_as_a_standard_file_handler_would(tmp_path):
+    """After close() the handler writes on the caller's thread, reopening its file."""
     path = tmp_path / "closed.log"
-    handler = logging.FemtoFileHandler(path)
+    handler = logging.FemtoFileHandler(path, mode="w")
     logger = fresh_logger("closed")
     logger.add_handler(handler)
     logger.info("worker %d record %d", 0, 0)
     handler.close()
     handler.close()
-    logger.info("worker %d record %d", 0, 1)  # counted, never raised
-    assert handler.stats()["dropped"] == 1
-    record = logging.makeLogRecord({"name": "femto.closed", "msg": "direct", "levelno": 20})
-    with pytest.raises(RuntimeError, match="closed"):
-        handler.handle(record)
-    assert path.read_text().splitlines() == ["femto.closed [INFO] worker 0 record 0"]
+    logger.info("worker %d record %d", 0, 1)
+    record = logging.makeLogRecord(
+        {"name": "femto.closed", "msg": "direct", "levelno": 20, "levelname": "INFO"}
+    )
+    handler.handle(record)
+    # Written when the calls returned; mode "w" does not truncate again.
+    assert path.read_text().splitlines() == [
+        "femto.closed [INFO] worker 0 record 0",
+        "femto.closed [INFO] worker 0 record 1",
+        "femto.closed [INFO] direct",
+    ]
+    stats = handler.stats()
+    assert (stats["accepted"], stats["written"], stats["dropped"]) == (3, 3, 0)
+    assert handler.flush() is True
 
 
 def test_bad_settings_are_refused_with_a_clear_message(tmp_path):

@@ -7,7 +7,9 @@ configuration, error reports) and the module-level functions.
 """
 
 import atexit
+import codecs
 import io
+import locale
 import os
 import sys
 import threading
@@ -566,11 +568,15 @@ FileHandler = _native.FileHandler
 _NATIVE_FILE_MODES = {"a", "w", "x", "a+", "w+", "x+", "at", "wt", "xt"}
 
 
+# What `open` was at import. `FileHandler._open` compares with this rather
+# than with the builtin's name: a record logged from `__del__` late in
+# interpreter shutdown reopens a closed file after builtins are gone, and
+# the standard handler still writes it.
+_BUILTIN_OPEN = open
+
+
 def _resolve_encoding(encoding):
     """The codec a text file opened with this encoding would use."""
-    import codecs
-    import locale
-
     if encoding is None or encoding == "locale":
         if sys.flags.utf8_mode:
             encoding = "utf-8"
@@ -598,7 +604,7 @@ class FileHandler:  # noqa: F811
             StreamHandler.__init__(self, self._open())
 
     def _open(self):
-        if self.mode in _NATIVE_FILE_MODES and self._builtin_open is open:
+        if self.mode in _NATIVE_FILE_MODES and self._builtin_open is _BUILTIN_OPEN:
             return _native.FileStream(
                 self.baseFilename,
                 self.mode,
@@ -991,6 +997,7 @@ def basicConfig(**kwargs):
                         kwargs.pop("filemode", "a"),
                         kwargs.pop("stream", None),
                         encoding,
+                        errors,
                     )
                 ]
             if handlers is None:

@@ -8,9 +8,13 @@ import sys
 import threading
 import traceback
 
+# The package, kept from import time: records are still made late in
+# interpreter shutdown (from `__del__`), after `sys.modules` is emptied.
+_PACKAGE = sys.modules[__package__]
+
 
 def _logging():
-    return sys.modules["femtologging"]
+    return _PACKAGE
 
 
 def call_context(thread_id):

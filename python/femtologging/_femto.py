@@ -94,6 +94,26 @@ def _start(
         **rolling,
     )
     _live_handlers.add(handler)
+    _drain_on_exit_signals()
+
+
+class _SignalHook:
+    """Whether SIGTERM and SIGHUP were looked at in this process."""
+
+    done = False
+
+
+def _drain_on_exit_signals():
+    """Once, when the first femto handler starts: where the application left
+    SIGTERM and SIGHUP at their default action, which ends the process
+    without `atexit`, every femto handler writes what it holds first."""
+    if _SignalHook.done:
+        return
+    _SignalHook.done = True
+    try:
+        _native.drain_on_exit_signals()
+    except OSError as error:
+        sys.stderr.write(f"femtologging: cannot watch SIGTERM and SIGHUP: {error}\n")
 
 
 def _count(name, value):
@@ -273,13 +293,14 @@ def _install(logging):
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             policy="drop",
             formatter="default",
+            errors="backslashreplace",
         ):
             if stream not in ("stderr", "stdout"):
                 raise ValueError(f'stream must be "stderr" or "stdout", not {stream!r}')
             Handler.__init__(self)
             self.setFormatter(_check_formatter(formatter))
             self._target_text = f"<{stream}>"
-            _start(self, stream, capacity, 1, policy, flush_timeout_ms)
+            _start(self, stream, capacity, 1, policy, flush_timeout_ms, errors=errors)
 
         @classmethod
         def stderr(cls):
@@ -304,9 +325,19 @@ def _install(logging):
             mode="a",
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
+            errors="backslashreplace",
         ):
             path = _init_file_handler(self, path, mode, formatter)
-            _start(self, path, capacity, flush_interval, policy, flush_timeout_ms, mode == "w")
+            _start(
+                self,
+                path,
+                capacity,
+                flush_interval,
+                policy,
+                flush_timeout_ms,
+                mode == "w",
+                errors=errors,
+            )
 
     class FemtoRotatingFileHandler(FemtoHandler):
         """Appends to a file from a worker thread and rolls it over by size:
@@ -380,6 +411,15 @@ def _install(logging):
             self.target = target
             self._target_text = repr(target)
             _start(self, target, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS)
+
+    class _PythonStreamHandler(FemtoHandler):
+        """Calls a Python stream's `write` and `flush` on a worker."""
+
+        def __init__(self, stream, capacity=DEFAULT_CAPACITY, policy="block"):
+            Handler.__init__(self)
+            self.stream = stream
+            self._target_text = repr(stream)
+            _start(self, stream, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS, stream=True)
 
     class _HandlerBuilder:
         """The options every femto handler builder sets."""
@@ -585,6 +625,7 @@ def _install(logging):
         "FemtoHandler": FemtoHandler,
         "FemtoStreamHandler": FemtoStreamHandler,
         "FemtoFileHandler": FemtoFileHandler,
+        "_PythonStreamHandler": _PythonStreamHandler,
         "StreamHandlerBuilder": StreamHandlerBuilder,
         "FileHandlerBuilder": FileHandlerBuilder,
         "FemtoRotatingFileHandler": FemtoRotatingFileHandler,
@@ -596,32 +637,66 @@ def _install(logging):
     }
 
 
-def background_handler(filename, mode, stream, encoding):
+def background_handler(filename, mode, stream, encoding, errors):
     """The handler `basicConfig(background=True)` makes: the same lines
     as its standard handler, written by a worker thread a moment later.
     Nothing is dropped: a full queue makes the caller wait."""
-    import sys
+    from . import FemtoFileHandler, FemtoStreamHandler, _PythonStreamHandler
 
-    from . import FemtoFileHandler, FemtoStreamHandler
-
-    if encoding is not None and encoding.lower().replace("-", "").replace("_", "") != "utf8":
-        raise ValueError(f"background=True writes UTF-8, not encoding={encoding!r}")
     if filename:
+        if encoding is not None and _codec_name(encoding) != "utf-8":
+            raise ValueError(f"background=True writes UTF-8, not encoding={encoding!r}")
         if mode not in ("a", "w"):
             raise ValueError(f'background=True opens files with mode "a" or "w", not {mode!r}')
-        handler = FemtoFileHandler(filename, policy="block", mode=mode)
-    elif stream is None or stream is sys.stderr:
-        handler = FemtoStreamHandler("stderr", policy="block")
-    elif stream is sys.stdout:
-        handler = FemtoStreamHandler("stdout", policy="block")
+        if errors not in (None, "strict", "backslashreplace"):
+            raise ValueError(
+                'background=True writes files with errors="backslashreplace" or "strict", '
+                f"not {errors!r}"
+            )
+        handler = FemtoFileHandler(filename, policy="block", mode=mode, errors=errors or "strict")
     else:
-        raise ValueError(
-            "background=True writes to a file, sys.stdout or sys.stderr, "
-            f"not to {stream!r}; log to that stream without background=True"
-        )
+        if stream is None:
+            stream = sys.stderr
+        name = _process_stream_name(stream)
+        if name is not None:
+            handler = FemtoStreamHandler(name, policy="block", errors=stream.errors)
+        else:
+            # Redirected (contextlib.redirect_stderr, pytest's capture, a
+            # notebook) or any other stream: the worker calls its write.
+            handler = _PythonStreamHandler(stream)
     # basicConfig gives it the format, datefmt and style it was passed.
     handler.setFormatter(None)
     return handler
+
+
+def _codec_name(encoding):
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
+
+
+def _process_stream_name(stream):
+    """ "stderr" or "stdout" when `stream` is the process's own, which the
+    worker can write by its descriptor with the same bytes as a result;
+    None for any other stream."""
+    for name, descriptor in (("stderr", 2), ("stdout", 1)):
+        if stream is not getattr(sys, f"__{name}__", None):
+            continue
+        try:
+            if stream.fileno() != descriptor:
+                return None
+        except (AttributeError, OSError, ValueError):
+            return None
+        encoding = getattr(stream, "encoding", None)
+        if encoding is None or _codec_name(encoding) != "utf-8":
+            return None
+        if getattr(stream, "errors", None) not in ("strict", "backslashreplace"):
+            return None
+        return name
+    return None
 
 
 def _for_each_live_handler(method):
@@ -647,8 +722,17 @@ def _flush_before_fork():
 def _restart_after_fork():
     # First, so that the files the handlers open next are not among them.
     _native.close_inherited_files()
+    try:
+        _native.restart_signal_watcher()
+    except OSError as error:
+        sys.stderr.write(f"femtologging: cannot watch SIGTERM and SIGHUP: {error}\n")
+    # One handler that cannot restart must not keep the others on their
+    # parent's workers, whose threads do not exist here.
     for handler in list(_live_handlers):
-        handler._after_fork()
+        try:
+            handler._after_fork()
+        except Exception as error:
+            sys.stderr.write(f"femtologging: {handler!r} cannot restart after fork: {error}\n")
 
 
 class _ForkHook:
@@ -679,6 +763,15 @@ def _register_close_at_child_exit(_hook):
     multiprocessing.util.Finalize(None, close_all, exitpriority=-(2**31))
 
 
+def _close_when_this_multiprocessing_child_ends():
+    """At import: a child started by multiprocessing that imports
+    femtologging itself (forkserver, or fork with the import in the target)
+    never ran the fork hook that would have registered the close."""
+    if "multiprocessing.util" in sys.modules:
+        _register_close_at_child_exit(None)
+
+
 atexit.register(close_all)
+_close_when_this_multiprocessing_child_ends()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_flush_before_fork, after_in_child=_restart_after_fork)

@@ -151,3 +151,18 @@ def test_flush_errors_at_shutdown_are_ignored(logging):
 
     logging.getLogger("fragile").addHandler(Fragile())
     logging.getLogger("fragile").warning("before exit")
+
+
+@differential
+def test_records_after_shutdown_reach_files_and_streams(logging):
+    """After shutdown(), a FileHandler reopens its file and a StreamHandler goes on writing."""
+    import sys
+
+    file_handler = logging.FileHandler("after.log")
+    stream_handler = logging.StreamHandler(sys.stdout)
+    logger = logging.getLogger("after")
+    logger.addHandler(file_handler)
+    logger.addHandler(stream_handler)
+    logger.warning("before shutdown")
+    logging.shutdown()
+    logger.warning("after shutdown")

@@ -29,6 +29,11 @@ impl<T> GilCell<T> {
         unsafe { std::mem::replace(&mut *self.0.get(), value) }
     }
 
+    /// The value, where the cell is held exclusively (in `Drop`).
+    pub fn get_mut(&mut self) -> &mut T {
+        self.0.get_mut()
+    }
+
     /// Runs a closure on the value. The closure must not call into Python.
     pub fn with<R>(&self, _py: Python<'_>, action: impl FnOnce(&mut T) -> R) -> R {
         // SAFETY: the GIL serialises access; the closure cannot re-enter

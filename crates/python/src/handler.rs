@@ -345,7 +345,7 @@ fn femto_line<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<Job> {
     let py = handler.py();
-    if overridden & FORMAT == 0 {
+    if overridden & FORMAT == 0 && !femto.writes_python_stream(py) {
         if let Some(native) = record.native(py) {
             let formatter = handler.get().formatter.get(py);
             // A standard formatter is by far the most common: no type walk.
@@ -363,19 +363,19 @@ fn femto_line<'py>(
             }
         }
     }
-    let mut line = match format_for(handler, overridden, record)? {
-        FormattedText::Rust(text) => text,
-        FormattedText::Python(text) => text
-            .cast::<PyString>()
-            .map_err(|_| pyo3::exceptions::PyTypeError::new_err("format() must return a str"))?
-            .to_str()?
-            .to_owned(),
-    };
-    line.push('\n');
-    Ok(Job::Line {
-        text: line,
-        logged_at: whole_seconds_from_ns(record.logged_at_ns()),
-    })
+    let logged_at = whole_seconds_from_ns(record.logged_at_ns());
+    match format_for(handler, overridden, record)? {
+        FormattedText::Rust(mut text) => {
+            text.push('\n');
+            Ok(Job::Line { text, logged_at })
+        }
+        FormattedText::Python(text) => femto.line_job(
+            text.cast::<PyString>().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err("format() must return a str")
+            })?,
+            logged_at,
+        ),
+    }
 }
 
 /// `(logger, level, message)` for a Python handler object.

@@ -193,6 +193,14 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     timed_rotating::capture_time_function(module.py())?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;
+    module.add_function(wrap_pyfunction!(
+        femto::exit_signals::drain_on_exit_signals,
+        module
+    )?)?;
+    module.add_function(wrap_pyfunction!(
+        femto::exit_signals::restart_signal_watcher,
+        module
+    )?)?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;

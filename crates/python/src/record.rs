@@ -452,9 +452,10 @@ pub fn new_instance<'py>(
     py: Python<'py>,
     class: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let builtins = py.import(pyo3::intern!(py, "builtins"))?;
-    let object = builtins.getattr(pyo3::intern!(py, "object"))?;
-    object.call_method1(pyo3::intern!(py, "__new__"), (class,))
+    // `object` itself, not looked up by name: records are still made late in
+    // interpreter shutdown (from `__del__`), when imports fail.
+    py.get_type::<PyAny>()
+        .call_method1(pyo3::intern!(py, "__new__"), (class,))
 }
 
 pub struct StandardFields<'a, 'py> {

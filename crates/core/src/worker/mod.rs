@@ -189,9 +189,10 @@ impl<M: Send + 'static> Worker<M> {
     }
 
     /// Queues a message if there is room now, without applying the policy:
-    /// `Full` hands it back uncounted, for a caller that must first release
-    /// something (an interpreter lock) before it waits in `submit`, or that
-    /// drops it with `count_dropped`.
+    /// the message comes back uncounted, `Full` for a caller that must first
+    /// release something (an interpreter lock) before it waits in `submit`,
+    /// or that drops it with `count_dropped`; `Closed` for one that writes it
+    /// itself (`write_after_close`).
     pub fn try_submit(&self, message: M) -> Result<(), SubmitError<M>> {
         match self.queue.push(message, None) {
             Ok(()) => {
@@ -199,11 +200,27 @@ impl<M: Send + 'static> Worker<M> {
                 Ok(())
             }
             Err(Refused::Full(message)) => Err(SubmitError::Full(message)),
-            Err(Refused::Closed(message)) => {
-                self.stats
-                    .count_dropped(&self.options.name, "handler closed");
-                Err(SubmitError::Closed(message))
+            Err(Refused::Closed(message)) => Err(SubmitError::Closed(message)),
+        }
+    }
+
+    /// Writes a message that came after `close` on the caller's thread,
+    /// through `drain` (opened again for it), counted as the worker counts
+    /// its own writes: the standard handlers go on writing after they are
+    /// closed (a file handler reopens its file), and so records logged at
+    /// the very end of a program, after the exit hooks, are not lost.
+    /// `drain` is the error that kept it from opening, if one did.
+    pub fn write_after_close(&self, drain: Result<&mut dyn Drain<M>, io::Error>, message: M) {
+        self.stats.count_accepted();
+        match drain {
+            Ok(drain) => {
+                let mut batch = vec![message];
+                write(&self.options.name, &self.stats, drain, &mut batch);
+                flush(&self.options.name, &self.stats, drain);
             }
+            Err(error) => self
+                .stats
+                .count_write_failure(&self.options.name, 1, &error),
         }
     }
 
@@ -289,11 +306,12 @@ impl<M: Send + 'static> Worker<M> {
     /// In the child of a `fork()`: the thread does not exist there, and the
     /// queue's records belong to the parent, which writes them. Forgets both
     /// without touching their locks (another parent thread may have held
-    /// them at the fork) and returns a fresh worker with the same settings.
-    pub fn respawn_after_fork<D: Drain<M>>(self: Arc<Self>, drain: D) -> io::Result<Worker<M>> {
+    /// them at the fork) or joining the thread, and returns the settings for
+    /// the child's own worker.
+    pub fn abandon_after_fork(self: Arc<Self>) -> WorkerOptions {
         let options = self.options.clone();
         std::mem::forget(self);
-        Worker::spawn(options, drain)
+        options
     }
 }
 
@@ -352,7 +370,7 @@ fn run<M, D: Drain<M>>(
     drain.close();
 }
 
-fn write<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D, pending: &mut Vec<M>) {
+fn write<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D, pending: &mut Vec<M>) {
     if pending.is_empty() {
         return;
     }
@@ -377,7 +395,7 @@ fn write<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D, pending: &mut
     pending.clear();
 }
 
-fn flush<M, D: Drain<M>>(name: &str, stats: &Stats, drain: &mut D) -> bool {
+fn flush<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D) -> bool {
     match drain.flush() {
         Ok(()) => true,
         Err(error) => {

@@ -251,6 +251,26 @@ fn close_twice_and_submit_after_close() {
 }
 
 #[test]
+fn a_message_after_close_is_written_through_the_drain_given_and_counted() {
+    let recorder = Recorder::default();
+    let worker = Worker::spawn(options(8, OverflowPolicy::Block), recorder.clone()).unwrap();
+    worker.submit(1).unwrap();
+    assert!(worker.close());
+    assert!(matches!(worker.try_submit(2), Err(SubmitError::Closed(2))));
+    let mut reopened = Recorder::default();
+    worker.write_after_close(Ok(&mut reopened), 2);
+    worker.write_after_close(Err(std::io::Error::other("no such directory")), 3);
+    assert_eq!(recorder.written(), vec![1]);
+    assert_eq!(reopened.written(), vec![2]);
+    assert_eq!(*reopened.flushes.lock().unwrap(), 1);
+    let stats = worker.stats().snapshot();
+    assert_eq!(
+        (stats.accepted, stats.written, stats.failed, stats.dropped),
+        (3, 2, 1, 0)
+    );
+}
+
+#[test]
 fn a_blocked_caller_is_released_by_close() {
     let recorder = Recorder::default();
     recorder.hold();

@@ -17,6 +17,7 @@ use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::intern;
 use pyo3::prelude::*;
 
+use super::python_stream::PythonStreamDrain;
 use super::{mapping, Job};
 
 /// Where a worker writes.
@@ -31,6 +32,8 @@ pub enum Target {
     Stdout,
     Stderr,
     Python(Arc<Py<PyAny>>),
+    /// A Python stream object's `write` and `flush`.
+    PythonStream(Arc<Py<PyAny>>),
 }
 
 impl Target {
@@ -62,6 +65,9 @@ impl Target {
             }
             Target::Stdout => Box::new(FileDrain::borrowed(1)),
             Target::Stderr => Box::new(FileDrain::borrowed(2)),
+            Target::PythonStream(stream) => Box::new(PythonStreamDrain {
+                stream: stream.clone(),
+            }),
             Target::Python(handler) => Box::new(PythonDrain {
                 handler: handler.clone(),
                 errors: handler_errors.clone(),
@@ -75,6 +81,7 @@ impl Target {
             Target::Stdout => "stdout".into(),
             Target::Stderr => "stderr".into(),
             Target::Python(_) => "python handler".into(),
+            Target::PythonStream(_) => "python stream".into(),
         }
     }
 }
@@ -181,7 +188,8 @@ impl FileDrain {
                     },
                     None => reject("the interpreter is shutting down".into()),
                 },
-                Job::Call { .. } => {}
+                // Never queued for a file or a standard stream.
+                Job::Text(_) | Job::Call { .. } => {}
             }
         }
         (records, delivered)

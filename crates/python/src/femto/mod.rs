@@ -9,9 +9,12 @@
 
 mod deferred;
 mod drain;
+pub mod exit_signals;
 mod mapping;
+mod python_stream;
+mod reopening;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,15 +25,17 @@ use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
 use femtologging_core::worker::{
-    OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
+    Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 pub use deferred::record_job;
 use drain::Target;
 pub use mapping::{mapping_job, CallableFormatter};
+use reopening::Reopening;
 
 use crate::formatter::CachedLineFormat;
 use crate::gil::GilCell;
@@ -52,6 +57,10 @@ pub enum Job {
         extra: Option<Py<PyDict>>,
         function: Arc<Py<PyAny>>,
     },
+    /// A line formatted by the caller that is not valid UTF-8 (it holds
+    /// lone surrogates, as file names decoded with `surrogateescape` do), for
+    /// a Python stream, which encodes it with its own error handler.
+    Text(Py<PyString>),
     /// The arguments of a Python handler object's `handle`.
     Call {
         logger: String,
@@ -116,6 +125,23 @@ pub struct FemtoHandler {
     handler_errors: Arc<AtomicU64>,
     /// Whether the worker can format with the current formatter.
     line_format: GilCell<Option<CachedLineFormat>>,
+    /// Lone surrogates in a line are written as `\udcff` escapes (the
+    /// standard streams' and `basicConfig`'s files' "backslashreplace"),
+    /// rather than refused as "strict" refuses them.
+    escape_surrogates: AtomicBool,
+    /// The target opened again for records that come after `close`.
+    reopened: GilCell<Option<Box<dyn Drain<Job>>>>,
+}
+
+impl Drop for FemtoHandler {
+    /// A handler dropped without `close()` still writes what it holds, but
+    /// not while holding the interpreter: its worker may need it to make
+    /// progress (a formatter function, a Python handler object).
+    fn drop(&mut self) {
+        if let Some(worker) = self.worker.get_mut().take() {
+            Python::attach(|py| py.detach(move || drop(worker)));
+        }
+    }
 }
 
 impl FemtoHandler {
@@ -124,6 +150,38 @@ impl FemtoHandler {
     pub fn calls_python_object(&self, py: Python<'_>) -> bool {
         self.target
             .with(py, |target| matches!(target, Some(Target::Python(_))))
+    }
+
+    /// Whether the target is a Python stream object, for which the caller
+    /// formats every line.
+    pub fn writes_python_stream(&self, py: Python<'_>) -> bool {
+        self.target
+            .with(py, |target| matches!(target, Some(Target::PythonStream(_))))
+    }
+
+    /// The job for a line formatted by Python code, its terminator added.
+    pub fn line_job(&self, text: &Bound<'_, PyString>, logged_at: i64) -> PyResult<Job> {
+        let py = text.py();
+        let mut line = match text.to_str() {
+            Ok(text) => text.to_owned(),
+            Err(_) if self.writes_python_stream(py) => {
+                let line = text.add(intern!(py, "\n"))?.cast_into::<PyString>()?;
+                return Ok(Job::Text(line.unbind()));
+            }
+            Err(error) if !self.escape_surrogates.load(Ordering::Relaxed) => return Err(error),
+            Err(_) => {
+                let escaped = text.call_method1(
+                    intern!(py, "encode"),
+                    (intern!(py, "utf-8"), intern!(py, "backslashreplace")),
+                )?;
+                String::from_utf8_lossy(escaped.extract::<&[u8]>()?).into_owned()
+            }
+        };
+        line.push('\n');
+        Ok(Job::Line {
+            text: line,
+            logged_at,
+        })
     }
 
     fn worker(&self, py: Python<'_>) -> Option<Arc<Worker<Job>>> {
@@ -145,12 +203,9 @@ impl FemtoHandler {
             Ok(Ok(())) => return Ok(()),
             Ok(Err(SubmitError::Full(job))) => job,
             Err(_) => return Err(PyRuntimeError::new_err("the handler was never started")),
-            Ok(Err(SubmitError::Closed(_))) => {
-                return if raise_when_full {
-                    Err(PyRuntimeError::new_err("the handler is closed"))
-                } else {
-                    Ok(())
-                };
+            Ok(Err(SubmitError::Closed(job))) => {
+                self.write_after_close(py, job);
+                return Ok(());
             }
         };
         let Some(worker) = self.worker(py) else {
@@ -175,6 +230,29 @@ impl FemtoHandler {
         }
         Ok(())
     }
+
+    /// A record that came after `close` (an exit hook that runs after
+    /// ours, `__del__` at shutdown, a handler closed and still attached) is
+    /// written here and now, through the target opened again, as a standard
+    /// file handler reopens its file.
+    fn write_after_close(&self, py: Python<'_>, job: Job) {
+        let (Some(worker), Some(target)) = (self.worker(py), self.target.get(py)) else {
+            return;
+        };
+        // Taken out of its cell while it writes: writing may run Python code
+        // (a Python handler object) that logs here again.
+        let drain = match self.reopened.replace(py, None) {
+            Some(drain) => Ok(drain),
+            None => target.drain(false, &self.handler_errors),
+        };
+        match drain {
+            Ok(mut drain) => {
+                worker.write_after_close(Ok(drain.as_mut()), job);
+                drop(self.reopened.replace(py, Some(drain)));
+            }
+            Err(error) => worker.write_after_close(Err(error), job),
+        }
+    }
 }
 
 #[pymethods]
@@ -192,12 +270,14 @@ impl FemtoHandler {
             flush_timeout_ms: AtomicU64::new(1000),
             handler_errors: Arc::new(AtomicU64::new(0)),
             line_format: GilCell::new(None),
+            reopened: GilCell::new(None),
+            escape_surrogates: AtomicBool::new(true),
         })
     }
 
     /// Starts the worker: `target` is `"stdout"`, `"stderr"`, a path (with
     /// `truncate` for mode "w"), or a Python object with `handle`.
-    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false, timed = None))]
+    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false, timed = None, errors = "backslashreplace", stream = false))]
     #[allow(clippy::too_many_arguments)]
     fn _start(
         &self,
@@ -213,7 +293,18 @@ impl FemtoHandler {
         compress: Option<&str>,
         interprocess: bool,
         timed: Option<TimedSettings>,
+        errors: &str,
+        stream: bool,
     ) -> PyResult<()> {
+        let escape_surrogates = match errors {
+            "backslashreplace" => true,
+            "strict" => false,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "errors must be \"backslashreplace\" or \"strict\", not {errors:?}"
+                )))
+            }
+        };
         if capacity == 0 {
             return Err(PyValueError::new_err("capacity must be at least 1"));
         }
@@ -222,7 +313,9 @@ impl FemtoHandler {
         }
         let policy =
             OverflowPolicy::parse(policy).map_err(|error| PyValueError::new_err(error.0))?;
-        let target = if let Ok(text) = target.extract::<String>() {
+        let target = if stream {
+            Target::PythonStream(Arc::new(target.unbind()))
+        } else if let Ok(text) = target.extract::<String>() {
             match text.as_str() {
                 "stdout" => Target::Stdout,
                 "stderr" => Target::Stderr,
@@ -251,6 +344,8 @@ impl FemtoHandler {
             .map_err(|error| PyOSError::new_err(error.to_string()))?;
         self.flush_timeout_ms
             .store(flush_timeout_ms, Ordering::Relaxed);
+        self.escape_surrogates
+            .store(escape_surrogates, Ordering::Relaxed);
         drop(self.target.replace(py, Some(target)));
         if let Some(old) = self.worker.replace(py, Some(Arc::new(worker))) {
             py.detach(|| old.close());
@@ -285,12 +380,23 @@ impl FemtoHandler {
         let Some(old) = self.worker.replace(py, None) else {
             return Ok(());
         };
-        let drain = target
-            .drain(false, &self.handler_errors)
-            .map_err(|error| PyOSError::new_err(error.to_string()))?;
-        let worker = old
-            .respawn_after_fork(drain)
-            .map_err(|error| PyOSError::new_err(error.to_string()))?;
+        // Before anything can fail: dropping the parent's worker here would
+        // wait for a thread that does not exist in the child.
+        let options = old.abandon_after_fork();
+        let drain = match target.drain(false, &self.handler_errors) {
+            Ok(drain) => drain,
+            Err(error) => {
+                // This handler alone loses its records, counted as failed
+                // writes, until its file can be opened again.
+                eprintln!(
+                    "femtologging: {}: cannot reopen after fork ({error}); records are lost and counted until it can",
+                    options.name
+                );
+                Box::new(Reopening::new(target, self.handler_errors.clone()))
+            }
+        };
+        let worker =
+            Worker::spawn(options, drain).map_err(|error| PyOSError::new_err(error.to_string()))?;
         drop(self.worker.replace(py, Some(Arc::new(worker))));
         Ok(())
     }

@@ -1,0 +1,60 @@
+//! A drain whose destination could not be opened: in a forked child, the
+//! parent's file may have gone with its directory. Each batch tries to open
+//! it again; until that works, its records are lost and counted as failed
+//! writes, for this handler alone.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use femtologging_core::worker::{Delivered, Drain, WriteFailure};
+
+use super::drain::Target;
+use super::Job;
+
+pub struct Reopening {
+    target: Target,
+    handler_errors: Arc<AtomicU64>,
+    opened: Option<Box<dyn Drain<Job>>>,
+}
+
+impl Reopening {
+    pub fn new(target: Target, handler_errors: Arc<AtomicU64>) -> Reopening {
+        Reopening {
+            target,
+            handler_errors,
+            opened: None,
+        }
+    }
+}
+
+impl Drain<Job> for Reopening {
+    fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
+        if self.opened.is_none() {
+            match self.target.drain(false, &self.handler_errors) {
+                Ok(drain) => self.opened = Some(drain),
+                Err(error) => {
+                    let records = batch.len() as u64;
+                    batch.clear();
+                    return Err(WriteFailure { records, error });
+                }
+            }
+        }
+        match &mut self.opened {
+            Some(drain) => drain.write(batch),
+            None => unreachable!("opened above"),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.opened {
+            Some(drain) => drain.flush(),
+            None => Ok(()),
+        }
+    }
+
+    fn close(&mut self) {
+        if let Some(drain) = &mut self.opened {
+            drain.close();
+        }
+    }
+}
