@@ -6,6 +6,7 @@
 
 pub mod fork;
 pub mod format;
+pub mod held;
 pub mod level;
 pub mod line;
 pub mod record;

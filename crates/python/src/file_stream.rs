@@ -12,10 +12,11 @@
 //! Python's own files raise them.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom};
 use std::os::unix::io::AsRawFd;
 use std::sync::Mutex;
 
+use femtologging_core::held::{write_counted, Held};
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -43,7 +44,7 @@ pub struct FileStream {
 struct OpenFile {
     file: File,
     /// What a failed write could not put in the file.
-    held: Vec<u8>,
+    held: Held,
 }
 
 impl OpenFile {
@@ -51,43 +52,18 @@ impl OpenFile {
     /// unwritten is held for the next attempt.
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.write_held()?;
-        let written = write_counted(&mut self.file, bytes);
-        if let Err((count, error)) = written {
-            self.held.extend_from_slice(&bytes[count..]);
-            return Err(error);
+        if let Err(stopped) = write_counted(&mut self.file, bytes) {
+            self.held.keep(&bytes[stopped.written..]);
+            return Err(stopped.error);
         }
         Ok(())
     }
 
     fn write_held(&mut self) -> io::Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        match write_counted(&mut self.file, &self.held) {
-            Ok(()) => {
-                self.held = Vec::new();
-                Ok(())
-            }
-            Err((count, error)) => {
-                self.held.drain(..count);
-                Err(error)
-            }
-        }
+        self.held
+            .write_to(&mut self.file)
+            .map_err(|stopped| stopped.error)
     }
-}
-
-/// `write_all`, telling on failure how many bytes did reach the file.
-fn write_counted(file: &mut File, bytes: &[u8]) -> Result<(), (usize, io::Error)> {
-    let mut count = 0;
-    while count < bytes.len() {
-        match file.write(&bytes[count..]) {
-            Ok(0) => return Err((count, io::ErrorKind::WriteZero.into())),
-            Ok(written) => count += written,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err((count, error)),
-        }
-    }
-    Ok(())
 }
 
 /// A path as `open()` takes it: a str or path-like object, or bytes used
@@ -142,7 +118,7 @@ impl FileStream {
         Ok(FileStream {
             file: Mutex::new(Some(OpenFile {
                 file,
-                held: Vec::new(),
+                held: Held::default(),
             })),
             name: path.unbind(),
             mode: mode.to_owned(),
