@@ -7,8 +7,8 @@
 //! anything else once there is room: the line is then whole in the file.
 //!
 //! Both faces keep their leftovers with this: the standard face's file
-//! stream what a refused write left, a femto worker the rest of the one line
-//! it cut (`write_lines`).
+//! stream as much as a Python buffered file would keep, a femto worker the
+//! rest of the one line it cut (`write_lines`).
 
 use std::io::{self, Write};
 use std::ops::Range;
