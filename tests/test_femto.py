@@ -419,3 +419,68 @@ def test_the_file_deleted_under_the_handler_does_not_stop_it(tmp_path):
     assert handler.flush() is True
     assert handler.stats()["write_errors"] == 0
     handler.close()
+
+
+# Every line is 44 bytes; the file-size limit (a full disk) cuts the 23rd.
+# The rotating file rolls over once space returns, after the cut line's rest.
+CUT_BY_A_FULL_DISK = """
+import json, os, resource
+import femtologging as logging
+KIND = {kind!r}
+soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+if KIND == "file":
+    handler = logging.FemtoFileHandler("full.log", policy="block")
+elif KIND == "rotating":
+    options = logging.HandlerOptions(policy="block", rotation=(2_000, 2))
+    handler = logging.FemtoRotatingFileHandler("full.log", options)
+handler.setFormatter(logging.Formatter("%(message)s"))
+logger = logging.get_logger("cut")
+logger.add_handler(handler)
+logger.warning("line 000 %s", "x" * 34)
+report = {{"first": handler.flush()}}
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, hard))
+for number in range(1, 60):
+    logger.warning("line %03d %s", number, "x" * 34)
+report["full"] = handler.flush()
+report["full stats"] = handler.stats()
+with open("full.log", "rb") as file:
+    report["full file"] = file.read().decode()
+report["still full"] = handler.flush()
+resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+for number in range(60, 100):
+    logger.warning("line %03d %s", number, "y" * 34)
+report["after"] = handler.flush()
+report["after stats"] = handler.stats()
+handler.close()
+print(json.dumps(report))
+"""
+
+
+@pytest.mark.parametrize("kind", ["file", "rotating"])
+def test_a_full_disk_cuts_no_line_and_the_counts_match_the_file(tmp_path, kind):
+    """A write the full disk stops mid-line keeps the rest of that line and
+    writes it first once there is room, so no line is glued to a cut one;
+    whole lines count as written, the lines after the cut one as failed, and
+    a flush after a loss says so."""
+    result = run_python(CUT_BY_A_FULL_DISK.format(kind=kind), tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = __import__("json").loads(result.stdout)
+    assert report["first"] is True
+    assert report["full"] is False and report["still full"] is False
+    full = report["full stats"]
+    whole = report["full file"].count("\n")
+    assert report["full file"][-1] != "\n", "the limit should cut a line"
+    assert full["written"] == whole == 22, full
+    # The cut line is neither written nor lost yet.
+    assert full["failed"] == 60 - whole - 1, full
+    assert report["after"] is True
+    after = report["after stats"]
+    assert (after["written"], after["failed"]) == (whole + 41, full["failed"]), after
+    names = sorted(os.listdir(tmp_path), reverse=True)
+    names = [name for name in names if name.startswith("full.log")]
+    assert names == (["full.log"] if kind == "file" else ["full.log.1", "full.log"])
+    if kind == "rotating":
+        assert all((tmp_path / name).stat().st_size <= 2_000 for name in names)
+    lines = [line for name in names for line in (tmp_path / name).read_text().splitlines()]
+    before = [f"line {number:03d} {'x' * 34}" for number in range(whole + 1)]
+    assert lines == before + [f"line {number:03d} {'y' * 34}" for number in range(60, 100)]

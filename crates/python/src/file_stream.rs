@@ -5,17 +5,19 @@
 //! stream keeps working, while the handler's native path writes each line
 //! with a single write(2) and no Python object in between.
 //!
-//! A write the disk refuses part-way (a full disk) keeps its unwritten bytes
-//! and writes them before anything else, as Python's buffered files keep
-//! what they could not flush: a line is never left cut in two with the next
-//! one glued to its first half. Errors are `OSError`s with their errno, as
-//! Python's own files raise them.
+//! A write the disk refuses (a full disk) keeps its unwritten bytes and
+//! writes them before anything else, as much as Python's buffered file
+//! keeps of what it could not flush: a line is never left cut in two with
+//! the next one glued to its first half, and lines refused during a short
+//! full spell land once there is room, as the standard library's do. Errors
+//! are `OSError`s with their errno, as Python's own files raise them.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::io::AsRawFd;
 use std::sync::Mutex;
 
+use femtologging_core::held::Held;
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -40,54 +42,84 @@ pub struct FileStream {
     utf8_strict: bool,
 }
 
+/// The file, and what a Python text file opened on it (`open(path, mode)`)
+/// would still have in its buffer after the disk refused it: the same bytes
+/// are kept, and the same are lost, as the standard handler's.
 struct OpenFile {
     file: File,
-    /// What a failed write could not put in the file.
-    held: Vec<u8>,
+    /// What failed writes could not put in the file.
+    held: Held,
+    /// The size of that buffer: the file's block size, as `open()` takes it.
+    buffer_size: usize,
+    /// Bytes at the start of the buffer written before a refusal: the
+    /// buffer has no room for them until it has been emptied.
+    spent: usize,
 }
 
 impl OpenFile {
-    /// Writes `bytes` after whatever is held; what a failure leaves
-    /// unwritten is held for the next attempt.
-    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.write_held()?;
-        let written = write_counted(&mut self.file, bytes);
-        if let Err((count, error)) = written {
-            self.held.extend_from_slice(&bytes[count..]);
-            return Err(error);
+    fn new(file: File) -> OpenFile {
+        use std::os::unix::fs::MetadataExt;
+        // As Python's open(): the block size when the file has one, else
+        // io.DEFAULT_BUFFER_SIZE.
+        let buffer_size = match file.metadata().map(|metadata| metadata.blksize()) {
+            Ok(size) if size > 1 => size as usize,
+            _ => 8192,
+        };
+        OpenFile {
+            file,
+            held: Held::default(),
+            buffer_size,
+            spent: 0,
         }
-        Ok(())
+    }
+
+    /// A buffered file's write followed by its flush, the two calls the
+    /// standard handler makes for a record: bytes that fit in the buffer
+    /// after what it holds join it; when they do not, what is held is
+    /// flushed first (on failure the new bytes are lost, not held), and of
+    /// bytes longer than the buffer, all but a buffer's worth are written
+    /// directly (what a failure leaves of those is lost too).
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.held.is_empty() {
+            self.spent = 0;
+        }
+        if self.spent + self.held.len() + bytes.len() <= self.buffer_size {
+            self.held.keep(bytes);
+            return self.write_held();
+        }
+        self.write_held()?;
+        let mut rest = bytes;
+        while rest.len() > self.buffer_size {
+            rest = &rest[write_once(&mut self.file, rest)?..];
+        }
+        self.held.keep(rest);
+        self.write_held()
     }
 
     fn write_held(&mut self) -> io::Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        match write_counted(&mut self.file, &self.held) {
+        match self.held.write_to(&mut self.file) {
             Ok(()) => {
-                self.held = Vec::new();
+                self.spent = 0;
                 Ok(())
             }
-            Err((count, error)) => {
-                self.held.drain(..count);
-                Err(error)
+            Err(stopped) => {
+                self.spent += stopped.written;
+                Err(stopped.error)
             }
         }
     }
 }
 
-/// `write_all`, telling on failure how many bytes did reach the file.
-fn write_counted(file: &mut File, bytes: &[u8]) -> Result<(), (usize, io::Error)> {
-    let mut count = 0;
-    while count < bytes.len() {
-        match file.write(&bytes[count..]) {
-            Ok(0) => return Err((count, io::ErrorKind::WriteZero.into())),
-            Ok(written) => count += written,
+/// One write(2), retried only when a signal interrupted it.
+fn write_once(file: &mut File, bytes: &[u8]) -> io::Result<usize> {
+    loop {
+        match file.write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(written) => return Ok(written),
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err((count, error)),
+            Err(error) => return Err(error),
         }
     }
-    Ok(())
 }
 
 /// A path as `open()` takes it: a str or path-like object, or bytes used
@@ -140,10 +172,7 @@ impl FileStream {
         let normalised = encoding.to_ascii_lowercase().replace('_', "-");
         let utf8_strict = (normalised == "utf-8" || normalised == "utf8") && errors == "strict";
         Ok(FileStream {
-            file: Mutex::new(Some(OpenFile {
-                file,
-                held: Vec::new(),
-            })),
+            file: Mutex::new(Some(OpenFile::new(file))),
             name: path.unbind(),
             mode: mode.to_owned(),
             encoding: encoding.to_owned(),

@@ -12,7 +12,9 @@
 //!
 //! A rollover that fails (a backup that cannot be replaced, a directory that
 //! vanished, a full disk) never costs a record: the worker keeps appending to
-//! the file it has, reports why, and tries again a second later.
+//! the file it has, reports why, and tries again a second later. A write the
+//! disk refuses part-way holds the rest of the line it cut (`held`), which
+//! goes to the same file before anything else.
 //!
 //! With `interprocess`, every batch is written under the sidecar lock, and the
 //! file is reopened first when another process has rotated it away: several
@@ -20,7 +22,8 @@
 //! double-rotating anything.
 
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io;
+use std::ops::Range;
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -28,6 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::fork::ProcessFile;
+use crate::held::{write_lines, Held, LinesStopped};
 
 use super::backups::{rename_if_exists, shift_backups, PathError, PlainRenamer, Renamer};
 use super::compress::{Compression, Compressor};
@@ -89,7 +93,9 @@ impl RotationFailures {
 pub struct RollingFile {
     path: String,
     file: ProcessFile,
-    /// Bytes in the file, as far as this writer knows.
+    /// The rest of a line a full disk cut, for the current file.
+    held: Held,
+    /// Bytes in the file, as far as this writer knows, with those held for it.
     size: u64,
     options: RollingOptions,
     lock: Option<InterprocessLock>,
@@ -141,6 +147,7 @@ impl RollingFile {
         Ok(RollingFile {
             path: path.to_owned(),
             file,
+            held: Held::default(),
             size,
             compressor: options.compression.map(Compressor::new),
             options,
@@ -156,24 +163,55 @@ impl RollingFile {
         self.options.timed.is_some()
     }
 
-    /// Writes `batch`, rolling over between lines as needed.
+    /// Whether the rest of a line a full disk cut is waiting to be written.
+    pub fn holds_line(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// Writes `batch`, rolling over between lines as needed. On failure,
+    /// tells how many of its lines are whole in the files and whether one
+    /// was cut (its rest held for the next write).
     pub fn write_lines(
         &mut self,
         batch: &LineBatch<'_>,
         failures: &mut RotationFailures,
-    ) -> io::Result<()> {
+    ) -> Result<(), LinesStopped> {
         let lock = self.lock.take();
         let result = match &lock {
-            Some(lock) => {
-                let guard = lock.lock();
-                match guard {
-                    Ok(_guard) => self
-                        .follow_other_writers()
-                        .and_then(|()| self.write_rolling(batch, failures)),
-                    Err(error) => Err(error),
-                }
-            }
+            Some(lock) => match lock.lock() {
+                // The rest of a cut line goes after its head, before this
+                // writer follows another process to a fresh file.
+                Ok(_guard) => self
+                    .write_chunk(batch, 0..0)
+                    .and_then(|()| {
+                        self.follow_other_writers()
+                            .map_err(LinesStopped::before_any)
+                    })
+                    .and_then(|()| self.write_rolling(batch, failures)),
+                Err(error) => Err(LinesStopped::before_any(error)),
+            },
             None => self.write_rolling(batch, failures),
+        };
+        self.lock = lock;
+        result
+    }
+
+    /// Writes the rest of a line a full disk cut, if there is one.
+    pub fn write_held(&mut self) -> io::Result<()> {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        let empty = LineBatch {
+            text: &[],
+            ends: &[],
+            times: None,
+        };
+        let lock = self.lock.take();
+        let result = match &lock {
+            Some(lock) => lock
+                .lock()
+                .and_then(|_guard| self.write_chunk(&empty, 0..0).map_err(|s| s.error)),
+            None => self.write_chunk(&empty, 0..0).map_err(|s| s.error),
         };
         self.lock = lock;
         result
@@ -193,7 +231,7 @@ impl RollingFile {
         &mut self,
         batch: &LineBatch<'_>,
         failures: &mut RotationFailures,
-    ) -> io::Result<()> {
+    ) -> Result<(), LinesStopped> {
         let text = batch.text;
         let mut max_bytes = self.rollover_limit();
         let mut timed =
@@ -208,7 +246,7 @@ impl RollingFile {
             timed && (0..batch.ends.len()).any(|index| time_of(index) >= self.rollover_at);
         let size_due = max_bytes > 0 && self.size + text.len() as u64 > max_bytes;
         if !time_due && !size_due {
-            return self.write_chunk(text);
+            return self.write_chunk(batch, 0..text.len());
         }
         let mut chunk_start = 0;
         let mut line_start = 0;
@@ -221,7 +259,7 @@ impl RollingFile {
                 && max_bytes > 0
                 && wants_rollover(self.size + pending, line_bytes, max_bytes);
             if by_time || by_size {
-                self.write_chunk(&text[chunk_start..line_start])?;
+                self.write_chunk(batch, chunk_start..line_start)?;
                 pending = 0;
                 chunk_start = line_start;
                 let outcome = match by_time {
@@ -238,7 +276,7 @@ impl RollingFile {
             pending += line_bytes;
             line_start = line_end;
         }
-        self.write_chunk(&text[chunk_start..])
+        self.write_chunk(batch, chunk_start..text.len())
     }
 
     /// After a failed rollover: count it, and wait before the next attempt.
@@ -280,21 +318,33 @@ impl RollingFile {
         }
     }
 
-    fn write_chunk(&mut self, chunk: &[u8]) -> io::Result<()> {
-        if chunk.is_empty() {
+    /// Writes what is held, then the lines of `batch` in `span`.
+    fn write_chunk(
+        &mut self,
+        batch: &LineBatch<'_>,
+        span: Range<usize>,
+    ) -> Result<(), LinesStopped> {
+        if span.is_empty() && self.held.is_empty() {
             return Ok(());
         }
-        match self.file.write_all(chunk) {
+        let bytes = span.len() as u64;
+        match write_lines(
+            &mut *self.file,
+            &mut self.held,
+            batch.text,
+            batch.ends,
+            span,
+        ) {
             Ok(()) => {
-                self.size += chunk.len() as u64;
+                self.size += bytes;
                 Ok(())
             }
-            Err(error) => {
+            Err(stopped) => {
                 // Part of the chunk may be in the file: ask the file.
                 if let Ok(metadata) = self.file.metadata() {
-                    self.size = metadata.len();
+                    self.size = metadata.len() + self.held.len() as u64;
                 }
-                Err(error)
+                Err(stopped)
             }
         }
     }
@@ -412,10 +462,6 @@ impl RollingFile {
             }
         }
         Ok(())
-    }
-
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
     }
 
     /// The path the file was opened with.

@@ -5,8 +5,9 @@
 //! thread takes everything queued at once and hands it to a `Drain` (a
 //! file, a stream, a Python object), which writes a batch with one syscall
 //! where it can. `flush` is a barrier: it returns once everything submitted
-//! before it is written. `close` drains, stops and joins the thread, giving
-//! up only on a worker that stops making progress, so that exit never hangs.
+//! before it is written, and says whether a failed write lost any of it.
+//! `close` drains, stops and joins the thread, giving up only on a worker
+//! that stops making progress, so that exit never hangs.
 
 mod policy;
 mod queue;
@@ -31,15 +32,25 @@ const STALL_LIMIT: Duration = Duration::from_secs(5);
 pub trait Drain<M>: Send + 'static {
     /// Writes the messages of `batch`, in order, and empties it.
     ///
-    /// A write that fails loses the records it carried: the drain reports
-    /// how many, and the worker counts them and goes on. A record the drain
-    /// cannot turn into output (a line the worker could not format) is
-    /// rejected: counted, and reported, but not a failed write.
+    /// A write that fails loses the records it could not write: the drain
+    /// reports how many, and the worker counts them and goes on. A record
+    /// whose output a full disk cut part-way is neither written nor lost
+    /// yet: the drain holds the rest (see `held`). A record the drain cannot
+    /// turn into output (a line the worker could not format) is rejected:
+    /// counted, and reported, but not a failed write.
     fn write(&mut self, batch: &mut Vec<M>) -> Result<Delivered, WriteFailure>;
 
-    /// Pushes what was written to its destination (`flush()` of a stream).
+    /// Pushes what was written to its destination (`flush()` of a stream),
+    /// and what is held first.
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+
+    /// Records whose output is partly written, the rest held back to be
+    /// written before anything else. The worker counts a record as written
+    /// once it is no longer held, and as lost if it still is at close.
+    fn held(&self) -> u64 {
+        0
     }
 
     /// Called once, after the last write.
@@ -59,6 +70,10 @@ impl<M, D: Drain<M> + ?Sized> Drain<M> for Box<D> {
     fn close(&mut self) {
         (**self).close()
     }
+
+    fn held(&self) -> u64 {
+        (**self).held()
+    }
 }
 
 /// What a write did besides writing: records it rejected, and why (the
@@ -72,11 +87,12 @@ pub struct Delivered {
     pub rotation_reason: Option<String>,
 }
 
-/// Records a failed write lost, and why.
+/// Records a failed write lost, and why; what the write did besides.
 #[derive(Debug)]
 pub struct WriteFailure {
     pub records: u64,
     pub error: io::Error,
+    pub delivered: Delivered,
 }
 
 /// Why `submit` did not queue a message; it is handed back.
@@ -230,8 +246,9 @@ impl<M: Send + 'static> Worker<M> {
     }
 
     /// Waits until everything submitted before this call is written and
-    /// flushed, for at most `timeout`; true when it was. A closed worker has
-    /// nothing left to write.
+    /// flushed, for at most `timeout`. True when it was and no record was
+    /// lost to a failed write since the previous flush; false too when the
+    /// wait timed out. A closed worker has nothing left to write.
     pub fn flush(&self, timeout: Duration) -> bool {
         let (acknowledge, acknowledged) = mpsc::sync_channel(1);
         if !self.queue.push_control(Command::Flush(acknowledge)) {
@@ -331,6 +348,8 @@ fn run<M, D: Drain<M>>(
 ) {
     let mut commands = VecDeque::new();
     let mut pending: Vec<M> = Vec::new();
+    // Records lost when the previous flush was acknowledged.
+    let mut lost_before = 0;
     loop {
         queue.take_all(&mut commands);
         let mut closing = false;
@@ -347,11 +366,15 @@ fn run<M, D: Drain<M>>(
                 Command::Flush(acknowledge) => {
                     write(name, stats, &mut drain, &mut pending);
                     let flushed = flush(name, stats, &mut drain);
-                    let _ = acknowledge.try_send(flushed);
+                    let lost = stats.failed();
+                    let _ = acknowledge.try_send(flushed && lost == lost_before);
+                    lost_before = lost;
                 }
                 Command::Close => {
                     write(name, stats, &mut drain, &mut pending);
                     flush(name, stats, &mut drain);
+                    // What is still held now will never be written.
+                    stats.count_failed(drain.held());
                     closing = true;
                 }
             }
@@ -364,7 +387,11 @@ fn run<M, D: Drain<M>>(
         }
         if pending.len() >= flush_interval {
             write(name, stats, &mut drain, &mut pending);
-            flush(name, stats, &mut drain);
+            // What the write left held was refused a moment ago: trying it
+            // again at once would only fail, and count, a second time.
+            if drain.held() == 0 {
+                flush(name, stats, &mut drain);
+            }
         }
     }
     drain.close();
@@ -374,30 +401,35 @@ fn write<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D, pend
     if pending.is_empty() {
         return;
     }
-    let count = pending.len() as u64;
-    match drain.write(pending) {
-        Ok(delivered) => {
-            stats.count_written(count.saturating_sub(delivered.rejected));
-            if delivered.rejected > 0 {
-                let reason = delivered.reason.as_deref().unwrap_or("unknown");
-                stats.count_rejected(name, delivered.rejected, reason);
-            }
-            if delivered.rotation_errors > 0 {
-                let reason = delivered.rotation_reason.as_deref().unwrap_or("unknown");
-                stats.count_rotation_error(name, delivered.rotation_errors, reason);
-            }
-        }
+    // Records held before this write are written when no longer held.
+    let settling = drain.held() + pending.len() as u64;
+    let (delivered, lost) = match drain.write(pending) {
+        Ok(delivered) => (delivered, 0),
         Err(failure) => {
-            stats.count_written(count.saturating_sub(failure.records));
             stats.count_write_failure(name, failure.records, &failure.error);
+            (failure.delivered, failure.records)
         }
+    };
+    let unsettled = delivered.rejected + lost + drain.held();
+    stats.count_written(settling.saturating_sub(unsettled));
+    if delivered.rejected > 0 {
+        let reason = delivered.reason.as_deref().unwrap_or("unknown");
+        stats.count_rejected(name, delivered.rejected, reason);
+    }
+    if delivered.rotation_errors > 0 {
+        let reason = delivered.rotation_reason.as_deref().unwrap_or("unknown");
+        stats.count_rotation_error(name, delivered.rotation_errors, reason);
     }
     pending.clear();
 }
 
 fn flush<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D) -> bool {
+    let held = drain.held();
     match drain.flush() {
-        Ok(()) => true,
+        Ok(()) => {
+            stats.count_written(held.saturating_sub(drain.held()));
+            true
+        }
         Err(error) => {
             stats.count_write_failure(name, 0, &error);
             false

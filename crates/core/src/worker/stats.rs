@@ -99,6 +99,17 @@ impl Stats {
         });
     }
 
+    /// Records lost without a failed write of their own: still held back
+    /// when the worker closed.
+    pub(crate) fn count_failed(&self, records: u64) {
+        self.failed.fetch_add(records, Ordering::Relaxed);
+    }
+
+    /// Records lost to failed writes so far.
+    pub(crate) fn failed(&self) -> u64 {
+        self.failed.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn count_rejected(&self, name: &str, records: u64, reason: &str) {
         let rejected = self.rejected.fetch_add(records, Ordering::Relaxed) + records;
         self.warn(|| {

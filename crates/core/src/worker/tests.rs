@@ -55,6 +55,7 @@ impl Drain<u32> for Recorder {
             return Err(WriteFailure {
                 records,
                 error: std::io::Error::from_raw_os_error(libc::ENOSPC),
+                delivered: Delivered::default(),
             });
         }
         self.batches.lock().unwrap().push(std::mem::take(batch));
@@ -304,12 +305,119 @@ fn failed_writes_are_counted_and_the_worker_recovers() {
     *recorder.failures_left.lock().unwrap() = 1;
     let worker = Worker::spawn(options(64, OverflowPolicy::Block), recorder.clone()).unwrap();
     worker.submit(1).unwrap();
-    assert!(worker.flush(Duration::from_secs(5)));
+    // The flush says a record was lost; the next one has nothing to say.
+    assert!(!worker.flush(Duration::from_secs(5)));
     worker.submit(2).unwrap();
+    assert!(worker.flush(Duration::from_secs(5)));
     assert!(worker.close());
     let stats = worker.stats().snapshot();
     assert_eq!((stats.failed, stats.write_errors, stats.written), (1, 1, 1));
     assert_eq!(recorder.written(), vec![2]);
+}
+
+/// A file on a disk with `room` bytes left, written as a femto file is: each
+/// record a line, a line cut by the full disk finished first next time.
+#[derive(Clone, Default)]
+struct SmallDisk {
+    content: Arc<Mutex<Vec<u8>>>,
+    room: Arc<Mutex<usize>>,
+    held: Arc<Mutex<crate::held::Held>>,
+}
+
+impl std::io::Write for &SmallDisk {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut room = self.room.lock().unwrap();
+        if *room == 0 {
+            return Err(std::io::Error::from_raw_os_error(libc::EFBIG));
+        }
+        let count = bytes.len().min(*room);
+        *room -= count;
+        self.content
+            .lock()
+            .unwrap()
+            .extend_from_slice(&bytes[..count]);
+        Ok(count)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drain<u32> for SmallDisk {
+    fn write(&mut self, batch: &mut Vec<u32>) -> Result<Delivered, WriteFailure> {
+        let mut text = Vec::new();
+        let mut ends = Vec::new();
+        for value in batch.drain(..) {
+            text.extend_from_slice(format!("line {value:03}\n").as_bytes());
+            ends.push(text.len());
+        }
+        let mut held = self.held.lock().unwrap();
+        let span = 0..text.len();
+        crate::held::write_lines(&mut &*self, &mut held, &text, &ends, span).map_err(
+            |stopped| WriteFailure {
+                records: (ends.len() - stopped.whole - stopped.cut as usize) as u64,
+                error: stopped.error,
+                delivered: Delivered::default(),
+            },
+        )?;
+        Ok(Delivered::default())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let mut held = self.held.lock().unwrap();
+        held.write_to(&mut &*self).map_err(|stopped| stopped.error)
+    }
+
+    fn held(&self) -> u64 {
+        !self.held.lock().unwrap().is_empty() as u64
+    }
+}
+
+#[test]
+fn a_line_cut_by_a_full_disk_is_counted_once_its_rest_is_written() {
+    let disk = SmallDisk::default();
+    // Room for two lines of nine bytes and four bytes of a third.
+    *disk.room.lock().unwrap() = 22;
+    let worker = Worker::spawn(options(64, OverflowPolicy::Block), disk.clone()).unwrap();
+    worker.submit(0).unwrap();
+    assert!(worker.flush(Duration::from_secs(5)));
+    for value in 1..5 {
+        worker.submit(value).unwrap();
+    }
+    assert!(!worker.flush(Duration::from_secs(5)));
+    let stats = worker.stats().snapshot();
+    // Two whole lines; the third is cut and waits; two are lost.
+    assert_eq!((stats.written, stats.failed), (2, 2));
+    assert_eq!(
+        *disk.content.lock().unwrap(),
+        b"line 000\nline 001\nline".to_vec()
+    );
+
+    // Still full: the flush cannot finish the line, and says so.
+    assert!(!worker.flush(Duration::from_secs(5)));
+    *disk.room.lock().unwrap() = 1000;
+    worker.submit(5).unwrap();
+    assert!(worker.flush(Duration::from_secs(5)));
+    let stats = worker.stats().snapshot();
+    assert_eq!((stats.written, stats.failed), (4, 2));
+    assert_eq!(
+        *disk.content.lock().unwrap(),
+        b"line 000\nline 001\nline 002\nline 005\n".to_vec()
+    );
+    assert!(worker.close());
+}
+
+#[test]
+fn a_line_still_cut_at_close_is_counted_lost() {
+    let disk = SmallDisk::default();
+    *disk.room.lock().unwrap() = 13;
+    let worker = Worker::spawn(options(64, OverflowPolicy::Block), disk.clone()).unwrap();
+    worker.submit(0).unwrap();
+    worker.submit(1).unwrap();
+    assert!(worker.close());
+    let stats = worker.stats().snapshot();
+    assert_eq!((stats.accepted, stats.written, stats.failed), (2, 1, 1));
 }
 
 #[test]

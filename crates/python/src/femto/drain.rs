@@ -2,13 +2,14 @@
 //! Python object's `handle(logger, level, message)`.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::mem::ManuallyDrop;
 use std::os::fd::FromRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use femtologging_core::fork::ProcessFile;
+use femtologging_core::held::{write_lines, Held, LinesStopped};
 use femtologging_core::rotation::rolling::{
     LineBatch, RollingFile, RollingOptions, RotationFailures,
 };
@@ -88,9 +89,11 @@ impl Target {
 
 /// A file, a rotating file or a standard stream: a batch is formatted into
 /// one buffer and written with one call (a rotating file splits it where it
-/// rolls over).
+/// rolls over). A line a full disk cut is finished before the next batch.
 struct FileDrain {
     output: Output,
+    /// The rest of a line a full disk cut (a rotating file holds its own).
+    held: Held,
     buffer: String,
     /// Where each record's line ends in `buffer`.
     line_ends: Vec<usize>,
@@ -112,6 +115,7 @@ impl FileDrain {
     fn new(output: Output) -> FileDrain {
         FileDrain {
             output,
+            held: Held::default(),
             buffer: String::new(),
             line_ends: Vec::new(),
             line_times: Vec::new(),
@@ -208,14 +212,20 @@ impl Drain<Job> for FileDrain {
         } else {
             self.render(None, batch)
         };
+        let text = self.buffer.as_bytes();
+        let ends = &self.line_ends;
         let result = match &mut self.output {
-            Output::File(file) => file.write_all(self.buffer.as_bytes()),
-            Output::Standard(file) => file.write_all(self.buffer.as_bytes()),
+            Output::File(file) => {
+                write_lines(&mut **file, &mut self.held, text, ends, 0..text.len())
+            }
+            Output::Standard(file) => {
+                write_lines(&mut **file, &mut self.held, text, ends, 0..text.len())
+            }
             Output::Rolling(rolling) => {
                 let mut failures = RotationFailures::default();
                 let batch = LineBatch {
-                    text: self.buffer.as_bytes(),
-                    ends: &self.line_ends,
+                    text,
+                    ends,
                     times: match rolling.wants_line_times() {
                         true => Some(&self.line_times),
                         false => None,
@@ -231,9 +241,32 @@ impl Drain<Job> for FileDrain {
         if self.buffer.capacity() > 1 << 20 {
             self.buffer = String::new();
         }
-        result
-            .map(|()| delivered)
-            .map_err(|error| WriteFailure { records, error })
+        match result {
+            Ok(()) => Ok(delivered),
+            // Lines wholly written count as written, a cut one as held.
+            Err(LinesStopped { whole, cut, error }) => Err(WriteFailure {
+                records: records.saturating_sub(whole as u64 + cut as u64),
+                error,
+                delivered,
+            }),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let written = match &mut self.output {
+            Output::File(file) => self.held.write_to(&mut **file),
+            Output::Standard(file) => self.held.write_to(&mut **file),
+            Output::Rolling(rolling) => return rolling.write_held(),
+        };
+        written.map_err(|stopped| stopped.error)
+    }
+
+    fn held(&self) -> u64 {
+        let holds = match &self.output {
+            Output::Rolling(rolling) => rolling.holds_line(),
+            _ => !self.held.is_empty(),
+        };
+        holds as u64
     }
 }
 
@@ -274,6 +307,7 @@ impl Drain<Job> for PythonDrain {
             None => Err(WriteFailure {
                 records: count,
                 error: io::Error::other("the interpreter is shutting down"),
+                delivered: Delivered::default(),
             }),
         }
     }

@@ -354,7 +354,8 @@ impl FemtoHandler {
     }
 
     /// Waits for the worker to write and flush everything queued so far, up
-    /// to the flush timeout; True when it did.
+    /// to the flush timeout; True when it did and no record was lost to a
+    /// failed write since the previous flush.
     fn flush(&self, py: Python<'_>) -> bool {
         let Some(worker) = self.worker(py) else {
             return true;

@@ -51,10 +51,12 @@ impl Drain<Job> for PythonStreamDrain {
             Some(Err(error)) => Err(WriteFailure {
                 records,
                 error: python_error(error),
+                delivered: Delivered::default(),
             }),
             None => Err(WriteFailure {
                 records,
                 error: io::Error::other("the interpreter is shutting down"),
+                delivered: Delivered::default(),
             }),
         }
     }

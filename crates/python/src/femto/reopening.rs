@@ -35,7 +35,11 @@ impl Drain<Job> for Reopening {
                 Err(error) => {
                     let records = batch.len() as u64;
                     batch.clear();
-                    return Err(WriteFailure { records, error });
+                    return Err(WriteFailure {
+                        records,
+                        error,
+                        delivered: Delivered::default(),
+                    });
                 }
             }
         }
@@ -50,6 +54,10 @@ impl Drain<Job> for Reopening {
             Some(drain) => drain.flush(),
             None => Ok(()),
         }
+    }
+
+    fn held(&self) -> u64 {
+        self.opened.as_ref().map_or(0, |drain| drain.held())
     }
 
     fn close(&mut self) {
