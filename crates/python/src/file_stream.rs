@@ -11,10 +11,15 @@
 //! the next one glued to its first half, and lines refused during a short
 //! full spell land once there is room, as the standard library's do. Errors
 //! are `OSError`s with their errno, as Python's own files raise them.
+//!
+//! Text is encoded as one stream, as a text file encodes it: a byte-order
+//! mark (utf-16, utf-32, utf-8-sig) only at the start of the file, a
+//! shifting codec's state carried from one write to the next.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::os::unix::io::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use femtologging_core::held::Held;
@@ -37,9 +42,70 @@ pub struct FileStream {
     encoding: String,
     #[pyo3(get)]
     errors: String,
+    encoder: Encoder,
+}
+
+/// How a text file encodes with the stream's codec. The codecs it encodes
+/// directly (no Python frame in an error's traceback) are encoded directly
+/// here too; any other goes through its incremental encoder, as there.
+enum Encoder {
     /// UTF-8 with strict errors: strings are written as their UTF-8 bytes
     /// without asking Python's codec machinery.
-    utf8_strict: bool,
+    Utf8Strict,
+    /// A codec without state: `str.encode`.
+    Direct,
+    /// utf-16 or utf-32: with a mark while the stream is at its start, in
+    /// the machine's byte order after. Any write ends the start, even one
+    /// that fails to encode, so no mark is written after it.
+    Marked {
+        start: AtomicBool,
+        native: &'static str,
+    },
+    /// Any other codec: its incremental encoder, which carries a mark still
+    /// to come or a shift from one write to the next.
+    Incremental(Py<PyAny>),
+}
+
+impl Encoder {
+    fn new(py: Python<'_>, encoding: &str, errors: &str) -> PyResult<Encoder> {
+        let little = cfg!(target_endian = "little");
+        let normalised = encoding.to_ascii_lowercase().replace('_', "-");
+        Ok(match normalised.as_str() {
+            "utf-8" | "utf8" if errors == "strict" => Encoder::Utf8Strict,
+            "utf-8" | "ascii" | "iso8859-1" | "utf-16-le" | "utf-16-be" | "utf-32-le"
+            | "utf-32-be" => Encoder::Direct,
+            "utf-16" => Encoder::Marked {
+                start: AtomicBool::new(true),
+                native: if little { "utf-16-le" } else { "utf-16-be" },
+            },
+            "utf-32" => Encoder::Marked {
+                start: AtomicBool::new(true),
+                native: if little { "utf-32-le" } else { "utf-32-be" },
+            },
+            _ => {
+                let codecs = py.import(intern!(py, "codecs"))?;
+                let factory =
+                    codecs.call_method1(intern!(py, "getincrementalencoder"), (encoding,))?;
+                Encoder::Incremental(factory.call1((errors,))?.unbind())
+            }
+        })
+    }
+
+    /// Where the stream now is: at its start a mark comes first, anywhere
+    /// else none.
+    fn restart_at(&self, py: Python<'_>, position: u64) -> PyResult<()> {
+        match self {
+            Encoder::Utf8Strict | Encoder::Direct => {}
+            Encoder::Marked { start, .. } => start.store(position == 0, Ordering::Relaxed),
+            Encoder::Incremental(encoder) if position == 0 => {
+                encoder.call_method0(py, intern!(py, "reset"))?;
+            }
+            Encoder::Incremental(encoder) => {
+                encoder.call_method1(py, intern!(py, "setstate"), (0,))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The file, and what a Python text file opened on it (`open(path, mode)`)
@@ -169,16 +235,21 @@ impl FileStream {
             file.seek(SeekFrom::End(0))
                 .map_err(|error| os_error(error, None, None))?;
         }
-        let normalised = encoding.to_ascii_lowercase().replace('_', "-");
-        let utf8_strict = (normalised == "utf-8" || normalised == "utf8") && errors == "strict";
-        Ok(FileStream {
+        let stream = FileStream {
             file: Mutex::new(Some(OpenFile::new(file))),
             name: path.unbind(),
             mode: mode.to_owned(),
             encoding: encoding.to_owned(),
             errors: errors.to_owned(),
-            utf8_strict,
-        })
+            encoder: Encoder::new(py, encoding, errors)?,
+        };
+        // As a text file does: no mark when appending after what is there
+        // (a pipe has no position, and gets one).
+        let position = stream.with_file(|open| Ok(open.file.stream_position().unwrap_or(0)))?;
+        if position != 0 {
+            stream.encoder.restart_at(py, position)?;
+        }
+        Ok(stream)
     }
 
     fn write(&self, py: Python<'_>, text: Bound<'_, PyAny>) -> PyResult<usize> {
@@ -224,7 +295,7 @@ impl FileStream {
     /// Moves to `offset` from the start (whence 0), the current position
     /// (1, offset 0 only) or the end (2, offset 0 only), as a text file does.
     #[pyo3(signature = (offset, whence = 0))]
-    fn seek(&self, offset: i64, whence: i32) -> PyResult<u64> {
+    fn seek(&self, py: Python<'_>, offset: i64, whence: i32) -> PyResult<u64> {
         let target = match (whence, offset) {
             (0, offset) if offset >= 0 => SeekFrom::Start(offset as u64),
             (0, offset) => {
@@ -245,7 +316,9 @@ impl FileStream {
                 )))
             }
         };
-        self.with_written_file(|file| file.seek(target))
+        let position = self.with_written_file(|file| file.seek(target))?;
+        self.encoder.restart_at(py, position)?;
+        Ok(position)
     }
 
     fn tell(&self) -> PyResult<u64> {
@@ -314,17 +387,31 @@ impl FileStream {
     }
 
     /// `seek(0, 2)`: the file's current size, counting other writers.
-    pub fn seek_end(&self) -> PyResult<u64> {
-        self.with_written_file(|file| file.seek(SeekFrom::End(0)))
+    pub fn seek_end(&self, py: Python<'_>) -> PyResult<u64> {
+        let position = self.with_written_file(|file| file.seek(SeekFrom::End(0)))?;
+        self.encoder.restart_at(py, position)?;
+        Ok(position)
     }
 
     fn encode<'py>(&self, py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<Vec<u8>> {
-        if self.utf8_strict {
+        let encoded = match &self.encoder {
             // Lone surrogates make this fail with the same UnicodeEncodeError
             // that str.encode("utf-8") raises.
-            return Ok(text.to_str()?.as_bytes().to_vec());
-        }
-        let encoded = text.call_method1(intern!(py, "encode"), (&self.encoding, &self.errors))?;
+            Encoder::Utf8Strict => return Ok(text.to_str()?.as_bytes().to_vec()),
+            Encoder::Direct => {
+                text.call_method1(intern!(py, "encode"), (&self.encoding, &self.errors))?
+            }
+            Encoder::Marked { start, native } => {
+                let codec = match start.swap(false, Ordering::Relaxed) {
+                    true => self.encoding.as_str(),
+                    false => native,
+                };
+                text.call_method1(intern!(py, "encode"), (codec, &self.errors))?
+            }
+            Encoder::Incremental(encoder) => encoder
+                .call_method1(py, intern!(py, "encode"), (text,))?
+                .into_bound(py),
+        };
         Ok(encoded.cast_into::<PyBytes>()?.as_bytes().to_vec())
     }
 
@@ -336,7 +423,7 @@ impl FileStream {
         terminator: &Bound<'_, PyString>,
     ) -> PyResult<()> {
         let text = match text {
-            FormattedText::Rust(mut text) if self.utf8_strict => {
+            FormattedText::Rust(mut text) if matches!(self.encoder, Encoder::Utf8Strict) => {
                 text.push_str(terminator.to_str()?);
                 return self.write_bytes(py, text.as_bytes());
             }

@@ -267,14 +267,27 @@ fn emit_native<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let result = match handler.get().kind {
-        HandlerKind::Stream | HandlerKind::File => emit_stream(handler, overridden, record, None),
+        HandlerKind::Stream => emit_stream(handler, overridden, record, None),
+        HandlerKind::File => {
+            // The standard FileHandler opens a delayed file before its error
+            // handling starts: a file it cannot open raises out of the
+            // logging call.
+            if !open_if_delayed(handler)? {
+                return Ok(());
+            }
+            emit_stream(handler, overridden, record, None)
+        }
         HandlerKind::Watched => {
             let native_check = overridden & REOPEN_IF_NEEDED == 0;
             return rotating::under_locks(handler, || {
-                // The standard WatchedFileHandler reopens before its error
-                // handling starts: a file it cannot reopen (its directory
-                // gone) raises out of the logging call.
+                // The standard WatchedFileHandler reopens, and opens a file
+                // left without a stream, before its error handling starts:
+                // a file it cannot open (its directory gone) raises out of
+                // the logging call.
                 let line = rotating::before_write(handler, overridden, record, native_check)?;
+                if !open_if_delayed(handler)? {
+                    return Ok(());
+                }
                 reported(
                     handler,
                     record,
@@ -411,16 +424,8 @@ fn emit_stream<'py>(
     let py = handler.py();
     let stream_handler = handler.cast::<StreamHandler>()?;
     let state = stream_handler.get();
-    let is_file = !matches!(handler.get().kind, HandlerKind::Stream | HandlerKind::Base);
-    if is_file && state.stream.is_none(py) {
-        // FileHandler with delay=True opens its file on the first record.
-        let runtime = runtime::get(py)?;
-        runtime
-            .cold(py, intern!(py, "open_delayed_file"))?
-            .call1((handler,))?;
-        if state.stream.is_none(py) {
-            return Ok(());
-        }
+    if !open_if_delayed(handler)? {
+        return Ok(());
     }
     let text = match formatted {
         Some(line) => FormattedText::Rust(line),
@@ -445,6 +450,26 @@ fn emit_stream<'py>(
     let line = text.with_terminator(py, &terminator)?;
     stream.call_method1(intern!(py, "write"), (line,))?;
     flush(handler, overridden, &stream)
+}
+
+/// A file handler without a stream (made with delay=True, or left without
+/// one by a failed reopen) opens its file, as `FileHandler.emit` does first.
+/// False when there is still no stream to write to (a closed 'w' handler
+/// does not reopen).
+fn open_if_delayed(handler: &Bound<'_, Handler>) -> PyResult<bool> {
+    let py = handler.py();
+    if matches!(handler.get().kind, HandlerKind::Stream | HandlerKind::Base) {
+        return Ok(true);
+    }
+    let state = handler.cast::<StreamHandler>()?.get();
+    if !state.stream.is_none(py) {
+        return Ok(true);
+    }
+    let runtime = runtime::get(py)?;
+    runtime
+        .cold(py, intern!(py, "open_delayed_file"))?
+        .call1((handler,))?;
+    Ok(!state.stream.is_none(py))
 }
 
 fn flush<'py>(

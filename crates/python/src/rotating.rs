@@ -266,7 +266,7 @@ fn stream_position(stream: &Bound<'_, PyAny>, version: PythonVersion) -> PyResul
     if let Ok(file) = stream.cast_exact::<FileStream>() {
         return Ok(match version {
             PythonVersion::V3_13 => file.get().position()?,
-            _ => file.get().seek_end()?,
+            _ => file.get().seek_end(py)?,
         });
     }
     if version != PythonVersion::V3_13 {
