@@ -101,6 +101,8 @@ logging.warning("plain")
         ("filename='app.log', errors='strict'", "", ""),
         ("stream=sys.stderr", "", ""),
         ("stream=sys.stdout", "", ""),
+        # The process's stdout with a strict error handler: the standard report.
+        ("stream=sys.stdout", "sys.stdout.reconfigure(errors='strict')", ""),
         # Written through the stream object, whose own error handler decides.
         (
             "stream=sys.stdout",
