@@ -13,4 +13,5 @@ pub mod line;
 pub mod record;
 pub mod rotation;
 pub mod time;
+pub mod wire;
 pub mod worker;
