@@ -518,7 +518,9 @@ fn handle_native<'py>(
 }
 
 /// Walks up the tree calling every handler whose level lets the record
-/// through, stopping at a logger with `propagate` false.
+/// through, stopping at a logger with `propagate` false. A logger's
+/// `propagate` and `parent` are read once its handlers have run, as the
+/// standard library reads them: a handler may change either.
 fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
     let py = slf.py();
     let record_level: i32 = match record.native(py) {
@@ -531,20 +533,10 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
     let mut found = 0usize;
     let mut current: Bound<'py, PyAny> = slf.clone().into_any();
     loop {
-        let (handlers, propagate, parent) = match current.cast::<Logger>() {
-            Ok(logger) => {
-                let logger = logger.get();
-                (
-                    logger.handlers.get(py),
-                    logger.propagate.load(Ordering::Relaxed),
-                    logger.parent.get(py),
-                )
-            }
-            Err(_) => (
-                current.getattr(intern!(py, "handlers"))?,
-                current.getattr(intern!(py, "propagate"))?.is_truthy()?,
-                current.getattr(intern!(py, "parent"))?,
-            ),
+        let native = current.cast::<Logger>().ok().map(|logger| logger.get());
+        let handlers = match native {
+            Some(logger) => logger.handlers.get(py),
+            None => current.getattr(intern!(py, "handlers"))?,
         };
         if let Ok(list) = handlers.cast::<PyList>() {
             let mut index = 0;
@@ -561,7 +553,14 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
                 handler::handle_if_enabled(&handler, record_level, record)?;
             }
         }
-        if !propagate || parent.is_none() {
+        let parent = match native {
+            Some(logger) if !logger.propagate.load(Ordering::Relaxed) => break,
+            Some(logger) => logger.parent.get(py),
+            None if !current.getattr(intern!(py, "propagate"))?.is_truthy()? => break,
+            None => current.getattr(intern!(py, "parent"))?,
+        };
+        // `while c:`: a logger is always true; anything else is asked.
+        if parent.is_none() || (!parent.is_instance_of::<Logger>() && !parent.is_truthy()?) {
             break;
         }
         current = parent;
