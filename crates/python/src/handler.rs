@@ -9,8 +9,6 @@
 //! While the native path runs it holds the GIL throughout, which is what makes
 //! an emit atomic with respect to other threads' emits.
 
-use std::sync::atomic::{AtomicI32, Ordering};
-
 use femtologging_core::time::whole_seconds_from_ns;
 use pyo3::exceptions::PyRecursionError;
 use pyo3::intern;
@@ -22,6 +20,7 @@ use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
+use crate::levels::{self, Level, LevelField};
 use crate::overrides::OverrideCheck;
 use crate::record::RecordRef;
 use crate::rotating;
@@ -101,7 +100,7 @@ pub fn overridden(handler: &Bound<'_, Handler>) -> PyResult<u64> {
 
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Handler {
-    level: AtomicI32,
+    level: LevelField,
     formatter: PyField,
     kind: HandlerKind,
 }
@@ -125,7 +124,7 @@ impl Handler {
 
     pub(crate) fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Handler> {
         PyClassInitializer::from(Filterer::empty(py)).add_subclass(Handler {
-            level: AtomicI32::new(0),
+            level: LevelField::new(py, 0),
             formatter: PyField::none(py),
             kind,
         })
@@ -149,20 +148,20 @@ impl StreamHandler {
 /// `Logger.callHandlers` does for each handler.
 pub fn handle_if_enabled<'py>(
     handler: &Bound<'py, PyAny>,
-    record_level: i32,
+    record_level: &Level,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = handler.py();
     // One type check serves the level and the call: for a handler whose
     // class is defined in Python it walks the class's MRO.
     if let Ok(native) = handler.cast::<Handler>() {
-        if record_level >= native.get().level.load(Ordering::Relaxed) {
+        if native.get().level.passes(py, record_level)? {
             dispatch_native(native, record)?;
         }
         return Ok(());
     }
-    let level: i32 = handler.getattr(intern!(py, "level"))?.extract()?;
-    if record_level >= level {
+    let level = Level::from_object(&handler.getattr(intern!(py, "level"))?);
+    if levels::at_least(py, record_level, &level)? {
         handler.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
     }
     Ok(())
@@ -534,13 +533,14 @@ impl Handler {
         Handler::initializer(py, HandlerKind::Base)
     }
 
+    /// Whatever was assigned, as the standard library's plain attribute.
     #[getter]
-    fn get_level(&self) -> i32 {
-        self.level.load(Ordering::Relaxed)
+    fn get_level<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.level.get(py)
     }
     #[setter]
-    fn set_level(&self, value: i32) {
-        self.level.store(value, Ordering::Relaxed)
+    fn set_level(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.level.set(py, value)
     }
 
     #[getter]

@@ -17,12 +17,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::compiled_messages;
-use crate::levels;
+use crate::levels::{self, Level};
 use crate::runtime::{self, Runtime};
 
 pub struct CallRecord {
     pub logger_name: Py<PyAny>,
-    pub level: i32,
+    pub level: Level,
     pub level_name: Py<PyAny>,
     pub site: Arc<CallSite>,
     /// `pathname` and `funcName` when they are not the site's own strings
@@ -84,7 +84,7 @@ impl CallRecord {
     pub fn new(
         py: Python<'_>,
         logger_name: Py<PyAny>,
-        level: i32,
+        level: Level,
         caller: CallerInfo,
         msg: Py<PyAny>,
         args: Bound<'_, PyAny>,
@@ -93,8 +93,8 @@ impl CallRecord {
     ) -> PyResult<CallRecord> {
         Ok(CallRecord {
             logger_name,
+            level_name: levels::level_name(py, &level)?.unbind(),
             level,
-            level_name: levels::level_name(py, level)?.unbind(),
             site: caller.site,
             pathname: caller.pathname,
             function: caller.function,
@@ -195,7 +195,7 @@ impl CallRecord {
     /// the results of formatting so far and the `extra` keys.
     fn fill(&self, py: Python<'_>, runtime: &Runtime, dict: &Bound<'_, PyDict>) -> PyResult<()> {
         let times = self.times();
-        let level = self.level.into_pyobject(py)?.into_any();
+        let level = self.level.to_object(py);
         let line = self.line.into_pyobject(py)?.into_any();
         let pathname = self.pathname(py);
         let function = self.function(py);
@@ -267,10 +267,14 @@ impl<'a, 'py> RecordRef<'a, 'py> {
         }
     }
 
-    pub fn level(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// `record.levelno` as it is now: the native record's level, or
+    /// whatever the Python record holds (a filter may have changed it).
+    pub fn level(&self, py: Python<'py>) -> PyResult<Level> {
         match self.native(py) {
-            Some(record) => Ok(record.level.into_pyobject(py)?.into_any()),
-            None => self.to_python(py)?.getattr(pyo3::intern!(py, "levelno")),
+            Some(record) => Ok(record.level.clone_ref(py)),
+            None => Ok(Level::from_object(
+                &self.to_python(py)?.getattr(pyo3::intern!(py, "levelno"))?,
+            )),
         }
     }
 }
