@@ -4,6 +4,100 @@ from ._harness import differential
 
 
 @differential
+def test_a_handler_filter_that_changes_levelno_is_seen_by_later_handlers(logging):
+    """Each handler's level is compared with levelno as the previous handlers left it."""
+    import sys
+
+    class SetLevel:
+        def __init__(self, level):
+            self.level = level
+
+        def filter(self, record):
+            record.levelno = self.level
+            return True
+
+    def handler(label, level=logging.NOTSET, *filters):
+        result = logging.StreamHandler(sys.stdout)
+        result.setLevel(level)
+        result.setFormatter(logging.Formatter(f"{label} %(levelno)s %(levelname)s %(message)s"))
+        for one in filters:
+            result.addFilter(one)
+        return result
+
+    logger = logging.getLogger("walk")
+    logger.propagate = False
+    logger.addHandler(handler("lowers", logging.NOTSET, SetLevel(logging.DEBUG)))
+    logger.addHandler(handler("at-warning", logging.WARNING))
+    logger.addHandler(handler("raises", logging.NOTSET, SetLevel(logging.ERROR)))
+    logger.addHandler(handler("at-error", logging.ERROR))
+    logger.addHandler(handler("to-float", logging.NOTSET, SetLevel(45.5)))
+    logger.addHandler(handler("at-45", 45))
+    logger.addHandler(handler("at-46", 46))
+    logger.warning("lowered, then raised")
+
+    # A filter on a handler of the logger itself reaches the handlers of
+    # its parents; one on a parent's handler reaches the grandparent's.
+    top = logging.getLogger("top")
+    top.propagate = False
+    top.addHandler(handler("top-at-warning", logging.WARNING))
+    middle = logging.getLogger("top.middle")
+    middle.addHandler(handler("middle-at-info", logging.INFO, SetLevel(logging.INFO)))
+    middle.addHandler(handler("middle-at-error", logging.ERROR))
+    bottom = logging.getLogger("top.middle.bottom")
+    bottom.addHandler(handler("bottom-raises", logging.NOTSET, SetLevel(logging.CRITICAL)))
+    bottom.info("raised below, lowered above")
+    bottom.error("error")
+
+    # A level that cannot be compared raises out of the logging call.
+    broken = logging.getLogger("broken")
+    broken.propagate = False
+    broken.addHandler(handler("unset", logging.NOTSET, SetLevel(None)))
+    broken.addHandler(handler("after", logging.NOTSET))
+    try:
+        broken.warning("levelno becomes None")
+    except TypeError as error:
+        print("TypeError:", error)
+
+
+@differential
+def test_levelno_changed_by_an_emit_or_a_handle_is_seen_by_later_handlers(logging):
+    """A handler whose emit or handle changes record.levelno changes what later handlers let in."""
+    import sys
+
+    class Relabel(logging.Handler):
+        def __init__(self, level):
+            super().__init__()
+            self.new_level = level
+
+        def emit(self, record):
+            print("emit saw", record.levelno)
+            record.levelno = self.new_level
+
+    class Demote(logging.Handler):
+        def handle(self, record):
+            print("handle saw", record.levelno)
+            record.levelno = logging.DEBUG
+            return True
+
+    def stream(label, level):
+        result = logging.StreamHandler(sys.stdout)
+        result.setLevel(level)
+        result.setFormatter(logging.Formatter(f"{label} %(levelno)s %(message)s"))
+        return result
+
+    parent = logging.getLogger("parent")
+    parent.propagate = False
+    parent.addHandler(stream("parent-at-info", logging.INFO))
+    child = logging.getLogger("parent.child")
+    child.addHandler(Relabel(logging.CRITICAL))
+    child.addHandler(stream("child-at-critical", logging.CRITICAL))
+    child.addHandler(Demote())
+    child.addHandler(stream("child-at-warning", logging.WARNING))
+    child.warning("passed along")
+    print(child.isEnabledFor(logging.WARNING))
+
+
+@differential
 def test_propagate_is_read_after_the_logger_s_handlers_ran(logging):
     """A handler that switches its logger's propagate in emit decides where the record goes."""
     import sys

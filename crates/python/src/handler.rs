@@ -22,7 +22,7 @@ use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
 use crate::levels::{self, Level, LevelField};
 use crate::overrides::OverrideCheck;
-use crate::record::RecordRef;
+use crate::record::{CallRecord, RecordRef};
 use crate::rotating;
 use crate::runtime;
 use crate::timed_rotating;
@@ -145,23 +145,35 @@ impl StreamHandler {
 }
 
 /// `if record.levelno >= hdlr.level: hdlr.handle(record)`, as
-/// `Logger.callHandlers` does for each handler.
+/// `Logger.callHandlers` does for each handler, with the record's level as
+/// it is now (`RecordRef::level`).
 pub fn handle_if_enabled<'py>(
     handler: &Bound<'py, PyAny>,
-    record_level: &Level,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = handler.py();
     // One type check serves the level and the call: for a handler whose
     // class is defined in Python it walks the class's MRO.
     if let Ok(native) = handler.cast::<Handler>() {
-        if native.get().level.passes(py, record_level)? {
+        let level = &native.get().level;
+        let passes = match (record.native(py), level.plain()) {
+            (
+                Some(CallRecord {
+                    level: Level::Plain(record_level),
+                    ..
+                }),
+                Some(own),
+            ) => *record_level >= own,
+            _ => level.passes(py, &record.level(py)?)?,
+        };
+        if passes {
             dispatch_native(native, record)?;
         }
         return Ok(());
     }
+    let record_level = record.level(py)?;
     let level = Level::from_object(&handler.getattr(intern!(py, "level"))?);
-    if levels::at_least(py, record_level, &level)? {
+    if levels::at_least(py, &record_level, &level)? {
         handler.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
     }
     Ok(())

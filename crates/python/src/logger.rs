@@ -618,12 +618,12 @@ fn handle_native<'py>(
 }
 
 /// Walks up the tree calling every handler whose level lets the record
-/// through, stopping at a logger with `propagate` false. A logger's
-/// `propagate` and `parent` are read once its handlers have run, as the
-/// standard library reads them: a handler may change either.
+/// through, stopping at a logger with `propagate` false. As in the standard
+/// library, the record's level is read again for each handler (once Python
+/// code has the record, a filter or an `emit` may have changed it), and a
+/// logger's `propagate` and `parent` are read once its handlers have run.
 fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
     let py = slf.py();
-    let record_level = record.level(py)?;
     let mut found = 0usize;
     let mut current: Bound<'py, PyAny> = slf.clone().into_any();
     loop {
@@ -637,14 +637,14 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
             while index < list.len() {
                 let handler = list.get_item(index)?;
                 found += 1;
-                handler::handle_if_enabled(&handler, &record_level, record)?;
+                handler::handle_if_enabled(&handler, record)?;
                 index += 1;
             }
         } else {
             for handler in handlers.try_iter()? {
                 let handler = handler?;
                 found += 1;
-                handler::handle_if_enabled(&handler, &record_level, record)?;
+                handler::handle_if_enabled(&handler, record)?;
             }
         }
         let parent = match native {
@@ -664,7 +664,7 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
         let last_resort = runtime.global(py, intern!(py, "lastResort"));
         match last_resort {
             Some(last_resort) if !last_resort.is_none() => {
-                handler::handle_if_enabled(&last_resort, &record_level, record)?;
+                handler::handle_if_enabled(&last_resort, record)?;
             }
             _ => {
                 if runtime.raise_exceptions(py) {
