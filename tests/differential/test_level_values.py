@@ -189,6 +189,49 @@ def test_bools_and_int_subclasses_are_kept_as_levels(logging):
 
 
 @differential
+def test_stacklevel_is_compared_and_counted_down_like_the_standard_library(logging):
+    """A float, a huge or a negative stacklevel picks the frame the standard loop picks."""
+    import sys
+    from decimal import Decimal
+    from fractions import Fraction
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(funcName)s:%(lineno)d %(message)s"))
+    logger = logging.getLogger("stack")
+    logger.propagate = False
+    logger.addHandler(handler)
+
+    def inner(stacklevel):
+        logger.warning("stacklevel=%r", stacklevel, stacklevel=stacklevel)
+
+    def middle(stacklevel):
+        inner(stacklevel)
+
+    def outer(stacklevel):
+        middle(stacklevel)
+
+    # (A stacklevel that is not above 0 names a frame inside the logging
+    # package itself: its file and line differ between implementations.)
+    for value in (1, 1.5, 2, 2.0, 2.5, 0.5, True, Fraction(3, 2), Decimal("2.1")):
+        outer(value)
+    # Past the outermost frame the walk stops there, as at 10**6.
+    huge = (2**70, float("inf"), 10**6)
+    print(len({logger.findCaller(stacklevel=value)[1:3] for value in huge}))
+    for value in ("2", None, [1]):
+        try:
+            outer(value)
+        except TypeError as error:
+            print(repr(value), "TypeError:", error)
+    logger._log(logging.WARNING, "direct _log with stacklevel=2.5", (), stacklevel=2.5)
+    logger._log(logging.WARNING, "direct _log with stack_info=0", (), stack_info=0)
+    print(logger.findCaller(stack_info=0, stacklevel=1.5)[1:])
+
+    # Without source lookup the stacklevel is never read.
+    logging._srcfile = None
+    logger.warning("no caller lookup", stacklevel="never compared")
+
+
+@differential
 def test_records_made_with_any_level_keep_it(logging):
     """LogRecord, makeRecord and makeLogRecord keep the level object and name it with '%'."""
     import sys

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
-use crate::caller;
+use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
 use crate::gil::PyField;
 use crate::handler;
@@ -80,15 +80,38 @@ impl RootLogger {
     }
 }
 
-/// The keyword arguments of a logging call.
+/// The keyword arguments of a logging call. `stack_info` and `stacklevel`
+/// are kept as given (`None`: not given) until the caller is looked for,
+/// which is where the standard library first reads them.
 struct CallOptions<'py> {
     exc_info: Bound<'py, PyAny>,
     extra: Bound<'py, PyAny>,
-    stack_info: bool,
-    stacklevel: i64,
+    stack_info: Option<Bound<'py, PyAny>>,
+    stacklevel: Option<Bound<'py, PyAny>>,
 }
 
 impl<'py> CallOptions<'py> {
+    fn stack_info_object(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match &self.stack_info {
+            Some(value) => value.clone(),
+            None => PyBool::new(py, false).to_owned().into_any(),
+        }
+    }
+
+    fn stacklevel(&self) -> Stacklevel<'py> {
+        match &self.stacklevel {
+            Some(value) => Stacklevel::from_object(value.clone()),
+            None => Stacklevel::Count(1),
+        }
+    }
+
+    fn stacklevel_object(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match &self.stacklevel {
+            Some(value) => value.clone(),
+            None => PyInt::new(py, 1).into_any(),
+        }
+    }
+
     fn parse(
         py: Python<'py>,
         kwargs: Option<&Bound<'py, PyDict>>,
@@ -101,8 +124,8 @@ impl<'py> CallOptions<'py> {
                 py.None().into_bound(py)
             },
             extra: py.None().into_bound(py),
-            stack_info: false,
-            stacklevel: 1,
+            stack_info: None,
+            stacklevel: None,
         };
         if let Some(kwargs) = kwargs {
             for (key, value) in kwargs.iter() {
@@ -110,8 +133,8 @@ impl<'py> CallOptions<'py> {
                 match key.to_str()? {
                     "exc_info" => options.exc_info = value,
                     "extra" => options.extra = value,
-                    "stack_info" => options.stack_info = value.is_truthy()?,
-                    "stacklevel" => options.stacklevel = value.extract()?,
+                    "stack_info" => options.stack_info = Some(value),
+                    "stacklevel" => options.stacklevel = Some(value),
                     other => {
                         return Err(PyTypeError::new_err(format!(
                             "Logger._log() got an unexpected keyword argument '{other}'"
@@ -389,7 +412,7 @@ fn log_native<'py>(
     } else if overridden & FIND_CALLER != 0 {
         match slf.call_method1(
             intern!(py, "findCaller"),
-            (options.stack_info, options.stacklevel),
+            (options.stack_info_object(py), options.stacklevel_object(py)),
         ) {
             Ok(found) => {
                 let found = found.cast_into::<PyTuple>()?;
@@ -413,7 +436,13 @@ fn log_native<'py>(
             Err(error) => return Err(error),
         }
     } else {
-        let found = caller::find_caller(py, options.stacklevel, options.stack_info)?;
+        let found = match caller::find_caller(py, options.stacklevel(), options.stack_info.as_ref())
+        {
+            Ok(found) => found,
+            // `_log` takes a ValueError from `findCaller` for "no caller".
+            Err(error) if error.is_instance_of::<PyValueError>(py) => caller::Caller::unknown(),
+            Err(error) => return Err(error),
+        };
         let stack_info = match &found.frame {
             Some(frame) => runtime
                 .cold(py, intern!(py, "format_stack"))?
@@ -468,6 +497,12 @@ fn log_native<'py>(
         record.extra = Some(checked_extra(py, &options.extra)?.unbind());
     }
     handle_record(slf, overridden, RecordRef::Native(&record))
+}
+
+/// `stacklevel=1`, the default of `_log` and `findCaller`, told apart from
+/// any value passed (`None` included, which the comparison refuses).
+fn default_stacklevel() -> Py<PyAny> {
+    Python::attach(|py| PyInt::new(py, 1).into_any().unbind())
 }
 
 fn unknown_caller() -> CallerInfo {
@@ -707,7 +742,10 @@ impl Logger {
         Logger::initializer(py)
     }
 
-    #[pyo3(signature = (level, msg, args, exc_info = None, extra = None, stack_info = false, stacklevel = 1))]
+    #[pyo3(signature = (level, msg, args, exc_info = None, extra = None, stack_info = None, stacklevel = default_stacklevel()))]
+    #[pyo3(
+        text_signature = "($self, level, msg, args, exc_info=None, extra=None, stack_info=False, stacklevel=1)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn _log<'py>(
         slf: &Bound<'py, Self>,
@@ -716,8 +754,8 @@ impl Logger {
         args: Bound<'py, PyAny>,
         exc_info: Option<Bound<'py, PyAny>>,
         extra: Option<Bound<'py, PyAny>>,
-        stack_info: bool,
-        stacklevel: i64,
+        stack_info: Option<Bound<'py, PyAny>>,
+        stacklevel: Py<PyAny>,
     ) -> PyResult<()> {
         let py = slf.py();
         let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
@@ -725,7 +763,7 @@ impl Logger {
             exc_info: exc_info.unwrap_or_else(|| py.None().into_bound(py)),
             extra: extra.unwrap_or_else(|| py.None().into_bound(py)),
             stack_info,
-            stacklevel,
+            stacklevel: Some(stacklevel.into_bound(py)),
         };
         let level = Level::from_object(&level);
         log_native(slf, overridden & !LOG, level, msg, args, options)
@@ -774,14 +812,16 @@ impl Logger {
     }
 
     #[pyo3(name = "findCaller")]
-    #[pyo3(signature = (stack_info = false, stacklevel = 1))]
+    #[pyo3(signature = (stack_info = None, stacklevel = default_stacklevel()))]
+    #[pyo3(text_signature = "($self, stack_info=False, stacklevel=1)")]
     fn find_caller_method<'py>(
         slf: &Bound<'py, Self>,
-        stack_info: bool,
-        stacklevel: i64,
+        stack_info: Option<Bound<'py, PyAny>>,
+        stacklevel: Py<PyAny>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let found = caller::find_caller(py, stacklevel, stack_info)?;
+        let stacklevel = Stacklevel::from_object(stacklevel.into_bound(py));
+        let found = caller::find_caller(py, stacklevel, stack_info.as_ref())?;
         let stack = match &found.frame {
             Some(frame) => runtime::get(py)?
                 .cold(py, intern!(py, "format_stack"))?
