@@ -142,3 +142,22 @@ def test_propagate_is_read_after_the_logger_s_handlers_ran(logging):
     moving = logging.getLogger("moving")
     moving.addHandler(Reparent())
     moving.warning("goes to the new parent")
+
+
+@differential
+def test_last_resort_is_tested_for_truth_and_its_level_compared_as_it_is(logging):
+    """lastResort may be any object: a false one is none, a true one's level is compared as is."""
+
+    class Last:
+        level = 29.5
+
+        def handle(self, record):
+            print("last resort got", record.levelno, record.getMessage())
+
+    logging.lastResort = Last()
+    logging.getLogger("a").info("below 29.5")
+    logging.getLogger("a").warning("above 29.5")
+    logging.lastResort = 0
+    logging.getLogger("b").warning("no last resort: one notice")
+    logging.getLogger("c").warning("and no second one")
+    print(logging.root.manager.emittedNoHandlerWarning)

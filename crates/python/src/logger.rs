@@ -696,9 +696,15 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
     }
     if found == 0 {
         let runtime = runtime::get(py)?;
-        let last_resort = runtime.global(py, intern!(py, "lastResort"));
+        // `if lastResort:`; a handler is true without asking.
+        let last_resort = match runtime.global(py, intern!(py, "lastResort")) {
+            Some(found) if found.is_instance_of::<handler::Handler>() || found.is_truthy()? => {
+                Some(found)
+            }
+            _ => None,
+        };
         match last_resort {
-            Some(last_resort) if !last_resort.is_none() => {
+            Some(last_resort) => {
                 handler::handle_if_enabled(&last_resort, record)?;
             }
             _ => {
