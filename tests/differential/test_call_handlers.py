@@ -161,3 +161,59 @@ def test_last_resort_is_tested_for_truth_and_its_level_compared_as_it_is(logging
     logging.getLogger("b").warning("no last resort: one notice")
     logging.getLogger("c").warning("and no second one")
     print(logging.root.manager.emittedNoHandlerWarning)
+
+
+@differential
+def test_propagate_and_disabled_keep_what_is_assigned_and_are_tested_when_read(logging):
+    """propagate and disabled give back what was assigned; its truth is asked where it is used."""
+    import sys
+
+    class Flag:
+        def __init__(self, value):
+            self.value = value
+
+        def __bool__(self):
+            print("asked", self.value)
+            return self.value
+
+    class Broken:
+        def __bool__(self):
+            raise ValueError("no truth")
+
+    logging.basicConfig(stream=sys.stdout, format="root %(name)s %(message)s")
+    logger = logging.getLogger("truth")
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("own %(name)s %(message)s"))
+    logger.addHandler(handler)
+    for value in (0, 1, "", "yes", None):
+        logger.propagate = value
+        logger.disabled = 0
+        print(repr(logger.propagate), repr(logger.disabled), logger.hasHandlers())
+        logger.warning("propagate=%r", value)
+    logger.propagate = Flag(False)
+    logger.warning("flag false")
+    logger.propagate = Flag(True)
+    logger.warning("flag true")
+    logger.disabled = Flag(False)
+    logger.warning("disabled flag false")
+    print(logger.isEnabledFor(30))
+    logger.disabled = Flag(True)
+    logger.warning("disabled flag true")
+    logger.disabled = False
+    logger.propagate = Broken()
+    try:
+        logger.warning("broken propagate")
+    except ValueError as error:
+        print("ValueError:", error)
+    logger.propagate = True
+    logger.disabled = Broken()
+    record = logging.makeLogRecord({"msg": "made"})
+    for call in (
+        lambda: logger.warning("x"),
+        lambda: logger.isEnabledFor(10),
+        lambda: logger.handle(record),
+    ):
+        try:
+            call()
+        except ValueError as error:
+            print("ValueError:", error)

@@ -6,7 +6,7 @@
 //! Python subclass (or a monkeypatch) replaced a step, that step is called
 //! through Python exactly where the standard library would call it.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
@@ -57,8 +57,8 @@ pub struct Logger {
     name: PyField,
     level: LevelField,
     parent: PyField,
-    propagate: AtomicBool,
-    disabled: AtomicBool,
+    propagate: TruthField,
+    disabled: TruthField,
     handlers: PyField,
     cached_generation: AtomicU64,
     cached_threshold: AtomicI64,
@@ -66,6 +66,70 @@ pub struct Logger {
 
 #[pyclass(extends = Logger, subclass, frozen, module = "femtologging")]
 pub struct RootLogger {}
+
+/// An attribute the standard library only tests for truth (`propagate`,
+/// `disabled`): the object as assigned, and its truth when testing it runs
+/// no Python code; otherwise it is asked each time it is read, where the
+/// standard library reads it.
+struct TruthField {
+    object: PyField,
+    truth: AtomicU8,
+}
+
+const KNOWN_FALSE: u8 = 0;
+const KNOWN_TRUE: u8 = 1;
+const ASK: u8 = 2;
+
+impl TruthField {
+    fn new(py: Python<'_>, value: bool) -> TruthField {
+        TruthField {
+            object: PyField::new(PyBool::new(py, value).to_owned().into_any().unbind()),
+            truth: AtomicU8::new(if value { KNOWN_TRUE } else { KNOWN_FALSE }),
+        }
+    }
+
+    fn get<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.object.get(py)
+    }
+
+    fn set(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        let fixed = value.is_none()
+            || value.is_instance_of::<PyBool>()
+            || value.is_exact_instance_of::<PyInt>()
+            || value.is_exact_instance_of::<PyString>();
+        let truth = match fixed.then(|| value.is_truthy()) {
+            Some(Ok(true)) => KNOWN_TRUE,
+            Some(Ok(false)) => KNOWN_FALSE,
+            _ => ASK,
+        };
+        self.object.set(py, value);
+        self.truth.store(truth, Ordering::Relaxed);
+    }
+
+    /// The truth when it is known without asking.
+    #[inline(always)]
+    fn known(&self) -> Option<bool> {
+        match self.truth.load(Ordering::Relaxed) {
+            KNOWN_FALSE => Some(false),
+            KNOWN_TRUE => Some(true),
+            _ => None,
+        }
+    }
+
+    /// `if value:`.
+    #[inline(always)]
+    fn truth(&self, py: Python<'_>) -> PyResult<bool> {
+        match self.known() {
+            Some(truth) => Ok(truth),
+            None => self.ask(py),
+        }
+    }
+
+    #[inline(never)]
+    fn ask(&self, py: Python<'_>) -> PyResult<bool> {
+        self.object.get(py).is_truthy()
+    }
+}
 
 #[pymethods]
 impl RootLogger {
@@ -153,8 +217,8 @@ impl Logger {
             name: PyField::new(PyString::new(py, "").into_any().unbind()),
             level: LevelField::new(py, 0),
             parent: PyField::none(py),
-            propagate: AtomicBool::new(true),
-            disabled: AtomicBool::new(false),
+            propagate: TruthField::new(py, true),
+            disabled: TruthField::new(py, false),
             handlers: PyField::new(PyList::empty(py).into_any().unbind()),
             cached_generation: AtomicU64::new(0),
             cached_threshold: AtomicI64::new(0),
@@ -236,7 +300,7 @@ impl Logger {
     /// threshold still valid, is a load and a compare.
     #[inline(always)]
     fn native_enabled(&self, slf: &Bound<'_, Logger>, level: &Level) -> PyResult<bool> {
-        if self.disabled.load(Ordering::Relaxed) {
+        if self.disabled.truth(slf.py())? {
             return Ok(false);
         }
         if let Level::Plain(level) = level {
@@ -293,7 +357,7 @@ fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: &Level) -> PyResult<
             .is_truthy();
     }
     if overridden & GET_EFFECTIVE_LEVEL != 0 {
-        if slf.get().disabled.load(Ordering::Relaxed) {
+        if slf.get().disabled.truth(py)? {
             return Ok(false);
         }
         return compared_enabled(slf, level, true);
@@ -339,9 +403,10 @@ pub fn check_plain_level(slf: &Bound<'_, Logger>, level: i64) -> PyResult<Option
     let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
     if overridden == 0 {
         let logger = slf.get();
-        if logger.cached_generation.load(Ordering::Relaxed) == GENERATION.load(Ordering::Relaxed) {
-            let enabled = !logger.disabled.load(Ordering::Relaxed)
-                && level >= logger.cached_threshold.load(Ordering::Relaxed);
+        let current =
+            logger.cached_generation.load(Ordering::Relaxed) == GENERATION.load(Ordering::Relaxed);
+        if let (true, Some(disabled)) = (current, logger.disabled.known()) {
+            let enabled = !disabled && level >= logger.cached_threshold.load(Ordering::Relaxed);
             return Ok(enabled.then_some(0));
         }
     }
@@ -623,7 +688,7 @@ fn handle_native<'py>(
     record: RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = slf.py();
-    if slf.get().disabled.load(Ordering::Relaxed) {
+    if slf.get().disabled.truth(py)? {
         return Ok(());
     }
     let record = if overridden & FILTER != 0 {
@@ -683,7 +748,7 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
             }
         }
         let parent = match native {
-            Some(logger) if !logger.propagate.load(Ordering::Relaxed) => break,
+            Some(logger) if !logger.propagate.truth(py)? => break,
             Some(logger) => logger.parent.get(py),
             None if !current.getattr(intern!(py, "propagate"))?.is_truthy()? => break,
             None => current.getattr(intern!(py, "parent"))?,
@@ -907,23 +972,21 @@ impl Logger {
     }
 
     #[getter]
-    fn get_propagate(&self) -> bool {
-        self.propagate.load(Ordering::Relaxed)
+    fn get_propagate<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.propagate.get(py)
     }
     #[setter]
-    fn set_propagate(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
-        self.propagate.store(value.is_truthy()?, Ordering::Relaxed);
-        Ok(())
+    fn set_propagate(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.propagate.set(py, value)
     }
 
     #[getter]
-    fn get_disabled(&self) -> bool {
-        self.disabled.load(Ordering::Relaxed)
+    fn get_disabled<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.disabled.get(py)
     }
     #[setter]
-    fn set_disabled(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
-        self.disabled.store(value.is_truthy()?, Ordering::Relaxed);
-        Ok(())
+    fn set_disabled(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.disabled.set(py, value)
     }
 
     #[getter]
