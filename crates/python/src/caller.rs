@@ -114,21 +114,36 @@ impl<'py> Stacklevel<'py> {
         }
         Stacklevel::Object(value)
     }
+}
 
-    #[inline]
+/// The loop's `stacklevel > 0` and `stacklevel -= 1`, for a count and for
+/// any Python object. The walk is compiled for each: counting costs no more
+/// than plain arithmetic.
+trait Countdown {
+    fn positive(&self) -> PyResult<bool>;
+    fn count_down(&mut self) -> PyResult<()>;
+}
+
+impl Countdown for i64 {
+    #[inline(always)]
     fn positive(&self) -> PyResult<bool> {
-        match self {
-            Stacklevel::Count(count) => Ok(*count > 0),
-            Stacklevel::Object(value) => value.gt(0),
-        }
+        Ok(*self > 0)
     }
 
-    #[inline]
+    #[inline(always)]
     fn count_down(&mut self) -> PyResult<()> {
-        match self {
-            Stacklevel::Count(count) => *count -= 1,
-            Stacklevel::Object(value) => *value = decremented(value)?,
-        }
+        *self -= 1;
+        Ok(())
+    }
+}
+
+impl Countdown for Bound<'_, PyAny> {
+    fn positive(&self) -> PyResult<bool> {
+        self.gt(0)
+    }
+
+    fn count_down(&mut self) -> PyResult<()> {
+        *self = decremented(self)?;
         Ok(())
     }
 }
@@ -153,26 +168,55 @@ fn decremented<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 /// walk, is true.
 pub fn find_caller<'py>(
     py: Python<'py>,
-    mut stacklevel: Stacklevel<'py>,
+    stacklevel: Stacklevel<'py>,
     stack_info: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Caller<'py>> {
     // SAFETY: with the GIL held, PyEval_GetFrame returns a borrowed reference
-    // to the current frame (or null); PyFrame_GetBack returns a new reference.
-    let mut frame: Option<Bound<'py, PyAny>> = unsafe {
+    // to the current frame (or null).
+    let first = unsafe {
         let raw = ffi::PyEval_GetFrame();
         if raw.is_null() {
-            None
-        } else {
-            Some(Bound::from_borrowed_ptr(py, raw.cast()))
+            return Ok(Caller::unknown());
         }
+        Bound::from_borrowed_ptr(py, raw.cast())
     };
-    let Some(first) = frame.take() else {
-        return Ok(Caller::unknown());
+    let (frame, info) = match stacklevel {
+        Stacklevel::Count(count) => walk(py, first, count)?,
+        Stacklevel::Object(value) => walk_counting_in_python(py, first, value)?,
     };
-    // The standard loop: while stacklevel > 0, step to f_back (stopping at the
-    // outermost frame) and count the step if the new frame is not internal.
-    // Our starting point is one step below the innermost frame, so the first
-    // step lands on it.
+    let line = match info.line {
+        Some(line) => line,
+        None => line_number(py, &frame, &info),
+    };
+    let keep_frame = match stack_info {
+        Some(stack_info) => stack_info.is_truthy()?,
+        None => false,
+    };
+    Ok(Caller {
+        site: info.site,
+        line,
+        frame: keep_frame.then_some(frame),
+    })
+}
+
+#[inline(never)]
+fn walk_counting_in_python<'py>(
+    py: Python<'py>,
+    first: Bound<'py, PyAny>,
+    stacklevel: Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, FrameInfo)> {
+    walk(py, first, stacklevel)
+}
+
+/// The standard loop: while stacklevel > 0, step to f_back (stopping at the
+/// outermost frame) and count the step if the new frame is not internal.
+/// Our starting point is one step below the innermost frame, so the first
+/// step lands on it.
+fn walk<'py>(
+    py: Python<'py>,
+    first: Bound<'py, PyAny>,
+    mut stacklevel: impl Countdown,
+) -> PyResult<(Bound<'py, PyAny>, FrameInfo)> {
     let mut current = first;
     let mut info = code_info(py, &current)?;
     if stacklevel.positive()? {
@@ -194,19 +238,7 @@ pub fn find_caller<'py>(
             }
         }
     }
-    let line = match info.line {
-        Some(line) => line,
-        None => line_number(py, &current, &info),
-    };
-    let keep_frame = match stack_info {
-        Some(stack_info) => stack_info.is_truthy()?,
-        None => false,
-    };
-    Ok(Caller {
-        site: info.site,
-        line,
-        frame: keep_frame.then_some(current),
-    })
+    Ok((current, info))
 }
 
 /// What the cache knows of a frame: its code's call site, whether the

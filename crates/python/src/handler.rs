@@ -154,23 +154,45 @@ pub fn handle_if_enabled<'py>(
     let py = handler.py();
     // One type check serves the level and the call: for a handler whose
     // class is defined in Python it walks the class's MRO.
-    if let Ok(native) = handler.cast::<Handler>() {
-        let level = &native.get().level;
-        let passes = match (record.native(py), level.plain()) {
-            (
-                Some(CallRecord {
-                    level: Level::Plain(record_level),
-                    ..
-                }),
-                Some(own),
-            ) => *record_level >= own,
-            _ => level.passes(py, &record.level(py)?)?,
-        };
-        if passes {
-            dispatch_native(native, record)?;
-        }
-        return Ok(());
+    let Ok(native) = handler.cast::<Handler>() else {
+        return handle_python_if_enabled(handler, record);
+    };
+    let level = &native.get().level;
+    let passes = match (record.native(py), level.plain()) {
+        (
+            Some(CallRecord {
+                level: Level::Plain(record_level),
+                ..
+            }),
+            Some(own),
+        ) => *record_level >= own,
+        _ => compared_level_passes(py, level, record)?,
+    };
+    if passes {
+        dispatch_native(native, record)?;
     }
+    Ok(())
+}
+
+/// A native handler's level test when the record's level or the handler's
+/// is not a plain number, or the record is in Python's hands.
+#[inline(never)]
+fn compared_level_passes<'py>(
+    py: Python<'py>,
+    level: &LevelField,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<bool> {
+    level.passes(py, &record.level(py)?)
+}
+
+/// `handle_if_enabled` for a handler that is not a native `Handler` (any
+/// object with `level` and `handle`).
+#[inline(never)]
+fn handle_python_if_enabled<'py>(
+    handler: &Bound<'py, PyAny>,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = handler.py();
     let record_level = record.level(py)?;
     let level = Level::from_object(&handler.getattr(intern!(py, "level"))?);
     if levels::at_least(py, &record_level, &level)? {

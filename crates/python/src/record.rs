@@ -42,7 +42,7 @@ pub struct CallRecord {
     /// view should one be made later.
     pub asctime: RefCell<Option<String>>,
     pub exc_text: RefCell<Option<Py<PyAny>>>,
-    view: RefCell<Option<Py<PyAny>>>,
+    view: OnceCell<Py<PyAny>>,
 }
 
 /// Either the native record of a call in progress or a Python `LogRecord`
@@ -110,7 +110,7 @@ impl CallRecord {
             message: OnceCell::new(),
             asctime: RefCell::new(None),
             exc_text: RefCell::new(None),
-            view: RefCell::new(None),
+            view: OnceCell::new(),
         })
     }
 
@@ -169,10 +169,7 @@ impl CallRecord {
 
     /// The Python view, if one was made.
     pub fn view<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
-        self.view
-            .borrow()
-            .as_ref()
-            .map(|view| view.bind(py).clone())
+        self.view.get().map(|view| view.bind(py).clone())
     }
 
     /// The Python `LogRecord` for this call, built on first use.
@@ -187,8 +184,8 @@ impl CallRecord {
             .getattr(pyo3::intern!(py, "__dict__"))?
             .cast_into::<PyDict>()?;
         self.fill(py, runtime, &dict)?;
-        *self.view.borrow_mut() = Some(record.clone().unbind());
-        Ok(record)
+        // Python code run by `fill` may have made the view first.
+        Ok(self.view.get_or_init(|| record.unbind()).bind(py).clone())
     }
 
     /// Writes every standard attribute, in the standard library's order, then
@@ -259,7 +256,7 @@ impl<'a, 'py> RecordRef<'a, 'py> {
     /// The native record, while no Python view of it exists.
     pub fn native(&self, py: Python<'py>) -> Option<&'a CallRecord> {
         match self {
-            RecordRef::Native(record) if record.view.borrow().is_none() => {
+            RecordRef::Native(record) if record.view.get().is_none() => {
                 let _ = py;
                 Some(record)
             }
