@@ -215,3 +215,15 @@ def test_changes_to_the_formatter_class_and_instance_take_effect_on_the_next_rec
         (None, "message f"),
         (",", "g"),
     ]
+
+
+def test_levels_a_worker_record_cannot_hold_are_formatted_on_the_caller(tmp_path):
+    loggers = pair("odd_levels", tmp_path, "%(levelno)s %(levelno)r %(levelname)s %(message)s", "%")
+    for level in (2**31 - 1, 2**31, 2**40, -(2**70), True, 35):
+        for logger, _, _ in loggers:
+            logger.setLevel(-(2**80))
+            logger.log(level, "at %r", level)
+    standard, femto = lines_of(loggers)
+    assert femto == standard
+    assert "1099511627776 1099511627776 Level 1099511627776 at 1099511627776" in femto
+    assert "True True Level True at True" in femto

@@ -125,7 +125,9 @@ def getLevelName(level):
     value = _nameToLevel.get(level)
     if value is not None:
         return value
-    return f"Level {level}"
+    # `%`, as the standard library formats it: a tuple is taken as the
+    # arguments (and may raise), a mapping as the mapping.
+    return "Level %s" % level  # noqa: UP031
 
 
 def addLevelName(level, levelName):

@@ -27,7 +27,7 @@ pub fn standard_name(level: i32) -> Option<&'static str> {
 }
 
 /// The name the standard library gives an unregistered level: `"Level 25"`.
-pub fn unregistered_name(level: i32) -> String {
+pub fn unregistered_name(level: i64) -> String {
     format!("Level {level}")
 }
 

@@ -15,7 +15,7 @@ use femtologging_core::record::CallSite;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBool, PyInt, PyString};
 
 use crate::gil::GilCell;
 
@@ -74,49 +74,156 @@ pub fn set_internal_files(py: Python<'_>, files: Vec<String>) {
 }
 
 /// The result of the walk: the call site, its line, and the frame itself
-/// (needed only for `stack_info`).
+/// when `stack_info` asked for it.
 pub struct Caller<'py> {
     pub site: Arc<CallSite>,
     pub line: u32,
     pub frame: Option<Bound<'py, PyAny>>,
 }
 
-/// Finds the caller `stacklevel` non-internal frames up, as `findCaller` does.
-/// `keep_frame` asks for the frame object as well.
-pub fn find_caller<'py>(
-    py: Python<'py>,
-    stacklevel: i64,
-    keep_frame: bool,
-) -> PyResult<Caller<'py>> {
-    // SAFETY: with the GIL held, PyEval_GetFrame returns a borrowed reference
-    // to the current frame (or null); PyFrame_GetBack returns a new reference.
-    let mut frame: Option<Bound<'py, PyAny>> = unsafe {
-        let raw = ffi::PyEval_GetFrame();
-        if raw.is_null() {
-            None
-        } else {
-            Some(Bound::from_borrowed_ptr(py, raw.cast()))
-        }
-    };
-    let Some(first) = frame.take() else {
-        return Ok(Caller {
+impl Caller<'_> {
+    /// `("(unknown file)", 0, "(unknown function)", None)`.
+    pub fn unknown() -> Self {
+        Caller {
             site: Arc::new(CallSite::unknown()),
             line: 0,
             frame: None,
-        });
-    };
-    // The standard loop: while stacklevel > 0, step to f_back (stopping at the
-    // outermost frame) and count the step if the new frame is not internal.
-    // Our starting point is one step below the innermost frame, so the first
-    // step lands on it.
-    let mut current = first;
-    let mut remaining = stacklevel;
-    let mut info = code_info(py, &current)?;
-    if remaining > 0 {
-        if !info.internal {
-            remaining -= 1;
         }
-        while remaining > 0 {
+    }
+}
+
+/// `stacklevel` as the walk counts it down. The standard loop is `while
+/// stacklevel > 0: ... stacklevel -= 1`, with whatever the caller passed:
+/// an integer is counted here (held in an i64, past which no stack is
+/// deep), anything else (a float, an `int` subclass, any object) is
+/// compared and decremented by Python, with Python's answers and errors.
+pub enum Stacklevel<'py> {
+    Count(i64),
+    Object(Bound<'py, PyAny>),
+}
+
+impl<'py> Stacklevel<'py> {
+    pub fn from_object(value: Bound<'py, PyAny>) -> Stacklevel<'py> {
+        if value.is_exact_instance_of::<PyInt>() || value.is_exact_instance_of::<PyBool>() {
+            return Stacklevel::Count(match value.extract::<i64>() {
+                Ok(count) => count,
+                // Beyond an i64 only the sign matters.
+                Err(_) if value.gt(0).unwrap_or(false) => i64::MAX,
+                Err(_) => i64::MIN,
+            });
+        }
+        Stacklevel::Object(value)
+    }
+}
+
+/// The loop's `stacklevel > 0` and `stacklevel -= 1`, for a count and for
+/// any Python object. The walk is compiled for each: counting costs no more
+/// than plain arithmetic.
+trait Countdown {
+    fn positive(&self) -> PyResult<bool>;
+    fn count_down(&mut self) -> PyResult<()>;
+}
+
+impl Countdown for i64 {
+    #[inline(always)]
+    fn positive(&self) -> PyResult<bool> {
+        Ok(*self > 0)
+    }
+
+    #[inline(always)]
+    fn count_down(&mut self) -> PyResult<()> {
+        *self -= 1;
+        Ok(())
+    }
+}
+
+impl Countdown for Bound<'_, PyAny> {
+    fn positive(&self) -> PyResult<bool> {
+        self.gt(0)
+    }
+
+    fn count_down(&mut self) -> PyResult<()> {
+        *self = decremented(self)?;
+        Ok(())
+    }
+}
+
+/// `value -= 1`.
+#[inline(never)]
+fn decremented<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    let one = PyInt::new(py, 1);
+    // SAFETY: both are live objects; the call returns a new reference or
+    // null with an exception set.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyNumber_InPlaceSubtract(value.as_ptr(), one.as_ptr()),
+        )
+    }
+}
+
+/// Finds the caller `stacklevel` non-internal frames up, as `findCaller` does,
+/// keeping the frame if `stack_info` (not given: false), asked after the
+/// walk, is true.
+pub fn find_caller<'py>(
+    py: Python<'py>,
+    stacklevel: Stacklevel<'py>,
+    stack_info: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Caller<'py>> {
+    // SAFETY: with the GIL held, PyEval_GetFrame returns a borrowed reference
+    // to the current frame (or null).
+    let first = unsafe {
+        let raw = ffi::PyEval_GetFrame();
+        if raw.is_null() {
+            return Ok(Caller::unknown());
+        }
+        Bound::from_borrowed_ptr(py, raw.cast())
+    };
+    let (frame, info) = match stacklevel {
+        Stacklevel::Count(count) => walk(py, first, count)?,
+        Stacklevel::Object(value) => walk_counting_in_python(py, first, value)?,
+    };
+    let line = match info.line {
+        Some(line) => line,
+        None => line_number(py, &frame, &info),
+    };
+    let keep_frame = match stack_info {
+        Some(stack_info) => stack_info.is_truthy()?,
+        None => false,
+    };
+    Ok(Caller {
+        site: info.site,
+        line,
+        frame: keep_frame.then_some(frame),
+    })
+}
+
+#[inline(never)]
+fn walk_counting_in_python<'py>(
+    py: Python<'py>,
+    first: Bound<'py, PyAny>,
+    stacklevel: Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, FrameInfo)> {
+    walk(py, first, stacklevel)
+}
+
+/// The standard loop: while stacklevel > 0, step to f_back (stopping at the
+/// outermost frame) and count the step if the new frame is not internal.
+/// Our starting point is one step below the innermost frame, so the first
+/// step lands on it.
+fn walk<'py>(
+    py: Python<'py>,
+    first: Bound<'py, PyAny>,
+    mut stacklevel: impl Countdown,
+) -> PyResult<(Bound<'py, PyAny>, FrameInfo)> {
+    let mut current = first;
+    let mut info = code_info(py, &current)?;
+    if stacklevel.positive()? {
+        if !info.internal {
+            stacklevel.count_down()?;
+        }
+        while stacklevel.positive()? {
             // SAFETY: `current` is a live frame object; a null result means
             // the outermost frame.
             let back = unsafe { ffi::PyFrame_GetBack(current.as_ptr().cast()) };
@@ -127,19 +234,11 @@ pub fn find_caller<'py>(
             current = unsafe { Bound::from_owned_ptr(py, back.cast()) };
             info = code_info(py, &current)?;
             if !info.internal {
-                remaining -= 1;
+                stacklevel.count_down()?;
             }
         }
     }
-    let line = match info.line {
-        Some(line) => line,
-        None => line_number(py, &current, &info),
-    };
-    Ok(Caller {
-        site: info.site,
-        line,
-        frame: if keep_frame { Some(current) } else { None },
-    })
+    Ok((current, info))
 }
 
 /// What the cache knows of a frame: its code's call site, whether the

@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::gil::{GilCell, PyField};
+use crate::levels::Level;
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::runtime;
@@ -932,7 +933,7 @@ impl<'py> NativeSource<'_, 'py> {
             FieldKey::Msg => record.msg.bind(py).clone(),
             FieldKey::Args => record.args.bind(py).clone(),
             FieldKey::LevelName => record.level_name.bind(py).clone(),
-            FieldKey::LevelNo => record.level.into_pyobject(py)?.into_any(),
+            FieldKey::LevelNo => record.level.to_object(py),
             FieldKey::PathName => record.pathname(py),
             FieldKey::FileName => PyString::new(py, &record.site.filename).into_any(),
             FieldKey::Module => PyString::new(py, &record.site.module).into_any(),
@@ -1011,7 +1012,10 @@ impl FieldSource for NativeSource<'_, '_> {
                 Some(text) => FieldValue::Str(text),
                 None => FieldValue::Foreign,
             },
-            FieldKey::LevelNo => FieldValue::Int(record.level as i64),
+            FieldKey::LevelNo => match record.level {
+                Level::Plain(number) => FieldValue::Int(number),
+                Level::Object(_) => FieldValue::Foreign,
+            },
             FieldKey::FileName => FieldValue::Str(&record.site.filename),
             FieldKey::Module => FieldValue::Str(&record.site.module),
             FieldKey::LineNo => FieldValue::Int(record.line as i64),

@@ -9,8 +9,6 @@
 //! While the native path runs it holds the GIL throughout, which is what makes
 //! an emit atomic with respect to other threads' emits.
 
-use std::sync::atomic::{AtomicI32, Ordering};
-
 use femtologging_core::time::whole_seconds_from_ns;
 use pyo3::exceptions::PyRecursionError;
 use pyo3::intern;
@@ -22,8 +20,9 @@ use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
+use crate::levels::{self, Level, LevelField};
 use crate::overrides::OverrideCheck;
-use crate::record::RecordRef;
+use crate::record::{CallRecord, RecordRef};
 use crate::rotating;
 use crate::runtime;
 use crate::timed_rotating;
@@ -101,7 +100,7 @@ pub fn overridden(handler: &Bound<'_, Handler>) -> PyResult<u64> {
 
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Handler {
-    level: AtomicI32,
+    level: LevelField,
     formatter: PyField,
     kind: HandlerKind,
 }
@@ -125,7 +124,7 @@ impl Handler {
 
     pub(crate) fn initializer(py: Python<'_>, kind: HandlerKind) -> PyClassInitializer<Handler> {
         PyClassInitializer::from(Filterer::empty(py)).add_subclass(Handler {
-            level: AtomicI32::new(0),
+            level: LevelField::new(py, 0),
             formatter: PyField::none(py),
             kind,
         })
@@ -146,23 +145,57 @@ impl StreamHandler {
 }
 
 /// `if record.levelno >= hdlr.level: hdlr.handle(record)`, as
-/// `Logger.callHandlers` does for each handler.
+/// `Logger.callHandlers` does for each handler, with the record's level as
+/// it is now (`RecordRef::level`).
 pub fn handle_if_enabled<'py>(
     handler: &Bound<'py, PyAny>,
-    record_level: i32,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = handler.py();
     // One type check serves the level and the call: for a handler whose
     // class is defined in Python it walks the class's MRO.
-    if let Ok(native) = handler.cast::<Handler>() {
-        if record_level >= native.get().level.load(Ordering::Relaxed) {
-            dispatch_native(native, record)?;
-        }
-        return Ok(());
+    let Ok(native) = handler.cast::<Handler>() else {
+        return handle_python_if_enabled(handler, record);
+    };
+    let level = &native.get().level;
+    let passes = match (record.native(py), level.plain()) {
+        (
+            Some(CallRecord {
+                level: Level::Plain(record_level),
+                ..
+            }),
+            Some(own),
+        ) => *record_level >= own,
+        _ => compared_level_passes(py, level, record)?,
+    };
+    if passes {
+        dispatch_native(native, record)?;
     }
-    let level: i32 = handler.getattr(intern!(py, "level"))?.extract()?;
-    if record_level >= level {
+    Ok(())
+}
+
+/// A native handler's level test when the record's level or the handler's
+/// is not a plain number, or the record is in Python's hands.
+#[inline(never)]
+fn compared_level_passes<'py>(
+    py: Python<'py>,
+    level: &LevelField,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<bool> {
+    level.passes(py, &record.level(py)?)
+}
+
+/// `handle_if_enabled` for a handler that is not a native `Handler` (any
+/// object with `level` and `handle`).
+#[inline(never)]
+fn handle_python_if_enabled<'py>(
+    handler: &Bound<'py, PyAny>,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = handler.py();
+    let record_level = record.level(py)?;
+    let level = Level::from_object(&handler.getattr(intern!(py, "level"))?);
+    if levels::at_least(py, &record_level, &level)? {
         handler.call_method1(intern!(py, "handle"), (record.to_python(py)?,))?;
     }
     Ok(())
@@ -559,13 +592,14 @@ impl Handler {
         Handler::initializer(py, HandlerKind::Base)
     }
 
+    /// Whatever was assigned, as the standard library's plain attribute.
     #[getter]
-    fn get_level(&self) -> i32 {
-        self.level.load(Ordering::Relaxed)
+    fn get_level<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.level.get(py)
     }
     #[setter]
-    fn set_level(&self, value: i32) {
-        self.level.store(value, Ordering::Relaxed)
+    fn set_level(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.level.set(py, value)
     }
 
     #[getter]

@@ -13,9 +13,10 @@ use std::ffi::{c_int, CStr};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyInt, PyString, PyTuple, PyType};
 
-use crate::logger::{check_level, log_enabled, Logger};
+use crate::levels::Level;
+use crate::logger::{check_level, check_plain_level, log_enabled, Logger};
 use crate::runtime;
 
 /// A method's fixed part: its name, the level it logs at (`None` for `log`,
@@ -23,7 +24,7 @@ use crate::runtime;
 /// defaults to true (`exception`).
 struct LevelMethod {
     name: &'static str,
-    level: Option<i32>,
+    level: Option<i64>,
     exc_info: bool,
 }
 
@@ -151,45 +152,77 @@ fn call(
     logger: &Bound<'_, Logger>,
     arguments: Arguments<'_, '_>,
 ) -> PyResult<()> {
-    let py = logger.py();
-    let (level, bound): (i32, &[&str]) = match method.level {
-        Some(level) => (level, &["msg"]),
-        None => {
-            let level = arguments
-                .parameter(0, "level")?
-                .ok_or_else(|| missing(method, "level"))?;
-            // A registered level name ("INFO", "WARN", a custom name) is
-            // taken as its number; any other string is refused below, as the
-            // standard library refuses every string.
-            let level = match registered_level(py, &level)? {
-                Some(number) => number.into_pyobject(py)?.into_any(),
-                None => level,
-            };
-            // `isinstance(level, int)`, bools included, as in the standard library.
-            if !level.is_instance_of::<PyInt>() && !level.is_instance_of::<PyBool>() {
-                if runtime::get(py)?.raise_exceptions(py) {
-                    return Err(PyTypeError::new_err("level must be an integer"));
-                }
-                return Ok(());
-            }
-            // Levels beyond 32 bits are clamped: above or below every threshold alike.
-            let level = match level.extract::<i64>() {
-                Ok(level) => level.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
-                Err(_) if level.gt(0)? => i32::MAX,
-                Err(_) => i32::MIN,
-            };
-            (level, &["level", "msg"])
-        }
-    };
     // The common call passes `msg` by position: then only a level check
     // stands between the call and its return.
-    let msg_index = bound.len() - 1;
-    if arguments.positional.len() <= msg_index && arguments.keyword_index("msg")?.is_none() {
+    let Some(level) = method.level else {
+        return call_log(method, logger, arguments);
+    };
+    if arguments.positional.is_empty() && arguments.keyword_index("msg")?.is_none() {
         return Err(missing(method, "msg"));
     }
-    let Some(overridden) = check_level(logger, level)? else {
+    let Some(overridden) = check_plain_level(logger, level)? else {
         return Ok(());
     };
+    log_call(
+        method,
+        logger,
+        arguments,
+        overridden,
+        Level::plain(level),
+        &["msg"],
+    )
+}
+
+/// `log(level, msg, ...)`.
+fn call_log(
+    method: &LevelMethod,
+    logger: &Bound<'_, Logger>,
+    arguments: Arguments<'_, '_>,
+) -> PyResult<()> {
+    let py = logger.py();
+    let level = arguments
+        .parameter(0, "level")?
+        .ok_or_else(|| missing(method, "level"))?;
+    // A registered level name ("INFO", "WARN", a custom name) is taken as
+    // its number; any other string is refused below, as the standard
+    // library refuses every string.
+    let level = registered_level(py, &level)?.unwrap_or(level);
+    // `isinstance(level, int)`, bools and subclasses included, as in the
+    // standard library; the record keeps the level as given.
+    if !level.is_instance_of::<PyInt>() {
+        if runtime::get(py)?.raise_exceptions(py) {
+            return Err(PyTypeError::new_err("level must be an integer"));
+        }
+        return Ok(());
+    }
+    let level = Level::from_object(&level);
+    if arguments.positional.len() <= 1 && arguments.keyword_index("msg")?.is_none() {
+        return Err(missing(method, "msg"));
+    }
+    let Some(overridden) = check_level(logger, &level)? else {
+        return Ok(());
+    };
+    log_call(
+        method,
+        logger,
+        arguments,
+        overridden,
+        level,
+        &["level", "msg"],
+    )
+}
+
+/// The rest of a call the level let through. `bound` names the parameters
+/// before `*args`.
+fn log_call(
+    method: &LevelMethod,
+    logger: &Bound<'_, Logger>,
+    arguments: Arguments<'_, '_>,
+    overridden: u64,
+    level: Level,
+    bound: &[&str],
+) -> PyResult<()> {
+    let msg_index = bound.len() - 1;
     let msg = arguments
         .parameter(msg_index, "msg")?
         .ok_or_else(|| missing(method, "msg"))?;
@@ -208,15 +241,15 @@ fn call(
 
 /// The number of a level name registered with `addLevelName` (or a
 /// standard one), for `log("INFO", ...)`.
-fn registered_level(py: Python<'_>, level: &Bound<'_, PyAny>) -> PyResult<Option<i32>> {
+fn registered_level<'py>(
+    py: Python<'py>,
+    level: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     if !level.is_instance_of::<PyString>() {
         return Ok(None);
     }
     let runtime = runtime::get(py)?;
-    let Some(number) = runtime.name_to_level.bind(py).get_item(level)? else {
-        return Ok(None);
-    };
-    Ok(number.extract::<i32>().ok())
+    runtime.name_to_level.bind(py).get_item(level)
 }
 
 fn missing(method: &LevelMethod, parameter: &str) -> PyErr {

@@ -6,17 +6,18 @@
 //! Python subclass (or a monkeypatch) replaced a step, that step is called
 //! through Python exactly where the standard library would call it.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
-use crate::caller;
+use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
 use crate::gil::PyField;
 use crate::handler;
+use crate::levels::{self, Level, LevelField};
 use crate::manager::Manager;
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, CallerInfo, RecordRef};
@@ -54,17 +55,81 @@ const FILTER: u64 = 1 << 7;
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Logger {
     name: PyField,
-    level: AtomicI32,
+    level: LevelField,
     parent: PyField,
-    propagate: AtomicBool,
-    disabled: AtomicBool,
+    propagate: TruthField,
+    disabled: TruthField,
     handlers: PyField,
     cached_generation: AtomicU64,
-    cached_threshold: AtomicI32,
+    cached_threshold: AtomicI64,
 }
 
 #[pyclass(extends = Logger, subclass, frozen, module = "femtologging")]
 pub struct RootLogger {}
+
+/// An attribute the standard library only tests for truth (`propagate`,
+/// `disabled`): the object as assigned, and its truth when testing it runs
+/// no Python code; otherwise it is asked each time it is read, where the
+/// standard library reads it.
+struct TruthField {
+    object: PyField,
+    truth: AtomicU8,
+}
+
+const KNOWN_FALSE: u8 = 0;
+const KNOWN_TRUE: u8 = 1;
+const ASK: u8 = 2;
+
+impl TruthField {
+    fn new(py: Python<'_>, value: bool) -> TruthField {
+        TruthField {
+            object: PyField::new(PyBool::new(py, value).to_owned().into_any().unbind()),
+            truth: AtomicU8::new(if value { KNOWN_TRUE } else { KNOWN_FALSE }),
+        }
+    }
+
+    fn get<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.object.get(py)
+    }
+
+    fn set(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        let fixed = value.is_none()
+            || value.is_instance_of::<PyBool>()
+            || value.is_exact_instance_of::<PyInt>()
+            || value.is_exact_instance_of::<PyString>();
+        let truth = match fixed.then(|| value.is_truthy()) {
+            Some(Ok(true)) => KNOWN_TRUE,
+            Some(Ok(false)) => KNOWN_FALSE,
+            _ => ASK,
+        };
+        self.object.set(py, value);
+        self.truth.store(truth, Ordering::Relaxed);
+    }
+
+    /// The truth when it is known without asking.
+    #[inline(always)]
+    fn known(&self) -> Option<bool> {
+        match self.truth.load(Ordering::Relaxed) {
+            KNOWN_FALSE => Some(false),
+            KNOWN_TRUE => Some(true),
+            _ => None,
+        }
+    }
+
+    /// `if value:`.
+    #[inline(always)]
+    fn truth(&self, py: Python<'_>) -> PyResult<bool> {
+        match self.known() {
+            Some(truth) => Ok(truth),
+            None => self.ask(py),
+        }
+    }
+
+    #[inline(never)]
+    fn ask(&self, py: Python<'_>) -> PyResult<bool> {
+        self.object.get(py).is_truthy()
+    }
+}
 
 #[pymethods]
 impl RootLogger {
@@ -79,15 +144,38 @@ impl RootLogger {
     }
 }
 
-/// The keyword arguments of a logging call.
+/// The keyword arguments of a logging call. `stack_info` and `stacklevel`
+/// are kept as given (`None`: not given) until the caller is looked for,
+/// which is where the standard library first reads them.
 struct CallOptions<'py> {
     exc_info: Bound<'py, PyAny>,
     extra: Bound<'py, PyAny>,
-    stack_info: bool,
-    stacklevel: i64,
+    stack_info: Option<Bound<'py, PyAny>>,
+    stacklevel: Option<Bound<'py, PyAny>>,
 }
 
 impl<'py> CallOptions<'py> {
+    fn stack_info_object(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match &self.stack_info {
+            Some(value) => value.clone(),
+            None => PyBool::new(py, false).to_owned().into_any(),
+        }
+    }
+
+    fn stacklevel(&self) -> Stacklevel<'py> {
+        match &self.stacklevel {
+            Some(value) => Stacklevel::from_object(value.clone()),
+            None => Stacklevel::Count(1),
+        }
+    }
+
+    fn stacklevel_object(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match &self.stacklevel {
+            Some(value) => value.clone(),
+            None => PyInt::new(py, 1).into_any(),
+        }
+    }
+
     fn parse(
         py: Python<'py>,
         kwargs: Option<&Bound<'py, PyDict>>,
@@ -100,8 +188,8 @@ impl<'py> CallOptions<'py> {
                 py.None().into_bound(py)
             },
             extra: py.None().into_bound(py),
-            stack_info: false,
-            stacklevel: 1,
+            stack_info: None,
+            stacklevel: None,
         };
         if let Some(kwargs) = kwargs {
             for (key, value) in kwargs.iter() {
@@ -109,8 +197,8 @@ impl<'py> CallOptions<'py> {
                 match key.to_str()? {
                     "exc_info" => options.exc_info = value,
                     "extra" => options.extra = value,
-                    "stack_info" => options.stack_info = value.is_truthy()?,
-                    "stacklevel" => options.stacklevel = value.extract()?,
+                    "stack_info" => options.stack_info = Some(value),
+                    "stacklevel" => options.stacklevel = Some(value),
                     other => {
                         return Err(PyTypeError::new_err(format!(
                             "Logger._log() got an unexpected keyword argument '{other}'"
@@ -127,51 +215,77 @@ impl Logger {
     fn initializer(py: Python<'_>) -> PyClassInitializer<Logger> {
         PyClassInitializer::from(Filterer::empty(py)).add_subclass(Logger {
             name: PyField::new(PyString::new(py, "").into_any().unbind()),
-            level: AtomicI32::new(0),
+            level: LevelField::new(py, 0),
             parent: PyField::none(py),
-            propagate: AtomicBool::new(true),
-            disabled: AtomicBool::new(false),
+            propagate: TruthField::new(py, true),
+            disabled: TruthField::new(py, false),
             handlers: PyField::new(PyList::empty(py).into_any().unbind()),
             cached_generation: AtomicU64::new(0),
-            cached_threshold: AtomicI32::new(0),
+            cached_threshold: AtomicI64::new(0),
         })
     }
 
     /// The lowest level this logger lets through: its effective level, raised
-    /// above the manager's `disable` threshold.
-    fn threshold(&self, slf: &Bound<'_, Logger>) -> PyResult<i32> {
-        let py = slf.py();
+    /// above the manager's `disable` threshold, computed again after a
+    /// change. `None` when one of those levels is not a plain number: each
+    /// call then compares as Python does.
+    fn threshold(&self, slf: &Bound<'_, Logger>) -> PyResult<Option<i64>> {
         let generation = GENERATION.load(Ordering::Relaxed);
         if self.cached_generation.load(Ordering::Relaxed) == generation {
-            return Ok(self.cached_threshold.load(Ordering::Relaxed));
+            return Ok(Some(self.cached_threshold.load(Ordering::Relaxed)));
         }
-        let effective = self.effective_level(py)?;
-        let disable = manager_disable(slf)?;
-        let threshold = effective.max(disable.saturating_add(1));
+        let py = slf.py();
+        let Level::Plain(disable) = manager_disable(slf)? else {
+            return Ok(None);
+        };
+        let Some(effective) = self.plain_effective_level(py) else {
+            return Ok(None);
+        };
+        // A plain level is below i64::MAX, so `disable + 1` fits.
+        let threshold = effective.max(disable + 1);
         self.cached_threshold.store(threshold, Ordering::Relaxed);
         self.cached_generation.store(generation, Ordering::Relaxed);
-        Ok(threshold)
+        Ok(Some(threshold))
     }
 
-    fn effective_level(&self, py: Python<'_>) -> PyResult<i32> {
-        let own = self.level.load(Ordering::Relaxed);
-        if own != 0 {
+    /// The effective level when it and every level passed on the way are
+    /// plain numbers of native loggers; `None` for anything else.
+    fn plain_effective_level(&self, py: Python<'_>) -> Option<i64> {
+        let mut level = self.level.plain()?;
+        let mut parent = self.parent.get(py);
+        while level == 0 {
+            if parent.is_none() {
+                return Some(0);
+            }
+            let logger = parent.cast::<Logger>().ok()?.get();
+            level = logger.level.plain()?;
+            parent = logger.parent.get(py);
+        }
+        Some(level)
+    }
+
+    /// `getEffectiveLevel`: the first true level up the tree, or NOTSET.
+    fn effective_level(&self, py: Python<'_>) -> PyResult<Level> {
+        let own = self.level.level(py);
+        if own.is_truthy(py)? {
             return Ok(own);
         }
         let mut current = self.parent.get(py);
-        while !current.is_none() {
+        loop {
             let next = match current.cast::<Logger>() {
                 Ok(logger) => {
                     let logger = logger.get();
-                    let level = logger.level.load(Ordering::Relaxed);
-                    if level != 0 {
+                    let level = logger.level.level(py);
+                    if level.is_truthy(py)? {
                         return Ok(level);
                     }
                     logger.parent.get(py)
                 }
+                // `while logger:` for whatever else a parent may be.
+                Err(_) if current.is_none() || !current.is_truthy()? => break,
                 Err(_) => {
-                    let level: i32 = current.getattr(intern!(py, "level"))?.extract()?;
-                    if level != 0 {
+                    let level = Level::from_object(&current.getattr(intern!(py, "level"))?);
+                    if level.is_truthy(py)? {
                         return Ok(level);
                     }
                     current.getattr(intern!(py, "parent"))?
@@ -179,38 +293,74 @@ impl Logger {
             };
             current = next;
         }
-        Ok(0)
+        Ok(Level::plain(0))
     }
 
-    fn native_enabled(&self, slf: &Bound<'_, Logger>, level: i32) -> PyResult<bool> {
-        if self.disabled.load(Ordering::Relaxed) {
+    /// The standard `isEnabledFor`. The common case, a plain level and a
+    /// threshold still valid, is a load and a compare.
+    #[inline(always)]
+    fn native_enabled(&self, slf: &Bound<'_, Logger>, level: &Level) -> PyResult<bool> {
+        if self.disabled.truth(slf.py())? {
             return Ok(false);
         }
-        Ok(level >= self.threshold(slf)?)
+        if let Level::Plain(level) = level {
+            if self.cached_generation.load(Ordering::Relaxed) == GENERATION.load(Ordering::Relaxed)
+            {
+                return Ok(*level >= self.cached_threshold.load(Ordering::Relaxed));
+            }
+        }
+        self.enabled_after_change(slf, level)
+    }
+
+    #[inline(never)]
+    fn enabled_after_change(&self, slf: &Bound<'_, Logger>, level: &Level) -> PyResult<bool> {
+        if let Level::Plain(level) = level {
+            if let Some(threshold) = self.threshold(slf)? {
+                return Ok(*level >= threshold);
+            }
+        }
+        compared_enabled(slf, level, false)
     }
 }
 
+/// The standard `isEnabledFor` past its `disabled` test, step by step: the
+/// level is hashed (it is looked up in a cache), compared with `disable`,
+/// then with the effective level (from `getEffectiveLevel` when
+/// `overridden_effective`). Used for levels that are not plain numbers.
+fn compared_enabled(
+    slf: &Bound<'_, Logger>,
+    level: &Level,
+    overridden_effective: bool,
+) -> PyResult<bool> {
+    let py = slf.py();
+    if let Level::Object(object) = level {
+        object.bind(py).hash()?;
+    }
+    let disable = manager_disable(slf)?;
+    if levels::at_least(py, &disable, level)? {
+        return Ok(false);
+    }
+    let effective = if overridden_effective {
+        Level::from_object(&slf.call_method0(intern!(py, "getEffectiveLevel"))?)
+    } else {
+        slf.get().effective_level(py)?
+    };
+    levels::at_least(py, level, &effective)
+}
+
 /// `isEnabledFor`, through the override if there is one.
-fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: i32) -> PyResult<bool> {
+fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: &Level) -> PyResult<bool> {
     let py = slf.py();
     if overridden & IS_ENABLED_FOR != 0 {
         return slf
-            .call_method1(intern!(py, "isEnabledFor"), (level,))?
+            .call_method1(intern!(py, "isEnabledFor"), (level.to_object(py),))?
             .is_truthy();
     }
     if overridden & GET_EFFECTIVE_LEVEL != 0 {
-        let logger = slf.get();
-        if logger.disabled.load(Ordering::Relaxed) {
+        if slf.get().disabled.truth(py)? {
             return Ok(false);
         }
-        let disable = manager_disable(slf)?;
-        if disable >= level {
-            return Ok(false);
-        }
-        let effective: i32 = slf
-            .call_method0(intern!(py, "getEffectiveLevel"))?
-            .extract()?;
-        return Ok(level >= effective);
+        return compared_enabled(slf, level, true);
     }
     slf.get().native_enabled(slf, level)
 }
@@ -218,23 +368,57 @@ fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: i32) -> PyResult<boo
 /// `self.manager.disable`: the manager is an instance attribute set by
 /// `getLogger`, or the class attribute `Logger.manager`, as in the standard
 /// library, so it is looked up like any attribute (only on a cache miss).
-fn manager_disable(slf: &Bound<'_, Logger>) -> PyResult<i32> {
+fn manager_disable(slf: &Bound<'_, Logger>) -> PyResult<Level> {
     let py = slf.py();
     let manager = match slf.getattr(intern!(py, "manager")) {
         Ok(manager) => manager,
-        Err(_) => return Ok(0),
+        Err(_) => return Ok(Level::plain(0)),
     };
     match manager.cast::<Manager>() {
-        Ok(manager) => Ok(manager.get().disable_level()),
-        Err(_) if manager.is_none() => Ok(0),
-        Err(_) => manager.getattr(intern!(py, "disable"))?.extract(),
+        Ok(manager) => Ok(manager.get().disable_level(py)),
+        Err(_) if manager.is_none() => Ok(Level::plain(0)),
+        Err(_) => Ok(Level::from_object(
+            &manager.getattr(intern!(py, "disable"))?,
+        )),
     }
 }
 
 /// The level check of `debug`, `info`, ... and `log`: the overrides found on
 /// the logger's type, or `None` when the call logs nothing.
-pub fn check_level(slf: &Bound<'_, Logger>, level: i32) -> PyResult<Option<u64>> {
+#[inline(always)]
+pub fn check_level(slf: &Bound<'_, Logger>, level: &Level) -> PyResult<Option<u64>> {
+    match level {
+        Level::Plain(number) => check_plain_level(slf, *number),
+        Level::Object(_) => {
+            let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
+            check_level_in_full(slf, overridden, level)
+        }
+    }
+}
+
+/// `check_level` for a plain level. The common case (no override, the
+/// threshold still valid) is a few loads and a compare.
+#[inline(always)]
+pub fn check_plain_level(slf: &Bound<'_, Logger>, level: i64) -> PyResult<Option<u64>> {
     let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
+    if overridden == 0 {
+        let logger = slf.get();
+        let current =
+            logger.cached_generation.load(Ordering::Relaxed) == GENERATION.load(Ordering::Relaxed);
+        if let (true, Some(disabled)) = (current, logger.disabled.known()) {
+            let enabled = !disabled && level >= logger.cached_threshold.load(Ordering::Relaxed);
+            return Ok(enabled.then_some(0));
+        }
+    }
+    check_level_in_full(slf, overridden, &Level::plain(level))
+}
+
+#[inline(never)]
+fn check_level_in_full(
+    slf: &Bound<'_, Logger>,
+    overridden: u64,
+    level: &Level,
+) -> PyResult<Option<u64>> {
     let enabled = if overridden == 0 {
         slf.get().native_enabled(slf, level)?
     } else {
@@ -248,7 +432,7 @@ pub fn check_level(slf: &Bound<'_, Logger>, level: i32) -> PyResult<Option<u64>>
 pub fn log_enabled<'py>(
     slf: &Bound<'py, Logger>,
     overridden: u64,
-    level: i32,
+    level: Level,
     msg: Bound<'py, PyAny>,
     args: Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -263,7 +447,11 @@ pub fn log_enabled<'py>(
         if exc_info_default && !call_kwargs.contains(intern!(py, "exc_info"))? {
             call_kwargs.set_item(intern!(py, "exc_info"), true)?;
         }
-        slf.call_method(intern!(py, "_log"), (level, msg, args), Some(&call_kwargs))?;
+        slf.call_method(
+            intern!(py, "_log"),
+            (level.to_object(py), msg, args),
+            Some(&call_kwargs),
+        )?;
         return Ok(());
     }
     let options = CallOptions::parse(py, kwargs, exc_info_default)?;
@@ -274,7 +462,7 @@ pub fn log_enabled<'py>(
 fn log_native<'py>(
     slf: &Bound<'py, Logger>,
     overridden: u64,
-    level: i32,
+    level: Level,
     msg: Bound<'py, PyAny>,
     args: Bound<'py, PyAny>,
     options: CallOptions<'py>,
@@ -289,7 +477,7 @@ fn log_native<'py>(
     } else if overridden & FIND_CALLER != 0 {
         match slf.call_method1(
             intern!(py, "findCaller"),
-            (options.stack_info, options.stacklevel),
+            (options.stack_info_object(py), options.stacklevel_object(py)),
         ) {
             Ok(found) => {
                 let found = found.cast_into::<PyTuple>()?;
@@ -313,7 +501,13 @@ fn log_native<'py>(
             Err(error) => return Err(error),
         }
     } else {
-        let found = caller::find_caller(py, options.stacklevel, options.stack_info)?;
+        let found = match caller::find_caller(py, options.stacklevel(), options.stack_info.as_ref())
+        {
+            Ok(found) => found,
+            // `_log` takes a ValueError from `findCaller` for "no caller".
+            Err(error) if error.is_instance_of::<PyValueError>(py) => caller::Caller::unknown(),
+            Err(error) => return Err(error),
+        };
         let stack_info = match &found.frame {
             Some(frame) => runtime
                 .cold(py, intern!(py, "format_stack"))?
@@ -340,7 +534,7 @@ fn log_native<'py>(
             intern!(py, "makeRecord"),
             (
                 logger.name.get(py),
-                level,
+                level.to_object(py),
                 caller.pathname(py),
                 caller.line,
                 msg,
@@ -368,6 +562,12 @@ fn log_native<'py>(
         record.extra = Some(checked_extra(py, &options.extra)?.unbind());
     }
     handle_record(slf, overridden, RecordRef::Native(&record))
+}
+
+/// `stacklevel=1`, the default of `_log` and `findCaller`, told apart from
+/// any value passed (`None` included, which the comparison refuses).
+fn default_stacklevel() -> Py<PyAny> {
+    Python::attach(|py| PyInt::new(py, 1).into_any().unbind())
 }
 
 fn unknown_caller() -> CallerInfo {
@@ -488,7 +688,7 @@ fn handle_native<'py>(
     record: RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = slf.py();
-    if slf.get().disabled.load(Ordering::Relaxed) {
+    if slf.get().disabled.truth(py)? {
         return Ok(());
     }
     let record = if overridden & FILTER != 0 {
@@ -518,18 +718,12 @@ fn handle_native<'py>(
 }
 
 /// Walks up the tree calling every handler whose level lets the record
-/// through, stopping at a logger with `propagate` false. A logger's
-/// `propagate` and `parent` are read once its handlers have run, as the
-/// standard library reads them: a handler may change either.
+/// through, stopping at a logger with `propagate` false. As in the standard
+/// library, the record's level is read again for each handler (once Python
+/// code has the record, a filter or an `emit` may have changed it), and a
+/// logger's `propagate` and `parent` are read once its handlers have run.
 fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> PyResult<()> {
     let py = slf.py();
-    let record_level: i32 = match record.native(py) {
-        Some(native) => native.level,
-        None => record
-            .to_python(py)?
-            .getattr(intern!(py, "levelno"))?
-            .extract()?,
-    };
     let mut found = 0usize;
     let mut current: Bound<'py, PyAny> = slf.clone().into_any();
     loop {
@@ -543,18 +737,18 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
             while index < list.len() {
                 let handler = list.get_item(index)?;
                 found += 1;
-                handler::handle_if_enabled(&handler, record_level, record)?;
+                handler::handle_if_enabled(&handler, record)?;
                 index += 1;
             }
         } else {
             for handler in handlers.try_iter()? {
                 let handler = handler?;
                 found += 1;
-                handler::handle_if_enabled(&handler, record_level, record)?;
+                handler::handle_if_enabled(&handler, record)?;
             }
         }
         let parent = match native {
-            Some(logger) if !logger.propagate.load(Ordering::Relaxed) => break,
+            Some(logger) if !logger.propagate.truth(py)? => break,
             Some(logger) => logger.parent.get(py),
             None if !current.getattr(intern!(py, "propagate"))?.is_truthy()? => break,
             None => current.getattr(intern!(py, "parent"))?,
@@ -567,10 +761,16 @@ fn call_handlers<'py>(slf: &Bound<'py, Logger>, record: &RecordRef<'_, 'py>) -> 
     }
     if found == 0 {
         let runtime = runtime::get(py)?;
-        let last_resort = runtime.global(py, intern!(py, "lastResort"));
+        // `if lastResort:`; a handler is true without asking.
+        let last_resort = match runtime.global(py, intern!(py, "lastResort")) {
+            Some(found) if found.is_instance_of::<handler::Handler>() || found.is_truthy()? => {
+                Some(found)
+            }
+            _ => None,
+        };
         match last_resort {
-            Some(last_resort) if !last_resort.is_none() => {
-                handler::handle_if_enabled(&last_resort, record_level, record)?;
+            Some(last_resort) => {
+                handler::handle_if_enabled(&last_resort, record)?;
             }
             _ => {
                 if runtime.raise_exceptions(py) {
@@ -613,17 +813,20 @@ impl Logger {
         Logger::initializer(py)
     }
 
-    #[pyo3(signature = (level, msg, args, exc_info = None, extra = None, stack_info = false, stacklevel = 1))]
+    #[pyo3(signature = (level, msg, args, exc_info = None, extra = None, stack_info = None, stacklevel = default_stacklevel()))]
+    #[pyo3(
+        text_signature = "($self, level, msg, args, exc_info=None, extra=None, stack_info=False, stacklevel=1)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn _log<'py>(
         slf: &Bound<'py, Self>,
-        level: i32,
+        level: Bound<'py, PyAny>,
         msg: Bound<'py, PyAny>,
         args: Bound<'py, PyAny>,
         exc_info: Option<Bound<'py, PyAny>>,
         extra: Option<Bound<'py, PyAny>>,
-        stack_info: bool,
-        stacklevel: i64,
+        stack_info: Option<Bound<'py, PyAny>>,
+        stacklevel: Py<PyAny>,
     ) -> PyResult<()> {
         let py = slf.py();
         let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
@@ -631,8 +834,9 @@ impl Logger {
             exc_info: exc_info.unwrap_or_else(|| py.None().into_bound(py)),
             extra: extra.unwrap_or_else(|| py.None().into_bound(py)),
             stack_info,
-            stacklevel,
+            stacklevel: Some(stacklevel.into_bound(py)),
         };
+        let level = Level::from_object(&level);
         log_native(slf, overridden & !LOG, level, msg, args, options)
     }
 
@@ -679,14 +883,16 @@ impl Logger {
     }
 
     #[pyo3(name = "findCaller")]
-    #[pyo3(signature = (stack_info = false, stacklevel = 1))]
+    #[pyo3(signature = (stack_info = None, stacklevel = default_stacklevel()))]
+    #[pyo3(text_signature = "($self, stack_info=False, stacklevel=1)")]
     fn find_caller_method<'py>(
         slf: &Bound<'py, Self>,
-        stack_info: bool,
-        stacklevel: i64,
+        stack_info: Option<Bound<'py, PyAny>>,
+        stacklevel: Py<PyAny>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let found = caller::find_caller(py, stacklevel, stack_info)?;
+        let stacklevel = Stacklevel::from_object(stacklevel.into_bound(py));
+        let found = caller::find_caller(py, stacklevel, stack_info.as_ref())?;
         let stack = match &found.frame {
             Some(frame) => runtime::get(py)?
                 .cold(py, intern!(py, "format_stack"))?
@@ -720,15 +926,19 @@ impl Logger {
 
     #[pyo3(name = "isEnabledFor")]
 
-    fn is_enabled_for(slf: &Bound<'_, Self>, level: i32) -> PyResult<bool> {
+    fn is_enabled_for(slf: &Bound<'_, Self>, level: Bound<'_, PyAny>) -> PyResult<bool> {
         let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
-        enabled(slf, overridden & !IS_ENABLED_FOR, level)
+        enabled(
+            slf,
+            overridden & !IS_ENABLED_FOR,
+            &Level::from_object(&level),
+        )
     }
 
     #[pyo3(name = "getEffectiveLevel")]
 
-    fn get_effective_level(&self, py: Python<'_>) -> PyResult<i32> {
-        self.effective_level(py)
+    fn get_effective_level<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.effective_level(py)?.to_object(py))
     }
 
     #[getter]
@@ -740,13 +950,14 @@ impl Logger {
         self.name.set(py, value)
     }
 
+    /// Whatever was assigned, as the standard library's plain attribute.
     #[getter]
-    fn get_level(&self) -> i32 {
-        self.level.load(Ordering::Relaxed)
+    fn get_level<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.level.get(py)
     }
     #[setter]
-    fn set_level(&self, value: i32) {
-        self.level.store(value, Ordering::Relaxed);
+    fn set_level(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.level.set(py, value);
         invalidate_levels();
     }
 
@@ -761,23 +972,21 @@ impl Logger {
     }
 
     #[getter]
-    fn get_propagate(&self) -> bool {
-        self.propagate.load(Ordering::Relaxed)
+    fn get_propagate<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.propagate.get(py)
     }
     #[setter]
-    fn set_propagate(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
-        self.propagate.store(value.is_truthy()?, Ordering::Relaxed);
-        Ok(())
+    fn set_propagate(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.propagate.set(py, value)
     }
 
     #[getter]
-    fn get_disabled(&self) -> bool {
-        self.disabled.load(Ordering::Relaxed)
+    fn get_disabled<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.disabled.get(py)
     }
     #[setter]
-    fn set_disabled(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
-        self.disabled.store(value.is_truthy()?, Ordering::Relaxed);
-        Ok(())
+    fn set_disabled(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.disabled.set(py, value)
     }
 
     #[getter]

@@ -2,49 +2,53 @@
 //! cold and live in Python; the `disable` threshold is native because every
 //! level check reads it.
 
-use std::sync::atomic::{AtomicI32, Ordering};
-
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 
-use crate::runtime;
-
+use crate::levels::{Level, LevelField};
 use crate::logger::invalidate_levels;
+use crate::runtime;
 
 #[pyclass(subclass, frozen, dict, weakref, module = "femtologging")]
 pub struct Manager {
-    disable: AtomicI32,
+    disable: LevelField,
 }
 
 #[pymethods]
 impl Manager {
     #[new]
     #[pyo3(signature = (*_args, **_kwargs))]
-    fn py_new(_args: &Bound<'_, PyAny>, _kwargs: Option<&Bound<'_, PyAny>>) -> Self {
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> Self {
         Manager {
-            disable: AtomicI32::new(0),
+            disable: LevelField::new(py, 0),
         }
     }
 
     #[getter]
-    fn get_disable(&self) -> i32 {
-        self.disable.load(Ordering::Relaxed)
+    fn get_disable<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.disable.get(py)
     }
 
-    /// Takes a level number or a registered level name, as `_checkLevel` does.
+    /// Takes what `_checkLevel` takes (any `int`, a registered level name)
+    /// and keeps what it returns.
     #[setter]
-    fn set_disable(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn set_disable(&self, value: Bound<'_, PyAny>) -> PyResult<()> {
         let py = value.py();
-        let level = match value.extract::<i32>() {
-            Ok(level) => level,
-            Err(_) => runtime::get(py)?
+        let level = if value.is_exact_instance_of::<PyInt>() {
+            value
+        } else {
+            runtime::get(py)?
                 .global(py, intern!(py, "_checkLevel"))
                 .ok_or_else(|| PyTypeError::new_err("femtologging is not initialised"))?
                 .call1((value,))?
-                .extract::<i32>()?,
         };
-        self.disable.store(level, Ordering::Relaxed);
+        self.disable.set(py, level);
         invalidate_levels();
         Ok(())
     }
@@ -56,7 +60,7 @@ impl Manager {
 }
 
 impl Manager {
-    pub fn disable_level(&self) -> i32 {
-        self.disable.load(Ordering::Relaxed)
+    pub fn disable_level(&self, py: Python<'_>) -> Level {
+        self.disable.level(py)
     }
 }

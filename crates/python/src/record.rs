@@ -17,12 +17,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::compiled_messages;
-use crate::levels;
+use crate::levels::{self, Level};
 use crate::runtime::{self, Runtime};
 
 pub struct CallRecord {
     pub logger_name: Py<PyAny>,
-    pub level: i32,
+    pub level: Level,
     pub level_name: Py<PyAny>,
     pub site: Arc<CallSite>,
     /// `pathname` and `funcName` when they are not the site's own strings
@@ -42,7 +42,7 @@ pub struct CallRecord {
     /// view should one be made later.
     pub asctime: RefCell<Option<String>>,
     pub exc_text: RefCell<Option<Py<PyAny>>>,
-    view: RefCell<Option<Py<PyAny>>>,
+    view: OnceCell<Py<PyAny>>,
 }
 
 /// Either the native record of a call in progress or a Python `LogRecord`
@@ -84,7 +84,7 @@ impl CallRecord {
     pub fn new(
         py: Python<'_>,
         logger_name: Py<PyAny>,
-        level: i32,
+        level: Level,
         caller: CallerInfo,
         msg: Py<PyAny>,
         args: Bound<'_, PyAny>,
@@ -93,8 +93,8 @@ impl CallRecord {
     ) -> PyResult<CallRecord> {
         Ok(CallRecord {
             logger_name,
+            level_name: levels::level_name(py, &level)?.unbind(),
             level,
-            level_name: levels::level_name(py, level)?.unbind(),
             site: caller.site,
             pathname: caller.pathname,
             function: caller.function,
@@ -110,7 +110,7 @@ impl CallRecord {
             message: OnceCell::new(),
             asctime: RefCell::new(None),
             exc_text: RefCell::new(None),
-            view: RefCell::new(None),
+            view: OnceCell::new(),
         })
     }
 
@@ -169,10 +169,7 @@ impl CallRecord {
 
     /// The Python view, if one was made.
     pub fn view<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
-        self.view
-            .borrow()
-            .as_ref()
-            .map(|view| view.bind(py).clone())
+        self.view.get().map(|view| view.bind(py).clone())
     }
 
     /// The Python `LogRecord` for this call, built on first use.
@@ -187,15 +184,15 @@ impl CallRecord {
             .getattr(pyo3::intern!(py, "__dict__"))?
             .cast_into::<PyDict>()?;
         self.fill(py, runtime, &dict)?;
-        *self.view.borrow_mut() = Some(record.clone().unbind());
-        Ok(record)
+        // Python code run by `fill` may have made the view first.
+        Ok(self.view.get_or_init(|| record.unbind()).bind(py).clone())
     }
 
     /// Writes every standard attribute, in the standard library's order, then
     /// the results of formatting so far and the `extra` keys.
     fn fill(&self, py: Python<'_>, runtime: &Runtime, dict: &Bound<'_, PyDict>) -> PyResult<()> {
         let times = self.times();
-        let level = self.level.into_pyobject(py)?.into_any();
+        let level = self.level.to_object(py);
         let line = self.line.into_pyobject(py)?.into_any();
         let pathname = self.pathname(py);
         let function = self.function(py);
@@ -259,7 +256,7 @@ impl<'a, 'py> RecordRef<'a, 'py> {
     /// The native record, while no Python view of it exists.
     pub fn native(&self, py: Python<'py>) -> Option<&'a CallRecord> {
         match self {
-            RecordRef::Native(record) if record.view.borrow().is_none() => {
+            RecordRef::Native(record) if record.view.get().is_none() => {
                 let _ = py;
                 Some(record)
             }
@@ -267,10 +264,14 @@ impl<'a, 'py> RecordRef<'a, 'py> {
         }
     }
 
-    pub fn level(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// `record.levelno` as it is now: the native record's level, or
+    /// whatever the Python record holds (a filter may have changed it).
+    pub fn level(&self, py: Python<'py>) -> PyResult<Level> {
         match self.native(py) {
-            Some(record) => Ok(record.level.into_pyobject(py)?.into_any()),
-            None => self.to_python(py)?.getattr(pyo3::intern!(py, "levelno")),
+            Some(record) => Ok(record.level.clone_ref(py)),
+            None => Ok(Level::from_object(
+                &self.to_python(py)?.getattr(pyo3::intern!(py, "levelno"))?,
+            )),
         }
     }
 }

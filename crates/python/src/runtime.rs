@@ -37,7 +37,7 @@ pub struct HotValues {
     standard_factory: (u64, bool),
     /// `(level, name)` pairs and the versions of `_levelToName` and
     /// `_nameToLevel` they were read at.
-    level_names: Vec<(i32, Py<PyAny>)>,
+    level_names: Vec<(i64, Py<PyAny>)>,
     level_versions: (u64, u64),
 }
 
@@ -155,7 +155,7 @@ impl Runtime {
 
     /// The name `_levelToName` (then `_nameToLevel`) gives a level, from
     /// what was read last while neither dictionary changed.
-    pub fn known_level_name<'py>(&self, py: Python<'py>, level: i32) -> Option<Bound<'py, PyAny>> {
+    pub fn known_level_name<'py>(&self, py: Python<'py>, level: i64) -> Option<Bound<'py, PyAny>> {
         let versions = self.level_versions(py)?;
         self.hot
             .with(py, |hot| {
@@ -171,7 +171,7 @@ impl Runtime {
     }
 
     /// Remembers what `known_level_name` answers for `level`.
-    pub fn remember_level_name(&self, py: Python<'_>, level: i32, name: &Bound<'_, PyAny>) {
+    pub fn remember_level_name(&self, py: Python<'_>, level: i64, name: &Bound<'_, PyAny>) {
         let Some(versions) = self.level_versions(py) else {
             return;
         };

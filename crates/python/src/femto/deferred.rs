@@ -18,6 +18,7 @@ use pyo3::types::PyString;
 use super::{FemtoHandler, Job};
 use crate::formatter;
 use crate::gil::GilCell;
+use crate::levels::Level;
 use crate::record::CallRecord;
 use crate::runtime;
 use crate::shared_text::shared_str;
@@ -60,6 +61,14 @@ pub fn record_job(
 /// `formatter` formats its traceback (`formatException`).
 pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<Record>> {
     let py = formatter.py();
+    // The worker's records hold a level as a 32-bit number.
+    let level = match native.level {
+        Level::Plain(number) => match i32::try_from(number) {
+            Ok(level) => level,
+            Err(_) => return Ok(None),
+        },
+        Level::Object(_) => return Ok(None),
+    };
     if native.plain_pathname(py).is_none() || native.plain_function(py).is_none() {
         return Ok(None);
     }
@@ -94,7 +103,7 @@ pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<O
     });
     Ok(Some(Record {
         origin,
-        level: native.level,
+        level,
         line: native.line,
         created_ns: native.created_ns,
         start_ns: runtime::START_NS.load(Ordering::Relaxed),
