@@ -458,3 +458,39 @@ def test_brace_style_supports_attribute_and_index_lookups(logging):
     logger = logging.getLogger("lookup")
     logger.addHandler(handler)
     logger.warning("%s and %s", "zéro", "one")
+
+
+@differential
+def test_a_single_mapping_argument_fills_keyed_placeholders(logging):
+    """One non-empty mapping argument, a dict or any Mapping, fills %(key)s; others do not."""
+    import collections
+    import collections.abc
+    import sys
+
+    class Settings(collections.abc.Mapping):
+        def __init__(self, **values):
+            self.values = values
+
+        def __getitem__(self, key):
+            return self.values[key]
+
+        def __iter__(self):
+            return iter(self.values)
+
+        def __len__(self):
+            return len(self.values)
+
+    class Truthless(Settings):
+        def __bool__(self):
+            raise RuntimeError("no truth here")
+
+    logging.basicConfig(stream=sys.stdout, format="%(message)s")
+    log = logging.getLogger("mapping")
+    log.warning("user %(user)s", {"user": "ada"})
+    log.warning("user %(user)s", Settings(user="grace"))
+    log.warning("user %(user)s", collections.OrderedDict(user="linus"))
+    log.warning("value %s", Settings())
+    log.warning("value %s", "text")
+    log.warning("value %s", 42)
+    log.warning("value %s", (1, 2))
+    log.warning("user %(user)s", Truthless(user="kay"))

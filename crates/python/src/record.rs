@@ -14,7 +14,8 @@ use femtologging_core::format::{render_positional, FieldValue, PositionalTemplat
 use femtologging_core::record::CallSite;
 use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::compiled_messages;
 use crate::levels::{self, Level};
@@ -279,11 +280,11 @@ impl<'a, 'py> RecordRef<'a, 'py> {
 /// The standard library's rule: a single non-empty mapping argument is used as
 /// the mapping for `%(key)s` substitution.
 pub fn single_mapping_rule<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = args.py();
     if let Ok(tuple) = args.cast::<PyTuple>() {
         if tuple.len() == 1 {
             let only = tuple.get_item(0)?;
-            if only.is_truthy().unwrap_or(false) && is_mapping(py, &only)? {
+            // In the standard order: the type first, then its truth.
+            if is_mapping(&only)? && only.is_truthy()? {
                 return Ok(only);
             }
         }
@@ -291,14 +292,31 @@ pub fn single_mapping_rule<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     Ok(args.clone())
 }
 
-fn is_mapping(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+fn is_mapping(value: &Bound<'_, PyAny>) -> PyResult<bool> {
     if value.is_instance_of::<PyDict>() {
         return Ok(true);
     }
-    let mapping = py
-        .import(pyo3::intern!(py, "collections.abc"))?
-        .getattr(pyo3::intern!(py, "Mapping"))?;
-    value.is_instance(&mapping)
+    // The arguments of nearly every call: no abstract-class check for them
+    // (it walks `Mapping`'s registry and costs more than the merge).
+    if value.is_exact_instance_of::<PyString>()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyFloat>()
+        || value.is_exact_instance_of::<PyTuple>()
+        || value.is_exact_instance_of::<PyList>()
+        || value.is_none()
+    {
+        return Ok(false);
+    }
+    static MAPPING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = value.py();
+    let mapping = MAPPING.get_or_try_init(py, || {
+        Ok::<_, PyErr>(
+            py.import(pyo3::intern!(py, "collections.abc"))?
+                .getattr(pyo3::intern!(py, "Mapping"))?
+                .unbind(),
+        )
+    })?;
+    value.is_instance(mapping.bind(py))
 }
 
 /// The merged message of a record: Rust text when it was merged natively,
