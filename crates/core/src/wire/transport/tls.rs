@@ -410,3 +410,302 @@ impl Transport for TlsTransport {
         &self.destination
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::transport::{BackoffPolicy, Connection, Endpoint, Outcome, TransportConfig};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    use rustls::{ServerConfig, ServerConnection, StreamOwned};
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use std::thread;
+
+    /// A CA of its own and a server certificate it signed, for `localhost`
+    /// and `127.0.0.1`.
+    struct Pki {
+        ca_pem: Vec<u8>,
+        server: Arc<ServerConfig>,
+    }
+
+    fn pki() -> Pki {
+        // Each CA has a name of its own: a client holding another CA of the
+        // same name would fail on its signature, not on an unknown issuer.
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let ca_name = format!(
+            "femtologging test CA {}",
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.distinguished_name.push(DnType::CommonName, ca_name);
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca = ca.self_signed(&ca_key).unwrap();
+
+        let leaf_key = KeyPair::generate().unwrap();
+        let mut leaf =
+            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+        leaf.distinguished_name
+            .push(DnType::CommonName, "localhost");
+        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let leaf = leaf.signed_by(&leaf_key, &ca, &ca_key).unwrap();
+
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+        let server = ServerConfig::builder_with_provider(Arc::new(ring_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![leaf.der().clone()], key)
+            .unwrap();
+        Pki {
+            ca_pem: ca.pem().into_bytes(),
+            server: Arc::new(server),
+        }
+    }
+
+    /// The server's socket, keeping a copy of every byte that crossed it.
+    struct Tap {
+        stream: TcpStream,
+        raw: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Read for Tap {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let count = self.stream.read(buffer)?;
+            self.raw.lock().unwrap().extend_from_slice(&buffer[..count]);
+            Ok(count)
+        }
+    }
+
+    impl Write for Tap {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.stream.write(bytes)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            self.stream.flush()
+        }
+    }
+
+    struct Served {
+        plaintext: Vec<u8>,
+        raw: Vec<u8>,
+        error: Option<String>,
+    }
+
+    /// A TLS server for one connection, read to its end.
+    fn serve_once(config: Arc<ServerConfig>) -> (u16, thread::JoinHandle<Served>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let raw = Arc::new(Mutex::new(Vec::new()));
+            let tap = Tap {
+                stream,
+                raw: raw.clone(),
+            };
+            let mut tls = StreamOwned::new(ServerConnection::new(config).unwrap(), tap);
+            let mut plaintext = Vec::new();
+            let error = tls
+                .read_to_end(&mut plaintext)
+                .err()
+                .map(|error| error.to_string());
+            let raw = raw.lock().unwrap().clone();
+            Served {
+                plaintext,
+                raw,
+                error,
+            }
+        });
+        (port, server)
+    }
+
+    fn connection(host: &str, port: u16, tls: TlsOptions) -> Connection {
+        let config = TransportConfig::new(Endpoint::Tls {
+            host: host.into(),
+            port,
+            tls,
+        })
+        .with_timeouts(Timeouts {
+            connect: Duration::from_secs(3),
+            write: Duration::from_secs(1),
+        });
+        Connection::new(config, BackoffPolicy::default()).unwrap()
+    }
+
+    fn trusting(pki: &Pki) -> TlsOptions {
+        TlsOptions {
+            extra_ca_pem: vec![pki.ca_pem.clone()],
+            without_system_roots: true,
+            ..TlsOptions::default()
+        }
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+    }
+
+    #[test]
+    fn a_verified_server_receives_the_frames_decrypted() {
+        let pki = pki();
+        let (port, server) = serve_once(pki.server.clone());
+        let mut connection = connection("localhost", port, trusting(&pki));
+        assert!(matches!(connection.send(b"secret one\n"), Outcome::Sent));
+        // A frame larger than rustls buffers at once.
+        let large = vec![b'z'; 1 << 20];
+        assert!(matches!(connection.send(&large), Outcome::Sent));
+        connection.close();
+        let served = server.join().unwrap();
+        assert_eq!(served.error, None);
+        assert_eq!(served.plaintext.len(), 11 + large.len());
+        assert!(served.plaintext.starts_with(b"secret one\nzzz"));
+        assert!(!contains(&served.raw, b"secret one"));
+    }
+
+    #[test]
+    fn an_ip_address_is_a_server_name_too() {
+        let pki = pki();
+        let (port, server) = serve_once(pki.server.clone());
+        let mut connection = connection("127.0.0.1", port, trusting(&pki));
+        assert!(matches!(connection.send(b"by address\n"), Outcome::Sent));
+        connection.close();
+        assert_eq!(server.join().unwrap().plaintext, b"by address\n");
+    }
+
+    /// Sends a marker that must not reach the server, and returns the error.
+    fn refused(host: &str, options: TlsOptions, pki: &Pki) -> String {
+        let (port, server) = serve_once(pki.server.clone());
+        let mut connection = connection(host, port, options);
+        let outcome = connection.send(b"MARKER-IN-THE-CLEAR");
+        assert!(!connection.is_connected());
+        let Outcome::Later {
+            error: Some(error @ TransportError::Handshake { .. }),
+            ..
+        } = outcome
+        else {
+            panic!("{outcome:?}");
+        };
+        let served = server.join().unwrap();
+        assert!(served.error.is_some(), "the server saw a clean close");
+        assert!(served.plaintext.is_empty());
+        assert!(!served.raw.is_empty(), "no handshake was attempted");
+        assert!(!contains(&served.raw, b"MARKER"));
+        error.to_string()
+    }
+
+    #[test]
+    fn an_unknown_ca_is_refused_and_nothing_is_sent() {
+        let server_pki = pki();
+        let other = pki();
+        // The system's roots and another CA: neither signed this server.
+        let options = TlsOptions {
+            extra_ca_pem: vec![other.ca_pem.clone()],
+            ..TlsOptions::default()
+        };
+        let message = refused("localhost", options, &server_pki);
+        assert!(message.contains("localhost"), "{message}");
+        assert!(message.to_lowercase().contains("issuer"), "{message}");
+    }
+
+    #[test]
+    fn a_wrong_host_name_is_refused_and_nothing_is_sent() {
+        let pki = pki();
+        let options = TlsOptions {
+            server_name: Some("logs.example.com".into()),
+            ..trusting(&pki)
+        };
+        let message = refused("127.0.0.1", options, &pki);
+        assert!(message.contains("logs.example.com"), "{message}");
+        assert!(message.to_lowercase().contains("name"), "{message}");
+    }
+
+    #[test]
+    fn insecure_accepts_an_unknown_ca() {
+        let pki = pki();
+        let (port, server) = serve_once(pki.server.clone());
+        let options = TlsOptions {
+            insecure: true,
+            without_system_roots: true,
+            ..TlsOptions::default()
+        };
+        let mut connection = connection("localhost", port, options);
+        assert!(matches!(connection.send(b"unverified\n"), Outcome::Sent));
+        connection.close();
+        assert_eq!(server.join().unwrap().plaintext, b"unverified\n");
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused_before_connecting() {
+        let destination = Destination::Network {
+            host: "localhost".into(),
+            port: 6514,
+        };
+        let not_pem = TlsOptions {
+            extra_ca_pem: vec![b"not a certificate".to_vec()],
+            ..TlsOptions::default()
+        };
+        let no_roots = TlsOptions {
+            without_system_roots: true,
+            ..TlsOptions::default()
+        };
+        let bad_name = TlsOptions {
+            server_name: Some("not a name!".into()),
+            ..TlsOptions::default()
+        };
+        for options in [not_pem, no_roots, bad_name] {
+            let error = TlsConnector::new(destination.clone(), "localhost", &options)
+                .err()
+                .unwrap();
+            assert!(
+                matches!(error, TransportError::TlsConfig { .. }),
+                "{error:?}"
+            );
+            assert!(error.to_string().contains("localhost:6514"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_server_that_closes_is_seen_and_the_next_frame_goes_to_a_new_connection() {
+        let pki = pki();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let config = pki.server.clone();
+        let (closed, wait_closed) = std::sync::mpsc::channel();
+        let server = thread::spawn(move || {
+            let mut lines = Vec::new();
+            for _ in 0..2 {
+                let (stream, _) = listener.accept().unwrap();
+                let connection = ServerConnection::new(config.clone()).unwrap();
+                let mut tls = StreamOwned::new(connection, stream);
+                let mut line = [0u8; 6];
+                tls.read_exact(&mut line).unwrap();
+                lines.push(line.to_vec());
+                tls.conn.send_close_notify();
+                tls.conn.complete_io(&mut tls.sock).unwrap();
+                drop(tls);
+                closed.send(()).unwrap();
+            }
+            lines
+        });
+        let mut connection = connection("localhost", port, trusting(&pki));
+        assert!(matches!(connection.send(b"first\n"), Outcome::Sent));
+        wait_closed.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(matches!(connection.send(b"again\n"), Outcome::Sent));
+        wait_closed.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            server.join().unwrap(),
+            [b"first\n".to_vec(), b"again\n".to_vec()]
+        );
+    }
+}
