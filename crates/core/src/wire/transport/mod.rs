@@ -35,6 +35,7 @@ mod udp;
 mod unix;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub use backoff::{Backoff, BackoffPolicy, Jitter};
@@ -161,6 +162,8 @@ impl TransportConfig {
 pub struct Connector {
     config: TransportConfig,
     tls: Option<tls::TlsConnector>,
+    /// UDP connections made so far: each starts at the next address.
+    udp_attempts: AtomicUsize,
 }
 
 impl Connector {
@@ -173,7 +176,11 @@ impl Connector {
             )?),
             _ => None,
         };
-        Ok(Connector { config, tls })
+        Ok(Connector {
+            config,
+            tls,
+            udp_attempts: AtomicUsize::new(0),
+        })
     }
 
     pub fn config(&self) -> &TransportConfig {
@@ -205,6 +212,7 @@ impl Connector {
                 host,
                 *port,
                 timeouts,
+                self.udp_attempts.fetch_add(1, Ordering::Relaxed),
             )?)),
             Endpoint::UnixStream(path) => Ok(Box::new(unix::UnixStreamTransport::connect(
                 destination,

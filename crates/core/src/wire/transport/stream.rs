@@ -167,6 +167,25 @@ pub(crate) fn peek(fd: RawFd) -> Peek {
     }
 }
 
+/// Ends the sending half (the receiver reads the end of the stream after
+/// the last frame) and discards what the receiver sent and nobody read: a
+/// socket closed with unread bytes is reset, and a reset can destroy frames
+/// the receiver has not read yet.
+pub(crate) fn finish(fd: RawFd) {
+    // SAFETY: shutdown and non-blocking reads on a socket we own.
+    unsafe {
+        libc::shutdown(fd, libc::SHUT_WR);
+        let mut discard = [0u8; 4096];
+        while libc::recv(
+            fd,
+            discard.as_mut_ptr().cast(),
+            discard.len(),
+            libc::MSG_DONTWAIT,
+        ) > 0
+        {}
+    }
+}
+
 /// A `Write` over a socket that uses `send_no_signal`, for rustls.
 pub(crate) struct NoSignalWriter(pub RawFd);
 

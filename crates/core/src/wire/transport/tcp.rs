@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::error::{is_timeout, Destination, TransportError};
-use super::stream::{peek, Peek, TimedSocket};
+use super::stream::{finish, peek, Peek, TimedSocket};
 use super::{Kind, Timeouts, Transport};
 
 /// The addresses of `host`, found before `deadline`.
@@ -137,6 +137,10 @@ impl Transport for TcpTransport {
         peek(self.socket.socket.as_raw_fd()) == Peek::Closed
     }
 
+    fn close(&mut self) {
+        finish(self.socket.socket.as_raw_fd());
+    }
+
     fn kind(&self) -> Kind {
         Kind::Stream
     }
@@ -205,6 +209,25 @@ pub(crate) mod tests {
         assert_eq!(received.len(), 5 + large.len() + 4);
         assert!(received.starts_with(b"firstxxx"));
         assert!(received.ends_with(b"xxxlast"));
+    }
+
+    #[test]
+    fn a_host_name_is_resolved() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let destination = Destination::Network {
+            host: "localhost".into(),
+            port,
+        };
+        // Should "localhost" give ::1 first, it is refused and 127.0.0.1 is tried.
+        let mut transport =
+            TcpTransport::connect(destination, "localhost", port, timeouts(2000)).unwrap();
+        transport.send(b"by name").unwrap();
+        drop(transport);
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut received = Vec::new();
+        stream.read_to_end(&mut received).unwrap();
+        assert_eq!(received, b"by name");
     }
 
     #[test]
@@ -290,6 +313,32 @@ pub(crate) mod tests {
         };
         assert!(written > 0 && written < length, "{written} of {length}");
         assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    #[test]
+    fn close_leaves_nothing_unread_so_the_last_frames_are_not_reset_away() {
+        use std::io::Write;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (ready, wait_ready) = std::sync::mpsc::channel();
+        let reader = thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            // A receiver that talks back (a greeting, a TLS ticket).
+            stream.write_all(b"unexpected").unwrap();
+            ready.send(()).unwrap();
+            // Read only once the sender has closed.
+            thread::sleep(Duration::from_millis(200));
+            let mut received = Vec::new();
+            stream.read_to_end(&mut received).map(|_| received)
+        });
+        let mut transport =
+            TcpTransport::connect(destination(port), "127.0.0.1", port, timeouts(1000)).unwrap();
+        wait_ready.recv().unwrap();
+        thread::sleep(Duration::from_millis(20));
+        transport.send(b"last words").unwrap();
+        transport.close();
+        drop(transport);
+        assert_eq!(reader.join().unwrap().unwrap(), b"last words");
     }
 
     #[test]

@@ -65,17 +65,30 @@ pub(crate) struct UdpTransport {
 }
 
 impl UdpTransport {
+    /// Connects to one of `host`'s addresses, starting with the one at
+    /// `attempt` (modulo their number).
+    ///
+    /// A UDP connect succeeds whether or not anything listens, so trying
+    /// the addresses in turn within one call, as TCP does, would always
+    /// stop at the first. Instead each new connection (made after a send
+    /// failed, a refusal among them) starts one address further: "localhost"
+    /// resolving to `::1` first still reaches a receiver bound to
+    /// `127.0.0.1` once `::1` has refused.
     pub fn connect(
         destination: Destination,
         host: &str,
         port: u16,
         timeouts: Timeouts,
+        attempt: usize,
     ) -> Result<UdpTransport, TransportError> {
         let deadline = Instant::now() + timeouts.connect;
-        let addresses = resolve(&destination, host, port, deadline, timeouts.connect)?;
+        let addresses = starting_at(
+            resolve(&destination, host, port, deadline, timeouts.connect)?,
+            attempt,
+        );
         let mut last_error = None;
         // Connecting a UDP socket sends nothing; it fails only where no
-        // route exists, and then the next address may do.
+        // route or no such family exists, and then the next address may do.
         for address in &addresses {
             let local: SocketAddr = if address.is_ipv4() {
                 "0.0.0.0:0".parse().expect("a valid address")
@@ -113,6 +126,15 @@ impl UdpTransport {
     }
 }
 
+/// `addresses` in turn from the one at `attempt`, wrapping around.
+fn starting_at(mut addresses: Vec<SocketAddr>, attempt: usize) -> Vec<SocketAddr> {
+    if !addresses.is_empty() {
+        let start = attempt % addresses.len();
+        addresses.rotate_left(start);
+    }
+    addresses
+}
+
 impl Transport for UdpTransport {
     fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
         send_datagram(
@@ -142,7 +164,7 @@ mod tests {
             host: "127.0.0.1".into(),
             port,
         };
-        UdpTransport::connect(destination, "127.0.0.1", port, Timeouts::default()).unwrap()
+        UdpTransport::connect(destination, "127.0.0.1", port, Timeouts::default(), 0).unwrap()
     }
 
     #[test]
@@ -160,6 +182,49 @@ mod tests {
         let count = receiver.recv(&mut buffer).unwrap();
         assert_eq!(&buffer[..count], b"<14>two");
         assert_eq!(transport.kind(), Kind::Datagram);
+    }
+
+    #[test]
+    fn each_new_connection_starts_one_address_further() {
+        let v6: SocketAddr = "[::1]:514".parse().unwrap();
+        let v4: SocketAddr = "127.0.0.1:514".parse().unwrap();
+        assert_eq!(starting_at(vec![v6, v4], 0), [v6, v4]);
+        assert_eq!(starting_at(vec![v6, v4], 1), [v4, v6]);
+        assert_eq!(starting_at(vec![v6, v4], 2), [v6, v4]);
+        assert!(starting_at(Vec::new(), 3).is_empty());
+    }
+
+    #[test]
+    fn a_host_name_is_resolved() {
+        let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+        receiver
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let port = receiver.local_addr().unwrap().port();
+        let destination = Destination::Network {
+            host: "localhost".into(),
+            port,
+        };
+        // Whichever address "localhost" gives first, one of two turns is 127.0.0.1.
+        let mut heard = false;
+        for attempt in 0..2 {
+            let mut transport = UdpTransport::connect(
+                destination.clone(),
+                "localhost",
+                port,
+                Timeouts::default(),
+                attempt,
+            )
+            .unwrap();
+            let _ = transport.send(b"by name");
+            let mut buffer = [0u8; 16];
+            if let Ok(count) = receiver.recv(&mut buffer) {
+                assert_eq!(&buffer[..count], b"by name");
+                heard = true;
+                break;
+            }
+        }
+        assert!(heard);
     }
 
     #[test]
@@ -206,10 +271,15 @@ mod tests {
             host: "udp-nothing.invalid".into(),
             port: 514,
         };
-        let error =
-            UdpTransport::connect(destination, "udp-nothing.invalid", 514, Timeouts::default())
-                .err()
-                .unwrap();
+        let error = UdpTransport::connect(
+            destination,
+            "udp-nothing.invalid",
+            514,
+            Timeouts::default(),
+            0,
+        )
+        .err()
+        .unwrap();
         assert!(
             matches!(
                 error,

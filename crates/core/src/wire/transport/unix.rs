@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::error::{is_timeout, Destination, TransportError};
-use super::stream::{peek, Peek, TimedSocket};
+use super::stream::{finish, peek, Peek, TimedSocket};
 use super::udp::send_datagram;
 use super::{Kind, Timeouts, Transport};
 
@@ -124,6 +124,10 @@ impl Transport for UnixStreamTransport {
 
     fn peer_closed(&mut self) -> bool {
         peek(self.socket.socket.as_raw_fd()) == Peek::Closed
+    }
+
+    fn close(&mut self) {
+        finish(self.socket.socket.as_raw_fd());
     }
 
     fn kind(&self) -> Kind {

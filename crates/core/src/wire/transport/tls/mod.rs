@@ -155,7 +155,60 @@ fn trusted_roots(options: &TlsOptions) -> Result<RootCertStore, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::test_server::{connection, pki, serve_once};
     use super::*;
+    use crate::wire::transport::unix::tests::TempDirectory;
+    use crate::wire::transport::Outcome;
+    use std::process::Command;
+
+    const CHILD_PORT: &str = "FEMTOLOGGING_TLS_TEST_PORT";
+
+    /// The half of `the_system_roots_follow_ssl_cert_file` that runs in a
+    /// process of its own, whose environment names the test's CA: setting
+    /// a variable in this process would race the other tests' reads.
+    #[test]
+    #[ignore = "run by the_system_roots_follow_ssl_cert_file in a child process"]
+    fn system_roots_in_a_child_process() {
+        let Ok(port) = std::env::var(CHILD_PORT) else {
+            return;
+        };
+        let mut connection = connection("localhost", port.parse().unwrap(), TlsOptions::default());
+        let outcome = connection.send(b"trusted through SSL_CERT_FILE\n");
+        assert!(matches!(outcome, Outcome::Sent), "{outcome:?}");
+        connection.close();
+    }
+
+    #[test]
+    fn the_system_roots_follow_ssl_cert_file() {
+        let pki = pki();
+        let directory = TempDirectory::new();
+        let ca = directory.0.join("ca.pem");
+        std::fs::write(&ca, &pki.ca_pem).unwrap();
+        let (port, server) = serve_once(pki.server.clone());
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "wire::transport::tls::tests::system_roots_in_a_child_process",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("SSL_CERT_FILE", &ca)
+            .env_remove("SSL_CERT_DIR")
+            .env(CHILD_PORT, port.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("1 passed"));
+        assert_eq!(
+            server.join().unwrap().plaintext,
+            b"trusted through SSL_CERT_FILE\n"
+        );
+    }
 
     #[test]
     fn settings_that_cannot_work_are_refused_before_connecting() {

@@ -2,7 +2,7 @@
 //! deadline, whole frames against another.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
@@ -212,6 +212,11 @@ impl Transport for TlsTransport {
         false
     }
 
+    /// Sends `close_notify`, then reads what the server still sends until
+    /// it closes too (within the write timeout). A socket closed with bytes
+    /// unread (TLS 1.3 session tickets, the server's own `close_notify`) is
+    /// reset instead of closed, and a reset can destroy the last frames
+    /// before the server has read them.
     fn close(&mut self) {
         self.connection.send_close_notify();
         let deadline = Instant::now() + self.write_timeout;
@@ -223,6 +228,31 @@ impl Transport for TlsTransport {
             if self.connection.write_tls(writer).is_err() {
                 return;
             }
+        }
+        let _ = self.socket.socket.shutdown(Shutdown::Write);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero()
+                || self
+                    .socket
+                    .socket
+                    .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                    .is_err()
+            {
+                return;
+            }
+            match self
+                .connection
+                .read_tls(&mut SocketReader(&self.socket.socket))
+            {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let Ok(state) = self.connection.process_new_packets() else {
+                return;
+            };
+            let mut unread = vec![0u8; state.plaintext_bytes_to_read()];
+            let _ = self.connection.reader().read_exact(&mut unread);
         }
     }
 
