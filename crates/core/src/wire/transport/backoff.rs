@@ -122,6 +122,7 @@ impl Backoff {
             .min(self.policy.cap)
     }
 
+    /// A connection is up (its owner says so once it has carried a frame).
     pub fn connected(&mut self, now: Instant) {
         self.connected_at = Some(now);
         self.down_since = None;

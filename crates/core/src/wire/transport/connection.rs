@@ -63,6 +63,9 @@ pub struct Connection<C: Clock = SystemClock> {
     backoff: Backoff,
     clock: C,
     transport: Option<Box<dyn Transport>>,
+    /// Whether the transport has sent a frame: only then does it count as a
+    /// connection for the backoff (see `lose`).
+    delivered: bool,
     /// When the next connection attempt may be made; `None`: now.
     next_attempt: Option<Instant>,
 }
@@ -89,6 +92,7 @@ impl<C: Clock> Connection<C> {
             backoff,
             clock,
             transport: None,
+            delivered: false,
             next_attempt: None,
         }
     }
@@ -108,14 +112,18 @@ impl<C: Clock> Connection<C> {
         }
         let transport = self.transport.as_mut().expect("connected above");
         match transport.send(frame) {
-            Ok(()) => Outcome::Sent,
+            Ok(()) => {
+                if !self.delivered {
+                    self.delivered = true;
+                    self.backoff.connected(self.clock.now());
+                }
+                Outcome::Sent
+            }
             Err(error @ TransportError::Oversized { .. }) => Outcome::Rejected(error),
             Err(error) => {
-                self.lose(self.clock.now());
-                Outcome::Later {
-                    retry_in: Duration::ZERO,
-                    error: Some(error),
-                }
+                let now = self.clock.now();
+                let retry_in = self.lose(now);
+                self.waiting(now, retry_in, Some(error))
             }
         }
     }
@@ -160,8 +168,8 @@ impl<C: Clock> Connection<C> {
         }
         match self.connector.connect() {
             Ok(transport) => {
-                self.backoff.connected(self.clock.now());
                 self.transport = Some(transport);
+                self.delivered = false;
                 self.next_attempt = None;
                 Ok(())
             }
@@ -182,13 +190,25 @@ impl<C: Clock> Connection<C> {
         }
     }
 
-    /// Drops a broken transport. The first attempt after a loss is made at
-    /// once (a restarted receiver is usually back); the backoff paces the
-    /// ones after it.
-    fn lose(&mut self, now: Instant) {
+    /// Drops a broken transport; returns how long until the next attempt.
+    ///
+    /// After losing a connection that carried frames, the first attempt is
+    /// made at once (a restarted receiver is usually back) and the backoff
+    /// paces the ones after it. A connection that carried none (a receiver
+    /// that accepts and closes, or accepts and never reads) counts as a
+    /// failed attempt: it is not retried in a tight loop, and the deadline
+    /// runs on, so its frames expire as if nothing had answered.
+    fn lose(&mut self, now: Instant) -> Duration {
         self.transport = None;
-        self.backoff.lost(now);
-        self.next_attempt = None;
+        if std::mem::take(&mut self.delivered) {
+            self.backoff.lost(now);
+            self.next_attempt = None;
+            Duration::ZERO
+        } else {
+            let delay = self.backoff.failed(now);
+            self.next_attempt = Some(now + delay);
+            delay
+        }
     }
 }
 
@@ -445,6 +465,52 @@ mod tests {
         assert_eq!(retry_in, Duration::ZERO);
         assert!(!connection.is_connected());
         drop(held);
+    }
+
+    #[test]
+    fn a_receiver_that_accepts_but_never_reads_is_backed_off_and_its_frames_expire() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let config = TransportConfig::new(tcp(port)).with_timeouts(Timeouts {
+            connect: Duration::from_millis(500),
+            write: Duration::from_millis(100),
+        });
+        let policy = BackoffPolicy {
+            deadline: Some(Duration::from_secs(1)),
+            ..policy()
+        };
+        let clock = ManualClock::new();
+        let mut connection = Connection::with_parts(
+            Connector::new(config).unwrap(),
+            Backoff::new(policy, Jitter::seeded(5)),
+            clock.clone(),
+        );
+        // The kernel completes every connection; nobody reads any.
+        let frame = vec![b'x'; 64 << 20];
+        let mut attempts = 0;
+        let started = Instant::now();
+        let error = loop {
+            attempts += 1;
+            assert!(attempts < 10, "the frame never expired");
+            match connection.send(&frame) {
+                Outcome::Later { retry_in, error } => {
+                    assert!(retry_in > Duration::ZERO, "retried in a tight loop");
+                    assert!(matches!(error, Some(TransportError::WriteTimeout { .. })));
+                    // Before the delay is over, no new connection is tried.
+                    assert!(matches!(
+                        connection.send(&frame),
+                        Outcome::Later { error: None, .. }
+                    ));
+                    clock.advance(retry_in);
+                }
+                Outcome::Expired { error } => break error,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(matches!(error, Some(TransportError::WriteTimeout { .. })));
+        assert!(attempts >= 3, "{attempts} attempts");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        drop(listener);
     }
 
     #[test]
