@@ -293,6 +293,13 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_moves_to_a_worker_thread() {
+        fn movable<T: Send + 'static>() {}
+        movable::<Connection>();
+        movable::<Connector>();
+    }
+
+    #[test]
     fn connects_on_the_first_frame() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let clock = ManualClock::new();

@@ -71,6 +71,15 @@ pub(crate) fn connect_tcp(
 ) -> Result<TcpStream, TransportError> {
     let deadline = Instant::now() + timeout;
     let addresses = resolve(destination, host, port, deadline, timeout)?;
+    connect_in_turn(destination, &addresses, deadline, timeout)
+}
+
+fn connect_in_turn(
+    destination: &Destination,
+    addresses: &[SocketAddr],
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<TcpStream, TransportError> {
     let mut last_error = None;
     for (index, address) in addresses.iter().enumerate() {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -291,6 +300,48 @@ pub(crate) mod tests {
         );
         assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
         assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    }
+
+    #[test]
+    fn an_address_that_never_answers_leaves_time_for_the_next() {
+        let (silent, _fillers) = full_listener();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = [silent.local_addr().unwrap(), listener.local_addr().unwrap()];
+        let timeout = Duration::from_millis(600);
+        let started = Instant::now();
+        let stream = connect_in_turn(
+            &destination(addresses[1].port()),
+            &addresses,
+            started + timeout,
+            timeout,
+        )
+        .unwrap();
+        let elapsed = started.elapsed();
+        assert_eq!(stream.peer_addr().unwrap(), addresses[1]);
+        // The silent address had half of the timeout.
+        assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+    }
+
+    #[test]
+    fn ipv6_loopback_works_where_the_machine_has_it() {
+        // A machine (or container) without IPv6 cannot bind ::1; nothing to prove there.
+        let Ok(listener) = TcpListener::bind("[::1]:0") else {
+            return;
+        };
+        let port = listener.local_addr().unwrap().port();
+        let destination = Destination::Network {
+            host: "::1".into(),
+            port,
+        };
+        let mut transport =
+            TcpTransport::connect(destination, "[::1]", port, timeouts(1000)).unwrap();
+        transport.send(b"over v6").unwrap();
+        drop(transport);
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut received = Vec::new();
+        stream.read_to_end(&mut received).unwrap();
+        assert_eq!(received, b"over v6");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose,
 };
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 use super::{ring_provider, TlsOptions};
@@ -23,6 +23,8 @@ use crate::wire::transport::{BackoffPolicy, Connection, Endpoint, Timeouts, Tran
 pub(crate) struct Pki {
     pub ca_pem: Vec<u8>,
     pub server: Arc<ServerConfig>,
+    pub leaf: CertificateDer<'static>,
+    pub key: PrivateKeyDer<'static>,
 }
 
 pub(crate) fn pki() -> Pki {
@@ -53,11 +55,13 @@ pub(crate) fn pki() -> Pki {
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
-        .with_single_cert(vec![leaf.der().clone()], key)
+        .with_single_cert(vec![leaf.der().clone()], key.clone_key())
         .unwrap();
     Pki {
         ca_pem: ca.pem().into_bytes(),
         server: Arc::new(server),
+        leaf: leaf.der().clone(),
+        key,
     }
 }
 

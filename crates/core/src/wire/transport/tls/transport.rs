@@ -398,4 +398,91 @@ mod tests {
             [b"first\n".to_vec(), b"again\n".to_vec()]
         );
     }
+
+    #[test]
+    fn a_server_that_never_answers_the_hello_times_the_connect_out() {
+        let pki = pki();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let config =
+            crate::wire::transport::TransportConfig::new(crate::wire::transport::Endpoint::Tls {
+                host: "localhost".into(),
+                port,
+                tls: trusting(&pki),
+            })
+            .with_timeouts(crate::wire::transport::Timeouts {
+                connect: Duration::from_millis(300),
+                write: Duration::from_millis(300),
+            });
+        let connector = crate::wire::transport::Connector::new(config).unwrap();
+        let started = std::time::Instant::now();
+        let error = connector.connect().err().unwrap();
+        let elapsed = started.elapsed();
+        assert!(
+            matches!(error, TransportError::ConnectTimeout { .. }),
+            "{error:?}"
+        );
+        assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+        drop(listener);
+    }
+
+    #[test]
+    fn a_server_that_stops_reading_times_the_write_out() {
+        let pki = pki();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let config = pki.server.clone();
+        let (release, wait_release) = std::sync::mpsc::channel::<()>();
+        let server = thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut tls = StreamOwned::new(ServerConnection::new(config).unwrap(), stream);
+            let mut first = [0u8; 6];
+            tls.read_exact(&mut first).unwrap();
+            // Hold the connection without reading until the test is done.
+            let _ = wait_release.recv_timeout(Duration::from_secs(10));
+        });
+        let config =
+            crate::wire::transport::TransportConfig::new(crate::wire::transport::Endpoint::Tls {
+                host: "localhost".into(),
+                port,
+                tls: trusting(&pki),
+            })
+            .with_timeouts(crate::wire::transport::Timeouts {
+                connect: Duration::from_secs(2),
+                write: Duration::from_millis(300),
+            });
+        let connector = crate::wire::transport::Connector::new(config).unwrap();
+        let mut transport = connector.connect().unwrap();
+        transport.send(b"hello\n").unwrap();
+        let started = std::time::Instant::now();
+        let error = transport.send(&vec![0u8; 64 << 20]).err().unwrap();
+        assert!(
+            matches!(error, TransportError::WriteTimeout { .. }),
+            "{error:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        release.send(()).unwrap();
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn a_server_that_speaks_only_tls_1_2_is_reached() {
+        let pki = pki();
+        let server_config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            super::super::ring_provider(),
+        ))
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![pki.leaf.clone()], pki.key.clone_key())
+        .unwrap();
+        let (port, server) = serve_once(std::sync::Arc::new(server_config));
+        let mut connection = connection("localhost", port, trusting(&pki));
+        assert!(matches!(connection.send(b"over 1.2\n"), Outcome::Sent));
+        connection.close();
+        let served = server.join().unwrap();
+        assert_eq!(served.error, None);
+        assert_eq!(served.plaintext, b"over 1.2\n");
+    }
 }
