@@ -47,9 +47,9 @@ pub enum Outcome {
         retry_in: Duration,
         error: Option<TransportError>,
     },
-    /// Not sent, and no connection for longer than the deadline: drop the
-    /// frame and count it. Later frames still try to connect when the
-    /// backoff allows.
+    /// Not sent, and no connection (none that carried a frame) for longer
+    /// than the deadline: drop the frame and count it. Later frames still
+    /// try to connect when the backoff allows.
     Expired {
         error: Option<TransportError>,
     },
@@ -58,6 +58,43 @@ pub enum Outcome {
     Rejected(TransportError),
 }
 
+/// One destination, connected as needed; driven by one thread.
+///
+/// ```
+/// use std::io::Read;
+/// use std::net::TcpListener;
+/// use std::time::Duration;
+/// use femtologging_core::wire::transport::{
+///     BackoffPolicy, Connection, Endpoint, Outcome, TransportConfig,
+/// };
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+/// let port = listener.local_addr().unwrap().port();
+/// let endpoint = Endpoint::Tcp { host: "127.0.0.1".into(), port };
+/// let mut connection =
+///     Connection::new(TransportConfig::new(endpoint), BackoffPolicy::default()).unwrap();
+///
+/// let mut dropped = 0;
+/// for frame in [&b"one\n"[..], &b"two\n"[..]] {
+///     loop {
+///         match connection.send(frame) {
+///             Outcome::Sent => break,
+///             // A worker keeps the frame first in line and waits.
+///             Outcome::Later { retry_in, .. } => std::thread::sleep(retry_in),
+///             Outcome::Expired { .. } | Outcome::Rejected(_) => {
+///                 dropped += 1;
+///                 break;
+///             }
+///         }
+///     }
+/// }
+/// connection.close();
+///
+/// let (mut stream, _) = listener.accept().unwrap();
+/// let mut received = String::new();
+/// stream.read_to_string(&mut received).unwrap();
+/// assert_eq!((received.as_str(), dropped), ("one\ntwo\n", 0));
+/// ```
 pub struct Connection<C: Clock = SystemClock> {
     connector: Connector,
     backoff: Backoff,
@@ -140,7 +177,8 @@ impl<C: Clock> Connection<C> {
         result
     }
 
-    /// Closes the connection politely; a later `send` opens a new one.
+    /// Closes the connection (see `Transport::close`); a later `send` opens
+    /// a new one. Dropping the connection closes it too.
     pub fn close(&mut self) {
         if let Some(mut transport) = self.transport.take() {
             transport.close();
@@ -209,6 +247,12 @@ impl<C: Clock> Connection<C> {
             self.next_attempt = Some(now + delay);
             delay
         }
+    }
+}
+
+impl<C: Clock> Drop for Connection<C> {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 

@@ -71,8 +71,12 @@ pub trait Transport: Send {
         false
     }
 
-    /// Ends the connection politely (TLS sends its `close_notify`), within
-    /// the write timeout. Dropping a transport closes it too.
+    /// Ends the connection so that the receiver reads every frame, then the
+    /// end of the stream (TLS: `close_notify`), within the write timeout.
+    /// What the receiver sent and nobody read is read and discarded first:
+    /// a socket closed with unread bytes is reset, and a reset can destroy
+    /// frames the receiver has not read yet. Dropping a transport without
+    /// `close` risks exactly that.
     fn close(&mut self) {}
 
     fn kind(&self) -> Kind;
