@@ -339,6 +339,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_datagram_receiver_that_never_reads_times_the_send_out() {
+        let directory = TempDirectory::new();
+        let path = directory.0.join("full.dgram");
+        let _receiver = UnixDatagram::bind(&path).unwrap();
+        let mut transport =
+            UnixDatagramTransport::connect(Destination::Path(path.clone()), &path, timeouts(200))
+                .unwrap();
+        // The receiver's queue holds a bounded number of datagrams; then a
+        // send waits, for the write timeout at most.
+        let mut sent = 0;
+        let error = loop {
+            let started = Instant::now();
+            match transport.send(&[b'x'; 1024]) {
+                Ok(()) => sent += 1,
+                Err(error) => {
+                    assert!(started.elapsed() < Duration::from_secs(1));
+                    break error;
+                }
+            }
+            assert!(sent < 100_000, "the queue never filled");
+        };
+        assert!(
+            matches!(error, TransportError::WriteTimeout { written: 0, .. }),
+            "{error:?}"
+        );
+    }
+
+    #[test]
     fn a_datagram_receiver_that_is_gone_is_an_error() {
         let directory = TempDirectory::new();
         let path = directory.0.join("gone.dgram");

@@ -142,16 +142,27 @@ impl Transport for TlsTransport {
         loop {
             // rustls encrypts into its own buffer, which is bounded: feed it
             // what it takes, push it out, and go on until the frame is out.
+            let mut taken = 0;
             if accepted < frame.len() {
-                accepted += self
+                taken = self
                     .connection
                     .writer()
                     .write(&frame[accepted..])
                     .map_err(|source| write_error(&self.destination, accepted, source))?;
+                accepted += taken;
             }
             if !self.connection.wants_write() {
                 if accepted == frame.len() {
                     return Ok(());
+                }
+                // Nothing to push out and nothing taken: the session no
+                // longer accepts data (it was closed); looping would spin.
+                if taken == 0 {
+                    return Err(write_error(
+                        &self.destination,
+                        accepted,
+                        io::Error::from(io::ErrorKind::WriteZero),
+                    ));
                 }
                 continue;
             }
