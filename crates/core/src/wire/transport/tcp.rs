@@ -320,7 +320,11 @@ pub(crate) mod tests {
         assert_eq!(stream.peer_addr().unwrap(), addresses[1]);
         // The silent address had half of the timeout.
         assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+        // Within the timeout, give or take a busy machine's scheduling.
+        assert!(
+            elapsed < timeout + Duration::from_millis(300),
+            "{elapsed:?}"
+        );
     }
 
     #[test]
