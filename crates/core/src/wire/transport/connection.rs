@@ -466,6 +466,72 @@ mod tests {
     }
 
     #[test]
+    fn a_receiver_restarted_while_frames_flow_never_gets_one_twice() {
+        let port = free_port();
+        let lives = 3;
+        let server = thread::spawn(move || {
+            let mut received = Vec::new();
+            for life in 0..lives {
+                let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+                let (stream, _) = listener.accept().unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut lines = BufReader::new(stream).lines();
+                let mut this_life = Vec::new();
+                // Each life but the last ends abruptly after 40 frames.
+                while life == lives - 1 || this_life.len() < 40 {
+                    match lines.next() {
+                        Some(Ok(line)) => this_life.push(line.parse::<u32>().unwrap()),
+                        _ => break,
+                    }
+                }
+                received.push(this_life);
+                drop(lines);
+                drop(listener);
+                // Down for a moment before the next life.
+                thread::sleep(Duration::from_millis(30));
+            }
+            received
+        });
+        let config = TransportConfig::new(tcp(port)).with_timeouts(Timeouts {
+            connect: Duration::from_millis(500),
+            write: Duration::from_millis(500),
+        });
+        let policy = BackoffPolicy {
+            base: Duration::from_millis(5),
+            cap: Duration::from_millis(20),
+            ..policy()
+        };
+        let mut connection = Connection::new(config, policy).unwrap();
+        let last = 200u32;
+        for number in 0..=last {
+            let frame = format!("{number}\n");
+            let started = Instant::now();
+            loop {
+                match connection.send(frame.as_bytes()) {
+                    Outcome::Sent => break,
+                    Outcome::Later { retry_in, .. } => thread::sleep(retry_in),
+                    other => panic!("frame {number}: {other:?}"),
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(5),
+                    "frame {number} stuck"
+                );
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+        connection.close();
+        let received = server.join().unwrap();
+        let all: Vec<u32> = received.iter().flatten().copied().collect();
+        // In order and never twice; frames written into a connection the
+        // receiver was closing are lost, as with any plain TCP protocol.
+        assert!(all.windows(2).all(|pair| pair[0] < pair[1]), "{received:?}");
+        assert!(received.iter().all(|life| !life.is_empty()), "{received:?}");
+        assert_eq!(all.last(), Some(&last));
+    }
+
+    #[test]
     fn a_receiver_that_closes_after_each_message_gets_every_message() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
