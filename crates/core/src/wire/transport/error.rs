@@ -38,7 +38,7 @@ pub enum TransportError {
     NoAddress { destination: Destination },
 
     /// Every address was tried; `source` is the last address's error.
-    #[error("cannot connect to {destination} ({address}): {source}")]
+    #[error("cannot connect to {destination}{}: {source}", other_address(.destination, .address))]
     Connect {
         destination: Destination,
         /// The address (or path) of the last attempt.
@@ -127,6 +127,16 @@ impl TransportError {
     }
 }
 
+/// The address tried, when it is not what the destination already says
+/// (a host name's address, not a literal address repeated).
+fn other_address(destination: &Destination, address: &str) -> String {
+    if destination.to_string() == address {
+        String::new()
+    } else {
+        format!(" (at {address})")
+    }
+}
+
 /// Whether an I/O error is a timeout: a blocking socket reports its timeout
 /// as `WouldBlock` on Unix and `TimedOut` elsewhere.
 pub(crate) fn is_timeout(error: &io::Error) -> bool {
@@ -153,6 +163,23 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("[::1]:514"), "{text}");
         assert!(text.contains("set_nodelay"), "{text}");
+
+        let refused = |host: &str| TransportError::Connect {
+            destination: Destination::Network {
+                host: host.into(),
+                port: 514,
+            },
+            address: "127.0.0.1:514".into(),
+            source: io::Error::from(io::ErrorKind::ConnectionRefused),
+        };
+        assert_eq!(
+            refused("127.0.0.1").to_string(),
+            "cannot connect to 127.0.0.1:514: connection refused"
+        );
+        assert_eq!(
+            refused("localhost").to_string(),
+            "cannot connect to localhost:514 (at 127.0.0.1:514): connection refused"
+        );
 
         let error = TransportError::Closed {
             destination: Destination::Path("/run/log.sock".into()),
