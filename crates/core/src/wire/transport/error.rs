@@ -96,10 +96,6 @@ pub enum TransportError {
         timeout: Duration,
     },
 
-    /// The receiver closed the connection (seen before sending anything).
-    #[error("{destination} closed the connection")]
-    Closed { destination: Destination },
-
     /// A datagram larger than the socket accepts; it can never be sent.
     #[error("a datagram of {length} bytes is too large for {destination}: {source}")]
     Oversized {
@@ -121,7 +117,6 @@ impl TransportError {
             | TransportError::Handshake { destination, .. }
             | TransportError::Write { destination, .. }
             | TransportError::WriteTimeout { destination, .. }
-            | TransportError::Closed { destination }
             | TransportError::Oversized { destination, .. } => destination,
         }
     }
@@ -181,9 +176,14 @@ mod tests {
             "cannot connect to localhost:514 (at 127.0.0.1:514): connection refused"
         );
 
-        let error = TransportError::Closed {
+        let error = TransportError::Connect {
             destination: Destination::Path("/run/log.sock".into()),
+            address: "/run/log.sock".into(),
+            source: io::Error::from(io::ErrorKind::NotFound),
         };
-        assert_eq!(error.to_string(), "/run/log.sock closed the connection");
+        assert_eq!(
+            error.to_string(),
+            "cannot connect to /run/log.sock: entity not found"
+        );
     }
 }
