@@ -13,3 +13,5 @@
 //!   jitter).
 //!
 //! A handler picks one of each; none of them knows about the others.
+
+pub mod transport;

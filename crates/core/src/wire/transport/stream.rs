@@ -1,0 +1,200 @@
+//! What the stream transports share: writing a whole frame against one
+//! deadline, and looking whether the receiver has gone.
+
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::{Duration, Instant};
+
+use super::error::{is_timeout, Destination, TransportError};
+
+/// A connected stream socket whose send timeout is set only when it
+/// changes (one `setsockopt` saved on every frame that goes in one write).
+pub(crate) struct TimedSocket<S> {
+    pub socket: S,
+    timeout: Option<Duration>,
+}
+
+/// What `TimedSocket` needs of a socket; both std stream sockets have it.
+pub(crate) trait SendTimeout: AsRawFd {
+    fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
+}
+
+impl SendTimeout for std::net::TcpStream {
+    fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_write_timeout(timeout)
+    }
+}
+
+impl SendTimeout for std::os::unix::net::UnixStream {
+    fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_write_timeout(timeout)
+    }
+}
+
+impl<S: SendTimeout> TimedSocket<S> {
+    pub fn new(socket: S) -> TimedSocket<S> {
+        TimedSocket {
+            socket,
+            timeout: None,
+        }
+    }
+
+    /// Sets the send timeout to what is left before `deadline`; `false`
+    /// once nothing is left.
+    pub fn arm(&mut self, deadline: Instant) -> io::Result<bool> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(false);
+        }
+        // A timeout within a millisecond of the one set is kept: the kernel
+        // counts in jiffies anyway.
+        let close_enough = self
+            .timeout
+            .is_some_and(|set| set.abs_diff(left) < Duration::from_millis(1));
+        if !close_enough {
+            self.socket.set_send_timeout(Some(left))?;
+            self.timeout = Some(left);
+        }
+        Ok(true)
+    }
+
+    /// Writes all of `frame` before `deadline` (`timeout` from now).
+    pub fn write_frame(
+        &mut self,
+        frame: &[u8],
+        timeout: Duration,
+        destination: &Destination,
+    ) -> Result<(), TransportError> {
+        let deadline = Instant::now() + timeout;
+        let mut written = 0;
+        while written < frame.len() {
+            let armed = self.arm(deadline).map_err(|source| TransportError::Write {
+                destination: destination.clone(),
+                written,
+                length: frame.len(),
+                source,
+            })?;
+            let result = if armed {
+                send_no_signal(self.socket.as_raw_fd(), &frame[written..])
+            } else {
+                Err(io::Error::from(io::ErrorKind::TimedOut))
+            };
+            match result {
+                Ok(0) => {
+                    return Err(TransportError::Write {
+                        destination: destination.clone(),
+                        written,
+                        length: frame.len(),
+                        source: io::Error::from(io::ErrorKind::WriteZero),
+                    })
+                }
+                Ok(count) => written += count,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) if is_timeout(&error) => {
+                    return Err(TransportError::WriteTimeout {
+                        destination: destination.clone(),
+                        written,
+                        length: frame.len(),
+                        timeout,
+                    })
+                }
+                Err(source) => {
+                    return Err(TransportError::Write {
+                        destination: destination.clone(),
+                        written,
+                        length: frame.len(),
+                        source,
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `send(2)` without SIGPIPE: a receiver that went away must give an
+/// `EPIPE` error, not kill a process that has not ignored the signal.
+pub(crate) fn send_no_signal(fd: RawFd, bytes: &[u8]) -> io::Result<usize> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let flags = libc::MSG_NOSIGNAL;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let flags = 0;
+    // SAFETY: `bytes` is valid for its length; the kernel only reads it.
+    let count = unsafe { libc::send(fd, bytes.as_ptr().cast(), bytes.len(), flags) };
+    if count < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(count as usize)
+    }
+}
+
+/// What a look at the socket, without blocking, finds.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Peek {
+    /// Nothing to read: the connection is up as far as we can tell.
+    Quiet,
+    /// The receiver sent bytes (a log receiver normally sends none; TLS
+    /// sends session tickets and alerts).
+    Data,
+    /// End of stream or an error (a reset): the receiver has gone.
+    Closed,
+}
+
+pub(crate) fn peek(fd: RawFd) -> Peek {
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: one writable byte; MSG_PEEK leaves it in the socket.
+        let count = unsafe {
+            libc::recv(
+                fd,
+                (&mut byte as *mut u8).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        if count > 0 {
+            return Peek::Data;
+        }
+        if count == 0 {
+            return Peek::Closed;
+        }
+        let error = io::Error::last_os_error();
+        match error.kind() {
+            io::ErrorKind::Interrupted => continue,
+            io::ErrorKind::WouldBlock => return Peek::Quiet,
+            _ => return Peek::Closed,
+        }
+    }
+}
+
+/// Ends the sending half (the receiver reads the end of the stream after
+/// the last frame) and discards what the receiver sent and nobody read: a
+/// socket closed with unread bytes is reset, and a reset can destroy frames
+/// the receiver has not read yet.
+pub(crate) fn finish(fd: RawFd) {
+    // SAFETY: shutdown and non-blocking reads on a socket we own.
+    unsafe {
+        libc::shutdown(fd, libc::SHUT_WR);
+        let mut discard = [0u8; 4096];
+        while libc::recv(
+            fd,
+            discard.as_mut_ptr().cast(),
+            discard.len(),
+            libc::MSG_DONTWAIT,
+        ) > 0
+        {}
+    }
+}
+
+/// A `Write` over a socket that uses `send_no_signal`, for rustls.
+pub(crate) struct NoSignalWriter(pub RawFd);
+
+impl io::Write for NoSignalWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        send_no_signal(self.0, bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
