@@ -22,7 +22,7 @@ use std::os::unix::io::AsRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use femtologging_core::held::Held;
+use femtologging_core::held::{write_counted, Held};
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -148,6 +148,15 @@ impl OpenFile {
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.held.is_empty() {
             self.spent = 0;
+            if bytes.len() <= self.buffer_size {
+                // Every record but those of a full spell: written straight
+                // from the caller's bytes, only a refused rest kept.
+                return write_counted(&mut self.file, bytes).map_err(|stopped| {
+                    self.held.keep(&bytes[stopped.written..]);
+                    self.spent = stopped.written;
+                    stopped.error
+                });
+            }
         }
         if self.spent + self.held.len() + bytes.len() <= self.buffer_size {
             self.held.keep(bytes);
