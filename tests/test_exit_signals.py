@@ -45,9 +45,14 @@ logger = logging.getLogger("app")
 """
 
 
-def run(tmp_path, setup, signal_name="SIGTERM", before_signal="", records=RECORDS):
+def run(
+    tmp_path, setup, signal_name="SIGTERM", before_signal="", records=RECORDS, end_at_once=False
+):
     path = tmp_path / "app.log"
-    source = PROGRAM.format(
+    program = PROGRAM
+    if end_at_once:
+        program = program[: program.index("# The default action")]
+    source = program.format(
         setup=textwrap.dedent(setup),
         records=records,
         before_signal=textwrap.dedent(before_signal),
@@ -71,6 +76,17 @@ def test_every_queued_record_is_written_before_the_signal_ends_the_process(tmp_p
     assert completed.returncode == -getattr(signal, signal_name), completed.stderr
     assert lines == expected_lines()
     assert b"still running" not in completed.stdout
+
+
+def test_a_program_that_ends_while_the_signal_drains_loses_nothing(tmp_path):
+    """When the program ends during the drain, its exit hooks wait for the same workers."""
+    completed, lines = run(
+        tmp_path, SLOW_WORKER, before_signal="", records=RECORDS, end_at_once=True
+    )
+    # Ended by the signal, or by the program itself if its exit came first.
+    assert completed.returncode in (-signal.SIGTERM, 0), completed.stderr
+    assert b"rejected" not in completed.stderr
+    assert lines == expected_lines()
 
 
 def test_a_background_basic_config_loses_nothing_to_sigterm(tmp_path):

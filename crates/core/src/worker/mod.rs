@@ -135,6 +135,10 @@ pub struct Worker<M: Send + 'static> {
     /// The worker thread's id, to recognise a submit made from it.
     thread_id: ThreadId,
     finished: Mutex<Option<mpsc::Receiver<()>>>,
+    /// Held while a thread waits for the worker to finish: a second closer
+    /// (the exit hooks while a signal's drain closes the same worker) waits
+    /// for the first instead of returning while records are still queued.
+    joining: Mutex<()>,
 }
 
 impl<M: Send + 'static> Worker<M> {
@@ -163,6 +167,7 @@ impl<M: Send + 'static> Worker<M> {
             thread_id: thread.thread().id(),
             thread: Mutex::new(Some(thread)),
             finished: Mutex::new(Some(finished)),
+            joining: Mutex::new(()),
         })
     }
 
@@ -271,14 +276,17 @@ impl<M: Send + 'static> Worker<M> {
 
     /// Waits for the thread to finish while it makes progress.
     fn join_finished(&self, stall_limit: Duration) -> bool {
+        let _joining = self
+            .joining
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let finished = self
             .finished
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
         let Some(finished) = finished else {
-            // Joined already (or being joined by another thread, which
-            // reports the outcome itself).
+            // Joined already.
             return self.thread_joined();
         };
         let mut progress = self.stats.progress();

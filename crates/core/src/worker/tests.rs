@@ -434,6 +434,37 @@ fn close_gives_up_on_a_worker_that_makes_no_progress() {
     assert_eq!(recorder.written(), vec![1]);
 }
 
+#[test]
+fn a_second_close_waits_for_the_first_instead_of_returning_early() {
+    let recorder = Recorder::default();
+    recorder.hold();
+    let worker =
+        Arc::new(Worker::spawn(options(8, OverflowPolicy::Block), recorder.clone()).unwrap());
+    for value in 0..5 {
+        worker.submit(value).unwrap();
+    }
+    let first = {
+        let worker = worker.clone();
+        thread::spawn(move || worker.close())
+    };
+    // The first closer is waiting for the held worker when the second comes.
+    thread::sleep(Duration::from_millis(100));
+    let second = {
+        let worker = worker.clone();
+        let recorder = recorder.clone();
+        thread::spawn(move || {
+            let closed = worker.close();
+            (closed, recorder.written())
+        })
+    };
+    thread::sleep(Duration::from_millis(100));
+    recorder.release();
+    assert!(first.join().unwrap());
+    let (closed, written_when_second_returned) = second.join().unwrap();
+    assert!(closed);
+    assert_eq!(written_when_second_returned, vec![0, 1, 2, 3, 4]);
+}
+
 fn lingering(capacity: usize, linger: Duration) -> WorkerOptions {
     WorkerOptions {
         linger,
