@@ -13,3 +13,6 @@
 //!   jitter).
 //!
 //! A handler picks one of each; none of them knows about the others.
+
+pub mod framing;
+pub mod serialize;

@@ -1,0 +1,1 @@
+//! How one serialized record is delimited on the wire.
