@@ -11,6 +11,7 @@
 //! or a typed message, and the framers (`wire::framing`) take the bytes they
 //! produce, so a handler combines any serializer with any framer.
 
+pub mod json;
 pub mod pickle;
 pub mod value;
 
