@@ -12,6 +12,7 @@
 //! produce, so a handler combines any serializer with any framer.
 
 pub mod json;
+pub mod msgpack;
 pub mod pickle;
 pub mod value;
 
