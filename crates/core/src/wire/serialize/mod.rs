@@ -14,6 +14,7 @@
 pub mod json;
 pub mod msgpack;
 pub mod pickle;
+pub mod syslog;
 pub mod value;
 
 pub use value::{BigInt, Text, Value};
