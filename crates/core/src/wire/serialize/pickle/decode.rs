@@ -169,6 +169,12 @@ impl Machine<'_> {
                         .ok_or_else(|| malformed("invalid raw-unicode-escape literal".into()))?;
                     self.push_atom(Value::str(text));
                 }
+                op::STRING => {
+                    let line = self.raw_line(offset)?;
+                    let text = python2_string_literal(line)
+                        .ok_or_else(|| malformed("invalid or non-ASCII STRING literal".into()))?;
+                    self.push_atom(Value::str(text));
+                }
                 op::SHORT_BINSTRING | op::BINSTRING => {
                     // A Python 2 `str`: `pickle.loads` decodes it as ASCII by default.
                     let length = self.length(opcode, offset)?;
@@ -270,6 +276,16 @@ impl Machine<'_> {
                         .bytes_literal(callable, arguments)
                         .ok_or_else(|| refused(opcode, offset, "a call"))?;
                     self.push_atom(Value::Bytes(bytes));
+                }
+                op::EMPTY_SET
+                | op::ADDITEMS
+                | op::FROZENSET
+                | op::NEXT_BUFFER
+                | op::READONLY_BUFFER => {
+                    return Err(PickleError::Unsupported {
+                        opcode: op::name(opcode).unwrap_or("?"),
+                        offset,
+                    })
                 }
                 _ => {
                     return Err(match op::name(opcode) {
@@ -542,4 +558,59 @@ fn raw_unicode_escape(line: &[u8]) -> Option<String> {
         index += 2 + width;
     }
     Some(out)
+}
+
+/// Protocol 0's `STRING`: a Python 2 `str` as its `repr`, quoted, with the
+/// escapes `codecs.escape_decode` reads; `pickle.loads` then decodes it as
+/// ASCII (its default `encoding`), so anything else is refused.
+fn python2_string_literal(line: &[u8]) -> Option<String> {
+    let quote = *line.first()?;
+    if line.len() < 2 || !matches!(quote, b'\'' | b'"') || *line.last()? != quote {
+        return None;
+    }
+    let body = &line[1..line.len() - 1];
+    let mut out = Vec::with_capacity(body.len());
+    let mut index = 0;
+    while index < body.len() {
+        let byte = body[index];
+        index += 1;
+        if byte != b'\\' {
+            out.push(byte);
+            continue;
+        }
+        let escaped = *body.get(index)?;
+        index += 1;
+        match escaped {
+            b'\n' => {}
+            b'\\' | b'\'' | b'"' => out.push(escaped),
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'v' => out.push(11),
+            b'x' => {
+                let hex = std::str::from_utf8(body.get(index..index + 2)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                index += 2;
+            }
+            b'0'..=b'7' => {
+                let mut value = u32::from(escaped - b'0');
+                for _ in 0..2 {
+                    match body.get(index) {
+                        Some(digit @ b'0'..=b'7') => {
+                            value = value * 8 + u32::from(digit - b'0');
+                            index += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(value as u8);
+            }
+            _ => out.extend_from_slice(&[b'\\', escaped]),
+        }
+    }
+    out.is_ascii()
+        .then(|| String::from_utf8_lossy(&out).into_owned())
 }

@@ -31,6 +31,9 @@ pub enum PickleError {
         offset: usize,
         detail: String,
     },
+    /// A data opcode for a type records do not hold (sets, out-of-band
+    /// buffers).
+    Unsupported { opcode: &'static str, offset: usize },
     /// A byte that is no pickle opcode.
     UnknownOpcode { opcode: u8, offset: usize },
     /// A known opcode whose arguments or stack make no sense.
@@ -66,6 +69,10 @@ impl fmt::Display for PickleError {
                     ": only plain data is decoded, nothing is executed"
                 )
             }
+            PickleError::Unsupported { opcode, offset } => write!(
+                formatter,
+                "unsupported opcode {opcode} at offset {offset}: its type is not part of a record"
+            ),
             PickleError::UnknownOpcode { opcode, offset } => {
                 write!(
                     formatter,

@@ -217,7 +217,6 @@ fn code_is_refused_with_its_opcode_and_offset() {
         (b"\x80\x02N)\x81.", "NEWOBJ", 4),
         (b"Pabc\n.", "PERSID", 0),
         (b"N\x82\x01.", "EXT1", 1),
-        (b"\x8f.", "EMPTY_SET", 0),
     ];
     for (data, opcode, offset) in attempts {
         match decode(data) {
@@ -234,6 +233,13 @@ fn code_is_refused_with_its_opcode_and_offset() {
             other => panic!("{data:?}: {other:?}"),
         }
     }
+    assert_eq!(
+        decode(b"\x80\x04\x8f."),
+        Err(PickleError::Unsupported {
+            opcode: "EMPTY_SET",
+            offset: 2
+        })
+    );
     assert_eq!(
         decode(b"\xff."),
         Err(PickleError::UnknownOpcode {
