@@ -7,14 +7,21 @@
 //! - `syslog`: RFC 3164 as the standard `SysLogHandler` sends it, and RFC 5424;
 //! - `json`: a record as one JSON object.
 //!
-//! The serializers take the value model of `value` (a record's attributes)
-//! or a typed message, and the framers (`wire::framing`) take the bytes they
-//! produce, so a handler combines any serializer with any framer.
+//! Each format has typed functions over the value model of `value` (a
+//! record's attributes) or a message struct of its own; `serializer` puts
+//! one `Serializer` trait over them, reading a `RecordSource`, and the
+//! framers (`wire::framing`) take the bytes they produce, so a handler
+//! combines any serializer with any framer.
 
 pub mod json;
 pub mod msgpack;
 pub mod pickle;
+pub mod serializer;
 pub mod syslog;
 pub mod value;
 
+pub use serializer::{
+    JsonSerializer, MsgpackSerializer, PickleSerializer, RecordSource, Rfc3164Serializer,
+    Rfc5424Serializer, SerializeError, Serializer,
+};
 pub use value::{BigInt, Text, Value};
