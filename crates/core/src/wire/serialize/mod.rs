@@ -13,6 +13,7 @@
 //! framers (`wire::framing`) take the bytes they produce, so a handler
 //! combines any serializer with any framer.
 
+pub mod attributes;
 pub mod json;
 pub mod msgpack;
 pub mod pickle;
@@ -20,6 +21,7 @@ pub mod serializer;
 pub mod syslog;
 pub mod value;
 
+pub use attributes::{standard_attributes, RecordContext};
 pub use serializer::{
     JsonSerializer, MsgpackSerializer, PickleSerializer, RecordSource, Rfc3164Serializer,
     Rfc5424Serializer, SerializeError, Serializer,

@@ -41,6 +41,41 @@ def make_record(msg, args, extra, exc_text=None, stack_info=None):
     return record
 
 
+CORE_CREATED_NS = 1733333333123456789
+CORE_START_NS = 1733333300987654321
+
+
+def make_timed_record():
+    # A record whose times LogRecord.__init__ computes itself, from a clock reading the
+    # Rust test also has: time.time() before 3.13, time.time_ns() since.
+    import logging
+    import time
+
+    if sys.version_info >= (3, 13):
+        saved, time.time_ns = time.time_ns, lambda: CORE_CREATED_NS
+        logging._startTime = CORE_START_NS
+    else:
+        saved, time.time = time.time, lambda: CORE_CREATED_NS / 1e9
+        logging._startTime = CORE_START_NS / 1e9
+    try:
+        record = logging.LogRecord(
+            "app.db", logging.INFO, "/srv/app/db/query.py", 217, "user %s logged in", ("alice",),
+            None, "run_query", None,
+        )
+    finally:
+        if sys.version_info >= (3, 13):
+            time.time_ns = saved
+        else:
+            time.time = saved
+    record.thread = 140234567890123
+    record.threadName = "MainThread"
+    record.process = 4242
+    record.processName = "MainProcess"
+    record.request_id = 7
+    record.user = distinct("bob")
+    return record
+
+
 def record_dict(record):
     # What SocketHandler.makePickle pickles.
     d = dict(record.__dict__)
@@ -82,6 +117,7 @@ def cases():
         "record-args": make_record("user %s logged in from %s", ("alice", "10.0.0.1"), {}),
         "record-no-args": make_record(message, None, {"same_as_msg": message}),
         "record-extras": make_record("extras %d", (3,), extras),
+        "record-core": make_timed_record(),
         "record-exc-text": make_record(
             "failed", None, {}, exc_text="Traceback (most recent call last):\n  boom\nValueError: x",
             stack_info="Stack (most recent call last):\n  here",
