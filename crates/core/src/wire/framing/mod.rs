@@ -11,7 +11,8 @@
 //! - `terminator`: the payload, then a newline or a NUL (RFC 6587's
 //!   non-transparent framing, the standard `SysLogHandler`'s `append_nul`);
 //! - `datagram`: one payload per datagram, cut to the largest datagram the
-//!   transport takes.
+//!   transport takes, or behind the 4-byte length the standard
+//!   `DatagramHandler` keeps.
 
 mod buffer;
 pub mod datagram;
@@ -70,6 +71,12 @@ pub enum FrameError {
     /// A record whose terminator did not come within the limit: at least
     /// `seen` bytes long.
     TooLong { seen: usize, limit: usize },
+    /// A length-prefixed datagram whose length is not the one it says
+    /// (`declared` is `None` when it is too short to say one).
+    LengthMismatch {
+        declared: Option<usize>,
+        received: usize,
+    },
     /// An octet-counting header that is not `NONZERO-DIGIT *DIGIT SP`; the
     /// stream cannot be resynchronised after it.
     InvalidLength { header: Vec<u8> },
@@ -86,6 +93,13 @@ impl fmt::Display for FrameError {
                 formatter,
                 "record of at least {seen} bytes has no terminator within the maximum of {limit} bytes"
             ),
+            FrameError::LengthMismatch { declared, received } => match declared {
+                Some(declared) => write!(
+                    formatter,
+                    "datagram of {received} bytes declares a payload of {declared} bytes"
+                ),
+                None => write!(formatter, "datagram of {received} bytes is too short for a length"),
+            },
             FrameError::InvalidLength { header } => write!(
                 formatter,
                 "invalid octet count {:?}: expected digits and a space",
