@@ -21,6 +21,9 @@ pub mod serializer;
 pub mod syslog;
 pub mod value;
 
+#[cfg(test)]
+mod mutation_tests;
+
 pub use attributes::{standard_attributes, RecordContext};
 pub use serializer::{
     JsonSerializer, MsgpackSerializer, PickleSerializer, RecordSource, Rfc3164Serializer,
