@@ -344,3 +344,28 @@ fn truncated_and_mutated_pickles_give_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn a_python_2_socket_handler_frame_decodes() {
+    // SocketHandler.makePickle on Python 2.7: cPickle protocol 1, str as
+    // SHORT_BINSTRING, a 64-bit int as the text INT opcode, memo from 1.
+    let frame: &[u8] = b"\x00\x00\x01b}q\x01(U\x0frelativeCreatedq\x02G@(\x80\x00\x00\x00\x00\x00\
+        U\x07processq\x03K*U\x04argsq\x04NU\x06moduleq\x05U\x01aU\x08funcNameq\x06U\x01f\
+        U\x08exc_textq\x07NU\x04nameq\x08U\x03appq\tU\x06threadq\nI140234567890123\n\
+        U\x07createdq\x0bGA\xd9\xd4$U`\x00\x00U\nthreadNameq\x0cU\nMainThreadq\r\
+        U\x05msecsq\x0eG@\x7f@\x00\x00\x00\x00\x00U\x08filenameq\x0fU\x04a.pyq\x10\
+        U\x07levelnoq\x11K\x14U\x0bprocessNameq\x12U\x0bMainProcessq\x13U\x08pathnameq\x14\
+        U\t/srv/a.pyq\x15U\x06linenoq\x16K\x03U\x03msgq\x17U\x06hi bobU\x08exc_infoq\x18N\
+        U\tlevelnameq\x19U\x04INFOq\x1au.";
+    assert_eq!(frame.len() - 4, 0x162);
+    let value = decode(&frame[4..]).unwrap();
+    assert_eq!(value.get("msg"), Some(&Value::str("hi bob")));
+    assert_eq!(value.get("thread"), Some(&Value::Int(140234567890123)));
+    assert_eq!(value.get("created"), Some(&Value::Float(1733333333.5)));
+    assert_eq!(value.get("levelno"), Some(&Value::Int(20)));
+    let Value::Dict(entries) = &value else {
+        panic!("{value:?}");
+    };
+    // Python 2 records have no stack_info.
+    assert_eq!(entries.len(), 19);
+}
