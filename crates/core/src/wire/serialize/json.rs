@@ -439,13 +439,7 @@ impl Reader<'_> {
 mod tests {
     use super::*;
     use crate::wire::serialize::pickle;
-
-    fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|index| u8::from_str_radix(&text[index..index + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::wire::serialize::test_support::hex;
 
     fn dumps(value: &Value, style: JsonStyle) -> String {
         let mut out = Vec::new();

@@ -23,6 +23,8 @@ pub mod value;
 
 #[cfg(test)]
 mod mutation_tests;
+#[cfg(test)]
+mod test_support;
 
 pub use attributes::{standard_attributes, RecordContext};
 pub use serializer::{

@@ -395,13 +395,7 @@ fn width(marker: Marker) -> usize {
 mod tests {
     use super::*;
     use crate::wire::serialize::pickle;
-
-    fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|index| u8::from_str_radix(&text[index..index + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::wire::serialize::test_support::hex;
 
     fn record_from(dict: &Value) -> MsgpackRecord {
         let text = |key| match dict.get(key) {

@@ -4,6 +4,7 @@
 use super::syslog::{rfc3164, rfc5424};
 use super::{json, msgpack, pickle};
 use crate::wire::framing::{Datagram, Framer, LengthPrefix, OctetCounting, Terminated, Terminator};
+use crate::wire::serialize::test_support::hex;
 
 /// A fixed linear congruential sequence: reproducible without a crate.
 struct Sequence(u64);
@@ -16,13 +17,6 @@ impl Sequence {
             .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as usize
     }
-}
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(&text[index..index + 2], 16).unwrap())
-        .collect()
 }
 
 /// Every prefix of `sample`, then `rounds` copies with one to four bytes

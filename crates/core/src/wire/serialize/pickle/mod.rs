@@ -10,6 +10,7 @@
 
 mod decode;
 mod encode;
+mod literals;
 mod opcodes;
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! decoder against hostile input.
 
 use super::*;
+use crate::wire::serialize::test_support::hex;
 use crate::wire::serialize::value::{BigInt, Text, Value};
 
 struct Case {
@@ -11,13 +12,6 @@ struct Case {
     protocol: u8,
     identities: Vec<usize>,
     data: Vec<u8>,
-}
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|index| u8::from_str_radix(&text[index..index + 2], 16).unwrap())
-        .collect()
 }
 
 fn cases() -> Vec<Case> {

@@ -304,13 +304,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(text: &str) -> Vec<u8> {
-        (0..text.len())
-            .step_by(2)
-            .map(|index| u8::from_str_radix(&text[index..index + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::wire::serialize::test_support::hex;
 
     fn encoded(message: &Rfc5424Message) -> Vec<u8> {
         let mut out = Vec::new();
