@@ -12,11 +12,14 @@
 //!   non-transparent framing, the standard `SysLogHandler`'s `append_nul`);
 //! - `datagram`: one payload per datagram, cut to the largest datagram the
 //!   transport takes, or behind the 4-byte length the standard
-//!   `DatagramHandler` keeps.
+//!   `DatagramHandler` keeps;
+//! - `mixed`: a receiver's decoder for syslog streams that mix octet
+//!   counting and terminators, frame by frame.
 
 mod buffer;
 pub mod datagram;
 pub mod length;
+pub mod mixed;
 pub mod octet;
 pub mod terminator;
 
@@ -24,6 +27,7 @@ use std::fmt;
 
 pub use datagram::{Datagram, DatagramDecoder};
 pub use length::{LengthPrefix, LengthPrefixDecoder};
+pub use mixed::MixedSyslogDecoder;
 pub use octet::{OctetCounting, OctetCountingDecoder};
 pub use terminator::{Terminated, TerminatedDecoder, Terminator};
 

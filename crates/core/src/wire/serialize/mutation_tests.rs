@@ -3,7 +3,10 @@
 
 use super::syslog::{rfc3164, rfc5424};
 use super::{json, msgpack, pickle};
-use crate::wire::framing::{Datagram, Framer, LengthPrefix, OctetCounting, Terminated, Terminator};
+use crate::wire::framing::{
+    Datagram, FrameDecoder, Framer, LengthPrefix, MixedSyslogDecoder, OctetCounting, Terminated,
+    Terminator,
+};
 use crate::wire::serialize::test_support::hex;
 
 /// A fixed linear congruential sequence: reproducible without a crate.
@@ -119,6 +122,35 @@ fn frame_decoders_survive_hostile_streams() {
                     if let Ok(None) = decoder.next_frame() {
                         break;
                     }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_mixed_syslog_decoder_survives_hostile_streams() {
+    let mut sequence = Sequence(13);
+    let mut stream = Vec::new();
+    for (index, size) in [1usize, 10, 40, 64, 3].iter().enumerate() {
+        let record = vec![b'<'; *size];
+        if index % 2 == 0 {
+            OctetCounting::default()
+                .encode(&record, &mut stream)
+                .unwrap();
+        } else {
+            Terminated::new(Terminator::Newline)
+                .encode(&record, &mut stream)
+                .unwrap();
+        }
+    }
+    for copy in hostile_copies(&stream, 500, &mut sequence) {
+        let mut decoder = MixedSyslogDecoder::new(Terminator::Newline, 48);
+        for chunk in copy.chunks(1 + sequence.next() % 16) {
+            decoder.feed(chunk);
+            for _ in 0..copy.len() + 2 {
+                if let Ok(None) = decoder.next_frame() {
+                    break;
                 }
             }
         }
