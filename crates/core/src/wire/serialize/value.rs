@@ -20,7 +20,8 @@ pub enum Value {
     Float(f64),
     Str(Text),
     /// Bytes carry no identity: an object met twice is written twice, where
-    /// CPython's pickler would refer back to the first.
+    /// CPython's pickler would refer back to the first (except for `b""` and
+    /// single bytes, which CPython keeps one object of and the encoder knows).
     Bytes(Vec<u8>),
     Tuple(Vec<Value>),
     List(Vec<Value>),

@@ -18,7 +18,11 @@
 //! - a one-item list or dict is `APPEND`/`SETITEM`; longer ones go in
 //!   batches of 1000 between `MARK` and `APPENDS`/`SETITEMS`. A dict whose
 //!   size is a multiple of 1000 ends with an empty batch (`(u`); a list does
-//!   not (the two loops in `batch_list_exact` and `batch_dict_exact` differ).
+//!   not (the two loops in `batch_list_exact` and `batch_dict_exact` differ);
+//! - CPython has one `b""`, one `bytes` object per single byte, one `""` and
+//!   one `str` per character up to U+00FF: every such value is the same
+//!   object, so the second is a `BINGET`. Bytes carry no identity and get
+//!   this rule always; a str gets it when the binding gave no identity.
 
 use std::collections::HashMap;
 
@@ -53,6 +57,22 @@ enum MemoKey {
     CodecsEncode,
     /// The "latin1" argument of `_codecs.encode` is one cached object.
     Latin1,
+    /// The interpreter's cached `b""` and single-byte bytes objects.
+    SingletonBytes(Option<u8>),
+    /// The interpreter's cached `""` and one-character Latin-1 strings.
+    SingletonStr(Option<char>),
+}
+
+/// The key of a value CPython keeps one object of.
+fn singleton_str(text: &str) -> Option<MemoKey> {
+    let mut characters = text.chars();
+    match (characters.next(), characters.next()) {
+        (None, _) => Some(MemoKey::SingletonStr(None)),
+        (Some(character), None) if u32::from(character) < 256 => {
+            Some(MemoKey::SingletonStr(Some(character)))
+        }
+        _ => None,
+    }
 }
 
 struct Encoder<'a> {
@@ -157,7 +177,10 @@ impl Encoder<'_> {
     }
 
     fn text(&mut self, text: &Text) {
-        let key = text.identity.map(MemoKey::Object);
+        let key = match text.identity {
+            Some(identity) => Some(MemoKey::Object(identity)),
+            None => singleton_str(&text.text),
+        };
         if self.get(key.as_ref()) {
             return;
         }
@@ -173,15 +196,23 @@ impl Encoder<'_> {
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
+        let singleton = match bytes {
+            [] => Some(MemoKey::SingletonBytes(None)),
+            [byte] => Some(MemoKey::SingletonBytes(Some(*byte))),
+            _ => None,
+        };
+        if self.get(singleton.as_ref()) {
+            return;
+        }
         if bytes.is_empty() {
             self.global(MemoKey::BytesType, b"c__builtin__\nbytes\n");
             self.out.push(op::EMPTY_TUPLE);
         } else {
             self.global(MemoKey::CodecsEncode, b"c_codecs\nencode\n");
             self.out.push(op::MARK);
+            // `bytes.decode("latin1")`: a new object, or a cached one-character str.
             let latin1: String = bytes.iter().map(|byte| char::from(*byte)).collect();
-            self.binunicode(&latin1);
-            self.put(None);
+            self.text(&Text::new(latin1));
             if !self.get(Some(&MemoKey::Latin1)) {
                 self.binunicode("latin1");
                 self.put(Some(MemoKey::Latin1));
@@ -190,7 +221,7 @@ impl Encoder<'_> {
             self.put(None);
         }
         self.out.push(op::REDUCE);
-        self.put(None);
+        self.put(singleton);
     }
 
     fn global(&mut self, key: MemoKey, reference: &[u8]) {

@@ -192,6 +192,34 @@ fn protocol_1_spellings_of_the_atoms() {
 }
 
 #[test]
+fn cpythons_cached_empty_and_single_character_objects_are_memoized() {
+    // pickle.dumps([b'', b''], 1) and [bytes([1]), bytes([1])]: one object each.
+    let empty = Value::List(vec![Value::Bytes(Vec::new()), Value::Bytes(Vec::new())]);
+    assert_eq!(
+        encoded(&empty),
+        b"]q\x00(c__builtin__\nbytes\nq\x01)Rq\x02h\x02e."
+    );
+    let single = Value::List(vec![Value::Bytes(vec![1]), Value::Bytes(vec![1])]);
+    assert_eq!(
+        encoded(&single),
+        b"]q\x00(c_codecs\nencode\nq\x01(X\x01\x00\x00\x00\x01q\x02\
+          X\x06\x00\x00\x00latin1q\x03tq\x04Rq\x05h\x05e."
+    );
+    // pickle.dumps(['', '', 'é', 'é', 'ab', 'ab'], 1) with the two 'ab' distinct.
+    let texts = Value::List(
+        ["", "", "é", "é", "ab", "ab"]
+            .iter()
+            .map(|text| Value::str(*text))
+            .collect(),
+    );
+    assert_eq!(
+        encoded(&texts),
+        b"]q\x00(X\x00\x00\x00\x00q\x01h\x01X\x02\x00\x00\x00\xc3\xa9q\x02h\x02\
+          X\x02\x00\x00\x00abq\x03X\x02\x00\x00\x00abq\x04e."
+    );
+}
+
+#[test]
 fn code_is_refused_with_its_opcode_and_offset() {
     let attempts: &[(&[u8], &str, usize)] = &[
         (b"cos\nsystem\n(S'true'\ntR.", "GLOBAL", 0),
@@ -362,4 +390,19 @@ fn a_python_2_socket_handler_frame_decodes() {
     };
     // Python 2 records have no stack_info.
     assert_eq!(entries.len(), 19);
+}
+
+#[test]
+fn the_latin1_text_of_a_single_byte_is_the_cached_character() {
+    // pickle.dumps(['\x01', b'\x01', '\x01'], 1)
+    let value = Value::List(vec![
+        Value::str("\u{1}"),
+        Value::Bytes(vec![1]),
+        Value::str("\u{1}"),
+    ]);
+    assert_eq!(
+        encoded(&value),
+        b"]q\x00(X\x01\x00\x00\x00\x01q\x01c_codecs\nencode\nq\x02(h\x01\
+          X\x06\x00\x00\x00latin1q\x03tq\x04Rq\x05h\x01e."
+    );
 }

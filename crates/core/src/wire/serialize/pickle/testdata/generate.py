@@ -135,6 +135,42 @@ def cases():
     # Two full batches: a dict still ends with an empty one.
     yield "dict-2000", {distinct("k%d" % i): None for i in range(2000)}, None
     yield "empty-dict", {}, None
+    import random
+
+    generator = random.Random(20261204)
+    for number in range(60):
+        pool = []
+        value = {distinct("v%d" % index): random_value(generator, 0, pool) for index in range(8)}
+        yield "random-%d" % number, value, None
+
+
+def random_value(generator, depth, pool):
+    kind = generator.randrange(12 if depth < 3 else 8)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return generator.random() < 0.5
+    if kind == 2:
+        bits = generator.choice([7, 8, 15, 16, 31, 32, 63, 64, 65, 100, 300])
+        return generator.randrange(-(2**bits), 2**bits)
+    if kind == 3:
+        return generator.choice([generator.random() * 10 ** generator.randrange(-10, 20), float("inf"), -0.0, 1e300])
+    if kind in (4, 5, 6):
+        # Reuse an existing object now and then, so the memo hands out references.
+        if pool and generator.random() < 0.3:
+            return generator.choice(pool)
+        text = distinct("".join(generator.choice("aé日😀 \n\\'\"") for _ in range(generator.randrange(12))))
+        pool.append(text)
+        return text
+    if kind == 7:
+        # Short ones often: b"" and single bytes are objects CPython keeps one of.
+        return bytes(generator.randrange(4) for _ in range(generator.randrange(3)))
+    items = [random_value(generator, depth + 1, pool) for _ in range(generator.randrange(5))]
+    if kind == 8:
+        return tuple(items)
+    if kind == 9:
+        return items
+    return {distinct("k%d" % index): item for index, item in enumerate(items)}
 
 
 def identities(value, numbers, out):
