@@ -15,6 +15,26 @@
 //!   `DatagramHandler` keeps;
 //! - `mixed`: a receiver's decoder for syslog streams that mix octet
 //!   counting and terminators, frame by frame.
+//!
+//! The standard `SocketHandler`'s frame, sent and received:
+//!
+//! ```
+//! use femtologging_core::wire::framing::{FrameDecoder, Framer, LengthPrefix};
+//! use femtologging_core::wire::serialize::{pickle, Text, Value};
+//!
+//! let record = Value::Dict(vec![(Text::new("msg"), Value::str("hello"))]);
+//! let mut payload = Vec::new();
+//! pickle::encode(&record, &mut payload).unwrap();
+//! let mut stream = Vec::new();
+//! LengthPrefix::default().encode(&payload, &mut stream).unwrap();
+//!
+//! let mut decoder = LengthPrefix::default().decoder();
+//! decoder.feed(&stream[..3]);
+//! assert_eq!(decoder.next_frame(), Ok(None));
+//! decoder.feed(&stream[3..]);
+//! let frame = decoder.next_frame().unwrap().unwrap();
+//! assert_eq!(pickle::decode(&frame), Ok(record));
+//! ```
 
 mod buffer;
 pub mod datagram;
