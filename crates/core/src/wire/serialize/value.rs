@@ -184,6 +184,34 @@ impl BigInt {
         })
     }
 
+    /// The shortest little-endian two's complement bytes of the value, what
+    /// `_PyLong_FromByteArray` (and pickle's `LONG1`) take.
+    pub fn to_le_twos_complement(&self) -> Vec<u8> {
+        let mut bytes: Vec<u8> = self
+            .magnitude
+            .iter()
+            .flat_map(|limb| limb.to_le_bytes())
+            .collect();
+        while bytes.last() == Some(&0) {
+            bytes.pop();
+        }
+        if self.negative {
+            let mut carry = true;
+            for byte in bytes.iter_mut() {
+                let (sum, overflow) = (!*byte).overflowing_add(u8::from(carry));
+                *byte = sum;
+                carry = overflow;
+            }
+            // The sign bit must be set; -2^(8n-1) already has it.
+            if bytes.last().is_some_and(|byte| byte & 0x80 == 0) {
+                bytes.push(0xff);
+            }
+        } else if bytes.last().is_some_and(|byte| byte & 0x80 != 0) {
+            bytes.push(0);
+        }
+        bytes
+    }
+
     pub fn is_negative(&self) -> bool {
         self.negative
     }
@@ -306,6 +334,44 @@ mod tests {
             Value::Int(-256)
         );
         assert_eq!(big("18446744073709551615").to_u64(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn twos_complement_bytes_round_trip_at_every_width() {
+        for text in [
+            "9223372036854775808",
+            "-9223372036854775809",
+            "-9223372036854775808000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-18446744073709551616",
+            "-170141183460469231731687303715884105728",
+            "170141183460469231731687303715884105728",
+        ] {
+            let value = big(text);
+            let bytes = value.to_le_twos_complement();
+            assert_eq!(
+                BigInt::from_le_twos_complement(&bytes),
+                Value::BigInt(value.clone()),
+                "{text}"
+            );
+            // Shortest: dropping the top byte changes the value.
+            let shorter = BigInt::from_le_twos_complement(&bytes[..bytes.len() - 1]);
+            assert_ne!(shorter, Value::BigInt(value), "{text}");
+        }
+        // (-2**127).to_bytes(16, "little", signed=True): no extra byte.
+        assert_eq!(
+            big("-170141183460469231731687303715884105728")
+                .to_le_twos_complement()
+                .len(),
+            16
+        );
+        assert_eq!(
+            big("170141183460469231731687303715884105728")
+                .to_le_twos_complement()
+                .len(),
+            17
+        );
     }
 
     #[test]

@@ -293,6 +293,12 @@ fn protocol_0_text_opcodes_are_read() {
 }
 
 #[test]
+fn bytes_after_stop_are_ignored_as_pickle_loads_ignores_them() {
+    assert_eq!(decode(b"K\x07.trailing"), Ok(Value::Int(7)));
+    assert_eq!(decode(b"K\x07"), Err(PickleError::Truncated { offset: 2 }));
+}
+
+#[test]
 fn a_container_met_again_through_the_memo_is_the_filled_one() {
     // l = [1]; pickle.dumps([l, l], 2): the second is a BINGET of the first.
     let data = b"\x80\x02]q\x00(]q\x01K\x01ah\x01e.";
