@@ -187,8 +187,9 @@ impl Serializer for Rfc3164Serializer {
 
 /// An RFC 5424 message: the record's time in UTC, the process id as PROCID
 /// unless one is given, the formatted record as MSG.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Rfc5424Serializer {
+    /// The facility code, `LOG_USER` unless set, as for RFC 3164.
     pub facility: u32,
     pub hostname: Option<String>,
     pub app_name: Option<String>,
@@ -196,6 +197,19 @@ pub struct Rfc5424Serializer {
     pub msgid: Option<String>,
     /// Mark the MSG as UTF-8 with a BOM (RFC 5424 section 6.4).
     pub bom: bool,
+}
+
+impl Default for Rfc5424Serializer {
+    fn default() -> Rfc5424Serializer {
+        Rfc5424Serializer {
+            facility: syslog::LOG_USER,
+            hostname: None,
+            app_name: None,
+            procid: None,
+            msgid: None,
+            bom: false,
+        }
+    }
 }
 
 impl Serializer for Rfc5424Serializer {
@@ -334,7 +348,8 @@ mod tests {
 
             let payload = through(&Rfc5424Serializer::default(), framer.as_ref());
             let message = rfc5424::decode(&payload).unwrap();
-            assert_eq!(message.priority, 3);
+            // user.err, as the standard handler maps ERROR.
+            assert_eq!(message.priority, 11);
             assert_eq!(message.procid.as_deref(), Some("4242"));
             assert_eq!(message.timestamp.unwrap().unix_ns, Sample.created_ns());
         }
