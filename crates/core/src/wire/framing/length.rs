@@ -5,7 +5,10 @@
 use super::buffer::Buffer;
 use super::{FrameDecoder, FrameError, Framed, Framer};
 
-/// The largest payload accepted unless told otherwise.
+/// The largest payload accepted unless told otherwise: a receiver's guard
+/// against a peer that claims gigabytes. The standard `SocketHandler` sends
+/// any size the prefix can say; a sender that must match it uses
+/// `LengthPrefix::new(u32::MAX as usize)`.
 pub const DEFAULT_MAX_FRAME_SIZE: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
