@@ -14,4 +14,6 @@
 //!
 //! A handler picks one of each; none of them knows about the others.
 
+pub mod framing;
+pub mod serialize;
 pub mod transport;

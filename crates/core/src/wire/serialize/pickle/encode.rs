@@ -1,0 +1,265 @@
+//! `pickle.dumps(value, 1)`, byte for byte, for the values of the model.
+//!
+//! Protocol 1 is what the standard `SocketHandler.makePickle` asks for. The
+//! choices below are those of CPython's C pickler (`Modules/_pickle.c`),
+//! the same on 3.11 to 3.13:
+//! - no `PROTO` header (it starts at protocol 2) and no frames;
+//! - `True`/`False` as the text `INT` opcode (`I01\n`, `I00\n`): `NEWTRUE`
+//!   and `NEWFALSE` are protocol 2;
+//! - integers in a signed 32-bit range as `BININT1`/`BININT2`/`BININT`, any
+//!   other as the text `LONG` with Python 2's trailing `L` (`LONG1` is
+//!   protocol 2);
+//! - `bytes` through a reduce, as protocol 3 introduced `BINBYTES`:
+//!   `_codecs.encode(latin1_text, "latin1")`, or `__builtin__.bytes()` when
+//!   empty;
+//! - every `str`, `bytes`, non-empty `tuple`, `list` and `dict` is put in the
+//!   memo (`BINPUT`, `LONG_BINPUT` from index 256), an object met again is
+//!   `BINGET`/`LONG_BINGET`; `None`, bools, ints and floats never are;
+//! - a one-item list or dict is `APPEND`/`SETITEM`; longer ones go in
+//!   batches of 1000 between `MARK` and `APPENDS`/`SETITEMS`. A dict whose
+//!   size is a multiple of 1000 ends with an empty batch (`(u`); a list does
+//!   not (the two loops in `batch_list_exact` and `batch_dict_exact` differ);
+//! - CPython has one `b""`, one `bytes` object per single byte, one `""` and
+//!   one `str` per character up to U+00FF: every such value is the same
+//!   object, so the second is a `BINGET`. Bytes carry no identity and get
+//!   this rule always; a str gets it when the binding gave no identity.
+
+use std::collections::HashMap;
+
+use super::opcodes as op;
+use super::PickleError;
+use crate::wire::serialize::value::{Text, Value};
+
+/// How deep values may nest before encoding gives up, as the standard
+/// pickler does with a `RecursionError` under the default recursion limit.
+pub const MAX_DEPTH: usize = 900;
+
+const BATCH_SIZE: usize = 1000;
+
+/// Appends `pickle.dumps(value, 1)` to `out`.
+pub fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), PickleError> {
+    let mut encoder = Encoder {
+        out,
+        memo: HashMap::new(),
+        memo_size: 0,
+    };
+    encoder.value(value, 0)?;
+    encoder.out.push(op::STOP);
+    Ok(())
+}
+
+/// What the memo knows by identity: the binding's objects, and the three
+/// objects CPython's pickler reuses for every `bytes` value.
+#[derive(Hash, PartialEq, Eq)]
+enum MemoKey {
+    Object(usize),
+    BytesType,
+    CodecsEncode,
+    /// The "latin1" argument of `_codecs.encode` is one cached object.
+    Latin1,
+    /// The interpreter's cached `b""` and single-byte bytes objects.
+    SingletonBytes(Option<u8>),
+    /// The interpreter's cached `""` and one-character Latin-1 strings.
+    SingletonStr(Option<char>),
+}
+
+/// The key of a value CPython keeps one object of.
+fn singleton_str(text: &str) -> Option<MemoKey> {
+    let mut characters = text.chars();
+    match (characters.next(), characters.next()) {
+        (None, _) => Some(MemoKey::SingletonStr(None)),
+        (Some(character), None) if u32::from(character) < 256 => {
+            Some(MemoKey::SingletonStr(Some(character)))
+        }
+        _ => None,
+    }
+}
+
+struct Encoder<'a> {
+    out: &'a mut Vec<u8>,
+    memo: HashMap<MemoKey, u32>,
+    memo_size: u32,
+}
+
+impl Encoder<'_> {
+    fn value(&mut self, value: &Value, depth: usize) -> Result<(), PickleError> {
+        if depth > MAX_DEPTH {
+            return Err(PickleError::TooDeep { limit: MAX_DEPTH });
+        }
+        match value {
+            Value::None => self.out.push(op::NONE),
+            Value::Bool(true) => self.out.extend_from_slice(b"I01\n"),
+            Value::Bool(false) => self.out.extend_from_slice(b"I00\n"),
+            Value::Int(number) => self.int(*number),
+            Value::BigInt(number) => self.text_long(&number.to_string()),
+            Value::Float(number) => {
+                self.out.push(op::BINFLOAT);
+                self.out.extend_from_slice(&number.to_be_bytes());
+            }
+            Value::Str(text) => self.text(text),
+            Value::Bytes(bytes) => self.bytes(bytes),
+            Value::Tuple(items) => {
+                if items.is_empty() {
+                    self.out.push(op::EMPTY_TUPLE);
+                    return Ok(());
+                }
+                self.out.push(op::MARK);
+                for item in items {
+                    self.value(item, depth + 1)?;
+                }
+                self.out.push(op::TUPLE);
+                self.put(None);
+            }
+            Value::List(items) => {
+                self.out.push(op::EMPTY_LIST);
+                self.put(None);
+                if let [item] = items.as_slice() {
+                    self.value(item, depth + 1)?;
+                    self.out.push(op::APPEND);
+                    return Ok(());
+                }
+                for batch in items.chunks(BATCH_SIZE) {
+                    self.out.push(op::MARK);
+                    for item in batch {
+                        self.value(item, depth + 1)?;
+                    }
+                    self.out.push(op::APPENDS);
+                }
+            }
+            Value::Dict(entries) => {
+                self.out.push(op::EMPTY_DICT);
+                self.put(None);
+                match entries.as_slice() {
+                    [] => {}
+                    [(key, item)] => {
+                        self.text(key);
+                        self.value(item, depth + 1)?;
+                        self.out.push(op::SETITEM);
+                    }
+                    _ => {
+                        let mut batches = entries.chunks(BATCH_SIZE).peekable();
+                        while let Some(batch) = batches.next() {
+                            self.out.push(op::MARK);
+                            for (key, item) in batch {
+                                self.text(key);
+                                self.value(item, depth + 1)?;
+                            }
+                            self.out.push(op::SETITEMS);
+                            if batches.peek().is_none() && batch.len() == BATCH_SIZE {
+                                self.out.extend_from_slice(&[op::MARK, op::SETITEMS]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn int(&mut self, number: i64) {
+        if (0..=0xff).contains(&number) {
+            self.out.extend_from_slice(&[op::BININT1, number as u8]);
+        } else if (0..=0xffff).contains(&number) {
+            self.out.push(op::BININT2);
+            self.out.extend_from_slice(&(number as u16).to_le_bytes());
+        } else if let Ok(small) = i32::try_from(number) {
+            self.out.push(op::BININT);
+            self.out.extend_from_slice(&small.to_le_bytes());
+        } else {
+            self.text_long(&number.to_string());
+        }
+    }
+
+    fn text_long(&mut self, digits: &str) {
+        self.out.push(op::LONG);
+        self.out.extend_from_slice(digits.as_bytes());
+        self.out.extend_from_slice(b"L\n");
+    }
+
+    fn text(&mut self, text: &Text) {
+        let key = match text.identity {
+            Some(identity) => Some(MemoKey::Object(identity)),
+            None => singleton_str(&text.text),
+        };
+        if self.get(key.as_ref()) {
+            return;
+        }
+        self.binunicode(&text.text);
+        self.put(key);
+    }
+
+    fn binunicode(&mut self, text: &str) {
+        self.out.push(op::BINUNICODE);
+        self.out
+            .extend_from_slice(&(text.len() as u32).to_le_bytes());
+        self.out.extend_from_slice(text.as_bytes());
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        let singleton = match bytes {
+            [] => Some(MemoKey::SingletonBytes(None)),
+            [byte] => Some(MemoKey::SingletonBytes(Some(*byte))),
+            _ => None,
+        };
+        if self.get(singleton.as_ref()) {
+            return;
+        }
+        if bytes.is_empty() {
+            self.global(MemoKey::BytesType, b"c__builtin__\nbytes\n");
+            self.out.push(op::EMPTY_TUPLE);
+        } else {
+            self.global(MemoKey::CodecsEncode, b"c_codecs\nencode\n");
+            self.out.push(op::MARK);
+            // `bytes.decode("latin1")`: a new object, or a cached one-character str.
+            let latin1: String = bytes.iter().map(|byte| char::from(*byte)).collect();
+            self.text(&Text::new(latin1));
+            if !self.get(Some(&MemoKey::Latin1)) {
+                self.binunicode("latin1");
+                self.put(Some(MemoKey::Latin1));
+            }
+            self.out.push(op::TUPLE);
+            self.put(None);
+        }
+        self.out.push(op::REDUCE);
+        self.put(singleton);
+    }
+
+    fn global(&mut self, key: MemoKey, reference: &[u8]) {
+        if !self.get(Some(&key)) {
+            self.out.extend_from_slice(reference);
+            self.put(Some(key));
+        }
+    }
+
+    /// Writes a reference to a memoized object; false when it is not there.
+    fn get(&mut self, key: Option<&MemoKey>) -> bool {
+        let Some(index) = key.and_then(|key| self.memo.get(key)).copied() else {
+            return false;
+        };
+        match u8::try_from(index) {
+            Ok(small) => self.out.extend_from_slice(&[op::BINGET, small]),
+            Err(_) => {
+                self.out.push(op::LONG_BINGET);
+                self.out.extend_from_slice(&index.to_le_bytes());
+            }
+        }
+        true
+    }
+
+    /// Gives the object just written the next memo index. An object without
+    /// identity takes an index all the same, as every object does in CPython.
+    fn put(&mut self, key: Option<MemoKey>) {
+        let index = self.memo_size;
+        self.memo_size += 1;
+        if let Some(key) = key {
+            self.memo.insert(key, index);
+        }
+        match u8::try_from(index) {
+            Ok(small) => self.out.extend_from_slice(&[op::BINPUT, small]),
+            Err(_) => {
+                self.out.push(op::LONG_BINPUT);
+                self.out.extend_from_slice(&index.to_le_bytes());
+            }
+        }
+    }
+}
