@@ -21,6 +21,7 @@ rust-test:
 	cargo test -p femtologging-core --quiet
 
 python-test:
+	@scripts/install-peers
 	@set -e; for version in $(TEST_PYTHONS); do \
 	  echo "== pytest on Python $$version"; \
 	  python=$$(scripts/venv $$version test | tail -n 1); \

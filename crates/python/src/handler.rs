@@ -25,6 +25,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::rotating;
 use crate::runtime;
+use crate::syslog;
 use crate::timed_rotating;
 
 /// What a native handler does in `emit`.
@@ -46,6 +47,8 @@ pub enum HandlerKind {
     Watched,
     /// `TimedRotatingFileHandler`: the time test runs natively.
     Timed,
+    /// `logging.handlers.SysLogHandler` (`syslog.rs`).
+    Syslog,
 }
 
 const NAMES: &[&str] = &[
@@ -58,6 +61,8 @@ const NAMES: &[&str] = &[
     "stream",
     "shouldRollover",
     "reopenIfNeeded",
+    "mapPriority",
+    "encodePriority",
 ];
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
@@ -68,6 +73,8 @@ const TERMINATOR: u64 = 1 << 5;
 const STREAM: u64 = 1 << 6;
 const SHOULD_ROLLOVER: u64 = 1 << 7;
 const REOPEN_IF_NEEDED: u64 = 1 << 8;
+const MAP_PRIORITY: u64 = 1 << 9;
+const ENCODE_PRIORITY: u64 = 1 << 10;
 
 pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
@@ -78,6 +85,7 @@ pub static BASE_ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static WATCHED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static TIMED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static SYSLOG_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -90,6 +98,7 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::Rotating => &ROTATING_OVERRIDES,
         HandlerKind::Watched => &WATCHED_OVERRIDES,
         HandlerKind::Timed => &TIMED_OVERRIDES,
+        HandlerKind::Syslog => &SYSLOG_OVERRIDES,
     }
 }
 
@@ -300,6 +309,13 @@ fn emit_native<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let result = match handler.get().kind {
+        HandlerKind::Syslog => syslog::emit(
+            handler,
+            overridden,
+            overridden & MAP_PRIORITY != 0,
+            overridden & ENCODE_PRIORITY != 0,
+            record,
+        ),
         HandlerKind::Stream => emit_stream(handler, overridden, record, None),
         HandlerKind::File => {
             // The standard FileHandler opens a delayed file before its error
@@ -644,7 +660,8 @@ impl Handler {
             | HandlerKind::BaseRotating
             | HandlerKind::Rotating
             | HandlerKind::Watched
-            | HandlerKind::Timed => {
+            | HandlerKind::Timed
+            | HandlerKind::Syslog => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
@@ -734,5 +751,6 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     ROTATING_OVERRIDES.capture(&py.get_type::<rotating::RotatingFileHandler>())?;
     WATCHED_OVERRIDES.capture(&py.get_type::<rotating::WatchedFileHandler>())?;
     TIMED_OVERRIDES.capture(&py.get_type::<timed_rotating::TimedRotatingFileHandler>())?;
+    syslog::capture_syslog_methods(py)?;
     Ok(())
 }

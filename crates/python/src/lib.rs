@@ -32,6 +32,7 @@ mod record;
 mod rotating;
 mod runtime;
 mod shared_text;
+mod syslog;
 mod time_cache;
 mod timed_rotating;
 
@@ -188,6 +189,9 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(rotating::rotate_file, module)?)?;
     module.add_function(wrap_pyfunction!(close_inherited_files, module)?)?;
     module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
+    module.add_class::<syslog::SysLogHandler>()?;
+    module.add_class::<syslog::PySyslogSocket>()?;
+    module.add_function(wrap_pyfunction!(syslog::capture_syslog_methods, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_start, module)?)?;
     timed_rotating::capture_time_function(module.py())?;

@@ -16,4 +16,5 @@
 
 pub mod framing;
 pub mod serialize;
+pub mod syslog_socket;
 pub mod transport;

@@ -1,0 +1,475 @@
+//! `logging.handlers.SysLogHandler`: the bytes of a record (the core's RFC
+//! 3164 encoder, as the standard `emit` builds them, or RFC 5424 when asked)
+//! and the socket they go through (the core's `SyslogSocket`).
+//!
+//! A class that keeps the standard `emit` sends without leaving Rust, but
+//! for `mapPriority`, `encodePriority` and `format` when a subclass
+//! replaced them, which are called at the point the standard `emit` calls
+//! them. `ident`, `append_nul`, `facility`, `priority_map` and the name
+//! tables are read from the handler on each record, as there.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use femtologging_core::wire::framing::{Framer, OctetCounting, Terminated, Terminator};
+use femtologging_core::wire::serialize::syslog::{
+    encode_priority, rfc3164, rfc5424, Rfc5424Message, SdElement, Timestamp,
+};
+use femtologging_core::wire::syslog_socket::{SocketType, SyslogSocket};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+
+use crate::handler::{self, format_for, Handler, HandlerKind};
+use crate::os_errors::os_error;
+use crate::record::RecordRef;
+
+/// What the standard signature does not have (`_configure`).
+#[derive(Clone, Default)]
+struct Options {
+    rfc5424: bool,
+    framing: Option<Framing>,
+    reconnect: bool,
+    hostname: Option<String>,
+    app_name: Option<String>,
+    msgid: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Framing {
+    OctetCounting,
+    Newline,
+}
+
+#[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
+pub struct SysLogHandler {
+    options: Mutex<Options>,
+}
+
+#[pymethods]
+impl SysLogHandler {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        py: Python<'_>,
+        _args: &Bound<'_, PyAny>,
+        _kwargs: Option<&Bound<'_, PyAny>>,
+    ) -> PyClassInitializer<Self> {
+        Handler::initializer(py, HandlerKind::Syslog).add_subclass(SysLogHandler {
+            options: Mutex::new(Options::default()),
+        })
+    }
+
+    /// Sets the options beyond the standard signature.
+    #[pyo3(signature = (rfc5424, framing, reconnect, hostname, app_name, msgid))]
+    fn _configure(
+        &self,
+        rfc5424: bool,
+        framing: Option<&str>,
+        reconnect: bool,
+        hostname: Option<String>,
+        app_name: Option<String>,
+        msgid: Option<String>,
+    ) -> PyResult<()> {
+        let framing = match framing {
+            None => None,
+            Some("octet-counting") => Some(Framing::OctetCounting),
+            Some("newline") => Some(Framing::Newline),
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "framing must be None, 'octet-counting' or 'newline', not {other:?}"
+                )))
+            }
+        };
+        *self.options.lock().expect("not poisoned") = Options {
+            rfc5424,
+            framing,
+            reconnect,
+            hostname,
+            app_name,
+            msgid,
+        };
+        Ok(())
+    }
+}
+
+/// The native socket a `SysLogHandler` keeps in `socket`, with the methods
+/// of a Python socket that the standard `emit` and `close` call.
+#[pyclass(frozen, module = "femtologging", name = "SyslogSocket")]
+pub struct PySyslogSocket {
+    socket: Mutex<SyslogSocket>,
+}
+
+fn socket_type(stream: bool) -> SocketType {
+    if stream {
+        SocketType::Stream
+    } else {
+        SocketType::Datagram
+    }
+}
+
+impl PySyslogSocket {
+    fn send_bytes(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        py.detach(|| self.socket.lock().expect("not poisoned").send(data))
+            .map_err(|error| os_error(error, None, None))
+    }
+
+    /// Sends on a stream that reconnects: to a fresh connection when the
+    /// receiver closed the old one, and once more on a fresh one when the
+    /// send fails.
+    fn send_reconnecting(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        py.detach(|| {
+            let mut socket = self.socket.lock().expect("not poisoned");
+            if socket.is_closed() || socket.peer_closed() {
+                socket.reopen()?;
+            }
+            match socket.send(data) {
+                Ok(()) => Ok(()),
+                Err(_) => {
+                    socket.reopen()?;
+                    socket.send(data)
+                }
+            }
+        })
+        .map_err(|error| os_error(error, None, None))
+    }
+}
+
+#[pymethods]
+impl PySyslogSocket {
+    #[staticmethod]
+    fn connect_unix(py: Python<'_>, path: PathBuf, stream: bool) -> PyResult<Self> {
+        let socket = py
+            .detach(|| SyslogSocket::connect_unix(&path, socket_type(stream)))
+            .map_err(|error| os_error(error, None, None))?;
+        Ok(PySyslogSocket {
+            socket: Mutex::new(socket),
+        })
+    }
+
+    #[staticmethod]
+    fn closed_unix(path: PathBuf, stream: bool) -> Self {
+        PySyslogSocket {
+            socket: Mutex::new(SyslogSocket::closed_unix(&path, socket_type(stream))),
+        }
+    }
+
+    #[staticmethod]
+    #[pyo3(signature = (host, port, stream, timeout=None))]
+    fn open_network(
+        py: Python<'_>,
+        host: String,
+        port: u16,
+        stream: bool,
+        timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        let timeout = timeout.map(Duration::from_secs_f64);
+        let socket = py
+            .detach(|| SyslogSocket::open_network(&host, port, socket_type(stream), timeout))
+            .map_err(|error| os_error(error, None, None))?;
+        Ok(PySyslogSocket {
+            socket: Mutex::new(socket),
+        })
+    }
+
+    fn send(&self, py: Python<'_>, data: &[u8]) -> PyResult<usize> {
+        self.send_bytes(py, data)?;
+        Ok(data.len())
+    }
+
+    fn sendall(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        self.send_bytes(py, data)
+    }
+
+    /// Sends to the socket's own destination (the handler's address).
+    fn sendto(&self, py: Python<'_>, data: &[u8], _address: Bound<'_, PyAny>) -> PyResult<usize> {
+        self.send_bytes(py, data)?;
+        Ok(data.len())
+    }
+
+    fn fileno(&self) -> i32 {
+        self.socket.lock().expect("not poisoned").fileno()
+    }
+
+    fn close(&self) {
+        self.socket.lock().expect("not poisoned").close()
+    }
+}
+
+/// `SysLogHandler.emit` for a class that keeps it. `map_overridden` and
+/// `encode_overridden` say whether `mapPriority`/`encodePriority` must be
+/// called through Python.
+pub fn emit<'py>(
+    handler: &Bound<'py, Handler>,
+    overridden: u64,
+    map_overridden: bool,
+    encode_overridden: bool,
+    record: &RecordRef<'_, 'py>,
+) -> PyResult<()> {
+    let py = handler.py();
+    // SAFETY: only `SysLogHandler`'s initializer makes a handler of kind
+    // `Syslog`.
+    let own = unsafe { handler.cast_unchecked::<SysLogHandler>() }.get();
+    let options = own.options.lock().expect("not poisoned").clone();
+    let message = match format_for(handler, overridden, record)?.into_python(py)? {
+        text if text.is_instance_of::<PyString>() => text,
+        other => {
+            return Err(PyTypeError::new_err(format!(
+                "can only concatenate str (not \"{}\") to str",
+                other.get_type().name()?
+            )))
+        }
+    };
+    let ident = handler.getattr(intern!(py, "ident"))?;
+    let ident = if ident.is_truthy()? {
+        ident.cast::<PyString>()?.to_str()?.to_owned()
+    } else {
+        String::new()
+    };
+    let append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
+    let level_name = match record.native(py) {
+        Some(native) => native.level_name.bind(py).clone(),
+        None => record.to_python(py)?.getattr(intern!(py, "levelname"))?,
+    };
+    let priority_name = if map_overridden {
+        handler.call_method1(intern!(py, "mapPriority"), (level_name,))?
+    } else {
+        handler
+            .getattr(intern!(py, "priority_map"))?
+            .call_method1(intern!(py, "get"), (level_name, intern!(py, "warning")))?
+    };
+    let facility = handler.getattr(intern!(py, "facility"))?;
+    let priority = if encode_overridden {
+        handler.call_method1(intern!(py, "encodePriority"), (facility, priority_name))?
+    } else {
+        standard_encode_priority(handler, facility, priority_name)?
+    };
+    let message = message.cast::<PyString>()?.to_str()?;
+    let mut payload = Vec::with_capacity(message.len() + ident.len() + 8);
+    if options.rfc5424 {
+        rfc5424_payload(
+            py,
+            &options,
+            record,
+            &priority,
+            &ident,
+            message,
+            &mut payload,
+        )?;
+    } else {
+        match priority.extract::<u32>() {
+            Ok(code) => rfc3164::encode(code, &ident, message, append_nul, &mut payload),
+            Err(_) => {
+                // A priority `encodePriority` returned outside u32 (a
+                // subclass's): written as `'<%d>' %` writes it.
+                let text = PyString::new(py, "<%d>").rem(&priority)?;
+                payload.extend_from_slice(text.cast::<PyString>()?.to_str()?.as_bytes());
+                payload.extend_from_slice(ident.as_bytes());
+                payload.extend_from_slice(message.as_bytes());
+                if append_nul {
+                    payload.push(0);
+                }
+            }
+        }
+    }
+    send(handler, &options, payload)
+}
+
+/// The standard `encodePriority`: names through `facility_names` and
+/// `priority_names`, then `(facility << 3) | priority`.
+fn standard_encode_priority<'py>(
+    handler: &Bound<'py, Handler>,
+    facility: Bound<'py, PyAny>,
+    priority: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = handler.py();
+    let facility = if facility.is_instance_of::<PyString>() {
+        handler
+            .getattr(intern!(py, "facility_names"))?
+            .get_item(facility)?
+    } else {
+        facility
+    };
+    let priority = if priority.is_instance_of::<PyString>() {
+        handler
+            .getattr(intern!(py, "priority_names"))?
+            .get_item(priority)?
+    } else {
+        priority
+    };
+    match (facility.extract::<u32>(), priority.extract::<u32>()) {
+        (Ok(facility), Ok(priority)) if facility < (1 << 28) => {
+            Ok(encode_priority(facility, priority)
+                .into_pyobject(py)?
+                .into_any())
+        }
+        _ => facility.lshift(3)?.bitor(priority),
+    }
+}
+
+/// RFC 5424: the header from the options and the record (`msgid` and
+/// `structured_data` from `extra` when the record has them), then the
+/// message with the ident before it.
+fn rfc5424_payload<'py>(
+    py: Python<'py>,
+    options: &Options,
+    record: &RecordRef<'_, 'py>,
+    priority: &Bound<'py, PyAny>,
+    ident: &str,
+    message: &str,
+    out: &mut Vec<u8>,
+) -> PyResult<()> {
+    let python_record = record.to_python(py)?;
+    let attribute = |name: &Bound<'py, PyString>| -> PyResult<Option<Bound<'py, PyAny>>> {
+        match python_record.getattr(name) {
+            Ok(value) if !value.is_none() => Ok(Some(value)),
+            Ok(_) => Ok(None),
+            Err(error) if error.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => {
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    };
+    let text = |value: Bound<'py, PyAny>| -> PyResult<String> { Ok(value.str()?.to_string()) };
+    let msgid = match attribute(intern!(py, "msgid"))? {
+        Some(value) => Some(text(value)?),
+        None => options.msgid.clone(),
+    };
+    let procid = attribute(intern!(py, "process"))?.map(text).transpose()?;
+    let mut structured_data = Vec::new();
+    if let Some(elements) = attribute(intern!(py, "structured_data"))? {
+        let elements = elements.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err("structured_data must be a dict of {SD-ID: {name: value}}")
+        })?;
+        for (id, params) in elements.iter() {
+            let params = params
+                .cast::<PyDict>()
+                .map_err(|_| PyTypeError::new_err("each structured_data element must be a dict"))?;
+            let mut pairs = Vec::with_capacity(params.len());
+            for (name, value) in params.iter() {
+                pairs.push((text(name)?, text(value)?));
+            }
+            structured_data.push(SdElement {
+                id: text(id)?,
+                params: pairs,
+            });
+        }
+    }
+    let priority = priority.extract::<u32>()?;
+    if priority > 191 {
+        return Err(PyValueError::new_err(format!(
+            "RFC 5424 PRIVAL must be 0 to 191, not {priority}"
+        )));
+    }
+    let message = Rfc5424Message {
+        priority,
+        timestamp: Some(Timestamp::utc(record.logged_at_ns())),
+        hostname: options.hostname.clone(),
+        app_name: options.app_name.clone(),
+        procid,
+        msgid,
+        structured_data,
+        message: Some(format!("{ident}{message}")),
+        bom: false,
+    };
+    rfc5424::encode(&message, out);
+    Ok(())
+}
+
+/// The standard `emit`'s send: create the socket when there is none; a Unix
+/// socket that fails is connected again (`_connect_unixsocket`) and sent
+/// to once more; a stream gets the chosen framing.
+fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> PyResult<()> {
+    let py = handler.py();
+    let mut socket = handler.getattr(intern!(py, "socket"))?;
+    if !socket.is_truthy()? {
+        handler.call_method0(intern!(py, "createSocket"))?;
+        socket = handler.getattr(intern!(py, "socket"))?;
+    }
+    let unix = handler.getattr(intern!(py, "unixsocket"))?.is_truthy()?;
+    let stream = {
+        let socktype = handler.getattr(intern!(py, "socktype"))?;
+        socktype.extract::<i32>().ok() == Some(libc::SOCK_STREAM)
+    };
+    let frame = match (stream, options.framing) {
+        (true, Some(Framing::OctetCounting)) => framed(&OctetCounting::default(), &payload)?,
+        (true, Some(Framing::Newline)) => framed(&Terminated::new(Terminator::Newline), &payload)?,
+        _ => payload,
+    };
+    if unix {
+        let first = send_through(&socket, &frame, "send", None);
+        if first.is_ok() {
+            return Ok(());
+        }
+        let error = first.unwrap_err();
+        if !error.is_instance_of::<pyo3::exceptions::PyOSError>(py) {
+            return Err(error);
+        }
+        socket.call_method0(intern!(py, "close"))?;
+        let address = handler.getattr(intern!(py, "address"))?;
+        // Raised while the first error is handled, as in the standard
+        // `except` block: the report shows both, chained.
+        let retried = (|| {
+            handler.call_method1(intern!(py, "_connect_unixsocket"), (address,))?;
+            let socket = handler.getattr(intern!(py, "socket"))?;
+            send_through(&socket, &frame, "send", None)
+        })();
+        return retried.inspect_err(|second| {
+            let second_value = second.value(py);
+            if second_value
+                .getattr(intern!(py, "__context__"))
+                .is_ok_and(|context| context.is_none())
+            {
+                let _ = second_value.setattr(intern!(py, "__context__"), error.value(py));
+            }
+        });
+    }
+    if stream && options.reconnect {
+        if let Ok(native) = socket.cast_exact::<PySyslogSocket>() {
+            return native.get().send_reconnecting(py, &frame);
+        }
+    }
+    if stream {
+        send_through(&socket, &frame, "sendall", None)
+    } else {
+        let address = handler.getattr(intern!(py, "address"))?;
+        send_through(&socket, &frame, "sendto", Some(address))
+    }
+}
+
+fn framed(framer: &dyn Framer, payload: &[u8]) -> PyResult<Vec<u8>> {
+    let mut frame = Vec::with_capacity(payload.len() + 12);
+    framer
+        .encode(payload, &mut frame)
+        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+    Ok(frame)
+}
+
+/// `socket.<method>(frame)` (`sendto` with the handler's address), natively
+/// for the native socket.
+fn send_through(
+    socket: &Bound<'_, PyAny>,
+    frame: &[u8],
+    method: &str,
+    address: Option<Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let py = socket.py();
+    if let Ok(native) = socket.cast_exact::<PySyslogSocket>() {
+        return native.get().send_bytes(py, frame);
+    }
+    let bytes = PyBytes::new(py, frame);
+    match address {
+        Some(address) => socket.call_method1(method, (bytes, address))?,
+        None => socket.call_method1(method, (bytes,))?,
+    };
+    Ok(())
+}
+
+/// Captures the standard methods of `SysLogHandler`, once the Python ones
+/// (`mapPriority`, `encodePriority`, ...) are attached to it.
+#[pyfunction]
+pub fn capture_syslog_methods(py: Python<'_>) -> PyResult<()> {
+    handler::SYSLOG_OVERRIDES.capture(&py.get_type::<SysLogHandler>())
+}
