@@ -1,0 +1,125 @@
+"""SysLogHandler's options beyond the standard library: RFC 5424, framing,
+and when a TCP handler reconnects."""
+
+import os
+import re
+import socket
+import time
+
+import femtologging
+import femtologging.handlers
+import pytest
+
+
+def _logger(name, handler):
+    logger = femtologging.getLogger(name)
+    logger.propagate = False
+    logger.setLevel(femtologging.DEBUG)
+    logger.addHandler(handler)
+    return logger
+
+
+def _server():
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.settimeout(5)
+    return server
+
+
+def _read_all(connection):
+    connection.settimeout(5)
+    received = b""
+    while chunk := connection.recv(4096):
+        received += chunk
+    return received
+
+
+def test_rfc5424_over_udp_has_the_header_fields_and_the_message():
+    """An RFC 5424 datagram has version 1, an RFC 3339 time, host, app, pid, msgid and SD."""
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+    handler = femtologging.handlers.SysLogHandler(
+        ("127.0.0.1", receiver.getsockname()[1]),
+        facility="local2",
+        rfc5424=True,
+        hostname="box",
+        app_name="svc",
+    )
+    logger = _logger("syslog.5424", handler)
+    logger.warning("hello", extra={"structured_data": {"meta@1": {"k": "v"}}})
+    logger.info("plain")
+    first, second = receiver.recv(4096), receiver.recv(4096)
+    handler.close()
+    stamp = rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
+    pid = str(os.getpid()).encode()
+    assert re.fullmatch(
+        rb"<148>1 " + stamp + rb" box svc " + pid + rb' - \[meta@1 k="v"\] hello', first
+    )
+    assert re.fullmatch(rb"<150>1 " + stamp + rb" box svc " + pid + rb" - - plain", second)
+
+
+def test_octet_counting_frames_each_message_with_its_length():
+    """framing='octet-counting' sends 'LEN SP message' for each record."""
+    server = _server()
+    handler = femtologging.handlers.SysLogHandler(
+        server.getsockname(), socktype=socket.SOCK_STREAM, framing="octet-counting"
+    )
+    connection, _ = server.accept()
+    logger = _logger("syslog.octets", handler)
+    logger.error("one")
+    logger.error("twenty-two")
+    handler.close()
+    assert _read_all(connection) == b"8 <11>one\x0015 <11>twenty-two\x00"
+
+
+def test_a_framed_tcp_handler_reconnects_by_default_after_the_server_closed():
+    """With framing chosen, a record after the server closed goes on a new connection."""
+    server = _server()
+    handler = femtologging.handlers.SysLogHandler(
+        server.getsockname(), socktype=socket.SOCK_STREAM, framing="newline"
+    )
+    handler.append_nul = False
+    errors = []
+    handler.handleError = errors.append
+    first, _ = server.accept()
+    logger = _logger("syslog.reconnect", handler)
+    logger.error("before")
+    assert first.recv(4096) == b"<11>before\n"
+    first.close()
+    time.sleep(0.05)
+    logger.error("after")
+    second, _ = server.accept()
+    logger.error("again")
+    handler.close()
+    assert _read_all(second) == b"<11>after\n<11>again\n"
+    assert errors == []
+
+
+def test_a_standard_tcp_handler_does_not_reconnect_unless_asked():
+    """Without options a TCP handler keeps its dead connection, as the standard one does."""
+    server = _server()
+    handler = femtologging.handlers.SysLogHandler(server.getsockname(), socktype=socket.SOCK_STREAM)
+    errors = []
+    handler.handleError = errors.append
+    first, _ = server.accept()
+    first.close()
+    logger = _logger("syslog.standard", handler)
+    for _ in range(20):
+        logger.error("lost")
+        if errors:
+            break
+    assert errors
+    server.settimeout(0.2)
+    with pytest.raises(TimeoutError):
+        server.accept()
+    handler.close()
+
+
+def test_an_unknown_framing_is_refused():
+    """framing accepts None, 'octet-counting' and 'newline' only."""
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    with pytest.raises(ValueError, match="framing"):
+        femtologging.handlers.SysLogHandler(receiver.getsockname(), framing="crlf")
