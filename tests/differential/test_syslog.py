@@ -290,3 +290,58 @@ def test_tcp_server_gone_fails_every_later_record_the_standard_way(logging):
         logger.error("after close %d", index)
         time.sleep(0.1)
     print("done")
+
+
+@differential(requires=["handlers"])
+def test_subclass_emit_and_a_python_socket_from_create_socket_are_used(logging):
+    """A subclass's emit wraps the standard one, which sends through its createSocket's socket."""
+    import socket
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+
+    class Recorded(socket.socket):
+        def sendto(self, data, address):
+            print("sendto", data, address == receiver.getsockname())
+            return super().sendto(data, address)
+
+    class Custom(logging.handlers.SysLogHandler):
+        def createSocket(self):
+            self.unixsocket = False
+            self.socktype = socket.SOCK_DGRAM
+            self.socket = Recorded(socket.AF_INET, socket.SOCK_DGRAM)
+
+        def emit(self, record):
+            print("emit", record.getMessage())
+            super().emit(record)
+
+    handler = Custom(receiver.getsockname())
+    logger = logging.getLogger("custom.emit")
+    logger.addHandler(handler)
+    logger.warning("through %s", "python")
+    print(receiver.recv(4096))
+    handler.close()
+
+
+@differential(requires=["handlers"])
+def test_exception_text_and_records_handled_directly_are_sent(logging):
+    """The formatted record includes its traceback, and handle() of a made record sends it too."""
+    import socket
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+    handler = logging.handlers.SysLogHandler(receiver.getsockname())
+    logger = logging.getLogger("exceptions")
+    logger.addHandler(handler)
+    try:
+        print(1 / 0)
+    except ZeroDivisionError:
+        logger.exception("failed")
+    handler.handle(logging.makeLogRecord({"msg": "made %s", "args": ("here",), "levelno": 50}))
+    handler.handle(logging.makeLogRecord({"msg": "custom", "levelname": "TRACE"}))
+    data = receiver.recv(8192)
+    print(data.split(b"\n")[0], data.endswith(b"ZeroDivisionError: division by zero\x00"))
+    print(receiver.recv(4096))
+    print(receiver.recv(4096))
