@@ -123,3 +123,36 @@ def test_an_unknown_framing_is_refused():
     receiver.bind(("127.0.0.1", 0))
     with pytest.raises(ValueError, match="framing"):
         femtologging.handlers.SysLogHandler(receiver.getsockname(), framing="crlf")
+
+
+def test_records_from_many_threads_arrive_whole_over_one_connection():
+    """Threads logging at once through one TCP handler never interleave inside a message."""
+    import threading
+
+    server = _server()
+    handler = femtologging.handlers.SysLogHandler(
+        server.getsockname(), socktype=socket.SOCK_STREAM, framing="newline"
+    )
+    handler.append_nul = False
+    connection, _ = server.accept()
+    received = []
+    reader = threading.Thread(target=lambda: received.append(_read_all(connection)))
+    reader.start()
+    logger = _logger("syslog.threads", handler)
+
+    def work(index):
+        for number in range(300):
+            logger.warning("thread %d record %d %s", index, number, "x" * 200)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    handler.close()
+    reader.join(10)
+    lines = received[0].split(b"\n")
+    assert lines.pop() == b""
+    assert len(lines) == 1200
+    pattern = re.compile(rb"<12>thread \d record \d+ x{200}")
+    assert all(pattern.fullmatch(line) for line in lines)
