@@ -1,6 +1,7 @@
 """SysLogHandler against rsyslog: what rsyslog parsed out of each message
 (facility, severity, app-name, structured data, message), over UDP, TCP and
-its Unix socket; and a TCP handler that reconnects after rsyslog restarted."""
+its Unix socket (the standard unframed TCP bytes split at their NUL); and
+a TCP handler that reconnects after rsyslog restarted."""
 
 import os
 import shutil
@@ -50,7 +51,7 @@ class Rsyslog:
             handle.write(
                 f'global(workDirectory="{directory}/work")\n'
                 'module(load="imudp")\n'
-                'module(load="imtcp")\n'
+                'module(load="imtcp" AddtlFrameDelimiter="0")\n'
                 'module(load="imuxsock" SysSock.Use="off")\n'
                 f'template(name="properties" type="string" string="{TEMPLATE}")\n'
                 f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}")\n'
@@ -154,6 +155,22 @@ def test_rfc3164_over_tcp_with_newline_framing_is_parsed(rsyslog):
     assert [line[:3] for line in lines] == [["14", "user", "6"], ["12", "user", "4"]]
     assert {line[4] for line in lines} == {"tcpapp"}
     assert [line[8].strip() for line in lines] == ["tcp info", "tcp warning"]
+
+
+def test_standard_tcp_bytes_are_split_at_their_nul_by_rsyslog(rsyslog):
+    """The standard's unframed TCP messages, each ending in NUL, are parsed one by one."""
+    handler = femtologging.handlers.SysLogHandler(
+        ("127.0.0.1", rsyslog.tcp_port), facility="mail", socktype=socket.SOCK_STREAM
+    )
+    handler.ident = "nulapp: "
+    logger = _logger("rsyslog.nul", handler)
+    logger.info("nul info")
+    logger.critical("nul critical")
+    lines = rsyslog.lines("nul ", 2)
+    handler.close()
+    assert [line[:3] for line in lines] == [["22", "mail", "6"], ["18", "mail", "2"]]
+    assert {line[4] for line in lines} == {"nulapp"}
+    assert [line[8].strip() for line in lines] == ["nul info", "nul critical"]
 
 
 def test_rfc3164_over_the_unix_socket_is_parsed(rsyslog):
