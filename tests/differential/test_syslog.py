@@ -345,3 +345,34 @@ def test_exception_text_and_records_handled_directly_are_sent(logging):
     print(data.split(b"\n")[0], data.endswith(b"ZeroDivisionError: division by zero\x00"))
     print(receiver.recv(4096))
     print(receiver.recv(4096))
+
+
+@differential(requires=["handlers"])
+def test_a_message_or_ident_that_is_not_a_str_is_reported_as_the_standard_reports_it(logging):
+    """A format returning an int, or an ident given as bytes, fails with the standard errors."""
+    import socket
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+
+    class Numeric(logging.handlers.SysLogHandler):
+        def format(self, record):
+            return 42
+
+    logger = logging.getLogger("not.str")
+    handler = Numeric(receiver.getsockname())
+    logger.addHandler(handler)
+    logger.error("with nul")
+    handler.append_nul = False
+    logger.error("without nul")
+    handler.ident = "id: "
+    logger.error("with ident")
+    logger.removeHandler(handler)
+    plain = logging.handlers.SysLogHandler(receiver.getsockname())
+    plain.ident = b"bytes: "
+    logger.addHandler(plain)
+    logger.error("bytes ident")
+    plain.ident = "ok: "
+    logger.error("fine again")
+    print(receiver.recv(4096))

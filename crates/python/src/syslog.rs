@@ -213,22 +213,25 @@ pub fn emit<'py>(
     // `Syslog`.
     let own = unsafe { handler.cast_unchecked::<SysLogHandler>() }.get();
     let options = own.options.lock().expect("not poisoned").clone();
-    let message = match format_for(handler, overridden, record)?.into_python(py)? {
-        text if text.is_instance_of::<PyString>() => text,
-        other => {
-            return Err(PyTypeError::new_err(format!(
-                "can only concatenate str (not \"{}\") to str",
-                other.get_type().name()?
-            )))
-        }
-    };
+    let message = format_for(handler, overridden, record)?.into_python(py)?;
     let ident = handler.getattr(intern!(py, "ident"))?;
-    let ident = if ident.is_truthy()? {
-        ident.cast::<PyString>()?.to_str()?.to_owned()
+    let mut append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
+    let plain = message.is_instance_of::<PyString>()
+        && (ident.is_instance_of::<PyString>() || !ident.is_truthy()?);
+    let (message, ident) = if plain {
+        let ident = if ident.is_truthy()? {
+            ident.cast::<PyString>()?.to_str()?.to_owned()
+        } else {
+            String::new()
+        };
+        (message, ident)
     } else {
-        String::new()
+        // Not a str (a `format` or an `ident` of another type): the
+        // standard operations, so that they fail with the standard errors.
+        let joined = python_concatenation(py, ident, message, append_nul)?;
+        append_nul = false;
+        (joined, String::new())
     };
-    let append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
     let level_name = match record.native(py) {
         Some(native) => native.level_name.bind(py).clone(),
         None => record.to_python(py)?.getattr(intern!(py, "levelname"))?,
@@ -275,6 +278,38 @@ pub fn emit<'py>(
         }
     }
     send(handler, &options, payload)
+}
+
+/// `msg = ident + msg`, `msg += "\0"` and `msg.encode("utf-8")` as the
+/// standard `emit` runs them; the result when it is a str.
+fn python_concatenation<'py>(
+    py: Python<'py>,
+    ident: Bound<'py, PyAny>,
+    mut message: Bound<'py, PyAny>,
+    append_nul: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if ident.is_truthy()? {
+        message = ident.add(&message)?;
+    }
+    if append_nul {
+        let nul = PyString::new(py, "\0");
+        // SAFETY: both are live objects; a new reference or NULL with the
+        // error set comes back.
+        message = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                pyo3::ffi::PyNumber_InPlaceAdd(message.as_ptr(), nul.as_ptr()),
+            )?
+        };
+    }
+    if message.is_instance_of::<PyString>() {
+        return Ok(message);
+    }
+    message.call_method1(intern!(py, "encode"), ("utf-8",))?;
+    Err(PyTypeError::new_err(format!(
+        "a syslog message must be a str, not {}",
+        message.get_type().name()?
+    )))
 }
 
 /// The standard `encodePriority`: names through `facility_names` and
