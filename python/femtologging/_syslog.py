@@ -193,6 +193,10 @@ class SysLogHandler:  # noqa: F811
         if socktype is None:
             socktype = socket.SOCK_DGRAM
         host, port = address
+        if isinstance(port, str) and socktype == _SOCK_STREAM:
+            # getaddrinfo takes a port as digits or a service name, and the
+            # standard TCP handler connects to what it found.
+            port = int(port) if port.isdigit() else socket.getservbyname(port, "tcp")
         self.socket = _native.SyslogSocket.open_network(
             host, port, socktype == _SOCK_STREAM, self._timeout
         )

@@ -1,6 +1,6 @@
 """`logging.handlers`: the file handlers `BaseRotatingHandler`,
 `RotatingFileHandler`, `TimedRotatingFileHandler` and `WatchedFileHandler`,
-and the handlers that hold
+`SysLogHandler` (in `_syslog.py`), and the handlers that hold
 records for others (`BufferingHandler`, `MemoryHandler`, `QueueHandler`,
 `QueueListener`).
 

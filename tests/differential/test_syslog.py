@@ -376,3 +376,21 @@ def test_a_message_or_ident_that_is_not_a_str_is_reported_as_the_standard_report
     plain.ident = "ok: "
     logger.error("fine again")
     print(receiver.recv(4096))
+
+
+@differential(requires=["handlers"])
+def test_a_tcp_port_given_as_digits_is_accepted(logging):
+    """A TCP port given as a string of digits is connected to, as getaddrinfo takes it."""
+    import socket
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    address = ("127.0.0.1", str(server.getsockname()[1]))
+    handler = logging.handlers.SysLogHandler(address, socktype=socket.SOCK_STREAM)
+    connection, _ = server.accept()
+    logger = logging.getLogger("port.text")
+    logger.addHandler(handler)
+    logger.warning("text port")
+    handler.close()
+    print(connection.recv(4096))

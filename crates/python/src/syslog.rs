@@ -9,7 +9,7 @@
 //! tables are read from the handler on each record, as there.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use femtologging_core::wire::framing::{Framer, OctetCounting, Terminated, Terminator};
@@ -45,7 +45,7 @@ enum Framing {
 
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct SysLogHandler {
-    options: Mutex<Options>,
+    options: Mutex<Arc<Options>>,
 }
 
 #[pymethods]
@@ -58,7 +58,7 @@ impl SysLogHandler {
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
         Handler::initializer(py, HandlerKind::Syslog).add_subclass(SysLogHandler {
-            options: Mutex::new(Options::default()),
+            options: Mutex::new(Arc::default()),
         })
     }
 
@@ -83,14 +83,14 @@ impl SysLogHandler {
                 )))
             }
         };
-        *self.options.lock().expect("not poisoned") = Options {
+        *self.options.lock().expect("not poisoned") = Arc::new(Options {
             rfc5424,
             framing,
             reconnect,
             hostname,
             app_name,
             msgid,
-        };
+        });
         Ok(())
     }
 }
@@ -212,7 +212,7 @@ pub fn emit<'py>(
     // SAFETY: only `SysLogHandler`'s initializer makes a handler of kind
     // `Syslog`.
     let own = unsafe { handler.cast_unchecked::<SysLogHandler>() }.get();
-    let options = own.options.lock().expect("not poisoned").clone();
+    let options = Arc::clone(&own.options.lock().expect("not poisoned"));
     let message = format_for(handler, overridden, record)?.into_python(py)?;
     let ident = handler.getattr(intern!(py, "ident"))?;
     let mut append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
