@@ -20,6 +20,7 @@ import threading
 
 from . import ERROR, FileHandler, Handler, _attach
 from . import _femtologging as _native
+from ._network import DatagramHandler, SocketHandler  # noqa: F401
 
 DEFAULT_TCP_LOGGING_PORT = 9020
 DEFAULT_UDP_LOGGING_PORT = 9021
