@@ -10,6 +10,7 @@ Every method a subclass may replace is called where the standard library
 calls it.
 """
 
+import select
 import socket
 import sys
 import time
@@ -31,8 +32,18 @@ class SocketHandler(Handler):
     that starts at `retryStart` and grows by `retryFactor` up to `retryMax`;
     records logged meanwhile are dropped, as in the standard library."""
 
-    def __init__(self, host, port):
+    # Not in the standard library (opt in with `resend=True`): a record whose
+    # send fails is sent again on a new connection, as `SysLogHandler` does
+    # and as proposed for the standard one (CPython issue 84532), and a
+    # connection the receiver has closed is replaced before the next record
+    # is written into it. Off by default, so the handler behaves exactly as
+    # the running Python's.
+    resend = False
+
+    def __init__(self, host, port, *, resend=False):
         Handler.__init__(self)
+        if resend:
+            self.resend = True
         self.host = host
         self.port = port
         self.address = host if port is None else (host, port)
@@ -78,6 +89,9 @@ class SocketHandler(Handler):
         failed write closes the socket, so the next record reconnects."""
         if self.sock is None:
             self.createSocket()
+        if self.resend:
+            self._send_or_resend(s)
+            return
         sock = self.sock
         if not sock:
             return
@@ -86,6 +100,31 @@ class SocketHandler(Handler):
         except OSError:
             sock.close()
             self.sock = None
+
+    def _send_or_resend(self, s):
+        """`send` with `resend`: a connection the receiver closed is
+        replaced first, and a failed write is tried once more on a new one."""
+        sock = self.sock
+        if sock and _closed_by_peer(sock):
+            self._drop_socket()
+            self.createSocket()
+        for last in (False, True):
+            sock = self.sock
+            if not sock:
+                return
+            try:
+                sock.sendall(s)
+                return
+            except OSError:
+                self._drop_socket()
+                if last:
+                    return
+                self.createSocket()
+
+    def _drop_socket(self):
+        sock = self.sock
+        self.sock = None
+        sock.close()
 
     def makePickle(self, record):
         """The record's attribute dict (`msg` merged, `args` and `exc_info`
@@ -128,6 +167,24 @@ class SocketHandler(Handler):
             self.sock = None
             sock.close()
         Handler.close(self)
+
+
+def _closed_by_peer(sock):
+    """Whether a stream socket's receiver has closed its end: the socket is
+    readable and a peek finds the end of the stream (or an error). A
+    receiver that sent nothing, or sent bytes, is still there. (A peek with
+    `MSG_DONTWAIT` alone would still wait: Python polls a socket that has a
+    timeout before reading.)"""
+    if getattr(sock, "type", None) != socket.SOCK_STREAM:
+        return False
+    try:
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        if not poller.poll(0):
+            return False
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 class DatagramHandler(SocketHandler):
