@@ -311,3 +311,43 @@ def test_subclasses_replace_make_pickle_and_make_socket(logging):
     logger.warning("reported now")
     handler.close()
     handler.peer.close()
+
+
+@differential(requires=["handlers"])
+def test_close_takes_the_lock_as_the_running_python_does(logging):
+    """close() closes the socket under the handler's lock (through acquire and release on 3.11)."""
+    import socket
+
+    class Watched(logging.handlers.SocketHandler):
+        def acquire(self):
+            print("acquire")
+            super().acquire()
+
+        def release(self):
+            print("release")
+            super().release()
+
+    handler = Watched("127.0.0.1", 9)
+    handler.sock, peer = socket.socketpair()
+    sock = handler.sock
+    handler.close()
+    print(handler.sock, sock.fileno())
+    handler.close()
+    peer.close()
+
+
+@differential(requires=["handlers"])
+def test_a_record_that_cannot_be_pickled_is_reported(logging):
+    """A message whose arguments do not fit, or an unpicklable extra, gets the standard report."""
+    import socket
+
+    handler = logging.handlers.SocketHandler("127.0.0.1", 9)
+    handler.sock, peer = socket.socketpair()
+    logger = logging.getLogger("unpicklable")
+    logger.addHandler(handler)
+    logger.warning("%d items", "many")
+    logger.warning("with a lock", extra={"lock": socket.socket()})
+    handler.closeOnError = True
+    logger.warning("%d items", "again")
+    print(handler.sock)
+    peer.close()

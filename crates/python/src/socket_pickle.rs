@@ -47,7 +47,8 @@ pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyB
     let mut converter = Converter {
         seen: HashSet::new(),
     };
-    let mut frame = vec![0u8; 4];
+    let mut frame = Vec::with_capacity(1024);
+    frame.extend_from_slice(&[0u8; 4]);
     let encoded = match converter.dict(&attributes, 0) {
         Ok(value) => pickle::encode(&value, &mut frame).is_ok(),
         Err(Unrepresentable) => false,
