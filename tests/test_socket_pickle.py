@@ -65,6 +65,7 @@ CASES = {
         "mapping": {"k": {"nested": ["deep"]}, "e": {}},
     },
     "the same str object twice": _shared(),
+    "a value that is a key's object": {"label": "msg", "other": "levelname"},
     "str subclass and non-str key": {"custom": _Text("sub"), "keys": {1: "one"}},
     "set and object values": {"tags": {"a"}, "when": object},
     "lone surrogate": {"msg": "bad \udc80 byte"},
