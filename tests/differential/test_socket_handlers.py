@@ -351,3 +351,40 @@ def test_a_record_that_cannot_be_pickled_is_reported(logging):
     logger.warning("%d items", "again")
     print(handler.sock)
     peer.close()
+
+
+@differential(requires=["handlers"])
+def test_socket_handler_connects_over_ipv6_loopback(logging):
+    """A host of ::1 connects over IPv6; DatagramHandler stays AF_INET and reports the error."""
+    import pickle
+    import socket
+    import struct
+    import threading
+
+    server = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    server.settimeout(10)
+    port = server.getsockname()[1]
+    frames = []
+
+    def receive():
+        connection, _ = server.accept()
+        with connection:
+            header = connection.recv(4, socket.MSG_WAITALL)
+            (size,) = struct.unpack(">L", header)
+            frames.append(pickle.loads(connection.recv(size, socket.MSG_WAITALL))["msg"])
+
+    receiver = threading.Thread(target=receive)
+    receiver.start()
+    handler = logging.handlers.SocketHandler("::1", port)
+    logger = logging.getLogger("ipv6")
+    logger.addHandler(handler)
+    logger.warning("over %s", "IPv6")
+    print(handler.sock.family == socket.AF_INET6)
+    receiver.join()
+    handler.close()
+    print(frames)
+    datagrams = logging.handlers.DatagramHandler("::1", port)
+    logger.addHandler(datagrams)
+    logger.removeHandler(handler)
+    logger.warning("not over UDP")
+    datagrams.close()
