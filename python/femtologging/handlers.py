@@ -2,7 +2,7 @@
 `RotatingFileHandler`, `TimedRotatingFileHandler` and `WatchedFileHandler`,
 and the handlers that hold
 records for others (`BufferingHandler`, `MemoryHandler`, `QueueHandler`,
-`QueueListener`).
+`QueueListener`); `SocketHandler` and `DatagramHandler` live in `_network`.
 
 They are native `FileHandler`s: the size and time tests before each record
 and the check of the file's identity run in Rust, the rename chain of a rollover is
