@@ -1,8 +1,8 @@
 """`logging.handlers`: the file handlers `BaseRotatingHandler`,
 `RotatingFileHandler`, `TimedRotatingFileHandler` and `WatchedFileHandler`,
-`SysLogHandler` (in `_syslog.py`), and the handlers that hold
-records for others (`BufferingHandler`, `MemoryHandler`, `QueueHandler`,
-`QueueListener`).
+and the handlers that hold records for others (`BufferingHandler`,
+`MemoryHandler`, `QueueHandler`, `QueueListener`); `SocketHandler` and
+`DatagramHandler` live in `_network`, `SysLogHandler` in `_syslog`.
 
 They are native `FileHandler`s: the size and time tests before each record
 and the check of the file's identity run in Rust, the rename chain of a rollover is
@@ -20,6 +20,7 @@ import threading
 
 from . import ERROR, FileHandler, Handler, _attach
 from . import _femtologging as _native
+from ._network import DatagramHandler, SocketHandler  # noqa: F401
 from ._syslog import SysLogHandler  # noqa: F401
 
 DEFAULT_TCP_LOGGING_PORT = 9020

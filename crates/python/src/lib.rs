@@ -32,6 +32,7 @@ mod record;
 mod rotating;
 mod runtime;
 mod shared_text;
+mod socket_pickle;
 mod syslog;
 mod time_cache;
 mod timed_rotating;
@@ -213,6 +214,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(install, module)?)?;
     module.add_function(wrap_pyfunction!(init_record, module)?)?;
     module.add_function(wrap_pyfunction!(merge_message, module)?)?;
+    module.add_function(wrap_pyfunction!(socket_pickle::pickle_record, module)?)?;
     module.add_function(wrap_pyfunction!(invalidate_levels, module)?)?;
     Ok(())
 }

@@ -25,6 +25,7 @@
 //!   this rule always; a str gets it when the binding gave no identity.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::opcodes as op;
 use super::PickleError;
@@ -40,13 +41,57 @@ const BATCH_SIZE: usize = 1000;
 pub fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), PickleError> {
     let mut encoder = Encoder {
         out,
-        memo: HashMap::new(),
+        // A record's dict memoizes a few dozen objects.
+        memo: Memo::with_capacity_and_hasher(32, BuildHasherDefault::default()),
         memo_size: 0,
     };
     encoder.value(value, 0)?;
     encoder.out.push(op::STOP);
     Ok(())
 }
+
+/// The memo's keys are object addresses and a few small tags, which a
+/// multiplicative hash spreads well: SipHash's defence against chosen keys
+/// buys nothing here (no key is a peer's data beyond one character) and
+/// cost more than the rest of an encode.
+#[derive(Default)]
+struct MemoHasher(u64);
+
+impl MemoHasher {
+    fn mix(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for MemoHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.mix(u64::from(byte));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.mix(u64::from(value));
+    }
+
+    fn write_u32(&mut self, value: u32) {
+        self.mix(u64::from(value));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.mix(value);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.mix(value as u64);
+    }
+}
+
+type Memo = HashMap<MemoKey, u32, BuildHasherDefault<MemoHasher>>;
 
 /// What the memo knows by identity: the binding's objects, and the three
 /// objects CPython's pickler reuses for every `bytes` value.
@@ -77,7 +122,7 @@ fn singleton_str(text: &str) -> Option<MemoKey> {
 
 struct Encoder<'a> {
     out: &'a mut Vec<u8>,
-    memo: HashMap<MemoKey, u32>,
+    memo: Memo,
     memo_size: u32,
 }
 
