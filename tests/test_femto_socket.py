@@ -1,0 +1,383 @@
+"""FemtoSocketHandler against real sockets on loopback: the frames a test
+receiver decodes with `msgpack`, what reconnection delivers, and what the
+counters say when frames are refused or given up."""
+
+import inspect
+import os
+import shutil
+import tempfile
+import threading
+import time
+
+import femtologging
+import pytest
+from femto_socket_receiver import Receiver, free_port
+from femtologging import FemtoSocketHandler, HandlerConfigError, SocketHandlerBuilder
+
+FIELDS = {
+    "logger",
+    "level",
+    "message",
+    "timestamp_ns",
+    "filename",
+    "line_number",
+    "module_path",
+    "thread_id",
+    "thread_name",
+    "key_values",
+}
+
+
+@pytest.fixture
+def logger(request):
+    logger = femtologging.getLogger(f"femto.socket.{request.node.name}")
+    logger.setLevel("DEBUG")
+    logger.propagate = False
+    yield logger
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def fast_backoff(builder, deadline_ms=None):
+    return (
+        builder.with_backoff(base_ms=10, cap_ms=50, reset_after_ms=1000, deadline_ms=deadline_ms)
+        .with_connect_timeout_ms(1000)
+        .with_flush_timeout_ms(5000)
+    )
+
+
+def test_a_frame_holds_exactly_the_ten_fields_of_the_record(logger, receiver):
+    """Each frame decodes to the ten-field map with the call's values."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    before = time.time_ns()
+    line = inspect.currentframe().f_lineno + 1
+    logger.warning("%s has %d items", "cart", 3, extra={"user": "ann", "tags": ["a", "b"]})
+    after = time.time_ns()
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    (record,) = receiver.records
+    assert set(record) == FIELDS
+    assert record["logger"] == logger.name
+    assert record["level"] == "WARNING"
+    assert record["message"] == "cart has 3 items"
+    assert before - 1_000_000 <= record["timestamp_ns"] <= after + 1_000_000
+    assert record["filename"] == __file__
+    assert record["line_number"] == line
+    assert record["module_path"] == "test_femto_socket"
+    assert record["thread_id"] == threading.get_ident()
+    assert record["thread_name"] == threading.current_thread().name
+    assert record["key_values"] == {"user": "ann", "tags": ["a", "b"]}
+
+
+def test_extra_values_outside_the_value_model_are_sent_as_their_str(logger, receiver):
+    """None, bool, ints, floats, bytes, tuples and dicts keep their type (an int
+    beyond MessagePack's 64 bits goes as its digits); other objects are sent as
+    str()."""
+
+    class Custom:
+        def __str__(self):
+            return "custom!"
+
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    extra = {
+        "none": None,
+        "flag": True,
+        "big": 2**64 - 1,
+        "huge": -(2**70),
+        "ratio": 0.5,
+        "raw": b"\x00\x01",
+        "pair": (1, "two"),
+        "nested": {"k": [1, {"x": None}]},
+        "custom": Custom(),
+    }
+    logger.info("values", extra=extra)
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    assert receiver.records[0]["key_values"] == {
+        "none": None,
+        "flag": True,
+        "big": 2**64 - 1,
+        "huge": str(-(2**70)),
+        "ratio": 0.5,
+        "raw": b"\x00\x01",
+        "pair": [1, "two"],
+        "nested": {"k": [1, {"x": None}]},
+        "custom": "custom!",
+    }
+
+
+def test_a_record_handed_to_handle_directly_is_sent_too(receiver):
+    """A LogRecord made in Python is read through its attributes."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    record = femtologging.makeLogRecord(
+        {"name": "made", "levelname": "ERROR", "levelno": 40, "msg": "m %s", "args": ("x",)}
+    )
+    record.request_id = 7
+    handler.handle(record)
+    assert handler.flush()
+    handler.close()
+    assert receiver.wait_for(1)
+    sent = receiver.records[0]
+    assert (sent["logger"], sent["level"], sent["message"]) == ("made", "ERROR", "m x")
+    assert sent["key_values"] == {"request_id": 7}
+    assert abs(sent["timestamp_ns"] - int(record.created * 1e9)) < 1000
+
+
+def test_records_arrive_once_each_and_in_order(logger, receiver):
+    """2,000 records arrive exactly once, in the order they were logged."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_overflow_policy(femtologging.OverflowPolicy.block())
+        .build()
+    )
+    logger.addHandler(handler)
+    handler_stats_before = handler.stats()
+    for number in range(2000):
+        logger.info("record %d", number)
+    assert handler.flush()
+    assert receiver.wait_for(2000)
+    assert receiver.messages() == [f"record {number}" for number in range(2000)]
+    assert handler.stats()["written"] - handler_stats_before["written"] == 2000
+
+
+def test_records_from_four_threads_arrive_once_each_in_each_threads_order(logger, receiver):
+    """Four threads logging at once: every record once, each thread's in order."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_overflow_policy("block")
+        .build()
+    )
+    logger.addHandler(handler)
+
+    def log(index):
+        for number in range(500):
+            logger.info("t%d-%d", index, number)
+
+    threads = [threading.Thread(target=log, args=(index,), name=f"T{index}") for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert handler.flush()
+    assert receiver.wait_for(2000)
+    messages = receiver.messages()
+    assert len(messages) == 2000
+    for index in range(4):
+        mine = [record for record in receiver.records if record["thread_name"] == f"T{index}"]
+        assert [record["message"] for record in mine] == [
+            f"t{index}-{number}" for number in range(500)
+        ]
+
+
+def test_a_unix_socket_receives_the_frames(logger):
+    """with_unix_path sends over a Unix stream socket."""
+    directory = tempfile.mkdtemp(prefix="femto-sock-", dir="/tmp")
+    try:
+        path = os.path.join(directory, "log.sock")
+        receiver = Receiver(path=path).start()
+        try:
+            handler = SocketHandlerBuilder().with_unix_path(path).build()
+            assert repr(handler).startswith("<FemtoSocketHandler unix:")
+            logger.addHandler(handler)
+            for number in range(100):
+                logger.info("unix %d", number)
+            assert handler.flush()
+            assert receiver.wait_for(100)
+            assert receiver.messages() == [f"unix {number}" for number in range(100)]
+        finally:
+            receiver.stop()
+    finally:
+        shutil.rmtree(directory)
+
+
+def test_records_logged_before_the_receiver_starts_arrive_once_it_does(logger):
+    """Receiver down at start, policy block: every record arrives once it is up."""
+    port = free_port()
+    handler = fast_backoff(
+        SocketHandlerBuilder().with_tcp("127.0.0.1", port).with_overflow_policy("block")
+    ).build()
+    logger.addHandler(handler)
+    for number in range(50):
+        logger.info("early %d", number)
+    time.sleep(0.2)
+    receiver = Receiver(port=port).start()
+    try:
+        assert receiver.wait_for(50)
+        assert handler.flush()
+        assert receiver.messages() == [f"early {number}" for number in range(50)]
+        assert handler.stats()["failed"] == 0
+    finally:
+        receiver.stop()
+
+
+def test_a_restarted_receiver_gets_every_later_record_and_none_twice(logger):
+    """Receiver restarted mid-stream: nothing is sent twice, and under block
+    the records logged while it was down arrive once it is back."""
+    first = Receiver().start()
+    handler = fast_backoff(
+        SocketHandlerBuilder().with_tcp("127.0.0.1", first.port).with_overflow_policy("block")
+    ).build()
+    logger.addHandler(handler)
+    for number in range(100):
+        logger.info("before %d", number)
+    assert handler.flush()
+    assert first.wait_for(100)
+    first.stop()
+    for number in range(50):
+        logger.info("while down %d", number)
+    time.sleep(0.2)
+    second = Receiver(port=first.port).start()
+    try:
+        for number in range(50):
+            logger.info("after %d", number)
+        assert second.wait_for(100)
+        assert handler.flush()
+        assert first.messages() == [f"before {number}" for number in range(100)]
+        assert second.messages() == [f"while down {number}" for number in range(50)] + [
+            f"after {number}" for number in range(50)
+        ]
+        stats = handler.stats()
+        assert (stats["written"], stats["failed"], stats["dropped"]) == (200, 0, 0)
+    finally:
+        second.stop()
+
+
+def test_a_receiver_that_never_reads_neither_blocks_the_caller_nor_close(logger):
+    """Accepts and never reads: the write timeout fires, the caller (under
+    drop) is never held up, and close() returns within the timeouts."""
+    receiver = Receiver(read=False).start()
+    try:
+        handler = (
+            SocketHandlerBuilder()
+            .with_tcp("127.0.0.1", receiver.port)
+            .with_capacity(64)
+            .with_write_timeout_ms(200)
+            .with_connect_timeout_ms(200)
+            .with_backoff(base_ms=50, cap_ms=200, reset_after_ms=1000, deadline_ms=1000)
+            .build()
+        )
+        logger.addHandler(handler)
+        payload = "x" * 20_000
+        started = time.monotonic()
+        for number in range(3000):
+            logger.info("%d %s", number, payload)
+        logging_took = time.monotonic() - started
+        assert logging_took < 5
+        started = time.monotonic()
+        logger.removeHandler(handler)
+        handler.close()
+        closing_took = time.monotonic() - started
+        assert closing_took < 2
+        stats = handler.stats()
+        assert stats["dropped"] > 0
+        assert stats["accepted"] + stats["dropped"] == 3000
+        assert stats["written"] + stats["failed"] == stats["accepted"]
+    finally:
+        receiver.stop()
+
+
+def test_an_oversized_frame_is_dropped_and_counted_never_sent(logger, receiver):
+    """A frame over with_max_frame_size is counted as rejected; the others go."""
+    handler = (
+        SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).with_max_frame_size(300).build()
+    )
+    logger.addHandler(handler)
+    logger.info("small one")
+    logger.info("big %s", "y" * 1000)
+    logger.info("small two")
+    assert handler.flush()
+    assert receiver.wait_for(2)
+    time.sleep(0.05)
+    assert receiver.messages() == ["small one", "small two"]
+    stats = handler.stats()
+    assert (stats["rejected"], stats["written"], stats["failed"]) == (1, 2, 0)
+
+
+def test_a_host_that_does_not_resolve_is_counted_not_raised(logger):
+    """nothing.invalid: the records fail once the backoff deadline passes, and
+    the logging calls never raise."""
+    handler = fast_backoff(
+        SocketHandlerBuilder().with_tcp("nothing.invalid", 9020), deadline_ms=300
+    ).build()
+    logger.addHandler(handler)
+    for number in range(3):
+        logger.error("lost %d", number)
+    deadline = time.monotonic() + 10
+    while handler.stats()["failed"] < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stats = handler.stats()
+    assert (stats["failed"], stats["written"]) == (3, 0)
+    assert handler.flush() is False
+
+
+def test_the_default_builder_sends_tcp_to_localhost_9020():
+    """Without with_tcp the handler aims at localhost:9020."""
+    handler = SocketHandlerBuilder().build()
+    try:
+        assert isinstance(handler, FemtoSocketHandler)
+        assert isinstance(handler, femtologging.Handler)
+        assert repr(handler) == "<FemtoSocketHandler tcp://localhost:9020 (NOTSET)>"
+        assert handler.policy == "drop"
+        assert handler.capacity == 1024
+    finally:
+        handler.close()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda b: b.with_capacity(0), ValueError, "with_capacity(0)"),
+        (lambda b: b.with_capacity("8"), TypeError, "with_capacity()"),
+        (lambda b: b.with_tcp("", 9020), ValueError, "with_tcp('')"),
+        (lambda b: b.with_tcp("host", 70000), ValueError, "with_tcp(70000)"),
+        (lambda b: b.with_connect_timeout_ms(0), ValueError, "with_connect_timeout_ms(0)"),
+        (lambda b: b.with_write_timeout_ms(-5), ValueError, "with_write_timeout_ms(-5)"),
+        (lambda b: b.with_flush_timeout_ms(0), ValueError, "with_flush_timeout_ms(0)"),
+        (lambda b: b.with_max_frame_size(0), ValueError, "with_max_frame_size(0)"),
+        (lambda b: b.with_max_frame_size(2**32), ValueError, "with_max_frame_size(4294967296)"),
+        (lambda b: b.with_backoff(base_ms=0), ValueError, "with_backoff(0)"),
+        (lambda b: b.with_backoff(base_ms=100, cap_ms=10), ValueError, "cap_ms=10"),
+        (lambda b: b.with_overflow_policy("sometimes"), ValueError, "sometimes"),
+        (lambda b: b.with_unix_path(""), ValueError, "with_unix_path('')"),
+        (lambda b: b.with_tls(""), ValueError, "with_tls('')"),
+        (lambda b: b.with_unix_path("/tmp/x.sock").with_tls("h"), HandlerConfigError, "TLS"),
+        (lambda b: b.with_tls("h").with_unix_path("/tmp/x.sock"), HandlerConfigError, "TLS"),
+    ],
+)
+def test_the_builder_refuses_bad_settings_where_they_are_given(call, error, words):
+    """Each bad value raises at the method that was given it, naming it."""
+    with pytest.raises(error) as raised:
+        call(SocketHandlerBuilder())
+    assert words in str(raised.value)
+
+
+def test_handler_config_error_is_a_value_error():
+    """HandlerConfigError can be caught as the ValueError it is."""
+    assert issubclass(HandlerConfigError, ValueError)
+
+
+def test_a_formatter_given_to_the_builder_makes_the_message_field(logger, receiver):
+    """with_formatter: the message field is the formatter's output."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_formatter(femtologging.Formatter("%(levelname)s:%(message)s"))
+        .build()
+    )
+    logger.addHandler(handler)
+    logger.info("formatted")
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    assert receiver.messages() == ["INFO:formatted"]
