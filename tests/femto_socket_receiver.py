@@ -68,7 +68,12 @@ class Receiver:
 
     def _read(self, connection):
         if self.wrap is not None:
-            connection = self.wrap(connection)
+            try:
+                connection = self.wrap(connection)
+            except OSError:
+                # A client that gave up on the handshake (it did not trust us).
+                connection.close()
+                return
         connection.settimeout(0.05)
         buffer = b""
         while True:

@@ -5,6 +5,8 @@ counters say when frames are refused or given up."""
 import inspect
 import os
 import shutil
+import ssl
+import subprocess
 import tempfile
 import threading
 import time
@@ -381,3 +383,110 @@ def test_a_formatter_given_to_the_builder_makes_the_message_field(logger, receiv
     assert handler.flush()
     assert receiver.wait_for(1)
     assert receiver.messages() == ["INFO:formatted"]
+
+
+@pytest.fixture(scope="module")
+def certificates():
+    """A CA and a leaf for localhost and 127.0.0.1 that it signed, made by openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    directory = tempfile.mkdtemp(prefix="femto-tls-")
+
+    def run(*arguments):
+        subprocess.run([openssl, *arguments], cwd=directory, check=True, capture_output=True)
+
+    run(
+        *("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key"),
+        *("-out", "ca.pem", "-days", "2", "-subj", "/CN=femto-test-ca"),
+        *("-addext", "basicConstraints=critical,CA:TRUE"),
+        *("-addext", "keyUsage=critical,keyCertSign,cRLSign"),
+    )
+    run(
+        *("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key"),
+        *("-out", "leaf.csr", "-subj", "/CN=localhost"),
+    )
+    with open(os.path.join(directory, "leaf.ext"), "w") as extensions:
+        extensions.write(
+            "basicConstraints=critical,CA:FALSE\n"
+            "keyUsage=critical,digitalSignature,keyEncipherment\n"
+            "extendedKeyUsage=serverAuth\n"
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+        )
+    run(
+        *("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key"),
+        *("-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext"),
+    )
+    yield directory
+    shutil.rmtree(directory)
+
+
+def tls_receiver(certificates):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(
+        os.path.join(certificates, "leaf.pem"), os.path.join(certificates, "leaf.key")
+    )
+    return Receiver(wrap=lambda connection: context.wrap_socket(connection, server_side=True))
+
+
+def test_tls_to_a_server_whose_ca_is_trusted_delivers_the_records(
+    logger, certificates, monkeypatch
+):
+    """with_tls verifies the server against the roots SSL_CERT_FILE names."""
+    monkeypatch.setenv("SSL_CERT_FILE", os.path.join(certificates, "ca.pem"))
+    receiver = tls_receiver(certificates).start()
+    try:
+        handler = (
+            SocketHandlerBuilder()
+            .with_tcp("127.0.0.1", receiver.port)
+            .with_tls("localhost")
+            .with_overflow_policy("block")
+            .with_flush_timeout_ms(5000)
+            .build()
+        )
+        assert repr(handler).startswith("<FemtoSocketHandler tls://127.0.0.1:")
+        logger.addHandler(handler)
+        for number in range(100):
+            logger.info("secret %d", number)
+        assert handler.flush()
+        assert receiver.wait_for(100)
+        assert receiver.messages() == [f"secret {number}" for number in range(100)]
+    finally:
+        receiver.stop()
+
+
+def test_tls_to_an_untrusted_server_sends_nothing_and_counts_the_records(
+    logger, certificates, monkeypatch
+):
+    """A certificate no trusted CA signed: no frame leaves, the records fail
+    at the deadline; insecure=True would accept it."""
+    monkeypatch.setenv("SSL_CERT_FILE", os.path.join(certificates, "leaf.key"))
+    receiver = tls_receiver(certificates).start()
+    try:
+        handler = fast_backoff(
+            SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).with_tls("localhost"),
+            deadline_ms=300,
+        ).build()
+        logger.addHandler(handler)
+        logger.info("not for strangers")
+        deadline = time.monotonic() + 10
+        while handler.stats()["failed"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert handler.stats()["failed"] == 1
+        assert receiver.records == []
+        logger.removeHandler(handler)
+        handler.close()
+
+        insecure = (
+            SocketHandlerBuilder()
+            .with_tcp("127.0.0.1", receiver.port)
+            .with_tls("localhost", insecure=True)
+            .build()
+        )
+        logger.addHandler(insecure)
+        logger.info("anyone")
+        assert insecure.flush()
+        assert receiver.wait_for(1)
+        assert receiver.messages() == ["anyone"]
+    finally:
+        receiver.stop()
