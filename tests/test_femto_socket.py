@@ -490,3 +490,49 @@ def test_tls_to_an_untrusted_server_sends_nothing_and_counts_the_records(
         assert receiver.messages() == ["anyone"]
     finally:
         receiver.stop()
+
+
+def test_a_record_a_filter_looked_at_is_sent_with_the_same_fields(logger, receiver):
+    """A filter that reads the record (making its LogRecord) changes nothing
+    that is sent, but what the filter set on it, which is a key_value."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_overflow_policy("block")
+        .build()
+    )
+    logger.addHandler(handler)
+
+    def send(seen):
+        logger.info("same %s", "text", extra={"k": [1, "v"]})
+        seen.append(None)
+
+    untouched = []
+    send(untouched)
+
+    def touch(record):
+        record.touched = record.getMessage()
+        return True
+
+    handler.addFilter(touch)
+    touched = []
+    send(touched)
+    assert handler.flush()
+    assert receiver.wait_for(2)
+    first, second = receiver.records
+    assert second["key_values"] == {"k": [1, "v"], "touched": "same text"}
+    for field in FIELDS - {"timestamp_ns", "key_values"}:
+        assert first[field] == second[field], field
+    assert first["key_values"] == {"k": [1, "v"]}
+
+
+def test_without_log_threads_the_thread_fields_are_zero_and_empty(logger, receiver, monkeypatch):
+    """logging.logThreads = False: thread_id 0 and thread_name "" (the record's None)."""
+    monkeypatch.setattr(femtologging, "logThreads", False)
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    logger.info("no threads")
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    record = receiver.records[0]
+    assert (record["thread_id"], record["thread_name"]) == (0, "")

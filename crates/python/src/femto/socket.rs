@@ -31,7 +31,8 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 use super::Job;
 use crate::formatter::FormattedText;
 use crate::handler::{format_for, Handler};
-use crate::record::RecordRef;
+use crate::record::{CallRecord, RecordRef};
+use crate::runtime;
 
 /// A `LogRecord`'s own attributes: every other key of its `__dict__` came
 /// from `extra` (or was set on it by a filter) and goes in `key_values`.
@@ -285,6 +286,11 @@ pub fn wire_job<'py>(
         FormattedText::Rust(text) => text,
         FormattedText::Python(text) => text_of(&text.str()?),
     };
+    if let Some(native) = record.native(py) {
+        if let Some(record) = native_record(py, native, &message)? {
+            return Ok(Job::Wire(Box::new(record)));
+        }
+    }
     let timestamp_ns = match record {
         RecordRef::Native(native) => native.created_ns,
         RecordRef::Python(_) => 0,
@@ -336,6 +342,62 @@ pub fn wire_job<'py>(
         thread_name: text(intern!(py, "threadName"))?,
         key_values,
     })))
+}
+
+/// The fields of a native record no Python code has looked at, read
+/// without making its `LogRecord`; `None` when its path is not the call
+/// site's own (a `findCaller` override), whose module the view derives.
+fn native_record(
+    py: Python<'_>,
+    native: &CallRecord,
+    message: &str,
+) -> PyResult<Option<MsgpackRecord>> {
+    let site = &native.site;
+    if native.plain_pathname(py) != Some(&*site.pathname) {
+        return Ok(None);
+    }
+    let runtime = runtime::get(py)?;
+    // As the record's view would say: `thread` and `threadName` are None
+    // when `logging.logThreads` is false.
+    let context = runtime
+        .cold
+        .bind(py)
+        .call_method1(intern!(py, "call_context"), (native.thread_id,))?;
+    let context = context.cast::<PyTuple>()?;
+    let thread_id = context.get_item(0)?.extract::<u64>().unwrap_or(0);
+    let thread_name = context.get_item(1)?;
+    let mut key_values = Vec::new();
+    if let Some(extra) = &native.extra {
+        for (key, value) in extra.bind(py).iter() {
+            let Ok(key) = key.cast::<PyString>() else {
+                continue;
+            };
+            key_values.push((Text::new(text_of(key)), to_value(&value, 0)));
+        }
+    }
+    Ok(Some(MsgpackRecord {
+        logger: any_text(native.logger_name.bind(py))?,
+        level: any_text(native.level_name.bind(py))?,
+        message: message.to_owned(),
+        timestamp_ns: native.created_ns,
+        filename: site.pathname.to_string(),
+        line_number: native.line,
+        module_path: site.module.to_string(),
+        thread_id,
+        thread_name: any_text(&thread_name)?,
+        key_values,
+    }))
+}
+
+/// A value's `str()`, or "" for None.
+fn any_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if value.is_none() {
+        return Ok(String::new());
+    }
+    Ok(match value.cast::<PyString>() {
+        Ok(text) => text_of(text),
+        Err(_) => text_of(&value.str()?),
+    })
 }
 
 /// A Python `str` as UTF-8; lone surrogates as `\udcxx` escapes.
