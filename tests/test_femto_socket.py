@@ -7,9 +7,11 @@ import os
 import shutil
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+import warnings
 
 import femtologging
 import pytest
@@ -536,3 +538,82 @@ def test_without_log_threads_the_thread_fields_are_zero_and_empty(logger, receiv
     assert receiver.wait_for(1)
     record = receiver.records[0]
     assert (record["thread_id"], record["thread_name"]) == (0, "")
+
+
+def test_close_with_the_receiver_away_returns_at_once_and_counts_the_records(logger):
+    """Nothing listening and the default two-minute deadline: close() gives up
+    the queued records, counted as failed, instead of waiting."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", free_port())
+        .with_backoff(base_ms=500, cap_ms=5000)
+        .build()
+    )
+    logger.addHandler(handler)
+    for number in range(20):
+        logger.info("nobody %d", number)
+    time.sleep(0.1)
+    started = time.monotonic()
+    logger.removeHandler(handler)
+    handler.close()
+    assert time.monotonic() - started < 2
+    stats = handler.stats()
+    assert (stats["failed"], stats["written"]) == (20, 0)
+
+
+def test_a_program_that_ends_without_close_sends_every_record(receiver):
+    """The exit hooks close the handler: a program that just ends sends all."""
+    program = f"""
+import femtologging
+handler = (
+    femtologging.SocketHandlerBuilder()
+    .with_tcp("127.0.0.1", {receiver.port})
+    .with_overflow_policy("block")
+    .build()
+)
+logger = femtologging.getLogger("exiting")
+logger.addHandler(handler)
+logger.setLevel("INFO")
+for number in range(500):
+    logger.info("bye %d", number)
+"""
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=30)
+    assert receiver.wait_for(500)
+    assert receiver.messages() == [f"bye {number}" for number in range(500)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_sends_its_records_on_a_connection_of_its_own(logger, receiver):
+    """After fork the child's worker connects afresh; both processes' records arrive."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_overflow_policy("block")
+        .build()
+    )
+    logger.addHandler(handler)
+    logger.info("parent before")
+    assert handler.flush()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        try:
+            for number in range(10):
+                logger.info("child %d", number)
+            handler.close()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    logger.info("parent after")
+    assert handler.flush()
+    assert receiver.wait_for(12)
+    messages = receiver.messages()
+    assert [message for message in messages if message.startswith("child")] == [
+        f"child {number}" for number in range(10)
+    ]
+    assert [message for message in messages if message.startswith("parent")] == [
+        "parent before",
+        "parent after",
+    ]
+    assert receiver.connections == 2
