@@ -259,8 +259,9 @@ def test_a_restarted_receiver_gets_every_later_record_and_none_twice(logger):
 
 
 def test_a_receiver_that_never_reads_neither_blocks_the_caller_nor_close(logger):
-    """Accepts and never reads: the write timeout fires, the caller (under
-    drop) is never held up, and close() returns within the timeouts."""
+    """Accepts and never reads: the write timeout fires (the worker gives the
+    connection up and opens another), the caller (under drop) is never held
+    up, and close() returns within the timeouts."""
     receiver = Receiver(read=False).start()
     try:
         handler = (
@@ -274,20 +275,50 @@ def test_a_receiver_that_never_reads_neither_blocks_the_caller_nor_close(logger)
         )
         logger.addHandler(handler)
         payload = "x" * 20_000
+        calls = 0
         started = time.monotonic()
-        for number in range(3000):
-            logger.info("%d %s", number, payload)
-        logging_took = time.monotonic() - started
-        assert logging_took < 5
+        while time.monotonic() - started < 1.5:
+            logger.info("%d %s", calls, payload)
+            calls += 1
+        # Held up by a 200 ms write timeout, the caller would make a handful.
+        assert calls > 1000
+        deadline = time.monotonic() + 10
+        while receiver.connections < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert receiver.connections >= 2
         started = time.monotonic()
         logger.removeHandler(handler)
         handler.close()
-        closing_took = time.monotonic() - started
-        assert closing_took < 2
+        assert time.monotonic() - started < 2
         stats = handler.stats()
         assert stats["dropped"] > 0
-        assert stats["accepted"] + stats["dropped"] == 3000
+        assert stats["accepted"] + stats["dropped"] == calls
         assert stats["written"] + stats["failed"] == stats["accepted"]
+    finally:
+        receiver.stop()
+
+
+def test_under_drop_records_refused_while_the_receiver_is_away_are_counted(logger):
+    """Receiver down, policy drop: what the queue took arrives once the
+    receiver is up, and what it refused is counted as dropped."""
+    port = free_port()
+    builder = fast_backoff(SocketHandlerBuilder().with_tcp("127.0.0.1", port))
+    handler = builder.with_capacity(8).build()
+    logger.addHandler(handler)
+    for number in range(50):
+        logger.info("maybe %d", number)
+    receiver = Receiver(port=port).start()
+    try:
+        assert handler.flush()
+        stats = handler.stats()
+        assert stats["dropped"] > 0
+        assert stats["accepted"] + stats["dropped"] == 50
+        assert receiver.wait_for(stats["accepted"])
+        time.sleep(0.05)
+        messages = receiver.messages()
+        assert len(messages) == stats["accepted"] == stats["written"]
+        numbers = [int(message.split()[1]) for message in messages]
+        assert numbers == sorted(set(numbers))
     finally:
         receiver.stop()
 
