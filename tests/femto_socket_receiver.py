@@ -10,9 +10,10 @@ import time
 import msgpack
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+def free_port(host="127.0.0.1"):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -20,8 +21,9 @@ class Receiver:
     """Collects the decoded records in `records`, in arrival order. With
     `read=False` it accepts and never reads."""
 
-    def __init__(self, *, port=None, path=None, read=True, wrap=None):
-        self.port = port if port is not None or path is not None else free_port()
+    def __init__(self, *, host="127.0.0.1", port=None, path=None, read=True, wrap=None):
+        self.host = host
+        self.port = port if port is not None or path is not None else free_port(host)
         self.path = path
         self.read = read
         self.wrap = wrap
@@ -38,9 +40,10 @@ class Receiver:
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             listener.bind(self.path)
         else:
-            listener = socket.socket()
+            family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+            listener = socket.socket(family)
             listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            listener.bind(("127.0.0.1", self.port))
+            listener.bind((self.host, self.port))
         listener.listen(16)
         listener.settimeout(0.05)
         self._listener = listener

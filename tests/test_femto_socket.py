@@ -5,6 +5,7 @@ counters say when frames are refused or given up."""
 import inspect
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import sys
@@ -648,3 +649,33 @@ def test_a_forked_child_sends_its_records_on_a_connection_of_its_own(logger, rec
         "parent after",
     ]
     assert receiver.connections == 2
+
+
+def test_a_record_after_close_is_sent_on_the_callers_thread(logger, receiver):
+    """As a closed femto file handler reopens its file, a closed socket handler
+    sends a late record itself."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    logger.info("on time")
+    handler.close()
+    logger.info("late")
+    assert receiver.wait_for(2)
+    assert receiver.messages() == ["on time", "late"]
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_an_ipv6_loopback_receiver_gets_the_records(logger):
+    """with_tcp("::1", port) connects over IPv6."""
+    try:
+        receiver = Receiver(host="::1").start()
+    except OSError:
+        pytest.skip("::1 is not configured")
+    try:
+        handler = SocketHandlerBuilder().with_tcp("::1", receiver.port).build()
+        logger.addHandler(handler)
+        logger.info("over six")
+        assert handler.flush()
+        assert receiver.wait_for(1)
+        assert receiver.messages() == ["over six"]
+    finally:
+        receiver.stop()
