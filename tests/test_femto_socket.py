@@ -2,6 +2,7 @@
 receiver decodes with `msgpack`, what reconnection delivers, and what the
 counters say when frames are refused or given up."""
 
+import gc
 import inspect
 import os
 import shutil
@@ -386,6 +387,8 @@ def test_the_default_builder_sends_tcp_to_localhost_9020():
         (lambda b: b.with_backoff(base_ms=0), ValueError, "with_backoff(0)"),
         (lambda b: b.with_backoff(base_ms=100, cap_ms=10), ValueError, "cap_ms=10"),
         (lambda b: b.with_overflow_policy("sometimes"), ValueError, "sometimes"),
+        (lambda b: b.with_overflow_policy("timeout:0"), ValueError, "timeout:0"),
+        (lambda b: b.with_overflow_policy("timeout:x"), ValueError, "timeout:x"),
         (lambda b: b.with_unix_path(""), ValueError, "with_unix_path('')"),
         (lambda b: b.with_tls(""), ValueError, "with_tls('')"),
         (lambda b: b.with_unix_path("/tmp/x.sock").with_tls("h"), HandlerConfigError, "TLS"),
@@ -679,3 +682,17 @@ def test_an_ipv6_loopback_receiver_gets_the_records(logger):
         assert receiver.messages() == ["over six"]
     finally:
         receiver.stop()
+
+
+def test_a_handler_dropped_without_close_does_not_wait_for_an_absent_receiver(logger):
+    """Dropping the last reference closes the handler as close() does."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", free_port()).build()
+    logger.addHandler(handler)
+    for number in range(5):
+        logger.info("dropped %d", number)
+    logger.removeHandler(handler)
+    time.sleep(0.1)
+    started = time.monotonic()
+    del handler
+    gc.collect()
+    assert time.monotonic() - started < 2

@@ -46,6 +46,11 @@ def _text(method, value):
     return value
 
 
+def _is_timeout(text):
+    prefix, _, milliseconds = text.partition(":")
+    return prefix == "timeout" and milliseconds.isdigit() and int(milliseconds) > 0
+
+
 def install(FemtoHandler, HandlerBuilder, start, policy_text):
     """The socket classes, over the femto handler base and its builder."""
 
@@ -173,8 +178,11 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
 
         def with_overflow_policy(self, policy):
             text = policy_text(policy)
-            if text not in ("drop", "block") and not text.startswith("timeout:"):
-                raise ValueError(f"with_overflow_policy({policy!r}): unknown policy")
+            if text not in ("drop", "block") and not _is_timeout(text):
+                raise ValueError(
+                    f'with_overflow_policy({policy!r}): the policy is "drop", "block" '
+                    'or "timeout:N" (N milliseconds above zero)'
+                )
             self._policy = text
             return self
 

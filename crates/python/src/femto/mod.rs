@@ -143,6 +143,10 @@ impl Drop for FemtoHandler {
     /// not while holding the interpreter: its worker may need it to make
     /// progress (a formatter function, a Python handler object).
     fn drop(&mut self) {
+        // As `close()`: a socket's worker stops waiting for its receiver.
+        if let Some(Target::Socket(socket)) = self.target.get_mut() {
+            socket.begin_closing();
+        }
         if let Some(worker) = self.worker.get_mut().take() {
             Python::attach(|py| py.detach(move || drop(worker)));
         }
