@@ -696,3 +696,20 @@ def test_a_handler_dropped_without_close_does_not_wait_for_an_absent_receiver(lo
     del handler
     gc.collect()
     assert time.monotonic() - started < 2
+
+
+def test_an_exceptions_traceback_follows_the_message(logger, receiver):
+    """logger.exception: message holds the merged message, then the traceback,
+    as the standard default formatter gives them."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    try:
+        1 / 0  # noqa: B018
+    except ZeroDivisionError:
+        logger.exception("failed %d", 1)
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    message = receiver.records[0]["message"]
+    assert message.startswith("failed 1\nTraceback (most recent call last):\n")
+    assert message.endswith("ZeroDivisionError: division by zero")
+    assert receiver.records[0]["level"] == "ERROR"
