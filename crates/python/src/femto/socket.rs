@@ -248,7 +248,7 @@ impl Drain<Job> for SocketDrain {
             }
         }
         // A burst must not keep a burst-sized buffer for the life of the handler.
-        if self.payload.capacity() > 1 << 20 {
+        if self.payload.capacity() > 1 << 20 || self.frame.capacity() > 1 << 20 {
             self.payload = Vec::new();
             self.frame = Vec::new();
         }
@@ -291,25 +291,16 @@ pub fn wire_job<'py>(
             return Ok(Job::Wire(Box::new(record)));
         }
     }
+    let view = record.to_python(py)?;
     let timestamp_ns = match record {
         RecordRef::Native(native) => native.created_ns,
-        RecordRef::Python(_) => 0,
+        // A record made in Python keeps its time as float seconds only.
+        RecordRef::Python(_) => {
+            let created: f64 = view.getattr(intern!(py, "created"))?.extract()?;
+            (created * 1e9).round() as i64
+        }
     };
-    let view = record.to_python(py)?;
-    let timestamp_ns = if timestamp_ns != 0 {
-        timestamp_ns
-    } else {
-        let created: f64 = view.getattr(intern!(py, "created"))?.extract()?;
-        (created * 1e9).round() as i64
-    };
-    let text = |name: &Bound<'py, PyString>| -> PyResult<String> {
-        let value = view.getattr(name)?;
-        Ok(if value.is_none() {
-            String::new()
-        } else {
-            text_of(&value.str()?)
-        })
-    };
+    let text = |name: &Bound<'py, PyString>| any_text(&view.getattr(name)?);
     let line_number = view
         .getattr(intern!(py, "lineno"))?
         .extract::<u32>()
