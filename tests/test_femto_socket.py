@@ -6,6 +6,7 @@ import gc
 import inspect
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -713,3 +714,30 @@ def test_an_exceptions_traceback_follows_the_message(logger, receiver):
     assert message.startswith("failed 1\nTraceback (most recent call last):\n")
     assert message.endswith("ZeroDivisionError: division by zero")
     assert receiver.records[0]["level"] == "ERROR"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX")
+def test_a_program_ended_by_sigterm_sends_every_record_first(receiver):
+    """SIGTERM at its default action: the handler sends what it holds, then
+    the signal ends the process."""
+    program = f"""
+import os, signal
+import femtologging
+handler = (
+    femtologging.SocketHandlerBuilder()
+    .with_tcp("127.0.0.1", {receiver.port})
+    .with_overflow_policy("block")
+    .build()
+)
+logger = femtologging.getLogger("terminated")
+logger.addHandler(handler)
+logger.setLevel("INFO")
+for number in range(500):
+    logger.info("term %d", number)
+os.kill(os.getpid(), signal.SIGTERM)
+signal.pause()
+"""
+    finished = subprocess.run([sys.executable, "-c", program], timeout=30)
+    assert finished.returncode == -signal.SIGTERM
+    assert receiver.wait_for(500)
+    assert receiver.messages() == [f"term {number}" for number in range(500)]
