@@ -620,7 +620,10 @@ def _install(logging):
         """The same logger as `getLogger(name)`."""
         return logging.getLogger(name)
 
+    from ._femto_socket import install as install_socket
+
     return {
+        **install_socket(FemtoHandler, _HandlerBuilder, _start, _policy_text),
         "OverflowPolicy": OverflowPolicy,
         "FemtoHandler": FemtoHandler,
         "FemtoStreamHandler": FemtoStreamHandler,

@@ -388,6 +388,12 @@ fn emit_femto<'py>(
             Err(error) if error.is_instance_of::<PyRecursionError>(py) => return Err(error),
             Err(error) => return report_error(handler.as_any(), record, error),
         }
+    } else if femto.sends_frames(py) {
+        match femto::wire_job(handler, overridden, record) {
+            Ok(job) => job,
+            Err(error) if error.is_instance_of::<PyRecursionError>(py) => return Err(error),
+            Err(error) => return report_error(handler.as_any(), record, error),
+        }
     } else {
         match femto_line(handler, femto, overridden, record) {
             Ok(job) => job,

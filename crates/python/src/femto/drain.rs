@@ -19,6 +19,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 
 use super::python_stream::PythonStreamDrain;
+use super::socket::SocketSettings;
 use super::{mapping, Job};
 
 /// Where a worker writes.
@@ -35,6 +36,8 @@ pub enum Target {
     Python(Arc<Py<PyAny>>),
     /// A Python stream object's `write` and `flush`.
     PythonStream(Arc<Py<PyAny>>),
+    /// A TCP, TLS or Unix stream socket, sent length-prefixed MessagePack.
+    Socket(Arc<SocketSettings>),
 }
 
 impl Target {
@@ -69,6 +72,7 @@ impl Target {
             Target::PythonStream(stream) => Box::new(PythonStreamDrain {
                 stream: stream.clone(),
             }),
+            Target::Socket(settings) => Box::new(settings.drain()?),
             Target::Python(handler) => Box::new(PythonDrain {
                 handler: handler.clone(),
                 errors: handler_errors.clone(),
@@ -83,6 +87,7 @@ impl Target {
             Target::Stderr => "stderr".into(),
             Target::Python(_) => "python handler".into(),
             Target::PythonStream(_) => "python stream".into(),
+            Target::Socket(settings) => settings.describe(),
         }
     }
 }
@@ -193,7 +198,7 @@ impl FileDrain {
                     None => reject("the interpreter is shutting down".into()),
                 },
                 // Never queued for a file or a standard stream.
-                Job::Text(_) | Job::Call { .. } => {}
+                Job::Text(_) | Job::Call { .. } | Job::Wire(_) => {}
             }
         }
         (records, delivered)

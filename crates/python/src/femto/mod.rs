@@ -13,6 +13,7 @@ pub mod exit_signals;
 mod mapping;
 mod python_stream;
 mod reopening;
+mod socket;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
+use femtologging_core::wire::serialize::msgpack::MsgpackRecord;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -36,6 +38,7 @@ pub use deferred::record_job;
 use drain::Target;
 pub use mapping::{mapping_job, CallableFormatter};
 use reopening::Reopening;
+pub use socket::{wire_job, SocketTarget};
 
 use crate::formatter::CachedLineFormat;
 use crate::gil::GilCell;
@@ -67,6 +70,8 @@ pub enum Job {
         level: String,
         message: String,
     },
+    /// A record for a socket handler, to encode, frame and send.
+    Wire(Box<MsgpackRecord>),
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
@@ -138,6 +143,10 @@ impl Drop for FemtoHandler {
     /// not while holding the interpreter: its worker may need it to make
     /// progress (a formatter function, a Python handler object).
     fn drop(&mut self) {
+        // As `close()`: a socket's worker stops waiting for its receiver.
+        if let Some(Target::Socket(socket)) = self.target.get_mut() {
+            socket.begin_closing();
+        }
         if let Some(worker) = self.worker.get_mut().take() {
             Python::attach(|py| py.detach(move || drop(worker)));
         }
@@ -150,6 +159,12 @@ impl FemtoHandler {
     pub fn calls_python_object(&self, py: Python<'_>) -> bool {
         self.target
             .with(py, |target| matches!(target, Some(Target::Python(_))))
+    }
+
+    /// Whether the target is a socket, sent each record's fields.
+    pub fn sends_frames(&self, py: Python<'_>) -> bool {
+        self.target
+            .with(py, |target| matches!(target, Some(Target::Socket(_))))
     }
 
     /// Whether the target is a Python stream object, for which the caller
@@ -313,7 +328,9 @@ impl FemtoHandler {
         }
         let policy =
             OverflowPolicy::parse(policy).map_err(|error| PyValueError::new_err(error.0))?;
-        let target = if stream {
+        let target = if let Ok(socket) = target.cast::<SocketTarget>() {
+            Target::Socket(socket.get().settings.clone())
+        } else if stream {
             Target::PythonStream(Arc::new(target.unbind()))
         } else if let Ok(text) = target.extract::<String>() {
             match text.as_str() {
@@ -366,6 +383,12 @@ impl FemtoHandler {
 
     /// Drains the queue and stops the worker. Safe to call more than once.
     fn _close_worker(&self, py: Python<'_>) -> bool {
+        // A socket's worker gives up waiting for an absent receiver.
+        self.target.with(py, |target| {
+            if let Some(Target::Socket(socket)) = target {
+                socket.begin_closing();
+            }
+        });
         match self.worker(py) {
             Some(worker) => py.detach(|| worker.close()),
             None => true,
