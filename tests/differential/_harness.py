@@ -128,8 +128,12 @@ def differential(
     patterns: Iterable[str] = (),
     min_version: tuple[int, int] = (3, 11),
     requires: Iterable[str] = (),
+    prelude: str = "",
 ):
     """Turn a function whose body is a program into a differential test.
+
+    ``prelude`` is source put before the body (code several programs share,
+    such as a server they talk to).
 
     ``requires`` names submodules (``"handlers"``, ``"config"``) the program
     uses; while the implementation under test has not got one yet, the test
@@ -143,7 +147,7 @@ def differential(
     """
 
     def decorate(function: Callable[..., object]):
-        source = program_source(function)
+        source = textwrap.dedent(prelude) + program_source(function)
         _reject_logging_imports(function.__name__, source)
         all_patterns = tuple(patterns) + ((DEFAULT_ASCTIME,) if time else ())
         program = Program(function.__name__, source, ids, all_patterns, min_version)

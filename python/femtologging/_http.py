@@ -1,0 +1,157 @@
+"""`HTTPHandler` and `NTEventLogHandler`.
+
+`HTTPHandler` is a Python class over `http.client`, as the standard one is:
+`getConnection` is documented as the place to return another connection (a
+proxy's, say), and `emit` drives whatever it returns through
+`putrequest`/`putheader`/`endheaders`/`send`/`getresponse`, so the request
+has to be built by `http.client`'s own calls for such subclasses to work.
+Sending one request per record spends its time on the network, not in Python.
+
+`NTEventLogHandler` writes to the Windows event log through pywin32; without
+it (on Linux, say) it prints the standard notice and drops every record.
+"""
+
+import os
+
+from . import CRITICAL, DEBUG, ERROR, INFO, WARNING, Handler
+
+
+class HTTPHandler(Handler):
+    """Sends each record's attribute dict, URL-encoded, to a web server: in
+    the query string of a GET, or as a form-encoded POST body. One
+    connection per record; the answer's status is not looked at."""
+
+    def __init__(self, host, url, method="GET", secure=False, credentials=None, context=None):
+        Handler.__init__(self)
+        method = method.upper()
+        if method not in ("GET", "POST"):
+            raise ValueError("method must be GET or POST")
+        if context is not None and not secure:
+            raise ValueError("context parameter only makes sense with secure=True")
+        self.host = host
+        self.url = url
+        self.method = method
+        self.secure = secure
+        self.credentials = credentials
+        self.context = context
+
+    def mapLogRecord(self, record):
+        """The dict to send: the record's own `__dict__`."""
+        return record.__dict__
+
+    def getConnection(self, host, secure):
+        """A new `http.client` connection to `host` (`name` or `name:port`),
+        HTTPS with `context` when `secure`."""
+        # Imported when first needed, as the standard handler does, so that
+        # importing `handlers` does not load `http.client`.
+        import http.client
+
+        if not secure:
+            return http.client.HTTPConnection(host)
+        return http.client.HTTPSConnection(host, context=self.context)
+
+    def emit(self, record):
+        import urllib.parse
+
+        try:
+            connection = self.getConnection(self.host, self.secure)
+            data = urllib.parse.urlencode(self.mapLogRecord(record))
+            post = self.method == "POST"
+            target = self.url
+            if not post:
+                target = f"{target}{'&' if '?' in target else '?'}{data}"
+            # `putrequest` adds the Host header itself (with the port).
+            connection.putrequest(self.method, target)
+            if post:
+                connection.putheader("Content-type", "application/x-www-form-urlencoded")
+                # The length in characters, as the standard handler counts it;
+                # urlencode's output is ASCII, so it is the byte count too.
+                connection.putheader("Content-length", str(len(data)))
+            if self.credentials:
+                import base64
+
+                # `%` with the tuple itself, so credentials of another shape
+                # fail with the standard handler's TypeError.
+                user_and_password = ("%s:%s" % self.credentials).encode("utf-8")  # noqa: UP031
+                token = base64.b64encode(user_and_password).strip().decode("ascii")
+                connection.putheader("Authorization", "Basic " + token)
+            connection.endheaders()
+            if post:
+                connection.send(data.encode("utf-8"))
+            # Waits for the answer, whatever its status, and leaves it unread.
+            connection.getresponse()
+        except Exception:
+            self.handleError(record)
+
+
+class NTEventLogHandler(Handler):
+    """Reports each record to the Windows event log under `appname`. Without
+    pywin32 the constructor prints a notice and the handler does nothing."""
+
+    def __init__(self, appname, dllname=None, logtype="Application"):
+        Handler.__init__(self)
+        try:
+            # Only present on Windows, with pywin32.
+            import win32evtlog
+            import win32evtlogutil
+        except ImportError:
+            print(
+                "The Python Win32 extensions for NT (service, event logging) "
+                "appear not to be available."
+            )
+            self._welu = None
+            return
+        self.appname = appname
+        self._welu = win32evtlogutil
+        if not dllname:
+            # win32service.pyd sits in the folder above win32evtlogutil's.
+            package_folder = os.path.dirname(os.path.dirname(win32evtlogutil.__file__))
+            dllname = os.path.join(package_folder, "win32service.pyd")
+        self.dllname = dllname
+        self.logtype = logtype
+        try:
+            win32evtlogutil.AddSourceToRegistry(appname, dllname, logtype)
+        except Exception as error:
+            # Adding a source needs administrator rights; one that may only
+            # write to an existing source gets "access denied" (5), which is
+            # not an error here.
+            if getattr(error, "winerror", None) != 5:
+                raise
+        self.deftype = win32evtlog.EVENTLOG_ERROR_TYPE
+        information = win32evtlog.EVENTLOG_INFORMATION_TYPE
+        self.typemap = {
+            DEBUG: information,
+            INFO: information,
+            WARNING: win32evtlog.EVENTLOG_WARNING_TYPE,
+            ERROR: win32evtlog.EVENTLOG_ERROR_TYPE,
+            CRITICAL: win32evtlog.EVENTLOG_ERROR_TYPE,
+        }
+
+    def getMessageID(self, record):
+        """1, the first message of win32service.pyd."""
+        return 1
+
+    def getEventCategory(self, record):
+        """0: no category."""
+        return 0
+
+    def getEventType(self, record):
+        """The event type `typemap` gives the record's level, else `deftype`."""
+        return self.typemap.get(record.levelno, self.deftype)
+
+    def emit(self, record):
+        if not self._welu:
+            return
+        try:
+            message_id = self.getMessageID(record)
+            category = self.getEventCategory(record)
+            event_type = self.getEventType(record)
+            message = self.format(record)
+            self._welu.ReportEvent(self.appname, message_id, category, event_type, [message])
+        except Exception:
+            self.handleError(record)
+
+    def close(self):
+        # The source stays in the registry: the event viewer needs it to
+        # find the message file of the events already logged.
+        Handler.close(self)
