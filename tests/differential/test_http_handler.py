@@ -55,8 +55,8 @@ def show(request):
     data = query if method == "GET" else body
     print(method, path)
     for name, value in headers:
-        if name == "Host":
-            value = value == host
+        if name == "Host" and value == host:
+            value = "<the server's host:port>"
         elif name == "Content-length":
             value = int(value) == len(body)
         print(f"  {name}: {value}")
@@ -152,6 +152,25 @@ def test_a_subclass_chooses_what_is_sent_with_map_log_record(logging):
     logger.warning("disk %d%% full", 93)
     for method, path, _, body in requests:
         print(method, path, repr(body))
+    server.shutdown()
+
+
+@http_program
+def test_a_subclass_supplies_the_connection_with_get_connection(logging):
+    """getConnection gets the handler's host and secure flag; emit drives what it returns."""
+    import http.client
+
+    class Proxied(logging.handlers.HTTPHandler):
+        def getConnection(self, host, secure):
+            print("getConnection", host, secure)
+            return http.client.HTTPConnection(host_of_the_proxy)
+
+    host_of_the_proxy = host
+    logger = logging.getLogger("web.proxy")
+    logger.addHandler(Proxied("logs.invalid:8080", "http://logs.invalid:8080/log", "POST"))
+    logger.warning("through the proxy")
+    for request in requests:
+        show(request)
     server.shutdown()
 
 
