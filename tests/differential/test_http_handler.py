@@ -295,3 +295,66 @@ def test_nt_event_log_handler_without_pywin32_prints_a_notice_and_drops_records(
     handler.close()
     logging.handlers.NTEventLogHandler("second")
     print(isinstance(handler, logging.Handler), type(handler).__mro__[1].__name__)
+
+
+@differential(requires=["handlers"])
+def test_nt_event_log_handler_reports_through_pywin32_when_it_is_there(logging):
+    """With (stand-in) pywin32 modules: registry source, dll path, type map, ReportEvent calls."""
+    import sys
+    import types
+
+    calls = []
+
+    class WindowsError(Exception):
+        def __init__(self, winerror):
+            super().__init__(f"winerror {winerror}")
+            self.winerror = winerror
+
+    refusal = [WindowsError(5)]
+
+    def add_source(appname, dllname, logtype):
+        calls.append(("AddSourceToRegistry", appname, dllname, logtype))
+        if refusal:
+            raise refusal.pop()
+
+    def report_event(*arguments):
+        calls.append(("ReportEvent", *arguments))
+        if arguments[2] == 7:
+            raise OSError("event log full")
+
+    evtlog = types.ModuleType("win32evtlog")
+    evtlog.EVENTLOG_ERROR_TYPE = 1
+    evtlog.EVENTLOG_WARNING_TYPE = 2
+    evtlog.EVENTLOG_INFORMATION_TYPE = 4
+    util = types.ModuleType("win32evtlogutil")
+    util.__file__ = "/site-packages/win32/lib/win32evtlogutil.py"
+    util.AddSourceToRegistry = add_source
+    util.ReportEvent = report_event
+    sys.modules.update(win32evtlog=evtlog, win32evtlogutil=util)
+
+    handler = logging.handlers.NTEventLogHandler("shop")
+    print(handler.appname, handler.dllname, handler.logtype, handler._welu is util)
+    print(handler.typemap, handler.deftype)
+    logger = logging.getLogger("nt.win")
+    logger.addHandler(handler)
+    handler.setFormatter(logging.Formatter("%(levelname)s:%(message)s"))
+    logger.warning("disk %d%% full", 93)
+    logger.log(35, "a level of its own")
+
+    class Categorised(logging.handlers.NTEventLogHandler):
+        def getEventCategory(self, record):
+            return record.levelno // 5
+
+    refusal.append(WindowsError(1314))
+    try:
+        Categorised("other", dllname="C:\\app\\messages.dll", logtype="System")
+    except WindowsError as error:
+        print("raised:", error)
+    categorised = Categorised("other", dllname="C:\\app\\messages.dll", logtype="System")
+    logger.removeHandler(handler)
+    logger.addHandler(categorised)
+    logger.error("categorised")
+    logger.log(35, "category 7 fails and is reported")
+    logger.critical("after the failure")
+    for call in calls:
+        print(call)
