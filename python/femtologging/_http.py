@@ -56,12 +56,15 @@ class HTTPHandler(Handler):
         try:
             connection = self.getConnection(self.host, self.secure)
             data = urllib.parse.urlencode(self.mapLogRecord(record))
-            post = self.method == "POST"
             target = self.url
-            if not post:
-                target = f"{target}{'&' if '?' in target else '?'}{data}"
+            # `method` is compared as it is now: one assigned after the
+            # constructor (lower case, or neither GET nor POST) is sent as it
+            # is, with neither a query nor a body.
+            if self.method == "GET":
+                target = target + ("&" if target.find("?") >= 0 else "?") + data
             # `putrequest` adds the Host header itself (with the port).
             connection.putrequest(self.method, target)
+            post = self.method == "POST"
             if post:
                 connection.putheader("Content-type", "application/x-www-form-urlencoded")
                 # The length in characters, as the standard handler counts it;

@@ -31,6 +31,9 @@ class Recorder(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         self.record()
 
+    def do_PUT(self):
+        self.record()
+
     def record(self):
         length = int(self.headers.get("Content-length") or 0)
         body = self.rfile.read(length).decode("ascii")
@@ -183,7 +186,10 @@ def test_an_error_status_is_not_an_error(logging):
     logger.warning("first")
     Recorder.status = 404
     logger.warning("second")
-    print([(method, path) for method, path, _, _ in requests])
+    logger.handlers[0].method = "PUT"
+    logger.warning("PUT, set after the constructor: sent with neither query nor body")
+    for method, path, headers, body in requests:
+        print(method, path, [name for name, _ in headers], repr(body[:5]))
     server.shutdown()
 
 
