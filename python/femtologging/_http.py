@@ -55,8 +55,8 @@ class HTTPHandler(Handler):
 
         try:
             connection = self.getConnection(self.host, self.secure)
-            data = urllib.parse.urlencode(self.mapLogRecord(record))
             target = self.url
+            data = urllib.parse.urlencode(self.mapLogRecord(record))
             # `method` is compared as it is now: one assigned after the
             # constructor (lower case, or neither GET nor POST) is sent as it
             # is, with neither a query nor a body.
