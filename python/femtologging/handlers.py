@@ -2,7 +2,8 @@
 `RotatingFileHandler`, `TimedRotatingFileHandler` and `WatchedFileHandler`,
 and the handlers that hold records for others (`BufferingHandler`,
 `MemoryHandler`, `QueueHandler`, `QueueListener`); `SocketHandler` and
-`DatagramHandler` live in `_network`, `SysLogHandler` in `_syslog`.
+`DatagramHandler` live in `_network`, `SysLogHandler` in `_syslog`,
+`SMTPHandler` in `_smtp`.
 
 They are native `FileHandler`s: the size and time tests before each record
 and the check of the file's identity run in Rust, the rename chain of a rollover is
@@ -21,6 +22,7 @@ import threading
 from . import ERROR, FileHandler, Handler, _attach
 from . import _femtologging as _native
 from ._network import DatagramHandler, SocketHandler  # noqa: F401
+from ._smtp import SMTPHandler  # noqa: F401
 from ._syslog import SysLogHandler  # noqa: F401
 
 DEFAULT_TCP_LOGGING_PORT = 9020
