@@ -396,3 +396,37 @@ def test_the_attributes_are_the_standard_ones_in_the_standard_order():
         assert list(ours_vars.items()) == list(standard_vars.items())
         assert ours.getSubject(None) == "s"
         assert isinstance(ours, femtologging.Handler)
+
+
+def test_a_server_that_never_answers_is_given_up_after_timeout(capsys):
+    """A listener that never greets: after `timeout`, the standard SMTPServerDisconnected report."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        standard, ours = _standard_then_ours(
+            lambda module: module.SMTPHandler(
+                ("127.0.0.1", port), "app@example.com", "ops@example.com", "Trouble", timeout=0.2
+            ),
+            capsys,
+        )
+    assert ours == standard
+    (report,) = ours
+    assert "smtplib.SMTPServerDisconnected: Connection unexpectedly closed: timed out\n" in report
+
+
+def test_a_failing_get_subject_is_reported_and_nothing_is_sent(server, capsys):
+    """getSubject raising after the connection is made: the standard report, and no mail."""
+    port, mailbox = server
+    start = len(mailbox.deliveries)
+
+    def make_handler(module):
+        class BrokenSubject(module.SMTPHandler):
+            def getSubject(self, record):
+                raise LookupError(f"no subject for {record.levelname}")
+
+        return BrokenSubject(("127.0.0.1", port), "app@example.com", "ops@example.com", "unused")
+
+    standard, ours = _standard_then_ours(make_handler, capsys)
+    assert ours == standard
+    (report,) = ours
+    assert "LookupError: no subject for ERROR\n" in report
+    assert len(mailbox.deliveries) == start
