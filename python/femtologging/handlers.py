@@ -3,7 +3,7 @@
 and the handlers that hold records for others (`BufferingHandler`,
 `MemoryHandler`, `QueueHandler`, `QueueListener`); `SocketHandler` and
 `DatagramHandler` live in `_network`, `SysLogHandler` in `_syslog`,
-`HTTPHandler` and `NTEventLogHandler` in `_http`.
+`HTTPHandler` and `NTEventLogHandler` in `_http`, `SMTPHandler` in `_smtp`.
 
 They are native `FileHandler`s: the size and time tests before each record
 and the check of the file's identity run in Rust, the rename chain of a rollover is
@@ -23,6 +23,7 @@ from . import ERROR, FileHandler, Handler, _attach
 from . import _femtologging as _native
 from ._http import HTTPHandler, NTEventLogHandler  # noqa: F401
 from ._network import DatagramHandler, SocketHandler  # noqa: F401
+from ._smtp import SMTPHandler  # noqa: F401
 from ._syslog import SysLogHandler  # noqa: F401
 
 DEFAULT_TCP_LOGGING_PORT = 9020
