@@ -20,7 +20,7 @@ use crate::handler;
 use crate::levels::{self, Level, LevelField};
 use crate::manager::Manager;
 use crate::overrides::OverrideCheck;
-use crate::record::{CallRecord, CallerInfo, RecordRef};
+use crate::record::{CallRecord, CallerInfo, RecordRef, RECORD_ATTRIBUTES};
 use crate::runtime;
 
 /// Bumped whenever anything an effective level depends on changes (a level,
@@ -621,41 +621,14 @@ fn normalise_exc_info<'py>(
         .call_method0(intern!(py, "exc_info"))
 }
 
-/// Names a record has from birth; `extra` may not overwrite them.
-const RESERVED: [&str; 23] = [
-    "name",
-    "msg",
-    "args",
-    "levelname",
-    "levelno",
-    "pathname",
-    "filename",
-    "module",
-    "exc_info",
-    "exc_text",
-    "stack_info",
-    "lineno",
-    "funcName",
-    "created",
-    "msecs",
-    "relativeCreated",
-    "thread",
-    "threadName",
-    "processName",
-    "process",
-    "taskName",
-    "message",
-    "asctime",
-];
-
 fn checked_extra<'py>(py: Python<'py>, extra: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     let copy = PyDict::new(py);
     for key in extra.try_iter()? {
         let key = key?;
         if let Ok(name) = key.cast::<PyString>() {
             let name = name.to_str()?;
-            let reserved =
-                RESERVED.contains(&name) && (name != "taskName" || runtime::python_minor() >= 12);
+            let reserved = RECORD_ATTRIBUTES.contains(&name)
+                && (name != "taskName" || runtime::python_minor() >= 12);
             if reserved {
                 return Err(PyKeyError::new_err(format!(
                     "Attempt to overwrite {} in LogRecord",

@@ -477,6 +477,34 @@ pub fn new_instance<'py>(
         .call_method1(pyo3::intern!(py, "__new__"), (class,))
 }
 
+/// Names a `LogRecord` has from birth: `extra` may not overwrite them, and
+/// every other key of a record's `__dict__` came from `extra` (or a filter).
+pub const RECORD_ATTRIBUTES: [&str; 23] = [
+    "name",
+    "msg",
+    "args",
+    "levelname",
+    "levelno",
+    "pathname",
+    "filename",
+    "module",
+    "exc_info",
+    "exc_text",
+    "stack_info",
+    "lineno",
+    "funcName",
+    "created",
+    "msecs",
+    "relativeCreated",
+    "thread",
+    "threadName",
+    "processName",
+    "process",
+    "taskName",
+    "message",
+    "asctime",
+];
+
 pub struct StandardFields<'a, 'py> {
     pub name: &'a Bound<'py, PyAny>,
     pub msg: &'a Bound<'py, PyAny>,

@@ -31,36 +31,8 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 use super::Job;
 use crate::formatter::FormattedText;
 use crate::handler::{format_for, Handler};
-use crate::record::{CallRecord, RecordRef};
+use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
 use crate::runtime;
-
-/// A `LogRecord`'s own attributes: every other key of its `__dict__` came
-/// from `extra` (or was set on it by a filter) and goes in `key_values`.
-const STANDARD_ATTRIBUTES: [&str; 23] = [
-    "name",
-    "msg",
-    "args",
-    "levelname",
-    "levelno",
-    "pathname",
-    "filename",
-    "module",
-    "exc_info",
-    "exc_text",
-    "stack_info",
-    "lineno",
-    "funcName",
-    "created",
-    "msecs",
-    "relativeCreated",
-    "thread",
-    "threadName",
-    "processName",
-    "process",
-    "taskName",
-    "message",
-    "asctime",
-];
 
 /// Nesting beyond this is sent as the value's `str()`.
 const MAX_VALUE_DEPTH: usize = 32;
@@ -316,7 +288,7 @@ pub fn wire_job<'py>(
             continue;
         };
         let name = text_of(key);
-        if STANDARD_ATTRIBUTES.contains(&name.as_str()) {
+        if RECORD_ATTRIBUTES.contains(&name.as_str()) {
             continue;
         }
         key_values.push((Text::new(name), to_value(&value, 0)));
