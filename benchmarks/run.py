@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(case.face == "femto" for case in cases):
         print(
             "Femto face: 'caller' is the logging calls only, per call; 'end to end' the whole "
-            "run until every line is on disk (drain and close included)."
+            "run until every line is on disk or every frame received (drain and close included)."
         )
     for line in _report.notes(cases, args.libs, cells):
         print(line)
