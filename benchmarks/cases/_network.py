@@ -7,6 +7,7 @@ answers that everything arrived (see `Receiver.received`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -60,11 +61,9 @@ class Receiver:
             assert self._process.stdin is not None
             # Tells the receiver the sender is done, for when some datagrams were lost.
             # It may also have had them all and exited already.
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 self._process.stdin.write("done\n")
                 self._process.stdin.flush()
-            except BrokenPipeError:
-                pass
         size, datagrams = self._line().split()
         return int(size), int(datagrams)
 
@@ -82,7 +81,9 @@ class Receiver:
         self._process.wait()
         for stream in (self._process.stdin, self._process.stdout):
             if stream is not None:
-                stream.close()
+                # "done" may still be buffered for a receiver that had already exited.
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
 
 
 @contextmanager
