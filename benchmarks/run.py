@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.list:
         for case in CASES.values():
-            print(f"{case.name:<19} n={case.default_n:<9,} {case.summary}")
+            print(f"{case.name:<20} n={case.default_n:<9,} {case.summary}")
         print("libraries:")
         for name, library in LIBRARIES.items():
             print(f"  {name:<14} {library.module:<13} {library.description}")
