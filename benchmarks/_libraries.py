@@ -53,7 +53,8 @@ LIBRARIES: dict[str, Library] = {
             "logging",
             None,
             stdlib_api=False,
-            description="femto face only: QueueHandler + QueueListener over a FileHandler",
+            description="femto face only: QueueHandler + QueueListener over a FileHandler "
+            "(or a SocketHandler)",
         ),
         Library(
             "picologging",
@@ -72,7 +73,8 @@ LIBRARIES: dict[str, Library] = {
             "femtologging",
             "femtologging",
             "femtologging",
-            description="in the femto face, FemtoFileHandler(capacity=1024, policy='block')",
+            description="in the femto face, FemtoFileHandler(capacity=1024, policy='block') "
+            "(or FemtoSocketHandler)",
         ),
     )
 }

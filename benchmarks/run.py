@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.list:
         for case in CASES.values():
-            print(f"{case.name:<19} n={case.default_n:<9,} {case.summary}")
+            print(f"{case.name:<20} n={case.default_n:<9,} {case.summary}")
         print("libraries:")
         for name, library in LIBRARIES.items():
             print(f"  {name:<14} {library.module:<13} {library.description}")
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(case.face == "femto" for case in cases):
         print(
             "Femto face: 'caller' is the logging calls only, per call; 'end to end' the whole "
-            "run until every line is on disk (drain and close included)."
+            "run until every line is on disk or every frame received (drain and close included)."
         )
     for line in _report.notes(cases, args.libs, cells):
         print(line)

@@ -9,10 +9,14 @@ from . import (
     femto_file,
     femto_file_threads,
     femto_rotating,
+    femto_socket,
+    femto_socket_threads,
     file,
     file_threads,
     rotating,
     stream_stringio,
+    syslog_udp,
+    tcp_socket,
 )
 from ._case import FACES, ROWS, Case, CaseFunction, Measurement, Row
 from ._checks import ASCTIME_NOT_COMPARED, CheckFailed
@@ -26,10 +30,14 @@ CASES: dict[str, Case] = {
         exception,
         file_threads,
         rotating,
+        tcp_socket,
+        syslog_udp,
         femto_file,
         femto_file_threads,
         femto_burst,
         femto_rotating,
+        femto_socket,
+        femto_socket_threads,
     )
 }
 

@@ -67,8 +67,8 @@ ROWS: dict[str, Row] = {
 FACES: dict[str, str] = {
     "standard": "Standard face: the standard library's handlers, and their counterparts",
     "femto": (
-        "Femto face: file handlers that write on a background thread, "
-        "against stdlib's synchronous FileHandler"
+        "Femto face: handlers that write or send on a background thread, "
+        "against stdlib's synchronous FileHandler or SocketHandler"
     ),
 }
 
