@@ -283,7 +283,16 @@ def _install(logging):
     FemtoHandler.__repr__ = __repr__
 
     class FemtoStreamHandler(FemtoHandler):
-        """Writes to the process's stderr (the default) or stdout from a worker."""
+        """Writes to a stream from a worker: `"stderr"` (the default) or
+        `"stdout"`, meaning the `sys.stderr` or `sys.stdout` in force when the
+        handler is made (as `StreamHandler()` takes it), or any object with
+        `write`. The process's own stdout and stderr are written by their file
+        descriptors; any other stream (redirected by
+        `contextlib.redirect_stdout`, captured by pytest, a `StringIO`)
+        through its `write` and `flush`, called on the worker with the
+        interpreter attached. Lone surrogates follow the stream's own error
+        handler; `errors` ("backslashreplace" or "strict") serves a process
+        stream that has none."""
 
         def __init__(
             self,
@@ -295,12 +304,35 @@ def _install(logging):
             formatter="default",
             errors="backslashreplace",
         ):
-            if stream not in ("stderr", "stdout"):
-                raise ValueError(f'stream must be "stderr" or "stdout", not {stream!r}')
+            if isinstance(stream, str):
+                if stream not in ("stderr", "stdout"):
+                    raise ValueError(
+                        f'FemtoStreamHandler(stream={stream!r}): a stream is "stderr", '
+                        '"stdout" or an object with write()'
+                    )
+                stream_object = getattr(sys, stream)
+            elif callable(getattr(stream, "write", None)):
+                stream_object = stream
+            else:
+                raise TypeError(
+                    f'FemtoStreamHandler(stream={stream!r}): a stream is "stderr", '
+                    '"stdout" or an object with write()'
+                )
             Handler.__init__(self)
             self.setFormatter(_check_formatter(formatter))
-            self._target_text = f"<{stream}>"
-            _start(self, stream, capacity, 1, policy, flush_timeout_ms, errors=errors)
+            name = _process_stream_name(stream_object) if stream_object is not None else None
+            if name is not None or stream_object is None:
+                # The process's own stream (or none left in sys: the
+                # descriptor), with the stream's own error handler.
+                name = name or stream
+                errors = getattr(stream_object, "errors", None) or errors
+                self.stream = stream_object
+                self._target_text = f"<{name}>"
+                _start(self, name, capacity, 1, policy, flush_timeout_ms, errors=errors)
+            else:
+                self.stream = stream_object
+                self._target_text = repr(stream_object)
+                _start(self, stream_object, capacity, 1, policy, flush_timeout_ms, stream=True)
 
         @classmethod
         def stderr(cls):
@@ -411,15 +443,6 @@ def _install(logging):
             self.target = target
             self._target_text = repr(target)
             _start(self, target, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS)
-
-    class _PythonStreamHandler(FemtoHandler):
-        """Calls a Python stream's `write` and `flush` on a worker."""
-
-        def __init__(self, stream, capacity=DEFAULT_CAPACITY, policy="block"):
-            Handler.__init__(self)
-            self.stream = stream
-            self._target_text = repr(stream)
-            _start(self, stream, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS, stream=True)
 
     class _HandlerBuilder:
         """The options every femto handler builder sets."""
@@ -628,7 +651,6 @@ def _install(logging):
         "FemtoHandler": FemtoHandler,
         "FemtoStreamHandler": FemtoStreamHandler,
         "FemtoFileHandler": FemtoFileHandler,
-        "_PythonStreamHandler": _PythonStreamHandler,
         "StreamHandlerBuilder": StreamHandlerBuilder,
         "FileHandlerBuilder": FileHandlerBuilder,
         "FemtoRotatingFileHandler": FemtoRotatingFileHandler,
@@ -644,7 +666,7 @@ def background_handler(filename, mode, stream, encoding, errors):
     """The handler `basicConfig(background=True)` makes: the same lines
     as its standard handler, written by a worker thread a moment later.
     Nothing is dropped: a full queue makes the caller wait."""
-    from . import FemtoFileHandler, FemtoStreamHandler, _PythonStreamHandler
+    from . import FemtoFileHandler, FemtoStreamHandler
 
     if filename:
         if encoding is not None and _codec_name(encoding) != "utf-8":
@@ -658,15 +680,10 @@ def background_handler(filename, mode, stream, encoding, errors):
             )
         handler = FemtoFileHandler(filename, policy="block", mode=mode, errors=errors or "strict")
     else:
-        if stream is None:
-            stream = sys.stderr
-        name = _process_stream_name(stream)
-        if name is not None:
-            handler = FemtoStreamHandler(name, policy="block", errors=stream.errors)
-        else:
-            # Redirected (contextlib.redirect_stderr, pytest's capture, a
-            # notebook) or any other stream: the worker calls its write.
-            handler = _PythonStreamHandler(stream)
+        # The process's own stream by its descriptor; a redirected one
+        # (contextlib.redirect_stderr, pytest's capture, a notebook) or any
+        # other through its write, called by the worker.
+        handler = FemtoStreamHandler(sys.stderr if stream is None else stream, policy="block")
     # basicConfig gives it the format, datefmt and style it was passed.
     handler.setFormatter(None)
     return handler
