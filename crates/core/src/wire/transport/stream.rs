@@ -6,6 +6,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 use super::error::{is_timeout, Destination, TransportError};
+use super::{Kind, Timeouts, Transport};
 
 /// A connected stream socket whose send timeout is set only when it
 /// changes (one `setsockopt` saved on every frame that goes in one write).
@@ -28,6 +29,47 @@ impl SendTimeout for std::net::TcpStream {
 impl SendTimeout for std::os::unix::net::UnixStream {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         self.set_write_timeout(timeout)
+    }
+}
+
+/// A connected stream socket as a transport: TCP and Unix stream sockets
+/// differ only in how they connect (`tcp.rs`, `unix.rs`).
+pub(crate) struct StreamTransport<S> {
+    socket: TimedSocket<S>,
+    destination: Destination,
+    write_timeout: Duration,
+}
+
+impl<S: SendTimeout> StreamTransport<S> {
+    pub fn new(socket: S, destination: Destination, timeouts: Timeouts) -> StreamTransport<S> {
+        StreamTransport {
+            socket: TimedSocket::new(socket),
+            destination,
+            write_timeout: timeouts.write,
+        }
+    }
+}
+
+impl<S: SendTimeout + Send> Transport for StreamTransport<S> {
+    fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
+        self.socket
+            .write_frame(frame, self.write_timeout, &self.destination)
+    }
+
+    fn peer_closed(&mut self) -> bool {
+        peek(self.socket.socket.as_raw_fd()) == Peek::Closed
+    }
+
+    fn close(&mut self) {
+        finish(self.socket.socket.as_raw_fd());
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Stream
+    }
+
+    fn destination(&self) -> &Destination {
+        &self.destination
     }
 }
 

@@ -2,14 +2,13 @@
 //! timeout for them all.
 
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
-use std::os::fd::AsRawFd;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use super::error::{is_timeout, Destination, TransportError};
-use super::stream::{finish, peek, Peek, TimedSocket};
-use super::{Kind, Timeouts, Transport};
+use super::stream::StreamTransport;
+use super::Timeouts;
 
 /// The addresses of `host`, found before `deadline`.
 ///
@@ -105,11 +104,7 @@ fn connect_in_turn(
     })
 }
 
-pub(crate) struct TcpTransport {
-    socket: TimedSocket<TcpStream>,
-    destination: Destination,
-    write_timeout: Duration,
-}
+pub(crate) type TcpTransport = StreamTransport<TcpStream>;
 
 impl TcpTransport {
     pub fn connect(
@@ -128,42 +123,17 @@ impl TcpTransport {
                 step: "set_nodelay",
                 source,
             })?;
-        Ok(TcpTransport {
-            socket: TimedSocket::new(stream),
-            destination,
-            write_timeout: timeouts.write,
-        })
-    }
-}
-
-impl Transport for TcpTransport {
-    fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
-        self.socket
-            .write_frame(frame, self.write_timeout, &self.destination)
-    }
-
-    fn peer_closed(&mut self) -> bool {
-        peek(self.socket.socket.as_raw_fd()) == Peek::Closed
-    }
-
-    fn close(&mut self) {
-        finish(self.socket.socket.as_raw_fd());
-    }
-
-    fn kind(&self) -> Kind {
-        Kind::Stream
-    }
-
-    fn destination(&self) -> &Destination {
-        &self.destination
+        Ok(StreamTransport::new(stream, destination, timeouts))
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::wire::transport::Transport;
     use std::io::Read;
     use std::net::TcpListener;
+    use std::os::fd::AsRawFd;
 
     pub(crate) fn destination(port: u16) -> Destination {
         Destination::Network {

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::error::{is_timeout, Destination, TransportError};
-use super::stream::{finish, peek, Peek, TimedSocket};
+use super::stream::StreamTransport;
 use super::udp::send_datagram;
 use super::{Kind, Timeouts, Transport};
 
@@ -95,11 +95,7 @@ fn connect_stream(
     }
 }
 
-pub(crate) struct UnixStreamTransport {
-    socket: TimedSocket<UnixStream>,
-    destination: Destination,
-    write_timeout: Duration,
-}
+pub(crate) type UnixStreamTransport = StreamTransport<UnixStream>;
 
 impl UnixStreamTransport {
     pub fn connect(
@@ -108,34 +104,7 @@ impl UnixStreamTransport {
         timeouts: Timeouts,
     ) -> Result<UnixStreamTransport, TransportError> {
         let stream = connect_stream(&destination, path, timeouts.connect)?;
-        Ok(UnixStreamTransport {
-            socket: TimedSocket::new(stream),
-            destination,
-            write_timeout: timeouts.write,
-        })
-    }
-}
-
-impl Transport for UnixStreamTransport {
-    fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
-        self.socket
-            .write_frame(frame, self.write_timeout, &self.destination)
-    }
-
-    fn peer_closed(&mut self) -> bool {
-        peek(self.socket.socket.as_raw_fd()) == Peek::Closed
-    }
-
-    fn close(&mut self) {
-        finish(self.socket.socket.as_raw_fd());
-    }
-
-    fn kind(&self) -> Kind {
-        Kind::Stream
-    }
-
-    fn destination(&self) -> &Destination {
-        &self.destination
+        Ok(StreamTransport::new(stream, destination, timeouts))
     }
 }
 
