@@ -14,7 +14,7 @@ use super::tcp::resolve;
 use super::{Kind, Timeouts, Transport};
 
 /// Sends `frame` as one datagram on a connected socket.
-pub(crate) fn send_datagram(
+fn send_datagram(
     descriptor: RawFd,
     frame: &[u8],
     timeout: Duration,
@@ -58,11 +58,44 @@ pub(crate) fn send_datagram(
     }
 }
 
-pub(crate) struct UdpTransport {
-    socket: UdpSocket,
+/// A connected datagram socket as a transport: UDP and Unix datagram
+/// sockets differ only in how they connect.
+pub(crate) struct DatagramTransport<S> {
+    socket: S,
     destination: Destination,
     write_timeout: Duration,
 }
+
+impl<S> DatagramTransport<S> {
+    pub fn new(socket: S, destination: Destination, timeouts: Timeouts) -> DatagramTransport<S> {
+        DatagramTransport {
+            socket,
+            destination,
+            write_timeout: timeouts.write,
+        }
+    }
+}
+
+impl<S: AsRawFd + Send> Transport for DatagramTransport<S> {
+    fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
+        send_datagram(
+            self.socket.as_raw_fd(),
+            frame,
+            self.write_timeout,
+            &self.destination,
+        )
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Datagram
+    }
+
+    fn destination(&self) -> &Destination {
+        &self.destination
+    }
+}
+
+pub(crate) type UdpTransport = DatagramTransport<UdpSocket>;
 
 impl UdpTransport {
     /// Connects to one of `host`'s addresses, starting with the one at
@@ -108,11 +141,7 @@ impl UdpTransport {
                             step: "set_write_timeout",
                             source,
                         })?;
-                    return Ok(UdpTransport {
-                        socket,
-                        destination,
-                        write_timeout: timeouts.write,
-                    });
+                    return Ok(DatagramTransport::new(socket, destination, timeouts));
                 }
                 Err(error) => last_error = Some((*address, error)),
             }
@@ -133,25 +162,6 @@ fn starting_at(mut addresses: Vec<SocketAddr>, attempt: usize) -> Vec<SocketAddr
         addresses.rotate_left(start);
     }
     addresses
-}
-
-impl Transport for UdpTransport {
-    fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
-        send_datagram(
-            self.socket.as_raw_fd(),
-            frame,
-            self.write_timeout,
-            &self.destination,
-        )
-    }
-
-    fn kind(&self) -> Kind {
-        Kind::Datagram
-    }
-
-    fn destination(&self) -> &Destination {
-        &self.destination
-    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use super::error::{is_timeout, Destination, TransportError};
 use super::stream::StreamTransport;
-use super::udp::send_datagram;
-use super::{Kind, Timeouts, Transport};
+use super::udp::DatagramTransport;
+use super::Timeouts;
 
 /// Connects within `timeout`. std's `UnixStream::connect` blocks without
 /// limit on a listener whose backlog is full; Linux bounds that wait by the
@@ -108,11 +108,7 @@ impl UnixStreamTransport {
     }
 }
 
-pub(crate) struct UnixDatagramTransport {
-    socket: UnixDatagram,
-    destination: Destination,
-    write_timeout: Duration,
-}
+pub(crate) type UnixDatagramTransport = DatagramTransport<UnixDatagram>;
 
 impl UnixDatagramTransport {
     pub fn connect(
@@ -135,36 +131,14 @@ impl UnixDatagramTransport {
                 step: "set_write_timeout",
                 source,
             })?;
-        Ok(UnixDatagramTransport {
-            socket,
-            destination,
-            write_timeout: timeouts.write,
-        })
-    }
-}
-
-impl Transport for UnixDatagramTransport {
-    fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
-        send_datagram(
-            self.socket.as_raw_fd(),
-            frame,
-            self.write_timeout,
-            &self.destination,
-        )
-    }
-
-    fn kind(&self) -> Kind {
-        Kind::Datagram
-    }
-
-    fn destination(&self) -> &Destination {
-        &self.destination
+        Ok(DatagramTransport::new(socket, destination, timeouts))
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::wire::transport::{Kind, Transport};
     use std::io::Read;
     use std::os::unix::net::UnixListener;
     use std::path::PathBuf;
