@@ -6,6 +6,8 @@
 pub(super) struct Buffer {
     bytes: Vec<u8>,
     start: usize,
+    /// Bytes of a refused frame still to be dropped as they arrive.
+    skipping: usize,
 }
 
 impl Buffer {
@@ -30,6 +32,24 @@ impl Buffer {
         let taken = self.bytes[self.start..self.start + count].to_vec();
         self.consume(count);
         taken
+    }
+
+    /// Drops the next `count` bytes, those already here and those to come:
+    /// the body of a frame refused for its size, so the frames after it are
+    /// still read.
+    pub(super) fn skip(&mut self, count: usize) {
+        self.skipping = count;
+    }
+
+    /// Drops what is here of a skipped frame; true while more of it is to
+    /// come, when no frame can be read yet.
+    pub(super) fn still_skipping(&mut self) -> bool {
+        if self.skipping > 0 {
+            let skipped = self.skipping.min(self.len());
+            self.consume(skipped);
+            self.skipping -= skipped;
+        }
+        self.skipping > 0
     }
 
     pub(super) fn consume(&mut self, count: usize) {

@@ -58,8 +58,6 @@ impl Framer for LengthPrefix {
 pub struct LengthPrefixDecoder {
     max_frame_size: usize,
     buffer: Buffer,
-    /// Bytes of a refused frame still to be skipped.
-    skipping: usize,
 }
 
 impl LengthPrefixDecoder {
@@ -67,7 +65,6 @@ impl LengthPrefixDecoder {
         LengthPrefixDecoder {
             max_frame_size,
             buffer: Buffer::default(),
-            skipping: 0,
         }
     }
 }
@@ -78,13 +75,8 @@ impl FrameDecoder for LengthPrefixDecoder {
     }
 
     fn next_frame(&mut self) -> Result<Option<Vec<u8>>, FrameError> {
-        if self.skipping > 0 {
-            let skipped = self.skipping.min(self.buffer.len());
-            self.buffer.consume(skipped);
-            self.skipping -= skipped;
-            if self.skipping > 0 {
-                return Ok(None);
-            }
+        if self.buffer.still_skipping() {
+            return Ok(None);
         }
         let Some(header) = self.buffer.as_slice().get(..4) else {
             return Ok(None);
@@ -92,7 +84,7 @@ impl FrameDecoder for LengthPrefixDecoder {
         let size = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
         if size > self.max_frame_size {
             self.buffer.consume(4);
-            self.skipping = size;
+            self.buffer.skip(size);
             return Err(FrameError::TooLarge {
                 size,
                 limit: self.max_frame_size,

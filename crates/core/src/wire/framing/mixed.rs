@@ -15,7 +15,6 @@ pub struct MixedSyslogDecoder {
     max_record_size: usize,
     buffer: Buffer,
     /// Bytes of a refused octet-counted frame still to skip.
-    skipping: usize,
     /// Dropping an over-long terminated record until its terminator.
     discarding: bool,
     broken: Option<FrameError>,
@@ -27,7 +26,6 @@ impl MixedSyslogDecoder {
             terminator,
             max_record_size,
             buffer: Buffer::default(),
-            skipping: 0,
             discarding: false,
             broken: None,
         }
@@ -58,7 +56,7 @@ impl MixedSyslogDecoder {
             .unwrap_or(usize::MAX);
         if size > self.max_record_size {
             self.buffer.consume(header);
-            self.skipping = size;
+            self.buffer.skip(size);
             return Err(FrameError::TooLarge {
                 size,
                 limit: self.max_record_size,
@@ -107,13 +105,8 @@ impl FrameDecoder for MixedSyslogDecoder {
         if let Some(error) = &self.broken {
             return Err(error.clone());
         }
-        if self.skipping > 0 {
-            let skipped = self.skipping.min(self.buffer.len());
-            self.buffer.consume(skipped);
-            self.skipping -= skipped;
-            if self.skipping > 0 {
-                return Ok(None);
-            }
+        if self.buffer.still_skipping() {
+            return Ok(None);
         }
         if self.discarding {
             let bytes = self.buffer.as_slice();

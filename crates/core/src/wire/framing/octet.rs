@@ -55,7 +55,6 @@ impl Framer for OctetCounting {
 pub struct OctetCountingDecoder {
     max_frame_size: usize,
     buffer: Buffer,
-    skipping: usize,
     broken: Option<FrameError>,
 }
 
@@ -64,7 +63,6 @@ impl OctetCountingDecoder {
         OctetCountingDecoder {
             max_frame_size,
             buffer: Buffer::default(),
-            skipping: 0,
             broken: None,
         }
     }
@@ -104,13 +102,8 @@ impl FrameDecoder for OctetCountingDecoder {
         if let Some(error) = &self.broken {
             return Err(error.clone());
         }
-        if self.skipping > 0 {
-            let skipped = self.skipping.min(self.buffer.len());
-            self.buffer.consume(skipped);
-            self.skipping -= skipped;
-            if self.skipping > 0 {
-                return Ok(None);
-            }
+        if self.buffer.still_skipping() {
+            return Ok(None);
         }
         let (size, header) = match self.header() {
             Ok(Some(found)) => found,
@@ -122,7 +115,7 @@ impl FrameDecoder for OctetCountingDecoder {
         };
         if size > self.max_frame_size {
             self.buffer.consume(header);
-            self.skipping = size;
+            self.buffer.skip(size);
             return Err(FrameError::TooLarge {
                 size,
                 limit: self.max_frame_size,
