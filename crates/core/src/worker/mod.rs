@@ -108,7 +108,8 @@ pub enum SubmitError<M> {
 /// The settings of one worker.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
-    /// The thread's name, also used in the warnings it prints.
+    /// What the warnings it prints call it (a file's path, an address); the
+    /// thread is named after it.
     pub name: String,
     /// Messages the queue holds before the policy applies.
     pub capacity: usize,
@@ -154,7 +155,9 @@ impl<M: Send + 'static> Worker<M> {
             let flush_interval = options.flush_interval.max(1);
             let batch_limit = options.capacity.max(flush_interval);
             std::thread::Builder::new()
-                .name(options.name.clone())
+                // The warnings begin with "femtologging:" and the name; a
+                // thread listing has only the name to go by.
+                .name(format!("femtologging {}", options.name))
                 .spawn(move || {
                     run(&name, &queue, &stats, drain, flush_interval, batch_limit);
                     let _ = finished_sender.send(());
@@ -265,9 +268,14 @@ impl<M: Send + 'static> Worker<M> {
     /// Writes what is queued, stops the thread and joins it. Calling it again
     /// does nothing. True when the worker finished; false when it stopped
     /// making progress for `STALL_LIMIT` and was left behind.
+    ///
+    /// The first close that returns says on standard error how many records
+    /// were never written, if any were.
     pub fn close(&self) -> bool {
         self.queue.push_control(Command::Close);
-        self.join_finished(STALL_LIMIT)
+        let finished = self.join_finished(STALL_LIMIT);
+        self.stats.report_at_close(&self.options.name, !finished);
+        finished
     }
 
     pub fn is_closed(&self) -> bool {

@@ -345,7 +345,7 @@ impl FemtoHandler {
         } else {
             Target::Python(Arc::new(target.unbind()))
         };
-        let name = name.unwrap_or_else(|| format!("femtologging {}", target.describe()));
+        let name = name.unwrap_or_else(|| target.describe());
         let options = WorkerOptions {
             name,
             capacity,
@@ -355,7 +355,12 @@ impl FemtoHandler {
         };
         let drain = target
             .drain(true, &self.handler_errors)
-            .map_err(|error| PyOSError::new_err(error.to_string()))?;
+            .map_err(|error| match &target {
+                // The error `open()` raises: `except FileNotFoundError` and
+                // `error.filename` work as with `FileHandler`.
+                Target::File { path, .. } => crate::os_errors::path_error(error, path, None),
+                _ => PyOSError::new_err(error.to_string()),
+            })?;
         let worker = py
             .detach(|| Worker::spawn(options, drain))
             .map_err(|error| PyOSError::new_err(error.to_string()))?;
@@ -468,4 +473,14 @@ impl FemtoHandler {
     fn get_closed(&self, py: Python<'_>) -> bool {
         self.worker(py).is_none_or(|worker| worker.is_closed())
     }
+}
+
+/// The canonical text of an overflow policy (`"drop"`, `"block"` or
+/// `"timeout:N"`), so that a policy is refused where it is written; the
+/// `ValueError` names what is wrong.
+#[pyfunction]
+pub fn normalize_policy(text: &str) -> PyResult<String> {
+    OverflowPolicy::parse(text)
+        .map(|policy| policy.to_string())
+        .map_err(|error| PyValueError::new_err(error.0))
 }
