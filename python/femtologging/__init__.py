@@ -310,6 +310,11 @@ class Formatter:  # noqa: F811
         self.datefmt = datefmt
 
     def formatException(self, ei):
+        # Made natively, byte for byte what `traceback` prints; `None` for
+        # the exceptions whose layout only `traceback` makes.
+        text = _native.format_exception_text(ei[1], ei[2])
+        if text is not None:
+            return text
         buffer = io.StringIO()
         traceback.print_exception(ei[0], ei[1], ei[2], None, buffer)
         text = buffer.getvalue()

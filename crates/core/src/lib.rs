@@ -13,5 +13,6 @@ pub mod line;
 pub mod record;
 pub mod rotation;
 pub mod time;
+pub mod traceback;
 pub mod wire;
 pub mod worker;

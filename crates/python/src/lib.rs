@@ -36,6 +36,7 @@ mod socket_pickle;
 mod syslog;
 mod time_cache;
 mod timed_rotating;
+mod traceback;
 
 /// Called once by the package at the end of its import: hands over the
 /// Python-side tables and classes, and captures the standard methods that
@@ -195,6 +196,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(syslog::capture_syslog_methods, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_start, module)?)?;
+    module.add_function(wrap_pyfunction!(traceback::format_exception_text, module)?)?;
     timed_rotating::capture_time_function(module.py())?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;

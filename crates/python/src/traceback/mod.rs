@@ -1,0 +1,310 @@
+//! Tracebacks formatted natively: the text `traceback.print_exception`
+//! writes for an exception, made here without building `traceback`'s
+//! objects.
+//!
+//! `format_exception_text` returns `None` for what it does not render
+//! itself (exception groups, `SyntaxError`, the name suggestions 3.12 and
+//! later add to `NameError`/`AttributeError`/`ImportError`,
+//! `sys.tracebacklimit`, a replaced `linecache` function, notes that are
+//! not a list or tuple, anything of an unexpected type); the caller then
+//! uses `traceback`, so the text is always the running Python's.
+
+mod carets;
+mod frames;
+mod source;
+
+use std::collections::HashSet;
+
+use pyo3::exceptions::{
+    PyAttributeError, PyBaseException, PyImportError, PyNameError, PySyntaxError,
+};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple, PyType};
+
+use femtologging_core::traceback::{
+    exception_line, file_line, note_lines, plain_source_line, python_rstrip, qualified_type_name,
+    render_chain, ExceptionText, FrameText, Link,
+};
+
+use carets::SiteKey;
+use frames::RawFrame;
+use source::LineCache;
+
+/// Not rendered natively: `traceback` makes this text instead.
+pub struct Fallback;
+
+impl From<PyErr> for Fallback {
+    fn from(_: PyErr) -> Self {
+        Fallback
+    }
+}
+
+type Native<T> = Result<T, Fallback>;
+
+/// What differs between the Python versions in the parts rendered here.
+#[derive(Clone, Copy)]
+struct Version {
+    /// 3.13: frames hold every line of the instruction and indent their
+    /// source with `textwrap`; `<stdin>-N` files print as `<stdin>`.
+    multiline_frames: bool,
+    /// 3.12 and later add "Did you mean" suggestions to some exceptions.
+    suggestions: bool,
+}
+
+impl Version {
+    fn running(py: Python<'_>) -> Version {
+        let version = py.version_info();
+        Version {
+            multiline_frames: version >= (3, 13),
+            suggestions: version >= (3, 12),
+        }
+    }
+}
+
+/// `traceback.print_exception(type(value), value, traceback)` as text
+/// without its final newline (what `Formatter.formatException` returns), or
+/// `None` where `traceback` must make it.
+#[pyfunction]
+pub fn format_exception_text(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    traceback: &Bound<'_, PyAny>,
+) -> Option<String> {
+    let mut text = exception_chain_text(py, value, traceback).ok()?;
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    Some(text)
+}
+
+fn exception_chain_text(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    traceback: &Bound<'_, PyAny>,
+) -> Native<String> {
+    if py
+        .import(intern!(py, "sys"))?
+        .hasattr(intern!(py, "tracebacklimit"))?
+    {
+        return Err(Fallback);
+    }
+    let version = Version::running(py);
+    let lines = LineCache::open(py)?;
+    let mut seen = HashSet::new();
+    let mut chain = Vec::new();
+    let mut current = value.clone();
+    let mut current_traceback = traceback.clone();
+    loop {
+        check_supported(py, &current, version)?;
+        seen.insert(current.as_ptr() as usize);
+        let rendered = exception_text(py, &current, &current_traceback, &lines, version)?;
+        let next = chained(py, &current, &seen)?;
+        let link = next.as_ref().map(|(_, link)| *link);
+        chain.push((rendered, link));
+        let Some((next, _)) = next else { break };
+        current_traceback = next.getattr(intern!(py, "__traceback__"))?;
+        current = next;
+    }
+    Ok(render_chain(&chain))
+}
+
+/// Exceptions whose layout or message `traceback` makes in ways not
+/// reproduced here.
+fn check_supported(py: Python<'_>, value: &Bound<'_, PyAny>, version: Version) -> Native<()> {
+    if !value.is_instance_of::<PyBaseException>() || value.is_instance_of::<PySyntaxError>() {
+        return Err(Fallback);
+    }
+    let group = py
+        .import(intern!(py, "builtins"))?
+        .getattr(intern!(py, "BaseExceptionGroup"))?;
+    if value.is_instance(&group)? {
+        return Err(Fallback);
+    }
+    if version.suggestions
+        && (value.is_instance_of::<PyNameError>()
+            || value.is_instance_of::<PyAttributeError>()
+            || value.is_instance_of::<PyImportError>())
+    {
+        return Err(Fallback);
+    }
+    // `traceback` tests the exception's truth before following its links;
+    // a false one is left to it.
+    if !value.is_truthy()? {
+        return Err(Fallback);
+    }
+    Ok(())
+}
+
+/// The exception printed before `value`: its cause, or else its context
+/// unless suppressed, and not one already in the chain.
+fn chained<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+    seen: &HashSet<usize>,
+) -> Native<Option<(Bound<'py, PyAny>, Link)>> {
+    let unseen = |linked: Bound<'py, PyAny>| {
+        (!linked.is_none() && !seen.contains(&(linked.as_ptr() as usize))).then_some(linked)
+    };
+    if let Some(cause) = unseen(value.getattr(intern!(py, "__cause__"))?) {
+        return Ok(Some((cause, Link::Cause)));
+    }
+    if value
+        .getattr(intern!(py, "__suppress_context__"))?
+        .is_truthy()?
+    {
+        return Ok(None);
+    }
+    Ok(unseen(value.getattr(intern!(py, "__context__"))?).map(|context| (context, Link::Context)))
+}
+
+fn exception_text(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    traceback: &Bound<'_, PyAny>,
+    lines: &LineCache<'_>,
+    version: Version,
+) -> Native<ExceptionText> {
+    let frames = stack_text(py, frames::walk(traceback)?, lines, version)?;
+    let mut summary = exception_line(&type_name(py, &value.get_type())?, &message(value)?);
+    notes(py, value, &mut summary)?;
+    Ok(ExceptionText { frames, summary })
+}
+
+fn type_name(py: Python<'_>, exception_type: &Bound<'_, PyType>) -> Native<String> {
+    let qualname = exception_type.getattr(intern!(py, "__qualname__"))?;
+    let qualname = qualname.cast_exact::<PyString>().map_err(|_| Fallback)?;
+    let module = exception_type.getattr(intern!(py, "__module__"))?;
+    let module = if let Ok(module) = module.cast_exact::<PyString>() {
+        Some(module.to_str()?.to_owned())
+    } else if module.is_instance_of::<PyString>() {
+        // A `str` subclass may compare and concatenate in its own way.
+        return Err(Fallback);
+    } else {
+        None
+    };
+    Ok(qualified_type_name(qualname.to_str()?, module.as_deref()))
+}
+
+/// `str(value)`, or what `traceback` prints when that raises.
+fn message(value: &Bound<'_, PyAny>) -> Native<String> {
+    safe_str(value, "<exception str() failed>")
+}
+
+fn safe_str(value: &Bound<'_, PyAny>, failed: &str) -> Native<String> {
+    match value.str() {
+        Ok(text) if text.is_exact_instance_of::<PyString>() => Ok(text.to_str()?.to_owned()),
+        Ok(_) => Err(Fallback),
+        Err(_) => Ok(failed.to_owned()),
+    }
+}
+
+/// `__notes__` as printed: each note's lines, for a list or tuple of notes.
+fn notes(py: Python<'_>, value: &Bound<'_, PyAny>, out: &mut String) -> Native<()> {
+    let notes = match value.getattr(intern!(py, "__notes__")) {
+        Ok(notes) => notes,
+        Err(error) if error.is_instance_of::<PyAttributeError>(py) => return Ok(()),
+        Err(_) => return Err(Fallback),
+    };
+    if notes.is_none() {
+        return Ok(());
+    }
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = notes.cast_exact::<PyList>() {
+        list.iter().collect()
+    } else if let Ok(tuple) = notes.cast_exact::<PyTuple>() {
+        tuple.iter().collect()
+    } else {
+        return Err(Fallback);
+    };
+    for note in items {
+        let note = if let Ok(text) = note.cast_exact::<PyString>() {
+            text.to_str()?.to_owned()
+        } else if note.is_instance_of::<PyString>() {
+            return Err(Fallback);
+        } else {
+            safe_str(&note, "<note str() failed>")?
+        };
+        note_lines(out, &note);
+    }
+    Ok(())
+}
+
+/// The frames with their source, read through `linecache` in the order
+/// `traceback` reads it: every frame seeded, every file checked, then the
+/// lines.
+fn stack_text(
+    py: Python<'_>,
+    frames: Vec<RawFrame<'_>>,
+    lines: &LineCache<'_>,
+    version: Version,
+) -> Native<Vec<FrameText>> {
+    let mut filenames: Vec<&str> = Vec::new();
+    for frame in &frames {
+        lines.lazycache(&frame.filename, &frame.frame)?;
+        if !filenames.contains(&frame.filename.as_str()) {
+            filenames.push(&frame.filename);
+        }
+    }
+    for filename in filenames {
+        lines.checkcache(filename)?;
+    }
+    frames
+        .iter()
+        .map(|frame| frame_text(py, frame, lines, version))
+        .collect()
+}
+
+fn frame_text(
+    py: Python<'_>,
+    frame: &RawFrame<'_>,
+    lines: &LineCache<'_>,
+    version: Version,
+) -> Native<FrameText> {
+    let shown_filename = if version.multiline_frames && frame.filename.starts_with("<stdin>-") {
+        "<stdin>"
+    } else {
+        frame.filename.as_str()
+    };
+    let header = file_line(shown_filename, frame.lineno, &frame.name);
+    let source = if version.multiline_frames {
+        // 3.13 reads every line of the instruction, right-stripped.
+        let last = frame.end_lineno.unwrap_or(frame.lineno);
+        if last < frame.lineno {
+            return Err(Fallback);
+        }
+        let mut joined = String::new();
+        for lineno in frame.lineno..=last {
+            joined.push_str(python_rstrip(&lines.getline(&frame.filename, lineno)?));
+            joined.push('\n');
+        }
+        joined
+    } else {
+        lines.getline(&frame.filename, frame.lineno)?
+    };
+    let single_line = frame.end_lineno.is_none_or(|end| end == frame.lineno);
+    let block = match (frame.colno, frame.end_colno) {
+        (Some(colno), Some(end_colno)) => carets::source_block(
+            py,
+            &header,
+            (&frame.filename, frame.lineno, &frame.name),
+            frame.end_lineno,
+            SiteKey {
+                source,
+                line_span: frame.end_lineno.map(|end| end - frame.lineno),
+                colno,
+                end_colno,
+            },
+        )?,
+        _ if single_line || !version.multiline_frames => {
+            plain_source_line(&source, version.multiline_frames).ok_or(Fallback)?
+        }
+        _ => return Err(Fallback),
+    };
+    Ok(FrameText {
+        filename: frame.filename.clone(),
+        lineno: frame.lineno,
+        name: frame.name.clone(),
+        header,
+        source: block,
+    })
+}

@@ -1,0 +1,371 @@
+"""Tracebacks made natively read byte for byte as `traceback.format_exception` prints them.
+
+Each test raises a real exception, then compares `Formatter.formatException` (and the native
+renderer behind it) with the running Python's `traceback`. Where the native renderer leaves an
+exception to `traceback` (groups, SyntaxError, ...), the test says so and still compares.
+"""
+
+import importlib
+import logging as std_logging
+import os
+import random
+import sys
+import textwrap
+import traceback
+
+import pytest
+
+import femtologging
+from femtologging import _femtologging as native
+
+_counter = iter(range(1_000_000))
+
+
+def expected(exc):
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return text.removesuffix("\n")
+
+
+def assert_native(exc):
+    """The native text is made (no fallback) and equals the standard library's."""
+    text = native.format_exception_text(exc, exc.__traceback__)
+    assert text is not None, "fell back to traceback"
+    assert text == expected(exc)
+    ei = (type(exc), exc, exc.__traceback__)
+    assert femtologging.Formatter().formatException(ei) == std_logging.Formatter().formatException(ei)
+
+
+def assert_falls_back(exc):
+    """The native renderer declines, and the formatter's text is still the standard one."""
+    assert native.format_exception_text(exc, exc.__traceback__) is None
+    ei = (type(exc), exc, exc.__traceback__)
+    assert femtologging.Formatter().formatException(ei) == expected(exc)
+
+
+def caught(function, *args):
+    try:
+        function(*args)
+    except BaseException as exc:  # noqa: BLE001 - every kind is under test
+        return exc
+    raise AssertionError("did not raise")
+
+
+@pytest.fixture
+def write_module(tmp_path, monkeypatch):
+    """Writes a module into a fresh directory on sys.path and imports it."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def write(source):
+        name = f"tb_case_{next(_counter)}"
+        path = tmp_path / f"{name}.py"
+        path.write_text(textwrap.dedent(source))
+        module = importlib.import_module(name)
+        module.PATH = path
+        return module
+
+    yield write
+
+
+def test_a_simple_exception_from_a_module_reads_as_traceback_prints_it(write_module):
+    module = write_module(
+        """
+        def fail(value):
+            raise ValueError(f"bad value {value!r}")
+
+        def outer():
+            return fail(3)
+        """
+    )
+    assert_native(caught(module.outer))
+
+
+def test_an_exception_never_raised_has_no_stack_and_an_empty_message_prints_the_type_alone():
+    assert_native(ValueError("not raised"))
+    assert_native(KeyError())
+    assert_native(caught(lambda: (_ for _ in ()).throw(RuntimeError)))
+
+
+def test_explicit_causes_and_implicit_contexts_print_in_chain_order(write_module):
+    module = write_module(
+        """
+        def cause():
+            try:
+                {}["missing"]
+            except KeyError as error:
+                raise LookupError("wrapped") from error
+
+        def context():
+            try:
+                cause()
+            except LookupError:
+                raise RuntimeError("while handling")
+
+        def suppressed():
+            try:
+                context()
+            except RuntimeError:
+                raise TypeError("fresh start") from None
+        """
+    )
+    assert_native(caught(module.cause))
+    assert_native(caught(module.context))
+    assert_native(caught(module.suppressed))
+
+
+def test_a_cycle_of_contexts_is_printed_once(write_module):
+    first = ValueError("first")
+    second = RuntimeError("second")
+    first.__context__ = second
+    second.__context__ = first
+    assert_native(first)
+
+
+def test_notes_are_printed_line_by_line_and_a_failing_str_is_named():
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    class NoteObject:
+        def __str__(self):
+            return "an object note"
+
+    def fail():
+        error = Unprintable()
+        error.add_note("first note")
+        error.add_note("two\nlines")
+        error.__notes__.append(NoteObject())
+        raise error
+
+    assert_native(caught(fail))
+    error = ValueError("tuple notes")
+    error.__notes__ = ("a", "b")
+    assert_native(error)
+    error.__notes__ = "a string is not a list of notes"
+    assert_falls_back(error)
+
+
+def test_type_names_carry_the_module_except_builtins_and_main():
+    class Local(Exception):
+        pass
+
+    assert_native(Local("here"))
+    Local.__module__ = "__main__"
+    assert_native(Local("main"))
+    Local.__module__ = 42
+    assert_native(Local("unknown module"))
+
+
+def test_deep_recursion_is_folded_into_previous_line_repeated(write_module):
+    module = write_module(
+        """
+        def down(n):
+            if n == 0:
+                raise OverflowError("bottom")
+            return down(n - 1)
+
+        def forever(n):
+            return forever(n + 1)
+        """
+    )
+    assert_native(caught(module.down, 2))
+    assert_native(caught(module.down, 4))
+    assert_native(caught(module.down, 50))
+    assert_native(caught(module.forever, 0))
+
+
+def test_lambdas_comprehensions_and_nested_functions_name_their_frames(write_module):
+    module = write_module(
+        """
+        def comprehension():
+            return [1 // (x - x) for x in range(3)]
+
+        def generator():
+            return sum(1 // (x - x) for x in range(3))
+
+        def nested():
+            def inner():
+                local = lambda: {}["key"]
+                return local()
+            return inner()
+        """
+    )
+    for function in (module.comprehension, module.generator, module.nested):
+        assert_native(caught(function))
+
+
+def test_an_edited_source_file_reads_as_linecache_now_sees_it(write_module):
+    module = write_module(
+        """
+        def fail():
+            raise ValueError("edited")
+        """
+    )
+    exc = caught(module.fail)
+    assert_native(exc)
+    module.PATH.write_text("# a comment now longer than before\n# second\n# third\n")
+    assert_native(exc)
+    module.PATH.unlink()
+    assert_native(exc)
+
+
+def test_a_file_edited_between_two_failures_gives_the_new_line(write_module):
+    module = write_module(
+        """
+        def fail():
+            raise ValueError("one")
+        """
+    )
+    assert_native(caught(module.fail))
+    module.PATH.write_text('\ndef fail():\n    raise KeyError("a different line entirely")\n')
+    stat = module.PATH.stat()
+    os.utime(module.PATH, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert_native(caught(module.fail))
+
+
+def test_carets_under_operators_subscripts_and_calls_match(write_module):
+    module = write_module(
+        """
+        def divide(a, b):
+            return a / b
+
+        def index(items):
+            return items["a"]["b"]
+
+        def call():
+            value = divide(1, 0)
+            return value
+
+        def spread(items):
+            return (items[0]
+                    + items[1]
+                    + divide(1,
+                             0))
+
+        def wide():
+            return "\u4e2d\u6587" + 1
+
+        def tabs():
+            \treturn [][0]
+        """
+    )
+    assert_native(caught(module.divide, 1, 0))
+    assert_native(caught(module.index, {"a": {}}))
+    assert_native(caught(module.call))
+    assert_native(caught(module.spread, [1, 2]))
+    assert_native(caught(module.wide))
+
+
+def test_source_lines_with_odd_whitespace_and_code_without_a_file():
+    namespace = {}
+    exec(compile("def fail():\n    raise ValueError('from a string')\n", "<generated>", "exec"), namespace)
+    assert_native(caught(namespace["fail"]))
+    exec(compile("def fail():\n    x = 1\x0c; raise ValueError('formfeed')\n", "/nonexistent/x.py", "exec"), namespace)
+    assert_native(caught(namespace["fail"]))
+
+
+def test_groups_and_syntax_errors_are_left_to_traceback():
+    def group():
+        raise ExceptionGroup("several", [ValueError("a"), KeyError("b")])
+
+    assert_falls_back(caught(group))
+    assert_falls_back(caught(compile, "1 +", "<input>", "exec"))
+    try:
+        raise ValueError("inside")
+    except ValueError:
+        context_group = caught(group)
+    assert_falls_back(context_group)
+
+
+def test_name_suggestions_are_left_to_traceback_where_python_makes_them():
+    def misspelled():
+        return undefined_namex  # noqa: F821
+
+    exc = caught(misspelled)
+    if sys.version_info >= (3, 12):
+        assert_falls_back(exc)
+    else:
+        assert_native(exc)
+
+
+def test_a_traceback_limit_is_left_to_traceback(monkeypatch):
+    monkeypatch.setattr(sys, "tracebacklimit", 1, raising=False)
+    assert_falls_back(caught(lambda: 1 / 0))
+
+
+def test_logger_exception_writes_the_standard_traceback(tmp_path):
+    stream = __import__("io").StringIO()
+    logger = femtologging.getLogger(f"tb.{next(_counter)}")
+    handler = femtologging.StreamHandler(stream)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        {}["key"]
+    except KeyError as exc:
+        logger.exception("failed %d", 1)
+        wanted = "failed 1\n" + expected(exc) + "\n"
+    assert stream.getvalue() == wanted
+
+
+def _chain_program(rng, module_names):
+    """Raises a random chain of exceptions through random call depths."""
+    kinds = ["ValueError", "KeyError", "RuntimeError", "Custom", "Unprintable"]
+
+    def raise_one(level):
+        kind = rng.choice(kinds)
+        depth = rng.randrange(0, 6)
+        link = rng.choice(["cause", "context", "suppressed", "none", "cause_none"]) if level else "none"
+        notes = [f"note {level}.{i}" for i in range(rng.randrange(0, 3))]
+        return kind, depth, link, notes
+
+    return [raise_one(level) for level in range(rng.randrange(1, 5))]
+
+
+def test_random_nested_chains_match_traceback(write_module):
+    module = write_module(
+        """
+        class Custom(Exception):
+            pass
+
+        class Unprintable(Exception):
+            def __str__(self):
+                raise ValueError
+
+        def descend(depth, kind, message, notes):
+            if depth:
+                return descend(depth - 1, kind, message, notes)
+            error = {"Custom": Custom, "Unprintable": Unprintable}.get(kind) or __builtins__[kind]
+            error = error(message)
+            for note in notes:
+                error.add_note(note)
+            raise error
+
+        def run(plan, index=0):
+            kind, depth, link, notes = plan[index]
+            if index + 1 == len(plan):
+                descend(depth, kind, f"level {index}", notes)
+            try:
+                run(plan, index + 1)
+            except Exception as inner:
+                if link == "cause":
+                    try:
+                        descend(depth, kind, f"level {index}", notes)
+                    except Exception as outer:
+                        raise outer from inner
+                if link == "cause_none":
+                    try:
+                        descend(depth, kind, f"level {index}", notes)
+                    except Exception as outer:
+                        raise outer from None
+                if link == "suppressed":
+                    try:
+                        descend(depth, kind, f"level {index}", notes)
+                    except Exception as outer:
+                        outer.__suppress_context__ = True
+                        raise outer
+                descend(depth, kind, f"level {index}", notes)
+        """
+    )
+    rng = random.Random(15)
+    for _ in range(150):
+        plan = _chain_program(rng, None)
+        assert_native(caught(module.run, plan))
