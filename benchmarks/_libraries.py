@@ -67,7 +67,16 @@ LIBRARIES: dict[str, Library] = {
             "loguru",
             "loguru",
             stdlib_api=False,
-            description="femto face only: a file sink with enqueue=True",
+            description="femto face: a file sink with enqueue=True; exception cases: a "
+            "synchronous sink on a StringIO",
+        ),
+        Library(
+            "structlog",
+            "structlog",
+            "structlog",
+            stdlib_api=False,
+            description="exception cases only: its console renderer without colours and "
+            "its plain traceback, printing to a StringIO",
         ),
         Library(
             "femtologging",

@@ -22,22 +22,23 @@ from ._case import FACES, ROWS, Case, CaseFunction, Measurement, Row
 from ._checks import ASCTIME_NOT_COMPARED, CheckFailed
 
 CASES: dict[str, Case] = {
-    module.CASE.name: module.CASE
-    for module in (
-        disabled,
-        stream_stringio,
-        file,
-        exception,
-        file_threads,
-        rotating,
-        tcp_socket,
-        syslog_udp,
-        femto_file,
-        femto_file_threads,
-        femto_burst,
-        femto_rotating,
-        femto_socket,
-        femto_socket_threads,
+    case.name: case
+    for case in (
+        disabled.CASE,
+        stream_stringio.CASE,
+        file.CASE,
+        exception.CASE,
+        exception.DEEP_CASE,
+        file_threads.CASE,
+        rotating.CASE,
+        tcp_socket.CASE,
+        syslog_udp.CASE,
+        femto_file.CASE,
+        femto_file_threads.CASE,
+        femto_burst.CASE,
+        femto_rotating.CASE,
+        femto_socket.CASE,
+        femto_socket_threads.CASE,
     )
 }
 

@@ -9,17 +9,20 @@
 //! not a list or tuple, anything of an unexpected type); the caller then
 //! uses `traceback`, so the text is always the running Python's.
 
+mod attributes;
 mod carets;
 mod frames;
 mod source;
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use pyo3::exceptions::{
     PyAttributeError, PyBaseException, PyImportError, PyNameError, PySyntaxError,
 };
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyString, PyTuple, PyType};
 
 use femtologging_core::traceback::{
@@ -42,6 +45,10 @@ impl From<PyErr> for Fallback {
 
 type Native<T> = Result<T, Fallback>;
 
+static EXCEPTION_GROUP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+/// `sys` as `traceback` holds it, imported once.
+static SYS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
 /// What differs between the Python versions in the parts rendered here.
 #[derive(Clone, Copy)]
 struct Version {
@@ -54,11 +61,14 @@ struct Version {
 
 impl Version {
     fn running(py: Python<'_>) -> Version {
-        let version = py.version_info();
-        Version {
-            multiline_frames: version >= (3, 13),
-            suggestions: version >= (3, 12),
-        }
+        static RUNNING: OnceLock<Version> = OnceLock::new();
+        *RUNNING.get_or_init(|| {
+            let version = py.version_info();
+            Version {
+                multiline_frames: version >= (3, 13),
+                suggestions: version >= (3, 12),
+            }
+        })
     }
 }
 
@@ -83,9 +93,13 @@ fn exception_chain_text(
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
 ) -> Native<String> {
-    if py
-        .import(intern!(py, "sys"))?
-        .hasattr(intern!(py, "tracebacklimit"))?
+    // Read from the module's dictionary: a missing attribute asked for
+    // through getattr costs an AttributeError, dearer than the rest.
+    let sys = SYS.get_or_try_init(py, || py.import(intern!(py, "sys")).map(Bound::unbind))?;
+    if sys
+        .bind(py)
+        .dict()
+        .contains(intern!(py, "tracebacklimit"))?
     {
         return Err(Fallback);
     }
@@ -115,10 +129,12 @@ fn check_supported(py: Python<'_>, value: &Bound<'_, PyAny>, version: Version) -
     if !value.is_instance_of::<PyBaseException>() || value.is_instance_of::<PySyntaxError>() {
         return Err(Fallback);
     }
-    let group = py
-        .import(intern!(py, "builtins"))?
-        .getattr(intern!(py, "BaseExceptionGroup"))?;
-    if value.is_instance(&group)? {
+    let group = EXCEPTION_GROUP.get_or_try_init(py, || {
+        py.import(intern!(py, "builtins"))?
+            .getattr(intern!(py, "BaseExceptionGroup"))
+            .map(Bound::unbind)
+    })?;
+    if value.is_instance(group.bind(py))? {
         return Err(Fallback);
     }
     if version.suggestions
@@ -167,7 +183,7 @@ fn exception_text(
 ) -> Native<ExceptionText> {
     let frames = stack_text(py, frames::walk(traceback)?, lines, version)?;
     let mut summary = exception_line(&type_name(py, &value.get_type())?, &message(value)?);
-    notes(py, value, &mut summary)?;
+    notes(value, &mut summary)?;
     Ok(ExceptionText { frames, summary })
 }
 
@@ -200,11 +216,9 @@ fn safe_str(value: &Bound<'_, PyAny>, failed: &str) -> Native<String> {
 }
 
 /// `__notes__` as printed: each note's lines, for a list or tuple of notes.
-fn notes(py: Python<'_>, value: &Bound<'_, PyAny>, out: &mut String) -> Native<()> {
-    let notes = match value.getattr(intern!(py, "__notes__")) {
-        Ok(notes) => notes,
-        Err(error) if error.is_instance_of::<PyAttributeError>(py) => return Ok(()),
-        Err(_) => return Err(Fallback),
+fn notes(value: &Bound<'_, PyAny>, out: &mut String) -> Native<()> {
+    let Some(notes) = attributes::notes(value)? else {
+        return Ok(());
     };
     if notes.is_none() {
         return Ok(());

@@ -28,7 +28,14 @@ pub struct LineCache<'py> {
 
 impl<'py> LineCache<'py> {
     pub fn open(py: Python<'py>) -> Native<Self> {
-        let module = py.import(intern!(py, "linecache"))?;
+        // `traceback` holds the module it imported; so does this.
+        static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+        let module = MODULE
+            .get_or_try_init(py, || {
+                py.import(intern!(py, "linecache")).map(Bound::unbind)
+            })?
+            .bind(py)
+            .clone();
         let originals = ORIGINALS.get_or_try_init(py, || -> PyResult<[Py<PyAny>; 4]> {
             let mut found = Vec::with_capacity(FUNCTIONS.len());
             for name in FUNCTIONS {
@@ -101,10 +108,7 @@ impl<'py> LineCache<'py> {
             // differently; leave it to them.
             return Err(Fallback);
         }
-        let current = match std::fs::metadata(fullname) {
-            Ok(metadata) => Some(metadata),
-            Err(_) => None,
-        };
+        let current = std::fs::metadata(fullname).ok();
         let unchanged = current.is_some_and(|metadata| {
             use std::os::unix::fs::MetadataExt;
             let stat_size = metadata.size();
