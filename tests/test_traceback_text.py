@@ -6,6 +6,7 @@ exception to `traceback` (groups, SyntaxError, ...), the test says so and still 
 """
 
 import importlib
+import io
 import logging as std_logging
 import os
 import random
@@ -297,7 +298,7 @@ def test_a_traceback_limit_is_left_to_traceback(monkeypatch):
 
 
 def test_logger_exception_writes_the_standard_traceback(tmp_path):
-    stream = __import__("io").StringIO()
+    stream = io.StringIO()
     logger = femtologging.getLogger(f"tb.{next(_counter)}")
     handler = femtologging.StreamHandler(stream)
     logger.addHandler(handler)
@@ -374,3 +375,21 @@ def test_random_nested_chains_match_traceback(write_module):
     for _ in range(150):
         plan = _chain_program(rng)
         assert_native(caught(module.run, plan))
+
+
+def test_a_subclass_that_overrides_format_exception_is_still_called():
+    class Short(femtologging.Formatter):
+        def formatException(self, ei):
+            return f"short: {ei[1]!r}"
+
+    stream = io.StringIO()
+    logger = femtologging.getLogger(f"tb.{next(_counter)}")
+    handler = femtologging.StreamHandler(stream)
+    handler.setFormatter(Short())
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        raise ValueError("v")
+    except ValueError:
+        logger.exception("failed")
+    assert stream.getvalue() == "failed\nshort: ValueError('v')\n"
