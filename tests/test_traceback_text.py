@@ -393,3 +393,37 @@ def test_a_subclass_that_overrides_format_exception_is_still_called():
     except ValueError:
         logger.exception("failed")
     assert stream.getvalue() == "failed\nshort: ValueError('v')\n"
+
+
+def test_stack_info_reads_as_print_stack_writes_it(write_module):
+    module = write_module(
+        """
+        import sys
+
+        def here():
+            return sys._getframe()
+
+        def recurse(n):
+            if n == 0:
+                return here()
+            return recurse(n - 1)
+        """
+    )
+    for frame in (module.here(), module.recurse(2), module.recurse(30)):
+        assert native.format_stack_text(frame) == "".join(traceback.format_stack(frame))
+
+
+def test_stack_info_on_a_record_matches_the_standard_library():
+    outputs = []
+    for library in (std_logging, femtologging):
+        stream = io.StringIO()
+        logger = library.getLogger(f"tb.stack.{next(_counter)}")
+        handler = library.StreamHandler(stream)
+        logger.addHandler(handler)
+        logger.propagate = False
+        for _ in range(2):
+            logger.warning("with stack", stack_info=True)
+        logger.removeHandler(handler)
+        outputs.append(stream.getvalue())
+    assert outputs[0].count("Stack (most recent call last):") == 2
+    assert outputs[1] == outputs[0]

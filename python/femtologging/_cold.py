@@ -48,10 +48,16 @@ def call_context(thread_id):
 
 def format_stack(frame):
     """The stack_info text for a call made from this frame."""
-    with io.StringIO() as buffer:
-        buffer.write("Stack (most recent call last):\n")
-        traceback.print_stack(frame, file=buffer)
-        text = buffer.getvalue()
+    # Made natively, byte for byte what `traceback.print_stack` writes;
+    # `None` where only `traceback` can make it.
+    stack = _PACKAGE._femtologging.format_stack_text(frame)
+    if stack is not None:
+        text = "Stack (most recent call last):\n" + stack
+    else:
+        with io.StringIO() as buffer:
+            buffer.write("Stack (most recent call last):\n")
+            traceback.print_stack(frame, file=buffer)
+            text = buffer.getvalue()
     if text[-1] == "\n":
         text = text[:-1]
     return text

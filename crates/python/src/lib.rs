@@ -197,6 +197,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_start, module)?)?;
     module.add_function(wrap_pyfunction!(traceback::format_exception_text, module)?)?;
+    module.add_function(wrap_pyfunction!(traceback::format_stack_text, module)?)?;
     timed_rotating::capture_time_function(module.py())?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;

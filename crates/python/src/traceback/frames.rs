@@ -119,3 +119,44 @@ pub fn walk<'py>(traceback: &Bound<'py, PyAny>) -> Native<Vec<RawFrame<'py>>> {
     }
     Ok(frames)
 }
+
+/// The frames from `frame` out to the outermost, outermost first, as
+/// `traceback.extract_stack` lists them: each at its current line, with
+/// no column positions.
+pub fn walk_stack<'py>(frame: &Bound<'py, PyAny>) -> Native<Vec<RawFrame<'py>>> {
+    let py = frame.py();
+    let mut frames = Vec::new();
+    let mut current = Some(frame.clone());
+    while let Some(frame) = current {
+        // SAFETY: the GIL is held and `frame` is a live object.
+        if unsafe { ffi::PyFrame_Check(frame.as_ptr()) } == 0 {
+            return Err(Fallback);
+        }
+        let raw = frame.as_ptr().cast::<ffi::PyFrameObject>();
+        // SAFETY: `frame` is a frame object; the code object and the
+        // calling frame come back as new references (the latter possibly
+        // null), owned by the `Bound`s.
+        let (line, code, back) = unsafe {
+            let back = ffi::PyFrame_GetBack(raw);
+            (
+                ffi::PyFrame_GetLineNumber(raw),
+                Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(raw).cast()),
+                (!back.is_null()).then(|| Bound::from_owned_ptr(py, back.cast())),
+            )
+        };
+        // `f_lineno` is None for a negative line; left to `traceback`.
+        let lineno = known(line).ok_or(Fallback)?;
+        frames.push(RawFrame {
+            filename: exact_text(&code.getattr(intern!(py, "co_filename"))?)?,
+            name: exact_text(&code.getattr(intern!(py, "co_name"))?)?,
+            frame,
+            lineno,
+            end_lineno: None,
+            colno: None,
+            end_colno: None,
+        });
+        current = back;
+    }
+    frames.reverse();
+    Ok(frames)
+}

@@ -27,7 +27,7 @@ use pyo3::types::{PyList, PyString, PyTuple, PyType};
 
 use femtologging_core::traceback::{
     exception_line, file_line, note_lines, plain_source_line, python_rstrip, qualified_type_name,
-    render_chain, ExceptionText, FrameText, Link,
+    render_chain, render_stack, ExceptionText, FrameText, Link,
 };
 
 use carets::SiteKey;
@@ -88,19 +88,40 @@ pub fn format_exception_text(
     Some(text)
 }
 
+/// `traceback.print_stack(frame)` as text, or `None` where `traceback`
+/// must make it (`stack_info=True`).
+#[pyfunction]
+pub fn format_stack_text(py: Python<'_>, frame: &Bound<'_, PyAny>) -> Option<String> {
+    let attempt = || -> Native<String> {
+        if traceback_limit_set(py)? {
+            return Err(Fallback);
+        }
+        let lines = LineCache::open(py)?;
+        let frames = stack_text(py, frames::walk_stack(frame)?, &lines, Version::running(py))?;
+        let mut text = String::new();
+        render_stack(&mut text, &frames);
+        Ok(text)
+    };
+    attempt().ok()
+}
+
+/// `sys.tracebacklimit`, which cuts stacks in ways left to `traceback`.
+/// Read from the module's dictionary: a missing attribute asked for through
+/// getattr costs an AttributeError, dearer than the rest.
+fn traceback_limit_set(py: Python<'_>) -> Native<bool> {
+    let sys = SYS.get_or_try_init(py, || py.import(intern!(py, "sys")).map(Bound::unbind))?;
+    Ok(sys
+        .bind(py)
+        .dict()
+        .contains(intern!(py, "tracebacklimit"))?)
+}
+
 fn exception_chain_text(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
 ) -> Native<String> {
-    // Read from the module's dictionary: a missing attribute asked for
-    // through getattr costs an AttributeError, dearer than the rest.
-    let sys = SYS.get_or_try_init(py, || py.import(intern!(py, "sys")).map(Bound::unbind))?;
-    if sys
-        .bind(py)
-        .dict()
-        .contains(intern!(py, "tracebacklimit"))?
-    {
+    if traceback_limit_set(py)? {
         return Err(Fallback);
     }
     let version = Version::running(py);
