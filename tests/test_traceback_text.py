@@ -427,3 +427,41 @@ def test_stack_info_on_a_record_matches_the_standard_library():
         outputs.append(stream.getvalue())
     assert outputs[0].count("Stack (most recent call last):") == 2
     assert outputs[1] == outputs[0]
+
+
+def test_messages_of_every_shape_and_exceptions_from_native_code(write_module):
+    class StrNotText(Exception):
+        def __str__(self):
+            return 42
+
+    class Interrupted(KeyboardInterrupt):
+        pass
+
+    module = write_module(
+        """
+        def parse():
+            return int("not a number")
+
+        def reraise():
+            try:
+                parse()
+            except ValueError as error:
+                raise error
+
+        def generator():
+            yield 1
+            raise StopIteration
+
+        def run_generator():
+            return list(generator())
+        """
+    )
+    assert_native(ValueError("two\nlines and a trailing newline\n"))
+    assert_native(ValueError("caf\u00e9 \u4e2d\u6587 \U0001f600"))
+    assert_native(ValueError("x" * 10_000))
+    assert_native(StrNotText())
+    assert_native(caught(lambda: (_ for _ in ()).throw(Interrupted("stop"))))
+    assert_native(caught(module.parse))
+    assert_native(caught(module.reraise))
+    assert_native(caught(module.run_generator))
+    assert_native(caught(module.reraise).with_traceback(None))
