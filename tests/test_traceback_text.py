@@ -465,3 +465,23 @@ def test_messages_of_every_shape_and_exceptions_from_native_code(write_module):
     assert_native(caught(module.reraise))
     assert_native(caught(module.run_generator))
     assert_native(caught(module.reraise).with_traceback(None))
+
+
+def test_a_replaced_traceback_or_linecache_function_is_honoured(monkeypatch):
+    import linecache
+
+    exc = caught(lambda: {}["key"])
+    assert_native(exc)
+    monkeypatch.setattr(linecache, "getline", lambda *args, **kwargs: "replaced\n")
+    assert_falls_back(exc)
+    assert "    replaced\n" in expected(exc)
+    monkeypatch.undo()
+    original = traceback.StackSummary.format_frame_summary
+    monkeypatch.setattr(
+        traceback.StackSummary,
+        "format_frame_summary",
+        lambda self, summary, **kwargs: original(self, summary, **kwargs).upper(),
+    )
+    assert_falls_back(exc)
+    monkeypatch.undo()
+    assert_native(exc)

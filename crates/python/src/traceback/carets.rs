@@ -67,7 +67,7 @@ pub fn source_block(
     }
     // The lock is not held here: the call runs Python code, which may let
     // another thread in.
-    let traceback = py.import(intern!(py, "traceback"))?;
+    let traceback = super::traceback_module(py)?;
     let keywords = PyDict::new(py);
     keywords.set_item(intern!(py, "lookup_line"), false)?;
     keywords.set_item(intern!(py, "line"), &key.source)?;

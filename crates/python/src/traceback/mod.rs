@@ -12,6 +12,7 @@
 mod attributes;
 mod carets;
 mod frames;
+mod originals;
 mod source;
 
 use std::collections::HashSet;
@@ -32,6 +33,7 @@ use femtologging_core::traceback::{
 
 use carets::SiteKey;
 use frames::RawFrame;
+use originals::Originals;
 use source::LineCache;
 
 /// Not rendered natively: `traceback` makes this text instead.
@@ -96,6 +98,7 @@ pub fn format_stack_text(py: Python<'_>, frame: &Bound<'_, PyAny>) -> Option<Str
         if traceback_limit_set(py)? {
             return Err(Fallback);
         }
+        STACK_PATH.check(&traceback_module(py)?)?;
         let lines = LineCache::open(py)?;
         let frames = stack_text(py, frames::walk_stack(frame)?, &lines, Version::running(py))?;
         let mut text = String::new();
@@ -103,6 +106,40 @@ pub fn format_stack_text(py: Python<'_>, frame: &Bound<'_, PyAny>) -> Option<Str
         Ok(text)
     };
     attempt().ok()
+}
+
+/// What `traceback.print_exception` goes through; one of them replaced
+/// (by a debugger, say) changes what it prints, so the text is left to it.
+static EXCEPTION_PATH: Originals = Originals::new(&[
+    "print_exception",
+    "TracebackException",
+    "TracebackException.format",
+    "TracebackException.format_exception_only",
+    "StackSummary",
+    "StackSummary.format",
+    "StackSummary.format_frame_summary",
+    "FrameSummary",
+]);
+
+/// What `traceback.print_stack` goes through.
+static STACK_PATH: Originals = Originals::new(&[
+    "print_stack",
+    "print_list",
+    "extract_stack",
+    "walk_stack",
+    "StackSummary",
+    "StackSummary.format",
+    "StackSummary.format_frame_summary",
+    "FrameSummary",
+]);
+
+/// `traceback` as imported once, as the standard library holds it.
+fn traceback_module(py: Python<'_>) -> Native<Bound<'_, PyModule>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let module = MODULE.get_or_try_init(py, || {
+        py.import(intern!(py, "traceback")).map(Bound::unbind)
+    })?;
+    Ok(module.bind(py).clone())
 }
 
 /// `sys.tracebacklimit`, which cuts stacks in ways left to `traceback`.
@@ -124,6 +161,7 @@ fn exception_chain_text(
     if traceback_limit_set(py)? {
         return Err(Fallback);
     }
+    EXCEPTION_PATH.check(&traceback_module(py)?)?;
     let version = Version::running(py);
     let lines = LineCache::open(py)?;
     let mut seen = HashSet::new();

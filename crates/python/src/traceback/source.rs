@@ -15,11 +15,11 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
+use super::originals::Originals;
 use super::{Fallback, Native};
 
-/// The functions `traceback` reaches through `linecache`, as first seen.
-static ORIGINALS: PyOnceLock<[Py<PyAny>; 4]> = PyOnceLock::new();
-const FUNCTIONS: [&str; 4] = ["getline", "getlines", "lazycache", "checkcache"];
+/// The functions `traceback` reaches through `linecache`.
+static ORIGINALS: Originals = Originals::new(&["getline", "getlines", "lazycache", "checkcache"]);
 
 pub struct LineCache<'py> {
     module: Bound<'py, PyModule>,
@@ -36,18 +36,7 @@ impl<'py> LineCache<'py> {
             })?
             .bind(py)
             .clone();
-        let originals = ORIGINALS.get_or_try_init(py, || -> PyResult<[Py<PyAny>; 4]> {
-            let mut found = Vec::with_capacity(FUNCTIONS.len());
-            for name in FUNCTIONS {
-                found.push(module.getattr(name)?.unbind());
-            }
-            Ok(found.try_into().expect("one entry per name"))
-        })?;
-        for (name, original) in FUNCTIONS.iter().zip(originals) {
-            if !module.getattr(*name)?.is(original) {
-                return Err(Fallback);
-            }
-        }
+        ORIGINALS.check(&module)?;
         let cache = module
             .getattr(intern!(py, "cache"))?
             .cast_into_exact::<PyDict>()
