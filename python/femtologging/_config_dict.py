@@ -31,6 +31,8 @@ from ._config_converting import (
 # What each running version accepts (3.12 added these to dictConfig).
 _FORMATTER_DEFAULTS = sys.version_info >= (3, 12)
 _QUEUE_CONFIGURATION = sys.version_info >= (3, 12)
+# 3.13 turns a MemoryHandler's flushLevel given as a name into its number.
+_FLUSH_LEVEL_NAMES = sys.version_info >= (3, 13)
 
 
 def _is_queue_like_object(obj):
@@ -317,10 +319,13 @@ class DictConfigurator(BaseConfigurator):
         if not isinstance(klass, type):
             return None
         handlers_module = femtologging.handlers
-        if issubclass(klass, handlers_module.MemoryHandler) and "target" in config:
-            name = config["target"]
-            if not isinstance(name, logging.Handler):
-                config["target"] = self._named_handler(name, "Unable to set target handler %r")
+        if issubclass(klass, handlers_module.MemoryHandler):
+            if _FLUSH_LEVEL_NAMES and "flushLevel" in config:
+                config["flushLevel"] = logging._checkLevel(config["flushLevel"])
+            if "target" in config:
+                name = config["target"]
+                if not isinstance(name, logging.Handler):
+                    config["target"] = self._named_handler(name, "Unable to set target handler %r")
         elif issubclass(klass, handlers_module.SMTPHandler) and "mailhost" in config:
             config["mailhost"] = self.as_tuple(config["mailhost"])
         elif issubclass(klass, handlers_module.SysLogHandler) and "address" in config:
@@ -340,7 +345,7 @@ class DictConfigurator(BaseConfigurator):
             if isinstance(given_queue, type):
                 given_queue = given_queue()
         elif isinstance(given_queue, dict):
-            given_queue = self.configure_custom(ConvertingDict(given_queue))
+            given_queue = self.configure_custom(self.convert(dict(given_queue)))
         elif isinstance(given_queue, type):
             given_queue = given_queue()
         if not _is_queue_like_object(given_queue):

@@ -77,7 +77,7 @@ from ._config_file import (  # noqa: F401
     _strip_spaces,
     fileConfig,
 )
-from ._config_listen import ListenerThread
+from ._config_listen import RESET_ERROR, ListenerThread  # noqa: F401
 
 if sys.version_info >= (3, 12):
     import functools  # noqa: F401 - in the standard module's namespace from 3.12

@@ -178,7 +178,7 @@ def test_dict_config_builds_a_memory_handler_before_its_target(logging):
                 "a_buffer": {
                     "class": "logging.handlers.MemoryHandler",
                     "capacity": 10,
-                    "flushLevel": "ERROR",
+                    "flushLevel": 40,
                     "target": "z_console",
                 },
                 "z_console": {
@@ -194,6 +194,29 @@ def test_dict_config_builds_a_memory_handler_before_its_target(logging):
     print("nothing yet")
     logging.error("flushes both")
     print(type(logging.root.handlers[0].target).__name__)
+
+
+@differential(requires=("config",), min_version=(3, 13))
+def test_dict_config_takes_a_memory_handler_flush_level_by_name(logging):
+    """From 3.13 a MemoryHandler's flushLevel may be a level's name."""
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "handlers": {
+                "buffer": {
+                    "class": "logging.handlers.MemoryHandler",
+                    "capacity": 10,
+                    "flushLevel": "WARNING",
+                    "target": "out",
+                },
+                "out": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+            },
+            "root": {"handlers": ["buffer"], "level": "DEBUG"},
+        }
+    )
+    logging.info("held until the warning")
+    print("before", logging.root.handlers[0].flushLevel)
+    logging.warning("flushes")
 
 
 @differential(requires=("config",), min_version=(3, 12))
@@ -213,6 +236,10 @@ def test_dict_config_makes_a_queue_handler_with_its_listener(logging):
                     "stream": "ext://sys.stdout",
                     "level": "INFO",
                 },
+                "sized": {
+                    "class": "logging.handlers.QueueHandler",
+                    "queue": {"()": "queue.Queue", "maxsize": 3},
+                },
             },
             "root": {"handlers": ["queued"], "level": "DEBUG"},
         }
@@ -223,6 +250,7 @@ def test_dict_config_makes_a_queue_handler_with_its_listener(logging):
     logging.warning("through the queue")
     queued.listener.stop()
     print(type(queued.queue).__name__, queued.listener.respect_handler_level)
+    print(logging.getHandlerByName("sized").queue.maxsize)
 
 
 @differential(requires=("config",))
