@@ -137,9 +137,6 @@ class BaseConfigurator:
     def __init__(self, config):
         self.config = ConvertingDict(config)
         self.config.configurator = self
-        # The cfg:// paths being followed, to name a circle instead of
-        # recursing until the interpreter gives up.
-        self._following = []
 
     def resolve(self, s):
         """The object a dotted path names; a ValueError naming the path."""
@@ -153,14 +150,18 @@ class BaseConfigurator:
 
     def cfg_convert(self, value):
         """Follows `word(.attr|[index])*` from the top of the configuration."""
-        if value in self._following:
-            chain = " -> ".join(f"cfg://{path}" for path in [*self._following, value])
+        # The paths being followed, to name a circle instead of recursing
+        # until the interpreter gives up (kept off __init__, which
+        # subclasses may replace).
+        following = self.__dict__.setdefault("_following", [])
+        if value in following:
+            chain = " -> ".join(f"cfg://{path}" for path in [*following, value])
             raise ValueError(f"Circular cfg:// reference: {chain}")
-        self._following.append(value)
+        following.append(value)
         try:
             return self._follow(value)
         finally:
-            self._following.pop()
+            following.pop()
 
     def _follow(self, value):
         match = self.WORD_PATTERN.match(value)
