@@ -17,7 +17,7 @@ _FEMTO_PACKAGE = __name__.rpartition(".")[0]
 def valid_ident(s):
     """True for a string usable as a keyword argument name; a ValueError
     naming the string otherwise (as the standard `valid_ident`)."""
-    if not IDENTIFIER.match(s):
+    if not (s.isascii() and s.isidentifier()) and not IDENTIFIER.match(s):
         raise ValueError(f"Not a valid Python identifier: {s!r}")
     return True
 
@@ -120,11 +120,17 @@ class ConvertingTuple(tuple, ConvertingMixin):
         return self.convert_with_key(key, tuple.__getitem__(self, key), replace=False)
 
 
+# Values that never convert, answered before any other test.
+_PLAIN_SCALARS = frozenset((int, float, bool))
+
+_REFERENCE_PATTERN = re.compile(r"^(?P<prefix>[a-z]+)://(?P<suffix>.*)$")
+
+
 class BaseConfigurator:
     """Resolves `ext://` (an importable object) and `cfg://` (a path inside
     the configuration itself) references and builds `()` factories."""
 
-    CONVERT_PATTERN = re.compile(r"^(?P<prefix>[a-z]+)://(?P<suffix>.*)$")
+    CONVERT_PATTERN = _REFERENCE_PATTERN
     WORD_PATTERN = re.compile(r"^\s*(\w+)\s*")
     DOT_PATTERN = re.compile(r"^\.\s*(\w+)\s*")
     INDEX_PATTERN = re.compile(r"^\[([^\[\]]*)\]\s*")
@@ -192,12 +198,25 @@ class BaseConfigurator:
     def convert(self, value):
         """Wraps containers so their contents convert too, and replaces a
         string with a known `prefix://` by what it refers to."""
-        if isinstance(value, dict) and not isinstance(value, ConvertingDict):
-            value = ConvertingDict(value)
-            value.configurator = self
-        elif isinstance(value, list) and not isinstance(value, ConvertingList):
-            value = ConvertingList(value)
-            value.configurator = self
+        if value is None or type(value) in _PLAIN_SCALARS:
+            return value
+        if isinstance(value, str):
+            # Most values are plain strings: no regular expression for them
+            # (unless a subclass changed the pattern).
+            if "://" in value or self.CONVERT_PATTERN is not _REFERENCE_PATTERN:
+                match = self.CONVERT_PATTERN.match(value)
+                if match is not None:
+                    converter_name = self.value_converters.get(match.group("prefix"))
+                    if converter_name is not None:
+                        value = getattr(self, converter_name)(match.group("suffix"))
+        elif isinstance(value, dict):
+            if not isinstance(value, ConvertingDict):
+                value = ConvertingDict(value)
+                value.configurator = self
+        elif isinstance(value, list):
+            if not isinstance(value, ConvertingList):
+                value = ConvertingList(value)
+                value.configurator = self
         elif (
             isinstance(value, tuple)
             and not isinstance(value, ConvertingTuple)
@@ -205,12 +224,6 @@ class BaseConfigurator:
         ):
             value = ConvertingTuple(value)
             value.configurator = self
-        elif isinstance(value, str):
-            match = self.CONVERT_PATTERN.match(value)
-            if match is not None:
-                converter_name = self.value_converters.get(match.group("prefix"))
-                if converter_name is not None:
-                    value = getattr(self, converter_name)(match.group("suffix"))
         return value
 
     def configure_custom(self, config):

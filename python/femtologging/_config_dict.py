@@ -66,6 +66,11 @@ def _handler_references(config):
     return names
 
 
+def _take(config, key):
+    """Pops a key that is often absent without converting a None for it."""
+    return config.pop(key) if key in config else None
+
+
 def _is_femto_handler(klass):
     return isinstance(klass, type) and issubclass(klass, logging.FemtoHandler)
 
@@ -247,14 +252,14 @@ class DictConfigurator(BaseConfigurator):
     def configure_handler(self, config):
         """A handler from `class` (or a `()` factory), its constructor's
         keywords, `level`, `formatter`, `filters` and `.` attributes."""
-        formatter = config.pop("formatter", None)
+        formatter = _take(config, "formatter")
         if formatter:
             try:
                 formatter = self.config["formatters"][formatter]
             except Exception as error:
                 raise ValueError(f"Unable to set formatter {formatter!r}") from error
-        level = config.pop("level", None)
-        filters = config.pop("filters", None)
+        level = _take(config, "level")
+        filters = _take(config, "filters")
         listener_setup = None
         if "()" in config:
             factory = config.pop("()")
@@ -262,14 +267,14 @@ class DictConfigurator(BaseConfigurator):
                 factory = self.resolve(factory)
             factory = _femto_equivalent(factory)
         else:
-            class_name = config.pop("class", None)
+            class_name = _take(config, "class")
             if class_name is None:
                 raise ValueError("a handler needs a 'class' or a '()' key")
             factory = (
                 _femto_equivalent(class_name) if callable(class_name) else self.resolve(class_name)
             )
             listener_setup = self._prepare_handler_keywords(factory, config)
-        attributes = config.pop(".", None)
+        attributes = _take(config, ".")
         keywords = {key: config[key] for key in list(config) if valid_ident(key)}
         options = keywords.get("options")
         if isinstance(options, dict) and _is_femto_handler(factory):
