@@ -351,3 +351,29 @@ def test_uvicorn_logging_config_applies_unchanged(logging):
         '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", "/missing", "1.1", 404
     )
     logging.getLogger("uvicorn").error("Application startup failed. Exiting.")
+
+
+@differential(requires=("config",))
+def test_file_config_sets_targets_qualnames_and_disables_other_loggers(logging):
+    """fileConfig wires a target, qualname and propagate, and disables loggers it does not name."""
+    early = logging.getLogger("early")
+    kept_child = logging.getLogger("svc.child")
+    kept_child.setLevel("ERROR")
+    with open("logging.ini", "w") as ini:
+        ini.write(
+            "[loggers]\nkeys=root,svc\n\n"
+            "[handlers]\nkeys=buffer,out\n\n"
+            "[formatters]\nkeys=plain\n\n"
+            "[logger_root]\nlevel=WARNING\nhandlers=out\n\n"
+            "[logger_svc]\nlevel=DEBUG\nhandlers=buffer\nqualname=svc\npropagate=0\n\n"
+            "[handler_buffer]\nclass=handlers.MemoryHandler\nargs=(10, ERROR)\ntarget=out\n\n"
+            "[handler_out]\nclass=logging.StreamHandler\nformatter=plain\nargs=(sys.stdout,)\n\n"
+            "[formatter_plain]\nformat=%(name)s %(levelname)s %(message)s\n"
+        )
+    logging.config.fileConfig("logging.ini")
+    early.warning("disabled")
+    kept_child.debug("the child of a named logger is reset and passes")
+    logging.getLogger("svc").info("held in the buffer")
+    print("before the error")
+    logging.getLogger("svc").error("flushes the buffer")
+    print(early.disabled, kept_child.level, kept_child.disabled)
