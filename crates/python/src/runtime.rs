@@ -24,6 +24,11 @@ pub struct Runtime {
     /// is built by calling it.
     pub default_record_factory: Py<PyAny>,
     pub cold: Py<PyAny>,
+    /// The `time` module's dictionary and the `time_ns` found there at
+    /// import: 3.13's `LogRecord.__init__` reads `time.time_ns()`, so a
+    /// record follows whatever function replaced it (a test's patch).
+    pub time_dict: Py<PyDict>,
+    pub standard_clock: Py<PyAny>,
     /// What every logging call reads from the globals and the level tables,
     /// remembered with the version tags of the dictionaries it came from.
     pub hot: GilCell<HotValues>,
@@ -34,6 +39,8 @@ pub struct Runtime {
 #[derive(Default)]
 pub struct HotValues {
     source_lookup: (u64, bool),
+    /// Whether `time.time_ns` is still the one found at import.
+    standard_clock: (u64, bool),
     standard_factory: (u64, bool),
     /// `(level, name)` pairs and the versions of `_levelToName` and
     /// `_nameToLevel` they were read at.
@@ -131,6 +138,47 @@ impl Runtime {
                 .with(py, |hot| hot.source_lookup = (version, answer));
         }
         Ok(answer)
+    }
+
+    /// A record's clock reading in nanoseconds: the system clock, unless
+    /// 3.13's `time.time_ns` was replaced, in which case the replacement is
+    /// called as `LogRecord.__init__` would. What it returns is used when it
+    /// is an `int` that fits; anything else falls back to the system clock.
+    pub fn clock_ns(&self, py: Python<'_>) -> i64 {
+        if python_version() != PythonVersion::V3_13 || self.clock_is_standard(py) {
+            return femtologging_core::time::now_ns();
+        }
+        let replaced = self
+            .time_dict
+            .bind(py)
+            .get_item(pyo3::intern!(py, "time_ns"))
+            .ok()
+            .flatten();
+        match replaced.map(|clock| clock.call0().and_then(|value| value.extract::<i64>())) {
+            Some(Ok(ns)) => ns,
+            _ => femtologging_core::time::now_ns(),
+        }
+    }
+
+    fn clock_is_standard(&self, py: Python<'_>) -> bool {
+        let dict = self.time_dict.bind(py);
+        let version = dict_version(dict);
+        if let Some(version) = version {
+            let (known, answer) = self.hot.with(py, |hot| hot.standard_clock);
+            if known == version {
+                return answer;
+            }
+        }
+        let answer = dict
+            .get_item(pyo3::intern!(py, "time_ns"))
+            .ok()
+            .flatten()
+            .is_some_and(|clock| clock.is(self.standard_clock.bind(py)));
+        if let Some(version) = version {
+            self.hot
+                .with(py, |hot| hot.standard_clock = (version, answer));
+        }
+        answer
     }
 
     /// Whether `_logRecordFactory` is still the default one.
