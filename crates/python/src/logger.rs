@@ -309,7 +309,9 @@ impl Logger {
             levels |= 1 << number;
         }
         self.recorded.levels.store(levels, Ordering::Relaxed);
-        self.recorded.generation.store(generation, Ordering::Relaxed);
+        self.recorded
+            .generation
+            .store(generation, Ordering::Relaxed);
         self.recorded.size.store(dict.len(), Ordering::Relaxed);
     }
 
