@@ -84,3 +84,24 @@ def test_record_times_follow_a_patched_time_ns_to_the_nanosecond(logging):
             record = logging.makeLogRecord({"msg": "made"})
         print(record.relativeCreated.hex(), record.relativeCreated == offset / 1e6)
     sys.stdout.flush()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="3.13 reads time.time_ns()")
+@differential
+def test_record_times_follow_a_patched_time_time(logging):
+    """Before 3.13 a record's created is what time.time() returned, patched or
+    not, and msecs and relativeCreated are derived from that float."""
+    from unittest import mock
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            print(record.created.hex(), record.msecs)
+
+    logger = logging.getLogger("clock")
+    logger.addHandler(Keep())
+    for seconds in (1_677_902_297.1, 1_677_903_920.9999985, 1_234_567.0, 1_700_000_000.5):
+        with mock.patch("time.time", return_value=seconds):
+            record = logging.makeLogRecord({"msg": "made"})
+            logger.warning("logged")
+        print(record.created.hex(), record.msecs, record.created == seconds)
+        print(record.relativeCreated == (seconds - logging._startTime) * 1000)

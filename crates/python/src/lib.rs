@@ -60,6 +60,15 @@ fn install(
     runtime::START_NS.store(start_ns, Ordering::Relaxed);
     caller::set_internal_files(py, internal_files);
     let time_module = py.import("time")?;
+    // The clock `LogRecord.__init__` reads.
+    let clock_name = PyString::new(
+        py,
+        if python_minor >= 13 {
+            "time_ns"
+        } else {
+            "time"
+        },
+    );
     runtime::install(
         py,
         runtime::Runtime {
@@ -70,7 +79,8 @@ fn install(
             log_record_class: log_record_class.unbind(),
             default_record_factory: default_record_factory.unbind(),
             cold: cold.unbind(),
-            standard_clock: time_module.getattr("time_ns")?.unbind(),
+            standard_clock: time_module.getattr(&clock_name)?.unbind(),
+            clock_name: clock_name.unbind(),
             time_dict: time_module.dict().unbind(),
             hot: gil::GilCell::new(runtime::HotValues::default()),
         },
