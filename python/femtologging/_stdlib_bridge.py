@@ -196,10 +196,13 @@ def capture_stdlib(capture=True):
 
     Calling it twice in the same sense does nothing more.
     """
-    if capture:
-        _start()
-    else:
-        _stop()
+    # The standard module's lock: no standard logger is made while the
+    # classes change under it.
+    with _standard._lock:
+        if capture:
+            _start()
+        else:
+            _stop()
 
 
 def _start():
