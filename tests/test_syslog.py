@@ -1,9 +1,14 @@
 """SysLogHandler's options beyond the standard library: RFC 5424, framing,
-and when a TCP handler reconnects."""
+when a TCP handler reconnects, and an oversized UDP record cut to the
+datagram limit instead of refused."""
 
+import errno
+import logging
+import logging.handlers
 import os
 import re
 import socket
+import sys
 import time
 
 import femtologging
@@ -156,3 +161,63 @@ def test_records_from_many_threads_arrive_whole_over_one_connection():
     assert len(lines) == 1200
     pattern = re.compile(rb"<12>thread \d record \d+ x{200}")
     assert all(pattern.fullmatch(line) for line in lines)
+
+
+def _udp_receiver():
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(5)
+    return receiver
+
+
+def _oversized_message():
+    # Two-byte characters, so that the limit falls inside one.
+    return "big" + "é" * 40_000
+
+
+def test_an_oversized_udp_record_is_reported_and_not_sent_as_by_the_standard_handler():
+    """By default a record over the datagram limit is reported (EMSGSIZE), not sent, as standard."""
+    receiver = _udp_receiver()
+    reported = {}
+    for module in (logging, femtologging):
+        handler = module.handlers.SysLogHandler(receiver.getsockname())
+        handler.handleError = lambda record, module=module: reported.setdefault(
+            module.__name__, sys.exc_info()[1]
+        )
+        logger = module.getLogger("syslog.oversized.default")
+        logger.propagate = False
+        logger.addHandler(handler)
+        logger.error(_oversized_message())
+        logger.removeHandler(handler)
+        handler.close()
+    assert reported["logging"].errno == errno.EMSGSIZE
+    assert type(reported["femtologging"]) is type(reported["logging"])
+    assert reported["femtologging"].errno == errno.EMSGSIZE
+    receiver.settimeout(0.2)
+    with pytest.raises(TimeoutError):
+        receiver.recv(1 << 17)
+    receiver.close()
+
+
+def test_truncate_oversized_cuts_a_record_to_the_udp_limit_and_counts_it():
+    """truncate_oversized sends a record cut to 65,507 bytes (whole characters and NUL), counted."""
+    receiver = _udp_receiver()
+    handler = femtologging.handlers.SysLogHandler(receiver.getsockname(), truncate_oversized=True)
+    errors = []
+    handler.handleError = lambda record: errors.append(sys.exc_info()[1])
+    logger = _logger("syslog.oversized.truncated", handler)
+    logger.error(_oversized_message())
+    logger.error("small after")
+    cut = receiver.recv(1 << 17)
+    small = receiver.recv(1 << 17)
+    assert handler.truncated == 1
+    handler.close()
+    receiver.close()
+    assert errors == []
+    whole = ("<11>" + _oversized_message()).encode("utf-8")
+    # 65,507 bytes at most; the cut fell inside a character, so one byte less.
+    assert len(cut) == 65_506
+    assert cut[:-1] == whole[:65_505]
+    assert cut[-1:] == b"\0"
+    assert cut[:-1].decode("utf-8").endswith("é")
+    assert small == b"<11>small after\0"
