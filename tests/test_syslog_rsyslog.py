@@ -137,6 +137,55 @@ def test_rfc5424_over_tcp_with_octet_counting_carries_structured_data(rsyslog):
     assert data[8].startswith("5424 with data")
 
 
+def test_rfc5424_over_udp_is_parsed_with_its_header(rsyslog):
+    """RFC 5424 datagrams give rsyslog hostname, app-name, procid, msgid and structured data."""
+    handler = femtologging.handlers.SysLogHandler(
+        ("127.0.0.1", rsyslog.udp_port),
+        facility="local2",
+        rfc5424=True,
+        hostname="udp.example",
+        app_name="udp5424",
+    )
+    logger = _logger("rsyslog.udp5424", handler)
+    logger.warning("udp5424 message", extra={"structured_data": {"req@32473": {"id": "7"}}})
+    (line,) = rsyslog.lines("udp5424 message", 1)
+    handler.close()
+    assert line[:8] == [
+        "148",
+        "local2",
+        "4",
+        "udp.example",
+        "udp5424",
+        str(os.getpid()),
+        "-",
+        '[req@32473 id="7"]',
+    ]
+    assert line[8] == "udp5424 message"
+
+
+def test_rfc3164_over_tcp_with_octet_counting_is_parsed(rsyslog):
+    """Standard messages with RFC 6587 octet counting are parsed one by one."""
+    handler = femtologging.handlers.SysLogHandler(
+        ("127.0.0.1", rsyslog.tcp_port),
+        facility="news",
+        socktype=socket.SOCK_STREAM,
+        framing="octet-counting",
+    )
+    handler.append_nul = False
+    handler.ident = "octetapp: "
+    logger = _logger("rsyslog.octet3164", handler)
+    logger.info("octet info\nwith a second line")
+    logger.error("octet error")
+    lines = rsyslog.lines("octet ", 2)
+    handler.close()
+    assert [line[:3] for line in lines] == [["62", "news", "6"], ["59", "news", "3"]]
+    assert {line[4] for line in lines} == {"octetapp"}
+    assert [line[8].strip() for line in lines] == [
+        "octet info#012with a second line",
+        "octet error",
+    ]
+
+
 def test_tcp_handler_reconnects_after_rsyslog_restarted(rsyslog):
     """With reconnect, a TCP handler delivers again once rsyslog is back, reporting nothing."""
     handler = femtologging.handlers.SysLogHandler(

@@ -30,6 +30,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
+use crate::formatter::FormattedText;
 use crate::handler::{self, format_for, Handler, HandlerKind};
 use crate::os_errors::os_error;
 use crate::record::RecordRef;
@@ -317,24 +318,31 @@ pub fn emit<'py>(
 ) -> PyResult<()> {
     let py = handler.py();
     let options = Arc::clone(&as_syslog(handler).options.lock().expect("not poisoned"));
-    let message = format_for(handler, overridden, record)?.into_python(py)?;
+    let formatted = format_for(handler, overridden, record)?;
     let ident = handler.getattr(intern!(py, "ident"))?;
     let mut append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
-    let plain = message.is_instance_of::<PyString>()
-        && (ident.is_instance_of::<PyString>() || !ident.is_truthy()?);
-    let (message, ident) = if plain {
-        let ident = if ident.is_truthy()? {
-            ident.cast::<PyString>()?.to_str()?.to_owned()
-        } else {
-            String::new()
-        };
-        (message, ident)
-    } else {
-        // Not a str (a `format` or an `ident` of another type): the
-        // standard operations, so that they fail with the standard errors.
-        let joined = python_concatenation(py, ident, message, append_nul)?;
-        append_nul = false;
-        (joined, String::new())
+    let ident_is_text = ident.is_instance_of::<PyString>() || !ident.is_truthy()?;
+    let python_message;
+    let (message, ident): (&str, &str) = match formatted {
+        // The native formatter's text is used as it is, never made a str.
+        FormattedText::Rust(ref text) if ident_is_text => (text, ident_text(&ident)?),
+        other => {
+            let message = other.into_python(py)?;
+            if message.is_instance_of::<PyString>() && ident_is_text {
+                python_message = message;
+                (
+                    python_message.cast::<PyString>()?.to_str()?,
+                    ident_text(&ident)?,
+                )
+            } else {
+                // Not a str (a `format` or an `ident` of another type): the
+                // standard operations, so that they fail with the standard
+                // errors.
+                python_message = python_concatenation(py, ident.clone(), message, append_nul)?;
+                append_nul = false;
+                (python_message.cast::<PyString>()?.to_str()?, "")
+            }
+        }
     };
     let level_name = match record.native(py) {
         Some(native) => native.level_name.bind(py).clone(),
@@ -343,9 +351,16 @@ pub fn emit<'py>(
     let priority_name = if map_overridden {
         handler.call_method1(intern!(py, "mapPriority"), (level_name,))?
     } else {
-        handler
-            .getattr(intern!(py, "priority_map"))?
-            .call_method1(intern!(py, "get"), (level_name, intern!(py, "warning")))?
+        let priority_map = handler.getattr(intern!(py, "priority_map"))?;
+        match priority_map.cast_exact::<PyDict>() {
+            // What `dict.get` does, without looking the method up and calling it.
+            Ok(map) => match map.get_item(&level_name)? {
+                Some(name) => name,
+                None => intern!(py, "warning").clone().into_any(),
+            },
+            Err(_) => priority_map
+                .call_method1(intern!(py, "get"), (level_name, intern!(py, "warning")))?,
+        }
     };
     let facility = handler.getattr(intern!(py, "facility"))?;
     let priority = if encode_overridden {
@@ -353,7 +368,6 @@ pub fn emit<'py>(
     } else {
         standard_encode_priority(handler, facility, priority_name)?
     };
-    let message = message.cast::<PyString>()?.to_str()?;
     let mut payload = Vec::with_capacity(message.len() + ident.len() + 8);
     if options.rfc5424 {
         rfc5424_payload(
@@ -361,13 +375,13 @@ pub fn emit<'py>(
             &options,
             record,
             &priority,
-            &ident,
+            ident,
             message,
             &mut payload,
         )?;
     } else {
         match priority.extract::<u32>() {
-            Ok(code) => rfc3164::encode(code, &ident, message, append_nul, &mut payload),
+            Ok(code) => rfc3164::encode(code, ident, message, append_nul, &mut payload),
             Err(_) => {
                 // A priority `encodePriority` returned outside u32 (a
                 // subclass's): written as `'<%d>' %` writes it.
@@ -382,6 +396,14 @@ pub fn emit<'py>(
         }
     }
     send(handler, &options, payload)
+}
+
+/// The ident as text: a str's, or none for a false value.
+fn ident_text<'a>(ident: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    match ident.cast::<PyString>() {
+        Ok(text) => text.to_str(),
+        Err(_) => Ok(""),
+    }
 }
 
 /// `msg = ident + msg`, `msg += "\0"` and `msg.encode("utf-8")` as the
@@ -584,6 +606,9 @@ fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> Py
     }
     if stream {
         send_through(&socket, &frame, "sendall", None)
+    } else if socket.is_exact_instance_of::<PySyslogSocket>() {
+        // The native socket sends to the address it was made for.
+        datagram(&socket, "sendto", None)
     } else {
         let address = handler.getattr(intern!(py, "address"))?;
         datagram(&socket, "sendto", Some(address))
