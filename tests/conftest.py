@@ -221,3 +221,15 @@ def make_certificates(directory):
     run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext")  # fmt: skip
     return directory
+
+
+def logger_to(name, handler):
+    """The femtologging logger `name`, at DEBUG, with `handler` its only
+    output (not propagating)."""
+    import femtologging
+
+    logger = femtologging.getLogger(name)
+    logger.propagate = False
+    logger.setLevel(femtologging.DEBUG)
+    logger.addHandler(handler)
+    return logger

@@ -4,6 +4,7 @@ its pid, and the properties it parsed out of each message (through a
 template), read back from that file. With certificates it also listens for
 TLS (imtcp with GnuTLS, from the rsyslog-gnutls package)."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -124,3 +125,16 @@ class Rsyslog:
                     return [line.split("|", 8) for line in found]
             time.sleep(0.05)
         pytest.fail(f"rsyslog wrote {len(found)} of {count} lines with {containing!r}: {found}")
+
+
+@contextlib.contextmanager
+def running_rsyslog(directory, tls=None):
+    """An `Rsyslog` whose configuration rsyslogd accepted, listening until
+    the block ends."""
+    server = Rsyslog(directory, tls=tls)
+    server.check()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -14,14 +14,7 @@ import time
 import femtologging
 import femtologging.handlers
 import pytest
-
-
-def _logger(name, handler):
-    logger = femtologging.getLogger(name)
-    logger.propagate = False
-    logger.setLevel(femtologging.DEBUG)
-    logger.addHandler(handler)
-    return logger
+from conftest import logger_to
 
 
 def _server():
@@ -52,7 +45,7 @@ def test_rfc5424_over_udp_has_the_header_fields_and_the_message():
         hostname="box",
         app_name="svc",
     )
-    logger = _logger("syslog.5424", handler)
+    logger = logger_to("syslog.5424", handler)
     logger.warning("hello", extra={"structured_data": {"meta@1": {"k": "v"}}})
     logger.info("plain")
     first, second = receiver.recv(4096), receiver.recv(4096)
@@ -72,7 +65,7 @@ def test_octet_counting_frames_each_message_with_its_length():
         server.getsockname(), socktype=socket.SOCK_STREAM, framing="octet-counting"
     )
     connection, _ = server.accept()
-    logger = _logger("syslog.octets", handler)
+    logger = logger_to("syslog.octets", handler)
     logger.error("one")
     logger.error("twenty-two")
     handler.close()
@@ -89,7 +82,7 @@ def test_a_framed_tcp_handler_reconnects_by_default_after_the_server_closed():
     errors = []
     handler.handleError = errors.append
     first, _ = server.accept()
-    logger = _logger("syslog.reconnect", handler)
+    logger = logger_to("syslog.reconnect", handler)
     logger.error("before")
     assert first.recv(4096) == b"<11>before\n"
     first.close()
@@ -110,7 +103,7 @@ def test_a_standard_tcp_handler_does_not_reconnect_unless_asked():
     handler.handleError = errors.append
     first, _ = server.accept()
     first.close()
-    logger = _logger("syslog.standard", handler)
+    logger = logger_to("syslog.standard", handler)
     for _ in range(20):
         logger.error("lost")
         if errors:
@@ -143,7 +136,7 @@ def test_records_from_many_threads_arrive_whole_over_one_connection():
     received = []
     reader = threading.Thread(target=lambda: received.append(_read_all(connection)))
     reader.start()
-    logger = _logger("syslog.threads", handler)
+    logger = logger_to("syslog.threads", handler)
 
     def work(index):
         for number in range(300):
@@ -205,7 +198,7 @@ def test_truncate_oversized_cuts_a_record_to_the_udp_limit_and_counts_it():
     handler = femtologging.handlers.SysLogHandler(receiver.getsockname(), truncate_oversized=True)
     errors = []
     handler.handleError = lambda record: errors.append(sys.exc_info()[1])
-    logger = _logger("syslog.oversized.truncated", handler)
+    logger = logger_to("syslog.oversized.truncated", handler)
     logger.error(_oversized_message())
     logger.error("small after")
     cut = receiver.recv(1 << 17)

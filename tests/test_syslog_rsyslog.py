@@ -9,24 +9,14 @@ import socket
 import femtologging
 import femtologging.handlers
 import pytest
-from rsyslog_peer import Rsyslog
+from conftest import logger_to
+from rsyslog_peer import running_rsyslog
 
 
 @pytest.fixture(scope="module")
 def rsyslog(tmp_path_factory):
-    server = Rsyslog(str(tmp_path_factory.mktemp("rsyslog")))
-    server.check()
-    server.start()
-    yield server
-    server.stop()
-
-
-def _logger(name, handler):
-    logger = femtologging.getLogger(name)
-    logger.propagate = False
-    logger.setLevel(femtologging.DEBUG)
-    logger.addHandler(handler)
-    return logger
+    with running_rsyslog(str(tmp_path_factory.mktemp("rsyslog"))) as server:
+        yield server
 
 
 def test_rfc3164_over_udp_is_parsed_with_facility_severity_and_tag(rsyslog):
@@ -35,7 +25,7 @@ def test_rfc3164_over_udp_is_parsed_with_facility_severity_and_tag(rsyslog):
         ("127.0.0.1", rsyslog.udp_port), facility="local4"
     )
     handler.ident = "udpapp: "
-    logger = _logger("rsyslog.udp", handler)
+    logger = logger_to("rsyslog.udp", handler)
     logger.debug("udp debug")
     logger.error("udp error")
     logger.critical("udp critical")
@@ -57,7 +47,7 @@ def test_rfc3164_over_tcp_with_newline_framing_is_parsed(rsyslog):
     )
     handler.append_nul = False
     handler.ident = "tcpapp: "
-    logger = _logger("rsyslog.tcp", handler)
+    logger = logger_to("rsyslog.tcp", handler)
     logger.info("tcp info")
     logger.warning("tcp warning")
     lines = rsyslog.lines("tcp ", 2)
@@ -73,7 +63,7 @@ def test_standard_tcp_bytes_are_split_at_their_nul_by_rsyslog(rsyslog):
         ("127.0.0.1", rsyslog.tcp_port), facility="mail", socktype=socket.SOCK_STREAM
     )
     handler.ident = "nulapp: "
-    logger = _logger("rsyslog.nul", handler)
+    logger = logger_to("rsyslog.nul", handler)
     logger.info("nul info")
     logger.critical("nul critical")
     lines = rsyslog.lines("nul ", 2)
@@ -87,7 +77,7 @@ def test_rfc3164_over_the_unix_socket_is_parsed(rsyslog):
     """Standard messages to rsyslog's Unix socket arrive with facility, severity and tag."""
     handler = femtologging.handlers.SysLogHandler(rsyslog.socket_path, facility="daemon")
     handler.ident = "unixapp: "
-    logger = _logger("rsyslog.unix", handler)
+    logger = logger_to("rsyslog.unix", handler)
     logger.warning("unix warning")
     logger.error("unix error")
     lines = rsyslog.lines("unix ", 2)
@@ -109,7 +99,7 @@ def test_rfc5424_over_tcp_with_octet_counting_carries_structured_data(rsyslog):
         app_name="app5424",
         msgid="DEFAULTID",
     )
-    logger = _logger("rsyslog.5424", handler)
+    logger = logger_to("rsyslog.5424", handler)
     logger.info("5424 plain")
     logger.error(
         "5424 with data\nsecond line",
@@ -146,7 +136,7 @@ def test_rfc5424_over_udp_is_parsed_with_its_header(rsyslog):
         hostname="udp.example",
         app_name="udp5424",
     )
-    logger = _logger("rsyslog.udp5424", handler)
+    logger = logger_to("rsyslog.udp5424", handler)
     logger.warning("udp5424 message", extra={"structured_data": {"req@32473": {"id": "7"}}})
     (line,) = rsyslog.lines("udp5424 message", 1)
     handler.close()
@@ -173,7 +163,7 @@ def test_rfc3164_over_tcp_with_octet_counting_is_parsed(rsyslog):
     )
     handler.append_nul = False
     handler.ident = "octetapp: "
-    logger = _logger("rsyslog.octet3164", handler)
+    logger = logger_to("rsyslog.octet3164", handler)
     logger.info("octet info\nwith a second line")
     logger.error("octet error")
     lines = rsyslog.lines("octet ", 2)
@@ -198,7 +188,7 @@ def test_tcp_handler_reconnects_after_rsyslog_restarted(rsyslog):
     handler.ident = "restartapp: "
     errors = []
     handler.handleError = errors.append
-    logger = _logger("rsyslog.restart", handler)
+    logger = logger_to("rsyslog.restart", handler)
     logger.warning("restart before")
     rsyslog.lines("restart before", 1)
     rsyslog.stop()

@@ -13,8 +13,8 @@ import threading
 import femtologging
 import femtologging.handlers
 import pytest
-from conftest import make_certificates
-from rsyslog_peer import Rsyslog
+from conftest import logger_to, make_certificates
+from rsyslog_peer import running_rsyslog
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +30,9 @@ def unknown_ca(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rsyslog(tmp_path_factory, certificates):
-    server = Rsyslog(str(tmp_path_factory.mktemp("rsyslog-tls")), tls=certificates)
-    server.check()
-    server.start()
-    yield server
-    server.stop()
+    directory = str(tmp_path_factory.mktemp("rsyslog-tls"))
+    with running_rsyslog(directory, tls=certificates) as server:
+        yield server
 
 
 class Relay:
@@ -92,14 +90,6 @@ def relay(rsyslog):
     relay.close()
 
 
-def _logger(name, handler):
-    logger = femtologging.getLogger(name)
-    logger.propagate = False
-    logger.setLevel(femtologging.DEBUG)
-    logger.addHandler(handler)
-    return logger
-
-
 def _errors(handler):
     """The exceptions handleError was called with, in order."""
     errors = []
@@ -119,7 +109,7 @@ def test_rfc3164_over_tls_is_parsed_by_rsyslog_and_never_crosses_in_clear(
     )
     handler.ident = "tlsapp: "
     errors = _errors(handler)
-    logger = _logger("rsyslog.tls", handler)
+    logger = logger_to("rsyslog.tls", handler)
     logger.info("tls-secret info")
     logger.error("tls-secret error")
     lines = rsyslog.lines("tls-secret", 2)
@@ -144,7 +134,7 @@ def test_rfc5424_over_tls_carries_its_header_and_structured_data(rsyslog, certif
         hostname="tls.example",
         app_name="tls5424",
     )
-    logger = _logger("rsyslog.tls5424", handler)
+    logger = logger_to("rsyslog.tls5424", handler)
     logger.warning(
         "tls5424 message", extra={"msgid": "AUDIT", "structured_data": {"a@32473": {"k": "v"}}}
     )
@@ -180,7 +170,7 @@ def test_a_server_that_fails_verification_gets_nothing_and_each_record_is_report
     handler = femtologging.handlers.SysLogHandler(("127.0.0.1", relay.port), tls=True, **options)
     errors = _errors(handler)
     marker = "refused-" + next(iter(verification))
-    logger = _logger(f"rsyslog.{marker}", handler)
+    logger = logger_to(f"rsyslog.{marker}", handler)
     logger.error("%s one", marker)
     logger.error("%s two", marker)
     handler.close()
@@ -213,7 +203,7 @@ def test_tls_insecure_accepts_a_certificate_nobody_vouches_for(rsyslog):
     )
     handler.ident = "insecureapp: "
     errors = _errors(handler)
-    _logger("rsyslog.insecure", handler).info("insecure delivered")
+    logger_to("rsyslog.insecure", handler).info("insecure delivered")
     lines = rsyslog.lines("insecure delivered", 1)
     handler.close()
     assert errors == []
@@ -230,7 +220,7 @@ def test_a_tls_handler_reconnects_after_rsyslog_restarted(rsyslog, certificates)
     )
     handler.ident = "restartapp: "
     errors = _errors(handler)
-    logger = _logger("rsyslog.tlsrestart", handler)
+    logger = logger_to("rsyslog.tlsrestart", handler)
     logger.warning("tls-restart before")
     rsyslog.lines("tls-restart before", 1)
     rsyslog.stop()
