@@ -120,6 +120,7 @@ def test_rfc3164_over_tls_is_parsed_by_rsyslog_and_never_crosses_in_clear(
     assert [line[8].strip() for line in lines] == ["tls-secret info", "tls-secret error"]
     wire = relay.sent()
     assert wire.startswith(b"\x16\x03"), wire[:16]  # a TLS handshake record first
+    assert b"localhost" in wire  # the host name, sent as SNI in the hello
     assert b"tls-secret" not in wire and b"tlsapp" not in wire
 
 
@@ -181,6 +182,9 @@ def test_a_server_that_fails_verification_gets_nothing_and_each_record_is_report
     # The constructor and each record tried a handshake; none got further.
     assert relay.connections == 3
     assert b"refused-" not in relay.sent()
+    if "tls_server_hostname" in options:
+        # The name the certificate was checked against went out as SNI.
+        assert b"logs.example.com" in relay.sent()
     # The program goes on: rsyslog still takes records from a verifying handler.
     good = femtologging.handlers.SysLogHandler(
         ("127.0.0.1", rsyslog.tls_port),

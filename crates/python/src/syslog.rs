@@ -301,8 +301,10 @@ impl PySyslogSocket {
         self.socket.lock().expect("not poisoned").fileno()
     }
 
-    fn close(&self) {
-        self.socket.lock().expect("not poisoned").close()
+    /// Closes the socket; a TLS session waits (up to the write timeout)
+    /// for the server to read its `close_notify`, without the interpreter.
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| self.socket.lock().expect("not poisoned").close())
     }
 }
 
