@@ -18,6 +18,7 @@ import warnings
 
 import femtologging
 import pytest
+from conftest import make_certificates
 from femto_socket_receiver import Receiver, free_port
 from femtologging import FemtoSocketHandler, HandlerConfigError, SocketHandlerBuilder
 
@@ -424,39 +425,9 @@ def test_a_formatter_given_to_the_builder_makes_the_message_field(logger, receiv
 
 
 @pytest.fixture(scope="module")
-def certificates():
+def certificates(tmp_path_factory):
     """A CA and a leaf for localhost and 127.0.0.1 that it signed, made by openssl."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl is not installed")
-    directory = tempfile.mkdtemp(prefix="femto-tls-")
-
-    def run(*arguments):
-        subprocess.run([openssl, *arguments], cwd=directory, check=True, capture_output=True)
-
-    run(
-        *("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key"),
-        *("-out", "ca.pem", "-days", "2", "-subj", "/CN=femto-test-ca"),
-        *("-addext", "basicConstraints=critical,CA:TRUE"),
-        *("-addext", "keyUsage=critical,keyCertSign,cRLSign"),
-    )
-    run(
-        *("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key"),
-        *("-out", "leaf.csr", "-subj", "/CN=localhost"),
-    )
-    with open(os.path.join(directory, "leaf.ext"), "w") as extensions:
-        extensions.write(
-            "basicConstraints=critical,CA:FALSE\n"
-            "keyUsage=critical,digitalSignature,keyEncipherment\n"
-            "extendedKeyUsage=serverAuth\n"
-            "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-        )
-    run(
-        *("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key"),
-        *("-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext"),
-    )
-    yield directory
-    shutil.rmtree(directory)
+    return make_certificates(tmp_path_factory.mktemp("femto-tls"))
 
 
 def tls_receiver(certificates):

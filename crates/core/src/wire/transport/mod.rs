@@ -41,6 +41,8 @@ use std::time::Duration;
 pub use backoff::{Backoff, BackoffPolicy, Jitter};
 pub use connection::{Clock, Connection, Outcome, SystemClock};
 pub use error::{Destination, TransportError};
+#[cfg(test)]
+pub(crate) use tls::test_server;
 pub use tls::TlsOptions;
 
 /// Whether a transport delimits frames itself (one datagram each) or
