@@ -14,7 +14,6 @@ import logging
 import logging.handlers
 import socket
 import ssl
-import subprocess
 import warnings
 
 import femtologging
@@ -23,6 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from conftest import _drop_library_frames
+from tls_certificates import make_certificates
 
 USER, PASSWORD = "ann", "s3cret"
 PINNED_DATE = datetime.datetime(
@@ -62,32 +62,9 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _make_certificate(directory):
-    """A CA and a leaf for 127.0.0.1 signed by it, made with openssl."""
-
-    def run(*arguments):
-        subprocess.run(["openssl", *arguments], cwd=directory, check=True, capture_output=True)
-
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "2", "-subj", "/CN=test-ca",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
-        "-subj", "/CN=localhost")  # fmt: skip
-    (directory / "leaf.ext").write_text(
-        "basicConstraints=critical,CA:FALSE\n"
-        "keyUsage=critical,digitalSignature,keyEncipherment\n"
-        "extendedKeyUsage=serverAuth\n"
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-    )
-    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext")  # fmt: skip
-    return directory / "leaf.pem", directory / "leaf.key"
-
-
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
-    return _make_certificate(tmp_path_factory.mktemp("smtp-tls"))
+    return make_certificates(tmp_path_factory.mktemp("smtp-tls"))
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from . import (
     femto_socket_threads,
     file,
     file_threads,
+    http_batch,
     rotating,
     stream_stringio,
     syslog_udp,
@@ -38,6 +39,7 @@ CASES: dict[str, Case] = {
         femto_rotating,
         femto_socket,
         femto_socket_threads,
+        http_batch,
     )
 }
 
