@@ -409,6 +409,34 @@ def test_records_still_queued_at_exit_are_sent(server, tmp_path):
     assert _messages(server.delivered()) == [f"at exit {index}" for index in range(20)]
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_sends_its_own_records(server):
+    program = textwrap.dedent(
+        f"""
+        import os
+        import femtologging
+        import femtologging.handlers
+
+        handler = femtologging.handlers.HTTPHandler(
+            {server.host!r}, "/log", method="POST", batch=1000, batch_interval=3600
+        )
+        logger = femtologging.getLogger("fork")
+        logger.addHandler(handler)
+        logger.warning("parent before")
+        pid = os.fork()
+        if pid == 0:
+            logger.warning("child")
+        else:
+            os.waitpid(pid, 0)
+            logger.warning("parent after")
+        """
+    )
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=60, env=os.environ)
+    messages = _messages(server.delivered())
+    # The parent's queued record is sent once, by the parent, before the fork.
+    assert sorted(messages) == ["child", "parent after", "parent before"]
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -32,9 +32,8 @@ class Recorder(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         server = self.server
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        # Counted before the answer: the sender's next request, perhaps on a
+        # new connection served by another thread, comes only after it.
         with server.lock:
             server.bodies.append((self.headers.get_content_type(), self.headers, raw))
             server.size += len(raw)
@@ -46,6 +45,9 @@ class Recorder(http.server.BaseHTTPRequestHandler):
                 server.records += 1
             if server.records >= server.expected and not server.finished.is_set():
                 server.finished.set()
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, *args):
         pass

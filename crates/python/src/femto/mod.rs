@@ -376,10 +376,18 @@ impl FemtoHandler {
         Ok(())
     }
 
-    /// Queues a record's `mapLogRecord` dict, for a sender whose target is
-    /// a web server (`HTTPHandler(batch=...)`), under the handler's policy.
-    fn _submit_json(&self, py: Python<'_>, mapping: &Bound<'_, PyDict>) -> PyResult<()> {
-        self.submit(py, http::json_job(mapping), false)
+    /// Queues a record's `mapLogRecord` mapping (a dict, or what `dict()`
+    /// takes), for a sender whose target is a web server
+    /// (`HTTPHandler(batch=...)`), under the handler's policy.
+    fn _submit_json(&self, py: Python<'_>, mapping: &Bound<'_, PyAny>) -> PyResult<()> {
+        let job = match mapping.cast::<PyDict>() {
+            Ok(dict) => http::json_job(dict),
+            Err(_) => {
+                let dict = py.get_type::<PyDict>().call1((mapping,))?;
+                http::json_job(dict.cast::<PyDict>()?)
+            }
+        };
+        self.submit(py, job, false)
     }
 
     /// Waits for the worker to write and flush everything queued so far, up

@@ -54,8 +54,9 @@ impl HttpClient {
             let transport = match &mut self.transport {
                 Some(transport) => transport,
                 None => {
+                    let transport = self.connector.connect()?;
                     self.connections += 1;
-                    self.transport.insert(self.connector.connect()?)
+                    self.transport.insert(transport)
                 }
             };
             let answer_timeout = self.answer_timeout;
