@@ -286,6 +286,18 @@ def test_keepalive_alone_sends_one_record_per_request_on_one_connection(server, 
     assert len(server.connections()) == 1
 
 
+def test_without_keepalive_each_request_asks_for_its_connection_to_close(server, logger):
+    handler = _handler(server, batch=5, keepalive=False)
+    logger.addHandler(handler)
+    for index in range(2):
+        logger.info("closing %d", index)
+        assert handler.flush() is True
+    with server.lock:
+        assert [request["headers"]["Connection"] for request in server.requests] == ["close"] * 2
+    assert len(server.connections()) == 2
+    assert _messages(server.delivered()) == ["closing 0", "closing 1"]
+
+
 def test_server_errors_are_retried_until_the_batch_is_taken(server, logger, capfd):
     server.statuses = [500, 503]
     handler = _handler(server, batch=10)

@@ -6,6 +6,8 @@ proxy's, say), and `emit` drives whatever it returns through
 `putrequest`/`putheader`/`endheaders`/`send`/`getresponse`, so the request
 has to be built by `http.client`'s own calls for such subclasses to work.
 Sending one request per record spends its time on the network, not in Python.
+Batched sending, by request, is `_http_batch.py`'s: a Rust worker POSTs JSON
+lines over a connection of its own.
 
 `NTEventLogHandler` writes to the Windows event log through pywin32; without
 it (on Linux, say) it prints the standard notice and drops every record.
@@ -46,8 +48,9 @@ class HTTPHandler(Handler):
     retried with exponential backoff (given up after two minutes, or at
     close); any other answer gives its records up at once. `stats()` counts
     them all (`written`, `failed`, `dropped`, `write_errors`); a warning
-    goes to stderr at most once a second while records are lost. `url` and
-    `getConnection` are read once, at construction, when batching."""
+    goes to stderr at most once a second while records are lost. When
+    batching, `host` and `url` are read once, at construction, and
+    `getConnection` is not called (the connection is the worker's)."""
 
     # The batched sender, when one was asked for.
     _batched = None
