@@ -193,17 +193,12 @@ impl Drain<Job> for HttpDrain {
 /// has no type for are sent as their `str()`, as the standard handler's
 /// `urlencode` sends every value.
 pub fn json_job(mapping: &Bound<'_, PyDict>) -> Job {
-    let mut text = Vec::with_capacity(512);
-    json::encode(
+    let mut text = String::with_capacity(512);
+    json::encode_text(
         &to_value(mapping.as_any(), 0),
         JsonStyle::default(),
         &mut text,
     );
-    text.push(b'\n');
-    Job::Line {
-        // The encoder writes UTF-8 (lone surrogates were escaped on reading).
-        text: String::from_utf8(text)
-            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()),
-        logged_at: 0,
-    }
+    text.push('\n');
+    Job::Line { text, logged_at: 0 }
 }
