@@ -2,7 +2,7 @@
 //! test tells it, and the response reader against answers written by hand.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -11,6 +11,7 @@ use std::time::Duration;
 use flate2::read::GzDecoder;
 
 use super::*;
+use crate::wire::transport::test_server::{pki, trusting};
 use crate::wire::transport::{
     BackoffPolicy, Connector, Endpoint, Timeouts, TransportConfig, TransportError,
 };
@@ -61,7 +62,7 @@ fn serve(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Server {
 
 fn serve_connection(
     connection: usize,
-    mut stream: TcpStream,
+    mut stream: impl Read + Write,
     received: &Mutex<Vec<Received>>,
     reply: &dyn Fn(usize) -> Reply,
 ) {
@@ -121,11 +122,20 @@ fn serve_connection(
 }
 
 fn sender(port: u16, max_records: usize, encoding: BodyEncoding) -> BatchSender {
-    let config = TransportConfig::new(Endpoint::Tcp {
+    let endpoint = Endpoint::Tcp {
         host: "127.0.0.1".into(),
         port,
-    })
-    .with_timeouts(Timeouts::default());
+    };
+    sender_to(endpoint, port, max_records, encoding)
+}
+
+fn sender_to(
+    endpoint: Endpoint,
+    port: u16,
+    max_records: usize,
+    encoding: BodyEncoding,
+) -> BatchSender {
+    let config = TransportConfig::new(endpoint).with_timeouts(Timeouts::default());
     let client = HttpClient::new(Connector::new(config).unwrap(), Duration::from_secs(5));
     BatchSender::new(
         client,
@@ -266,6 +276,47 @@ fn a_closing_sender_gives_up_on_a_server_that_is_down() {
     let reason = report.lost_reason.unwrap();
     assert!(reason.contains("cannot connect"), "{reason}");
     assert!(reason.ends_with("given up at close"), "{reason}");
+}
+
+#[test]
+fn batches_go_over_one_tls_connection_and_their_answers_are_read() {
+    let pki = pki();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = Arc::new(Mutex::new(Vec::new()));
+    {
+        let received = received.clone();
+        let config = pki.server.clone();
+        thread::spawn(move || {
+            for (connection, stream) in listener.incoming().enumerate() {
+                let Ok(stream) = stream else { return };
+                let session = rustls::ServerConnection::new(config.clone()).unwrap();
+                let tls = rustls::StreamOwned::new(session, stream);
+                serve_connection(connection, tls, &received, &|_| Reply::Answer(200));
+            }
+        });
+    }
+    let endpoint = Endpoint::Tls {
+        host: "localhost".into(),
+        port,
+        tls: trusting(&pki),
+    };
+    let mut sender = sender_to(endpoint, port, 3, BodyEncoding::Gzip);
+    let all = lines(7);
+    assert_eq!(send(&mut sender, &all[..4]).sent, 4);
+    assert_eq!(send(&mut sender, &all[4..]).sent, 3);
+    assert_eq!(sender.client().connections(), 1);
+    let received = received.lock().unwrap().clone();
+    // 3 + 1, then 3, all on the first connection.
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().all(|request| request.connection == 0));
+    let mut decoded = Vec::new();
+    for request in &received {
+        GzDecoder::new(&request.body[..])
+            .read_to_end(&mut decoded)
+            .unwrap();
+    }
+    assert_eq!(decoded, all.concat());
 }
 
 /// Reads `answer` as a response, handed over in pieces of `piece` bytes.

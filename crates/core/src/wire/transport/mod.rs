@@ -44,6 +44,10 @@ pub use connection::{Clock, Connection, Outcome, SystemClock};
 pub use error::{Destination, TransportError};
 pub use tls::TlsOptions;
 
+/// The TLS test server and certificates, for the tests of protocols over TLS.
+#[cfg(test)]
+pub(crate) use tls::test_server;
+
 /// Whether a transport delimits frames itself (one datagram each) or
 /// carries them in one byte stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
