@@ -13,6 +13,7 @@ from . import (
     femto_socket_threads,
     file,
     file_threads,
+    http_batch,
     rotating,
     routed_file,
     stream_stringio,
@@ -40,6 +41,7 @@ CASES: dict[str, Case] = {
         femto_rotating,
         femto_socket,
         femto_socket_threads,
+        http_batch,
     )
 }
 

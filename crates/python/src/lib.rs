@@ -220,6 +220,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<femto::CallableFormatter>()?;
     module.add_class::<femto::SocketTarget>()?;
     module.add_function(wrap_pyfunction!(femto::normalize_policy, module)?)?;
+    module.add_class::<femto::HttpTarget>()?;
     module.add_function(wrap_pyfunction!(
         femto::exit_signals::drain_on_exit_signals,
         module

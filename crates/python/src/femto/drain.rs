@@ -18,6 +18,7 @@ use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::intern;
 use pyo3::prelude::*;
 
+use super::http::HttpSettings;
 use super::python_stream::PythonStreamDrain;
 use super::socket::SocketSettings;
 use super::{mapping, Job};
@@ -38,6 +39,8 @@ pub enum Target {
     PythonStream(Arc<Py<PyAny>>),
     /// A TCP, TLS or Unix stream socket, sent length-prefixed MessagePack.
     Socket(Arc<SocketSettings>),
+    /// A web server, POSTed batches of JSON lines.
+    Http(Arc<HttpSettings>),
 }
 
 impl Target {
@@ -73,6 +76,7 @@ impl Target {
                 stream: stream.clone(),
             }),
             Target::Socket(settings) => Box::new(settings.drain()?),
+            Target::Http(settings) => Box::new(settings.drain()?),
             Target::Python(handler) => Box::new(PythonDrain {
                 handler: handler.clone(),
                 errors: handler_errors.clone(),
@@ -88,6 +92,17 @@ impl Target {
             Target::Python(_) => "python handler".into(),
             Target::PythonStream(_) => "python stream".into(),
             Target::Socket(settings) => settings.describe(),
+            Target::Http(settings) => settings.describe(),
+        }
+    }
+
+    /// `close()` has begun: a network target stops waiting for an absent
+    /// receiver and gives up what it cannot send at once.
+    pub fn begin_closing(&self) {
+        match self {
+            Target::Socket(settings) => settings.begin_closing(),
+            Target::Http(settings) => settings.begin_closing(),
+            _ => {}
         }
     }
 }

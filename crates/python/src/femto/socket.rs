@@ -378,7 +378,7 @@ fn text_of(text: &Bound<'_, PyString>) -> String {
 /// str, bytes, tuple, list and dict as themselves (a dict's keys as their
 /// `str()`); anything else as its `str()`, or its `repr()` when `str()`
 /// raises.
-fn to_value(value: &Bound<'_, PyAny>, depth: usize) -> Value {
+pub(super) fn to_value(value: &Bound<'_, PyAny>, depth: usize) -> Value {
     if depth > MAX_VALUE_DEPTH {
         return printed(value);
     }

@@ -34,9 +34,10 @@ mod tls;
 mod udp;
 mod unix;
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use backoff::{Backoff, BackoffPolicy, Jitter};
 pub use connection::{Clock, Connection, Outcome, SystemClock};
@@ -44,6 +45,10 @@ pub use error::{Destination, TransportError};
 #[cfg(test)]
 pub(crate) use tls::test_server;
 pub use tls::TlsOptions;
+
+/// The TLS test server and certificates, for the tests of protocols over TLS.
+#[cfg(test)]
+pub(crate) use tls::test_server;
 
 /// Whether a transport delimits frames itself (one datagram each) or
 /// carries them in one byte stream.
@@ -71,6 +76,17 @@ pub trait Transport: Send {
     /// without blocking. Datagram transports cannot tell and say no.
     fn peer_closed(&mut self) -> bool {
         false
+    }
+
+    /// Reads what the receiver answered into `buffer`, waiting for it until
+    /// `deadline`: how many bytes, 0 at the end of the stream. For the
+    /// request-response protocols (HTTP) over a stream; a log receiver sends
+    /// nothing, and datagram transports read nothing.
+    fn receive(&mut self, _buffer: &mut [u8], _deadline: Instant) -> Result<usize, TransportError> {
+        Err(TransportError::Read {
+            destination: self.destination().clone(),
+            source: io::Error::from(io::ErrorKind::Unsupported),
+        })
     }
 
     /// Ends the connection so that the receiver reads every frame, then the

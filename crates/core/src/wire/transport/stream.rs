@@ -18,17 +18,27 @@ pub(crate) struct TimedSocket<S> {
 /// What `TimedSocket` needs of a socket; both std stream sockets have it.
 pub(crate) trait SendTimeout: AsRawFd {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
+
+    fn set_receive_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
 }
 
 impl SendTimeout for std::net::TcpStream {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         self.set_write_timeout(timeout)
     }
+
+    fn set_receive_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_read_timeout(timeout)
+    }
 }
 
 impl SendTimeout for std::os::unix::net::UnixStream {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         self.set_write_timeout(timeout)
+    }
+
+    fn set_receive_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_read_timeout(timeout)
     }
 }
 
@@ -58,6 +68,47 @@ impl<S: SendTimeout + Send> Transport for StreamTransport<S> {
 
     fn peer_closed(&mut self) -> bool {
         peek(self.socket.socket.as_raw_fd()) == Peek::Closed
+    }
+
+    fn receive(&mut self, buffer: &mut [u8], deadline: Instant) -> Result<usize, TransportError> {
+        let read_error = |source| TransportError::Read {
+            destination: self.destination.clone(),
+            source,
+        };
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TransportError::ReadTimeout {
+                    destination: self.destination.clone(),
+                });
+            }
+            self.socket
+                .socket
+                .set_receive_timeout(Some(left))
+                .map_err(read_error)?;
+            // SAFETY: `buffer` is valid and writable for its length.
+            let count = unsafe {
+                libc::recv(
+                    self.socket.socket.as_raw_fd(),
+                    buffer.as_mut_ptr().cast(),
+                    buffer.len(),
+                    0,
+                )
+            };
+            if count >= 0 {
+                return Ok(count as usize);
+            }
+            let error = io::Error::last_os_error();
+            if error.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            if is_timeout(&error) {
+                return Err(TransportError::ReadTimeout {
+                    destination: self.destination.clone(),
+                });
+            }
+            return Err(read_error(error));
+        }
     }
 
     fn close(&mut self) {
