@@ -1,37 +1,44 @@
-"""The typed examples of tests/typing (which `make lint` type-checks against
-the stubs) run, and do what the standard library does with the same code."""
+"""The typed examples of tests/typing (which `make lint` type-checks) run,
+and the one written for `logging` writes the same under femtologging."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
-_EXAMPLE = Path(__file__).parent / "typing" / "both_faces.py"
+_TYPING = Path(__file__).parent / "typing"
 
 
-def _load(name, imports_from):
-    """The example as a module, its `femtologging` imports bound to
-    `imports_from` ("femtologging" or the standard "logging")."""
-    source = _EXAMPLE.read_text(encoding="utf-8")
-    if imports_from == "logging":
+def _load(name, example, as_femtologging=False):
+    """An example as a module; with `as_femtologging`, its `logging` imports
+    turned to femtologging's, as scripts/check-types turns them."""
+    path = _TYPING / example
+    source = path.read_text(encoding="utf-8")
+    if as_femtologging:
         # Same line count, so line numbers and tracebacks agree.
-        source = source.replace("import femtologging as logging\n", "import logging\n")
-        source = source.replace("import femtologging.handlers\n", "import logging.handlers\n")
+        source = re.sub(r"^import logging$", "import femtologging as logging", source, flags=re.M)
+        source = re.sub(
+            r"^( *)import logging\.(handlers|config)$",
+            r"\1import femtologging.\2",
+            source,
+            flags=re.M,
+        )
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader=None))
-    exec(compile(source, str(_EXAMPLE), "exec"), module.__dict__)
+    exec(compile(source, str(path), "exec"), module.__dict__)
     return module
 
 
-def test_the_standard_face_example_writes_what_the_standard_library_writes(tmp_path):
+def test_the_standard_example_writes_the_same_under_both(tmp_path):
     """standard_face() gives the same lines and the same rotating file under
     femtologging as under `logging`."""
-    femto = _load("both_faces_femto", "femtologging")
-    standard = _load("both_faces_standard", "logging")
+    femto = _load("standard_face_femto", "standard_face.py", as_femtologging=True)
+    assert femto.logging.__name__ == "femtologging"
+    standard = _load("standard_face_standard", "standard_face.py")
     (tmp_path / "femto").mkdir()
     (tmp_path / "standard").mkdir()
     lines = femto.standard_face(tmp_path / "femto")
-    expected = standard.standard_face(tmp_path / "standard")
-    assert lines == expected
+    assert lines == standard.standard_face(tmp_path / "standard")
     assert lines[:3] == [
         "INFO:app.standard:request /items took 42 ms",
         "DEBUG:app.standard:with extra",
@@ -44,9 +51,9 @@ def test_the_standard_face_example_writes_what_the_standard_library_writes(tmp_p
     assert written == "to the file as well\n"
 
 
-def test_the_femto_face_example_writes_every_record(tmp_path):
+def test_the_femto_example_writes_every_record(tmp_path):
     """femto_face() writes its three records through the worker and counts them."""
-    counters = _load("both_faces_femto", "femtologging").femto_face(tmp_path)
+    counters = _load("femto_face", "femto_face.py").femto_face(tmp_path)
     assert counters["written"] == 3
     assert counters["dropped"] == counters["failed"] == 0
     assert (tmp_path / "femto.log").read_text(encoding="utf-8").splitlines() == [
@@ -68,7 +75,7 @@ def test_the_configuration_example_configures_the_root_logger():
     root = femtologging.getLogger()
     saved = root.handlers[:], root.level
     try:
-        _load("both_faces_femto", "femtologging").configuration()
+        _load("standard_face_femto", "standard_face.py", as_femtologging=True).configuration()
         assert root.level == femtologging.INFO
         assert [type(handler).__name__ for handler in root.handlers] == ["StreamHandler"]
     finally:

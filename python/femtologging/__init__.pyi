@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from datetime import time as _DayTime
+from io import TextIOWrapper
 from os import PathLike
 from string import Template
 from time import struct_time
@@ -336,12 +337,17 @@ class StreamHandler(Handler, Generic[_StreamT]):
         # Subscriptable at runtime from 3.12, as the standard class is.
         def __class_getitem__(cls, item: Any) -> Any: ...
 
-class FileHandler(StreamHandler[TextIO]):
+# A text file as the standard library types it. The stream is a native one
+# (write, flush, close, fileno, as a handler uses them), or what `open`
+# returns when a subclass or a mode the native stream does not cover needs it.
+class FileHandler(StreamHandler[TextIOWrapper]):
     baseFilename: str
     mode: str
     encoding: str | None
     delay: bool
     errors: str | None
+    # None until a delayed handler opens its file, and after close().
+    stream: TextIOWrapper | None  # type: ignore[assignment]
     def __init__(
         self,
         filename: _StrPath,
@@ -350,7 +356,7 @@ class FileHandler(StreamHandler[TextIO]):
         delay: bool = False,
         errors: str | None = None,
     ) -> None: ...
-    def _open(self) -> TextIO: ...
+    def _open(self) -> TextIOWrapper: ...
 
 class NullHandler(Handler): ...
 
