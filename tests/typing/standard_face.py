@@ -71,6 +71,22 @@ def standard_face(directory: Path) -> list[str]:
     queued.warning("through a queue")
     listener.stop()
 
+    memory = logging.handlers.MemoryHandler(10, flushLevel=logging.ERROR, target=handler)
+    assert_type(memory.buffer, list[logging.LogRecord])
+    logger.addHandler(memory)
+    logger.warning("held, then handed on")
+    memory.close()
+    logger.removeHandler(memory)
+
+    timed = logging.handlers.TimedRotatingFileHandler(
+        directory / "timed.log", when="midnight", backupCount=3
+    )
+    assert_type(timed.rolloverAt, int)
+    assert_type(timed.rotation_filename("timed.log.1"), str)
+    timed.close()
+    assert_type(logging.handlers.SysLogHandler.LOG_LOCAL0, int)
+    assert_type(logging.handlers.DEFAULT_TCP_LOGGING_PORT, Literal[9020])
+
     file_handler = logging.FileHandler(directory / "plain.log", encoding="utf-8")
     assert_type(file_handler.stream, "io.TextIOWrapper | None")
     file_handler.close()
