@@ -69,9 +69,31 @@ __all__ = [
     "lastResort",
     "raiseExceptions",
     "getLevelNamesMapping",
+    # The femto face.
+    "get_logger",
+    "FemtoHandler",
+    "FemtoStreamHandler",
+    "FemtoFileHandler",
+    "FemtoRotatingFileHandler",
+    "FemtoTimedRotatingFileHandler",
+    "FemtoSocketHandler",
+    "StreamHandlerBuilder",
+    "FileHandlerBuilder",
+    "RotatingFileHandlerBuilder",
+    "TimedRotatingFileHandlerBuilder",
+    "SocketHandlerBuilder",
+    "HandlerOptions",
+    "OverflowPolicy",
+    "HandlerConfigError",
 ]
+# The standard library's names are those of `logging.__all__` on the running
+# Python (tests/test_public_names.py compares them); 3.12 added two.
 if sys.version_info >= (3, 12):
     __all__ += ["getHandlerByName", "getHandlerNames"]
+
+# The Cargo workspace's version, which is also the package's (pyproject.toml
+# leaves it to maturin).
+__version__ = _native.__version__
 
 _PY312 = sys.version_info >= (3, 12)
 _PY313 = sys.version_info >= (3, 13)

@@ -194,6 +194,9 @@ fn invalidate_levels() {
 
 #[pymodule]
 fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The one version: the workspace's, which maturin also writes into the
+    // package metadata (pyproject.toml leaves `version` dynamic).
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_class::<filterer::Filterer>()?;
     module.add_class::<filter::Filter>()?;
     module.add_class::<logger::Logger>()?;

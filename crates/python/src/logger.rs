@@ -914,13 +914,13 @@ impl Logger {
     }
 
     #[pyo3(name = "makeRecord")]
-    #[pyo3(signature = (name, level, fn_, lno, msg, args, exc_info, func = None, extra = None, sinfo = None))]
+    #[pyo3(signature = (name, level, r#fn, lno, msg, args, exc_info, func = None, extra = None, sinfo = None))]
     #[allow(clippy::too_many_arguments)]
     fn make_record<'py>(
         slf: &Bound<'py, Self>,
         name: Bound<'py, PyAny>,
         level: Bound<'py, PyAny>,
-        fn_: Bound<'py, PyAny>,
+        r#fn: Bound<'py, PyAny>,
         lno: Bound<'py, PyAny>,
         msg: Bound<'py, PyAny>,
         args: Bound<'py, PyAny>,
@@ -934,7 +934,7 @@ impl Logger {
         let factory = runtime
             .global(py, intern!(py, "_logRecordFactory"))
             .unwrap_or_else(|| runtime.default_record_factory.bind(py).clone());
-        let record = factory.call1((name, level, fn_, lno, msg, args, exc_info, func, sinfo))?;
+        let record = factory.call1((name, level, r#fn, lno, msg, args, exc_info, func, sinfo))?;
         if let Some(extra) = extra {
             if !extra.is_none() {
                 let dict = record.getattr(intern!(py, "__dict__"))?;
