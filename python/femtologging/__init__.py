@@ -85,6 +85,9 @@ __all__ = [
     "HandlerOptions",
     "OverflowPolicy",
     "HandlerConfigError",
+    "FemtoPythonHandler",
+    # Routing the real `logging` module's records here.
+    "capture_stdlib",
 ]
 # The standard library's names are those of `logging.__all__` on the running
 # Python (tests/test_public_names.py compares them); 3.12 added two.
