@@ -29,6 +29,8 @@ FEMTO_FACE = {
     "HandlerOptions",
     "OverflowPolicy",
     "HandlerConfigError",
+    "FemtoPythonHandler",
+    "capture_stdlib",
 }
 
 _REPOSITORY = Path(__file__).parent.parent
