@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from datetime import time as _DayTime
 from io import TextIOWrapper
 from os import PathLike
+from re import Pattern
 from string import Template
 from time import struct_time
 from types import FrameType, TracebackType
@@ -92,6 +93,8 @@ __all__ = [
     "HandlerOptions",
     "OverflowPolicy",
     "HandlerConfigError",
+    "FemtoPythonHandler",
+    "capture_stdlib",
 ]
 if sys.version_info >= (3, 12):
     __all__ += ["getHandlerByName", "getHandlerNames"]
@@ -233,8 +236,11 @@ class PercentStyle:
     def validate(self) -> None: ...
     def format(self, record: Any) -> str: ...
     def _format(self, record: Any) -> str: ...
+    validation_pattern: Pattern[str]
 
-class StrFormatStyle(PercentStyle): ...
+class StrFormatStyle(PercentStyle):
+    fmt_spec: Pattern[str]
+    field_spec: Pattern[str]
 
 class StringTemplateStyle(PercentStyle):
     _tpl: Template
@@ -389,6 +395,8 @@ class _RecordSink(Protocol):
 
     def handle(self, logger: str, level: str, message: str, /) -> object: ...
 
+_H = TypeVar("_H", bound=Handler)
+
 @disjoint_base
 class Logger(Filterer):
     name: str
@@ -525,7 +533,18 @@ class Logger(Filterer):
     def hasHandlers(self) -> bool: ...
     # The femto face: `add_handler` also takes an object with
     # `handle(logger, level, message)`, run on a worker thread.
-    def add_handler(self, handler: Handler | _RecordSink) -> None: ...
+    # it returns the handler added (a `FemtoPythonHandler` for an object).
+    @overload
+    def add_handler(self, handler: _H) -> _H: ...
+    @overload
+    def add_handler(
+        self,
+        handler: _RecordSink,
+        *,
+        capacity: int = ...,
+        policy: _Policy = ...,
+        flush_timeout_ms: int = ...,
+    ) -> FemtoPythonHandler: ...
     def remove_handler(self, handler: Handler | _RecordSink) -> None: ...
 
 class RootLogger(Logger):
@@ -750,6 +769,9 @@ def disable(level: int = 50) -> None: ...
 def shutdown(handlerList: Sequence[Any] = ...) -> None: ...
 def captureWarnings(capture: bool) -> None: ...
 
+# Routes the records of the real `logging` module into femtologging's loggers.
+def capture_stdlib(capture: bool = True) -> None: ...
+
 # ---------------------------------------------------------------- the femto face
 
 def get_logger(name: str | None = None) -> Logger: ...
@@ -827,6 +849,18 @@ class FemtoFileHandler(FemtoHandler):
         flush_timeout_ms: int = 1000,
         formatter: _FemtoFormatter = "default",
         errors: Literal["backslashreplace", "strict"] = "backslashreplace",
+        encoding: str | None = None,
+    ) -> None: ...
+
+class FemtoPythonHandler(FemtoHandler):
+    target: _RecordSink
+    def __init__(
+        self,
+        target: _RecordSink,
+        capacity: int = 1024,
+        policy: _Policy = "drop",
+        *,
+        flush_timeout_ms: int = 1000,
     ) -> None: ...
 
 class HandlerOptions:
@@ -861,6 +895,7 @@ class FemtoRotatingFileHandler(FemtoHandler):
         mode: Literal["a", "w"] = "a",
         flush_timeout_ms: int = 1000,
         formatter: _FemtoFormatter = "default",
+        encoding: str | None = None,
     ) -> None: ...
 
 _When: TypeAlias = str  # "S", "M", "H", "D", "midnight", "W0"-"W6", in either case
@@ -881,6 +916,7 @@ class FemtoTimedRotatingFileHandler(FemtoHandler):
         *,
         flush_timeout_ms: int = 1000,
         formatter: _FemtoFormatter = "default",
+        encoding: str | None = None,
     ) -> None: ...
 
 class FemtoSocketHandler(FemtoHandler):

@@ -212,7 +212,15 @@ class SysLogHandler(Handler):
         app_name: str | None = None,
         msgid: str | None = None,
         timeout: float | None = None,
+        tls: bool = False,
+        tls_cafile: _StrPath | None = None,
+        tls_server_hostname: str | None = None,
+        tls_insecure: bool = False,
+        truncate_oversized: bool = False,
     ) -> None: ...
+    # Records cut to the datagram limit (with truncate_oversized=True).
+    @property
+    def truncated(self) -> int: ...
     def createSocket(self) -> None: ...
     def encodePriority(self, facility: int | str, priority: int | str) -> int: ...
     def mapPriority(self, levelName: str) -> str: ...
@@ -232,7 +240,18 @@ class HTTPHandler(Handler):
         secure: bool = False,
         credentials: tuple[str, str] | None = None,
         context: ssl.SSLContext | None = None,
+        *,
+        batch: int | None = None,
+        batch_interval: float | None = None,
+        compress: Literal["gzip"] | None = None,
+        keepalive: bool | None = None,
+        capacity: int | None = None,
+        policy: str | None = None,
+        cafile: _StrPath | None = None,
+        timeout: float | None = None,
     ) -> None: ...
+    # The batching worker's counters; None without batching.
+    def stats(self) -> dict[str, int] | None: ...
     def mapLogRecord(self, record: LogRecord) -> dict[str, Any]: ...
     def getConnection(self, host: str, secure: bool) -> http.client.HTTPConnection: ...
 

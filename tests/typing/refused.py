@@ -16,7 +16,7 @@ def mistakes(directory: Path) -> None:
     logger.setLevel(2.5)  # type: ignore[arg-type]
     logger.info("x", exc_info=True, stacklevl=2)  # type: ignore[call-arg]
     logger.addHandler("console")  # type: ignore[arg-type]
-    logger.add_handler(object())  # type: ignore[arg-type]
+    logger.add_handler(object())  # type: ignore[call-overload]
     logging.basicConfig(levle=logging.INFO)  # type: ignore[call-arg]
     logging.Formatter("%(message)s", style="#")  # type: ignore[arg-type]
     logging.FemtoFileHandler(42)  # type: ignore[arg-type]

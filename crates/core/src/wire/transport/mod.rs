@@ -42,8 +42,6 @@ use std::time::{Duration, Instant};
 pub use backoff::{Backoff, BackoffPolicy, Jitter};
 pub use connection::{Clock, Connection, Outcome, SystemClock};
 pub use error::{Destination, TransportError};
-#[cfg(test)]
-pub(crate) use tls::test_server;
 pub use tls::TlsOptions;
 
 /// The TLS test server and certificates, for the tests of protocols over TLS.
