@@ -1,11 +1,14 @@
 # Types of `femtologging.config`, the standard `logging.config`: typed as
 # code written for the standard module expects.
 
+import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from configparser import RawConfigParser
 from re import Pattern
 from threading import Thread
 from typing import IO, Any, Final, Literal, SupportsIndex, TypeAlias
+
+from typing_extensions import disjoint_base
 
 from . import Filter, Filterer, Formatter, Handler, Logger, _FilterType, _StrPath
 
@@ -41,8 +44,15 @@ class ConvertingList(list[Any], ConvertingMixin):
     def __getitem__(self, key: Any) -> Any: ...
     def pop(self, idx: SupportsIndex = -1) -> Any: ...
 
-class ConvertingTuple(tuple[Any, ...], ConvertingMixin):
-    def __getitem__(self, key: Any) -> Any: ...
+# A subclass of tuple has a layout of its own before 3.12.
+if sys.version_info >= (3, 12):
+    class ConvertingTuple(tuple[Any, ...], ConvertingMixin):
+        def __getitem__(self, key: Any) -> Any: ...
+
+else:
+    @disjoint_base
+    class ConvertingTuple(tuple[Any, ...], ConvertingMixin):
+        def __getitem__(self, key: Any) -> Any: ...
 
 class BaseConfigurator:
     CONVERT_PATTERN: Pattern[str]
