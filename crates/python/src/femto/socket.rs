@@ -64,7 +64,8 @@ impl SocketSettings {
             framer: LengthPrefix::new(self.max_frame_size),
             settings: self.clone(),
             payload: Vec::new(),
-            frame: Vec::new(),
+            frames: Vec::new(),
+            ends: Vec::new(),
         })
     }
 }
@@ -79,7 +80,7 @@ pub struct SocketTarget {
 #[pymethods]
 impl SocketTarget {
     #[new]
-    #[pyo3(signature = (*, host, port, path, tls_domain, insecure, connect_timeout_ms, write_timeout_ms, base_ms, cap_ms, reset_after_ms, deadline_ms, max_frame_size))]
+    #[pyo3(signature = (*, host, port, path, tls_domain, insecure, connect_timeout_ms, write_timeout_ms, base_ms, cap_ms, reset_after_ms, deadline_ms, max_frame_size, datagram = false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: String,
@@ -94,6 +95,7 @@ impl SocketTarget {
         reset_after_ms: u64,
         deadline_ms: Option<u64>,
         max_frame_size: usize,
+        datagram: bool,
     ) -> PyResult<SocketTarget> {
         let endpoint = match (path, tls_domain) {
             (Some(_), Some(_)) => {
@@ -101,6 +103,13 @@ impl SocketTarget {
                     "TLS works over TCP only, not over a Unix socket",
                 ))
             }
+            (_, Some(_)) if datagram => {
+                return Err(PyValueError::new_err(
+                    "TLS works over TCP only, not over datagrams",
+                ))
+            }
+            (Some(path), None) if datagram => Endpoint::UnixDatagram(path),
+            (None, None) if datagram => Endpoint::Udp { host, port },
             (Some(path), None) => Endpoint::UnixStream(path),
             (None, Some(domain)) => Endpoint::Tls {
                 host,
@@ -137,42 +146,94 @@ impl SocketTarget {
     }
 }
 
-/// The worker's end: encodes, frames and sends each record, in order.
+/// The worker's end: encodes and frames a batch into one buffer and sends
+/// it, in order, through as few system calls as the connection allows.
 pub struct SocketDrain {
     connection: Connection,
     framer: LengthPrefix,
     settings: Arc<SocketSettings>,
     payload: Vec<u8>,
-    frame: Vec<u8>,
+    /// The batch's frames, end to end.
+    frames: Vec<u8>,
+    /// Where each frame ends in `frames`.
+    ends: Vec<usize>,
+}
+
+/// Frames given up, and the first reason.
+#[derive(Default)]
+struct Lost {
+    frames: u64,
+    reason: Option<String>,
+}
+
+impl Lost {
+    fn add(&mut self, frames: usize, reason: impl FnOnce() -> String) {
+        self.frames += frames as u64;
+        if self.reason.is_none() {
+            self.reason = Some(reason());
+        }
+    }
 }
 
 impl SocketDrain {
-    /// Sends the frame in `self.frame`, waiting as the backoff says while
-    /// the receiver is away; the reason when it is given up.
-    fn send_frame(&mut self) -> Result<(), String> {
-        loop {
-            match self.connection.send(&self.frame) {
-                Outcome::Sent => return Ok(()),
+    /// Appends a record's frame to the batch; the reason when it cannot be
+    /// sent at all.
+    fn add_record(&mut self, record: &MsgpackRecord) -> Result<(), String> {
+        self.payload.clear();
+        msgpack::encode(record, &mut self.payload).map_err(|error| error.to_string())?;
+        self.framer
+            .encode(&self.payload, &mut self.frames)
+            .map_err(|error| match error {
+                FrameError::TooLarge { size, limit } => {
+                    format!("a frame of {size} bytes is over the maximum frame size of {limit}")
+                }
+                other => format!("{other:?}"),
+            })?;
+        self.ends.push(self.frames.len());
+        Ok(())
+    }
+
+    /// Sends the batch's frames, waiting as the backoff says while the
+    /// receiver is away. A frame is sent once: after a failure the
+    /// connection goes on from the first frame not written whole.
+    fn send_frames(&mut self) -> Lost {
+        let mut lost = Lost::default();
+        let mut first = 0;
+        while first < self.ends.len() {
+            let start = if first == 0 { 0 } else { self.ends[first - 1] };
+            let (sent, outcome) =
+                self.connection
+                    .send_frames(&self.frames, start, &self.ends[first..]);
+            first += sent;
+            let Some(outcome) = outcome else { break };
+            match outcome {
+                Outcome::Sent => first += 1,
                 Outcome::Expired { error } => {
-                    return Err(match error {
+                    first += 1;
+                    lost.add(1, || match error {
                         Some(error) => format!("given up after the backoff deadline: {error}"),
                         None => "given up after the backoff deadline".into(),
-                    })
+                    });
                 }
-                Outcome::Rejected(error) => return Err(error.to_string()),
+                Outcome::Rejected(error) => {
+                    first += 1;
+                    lost.add(1, || error.to_string());
+                }
                 Outcome::Later { retry_in, error } => {
                     // Closing: one new connection at once is worth trying
                     // (a receiver that restarted), a wait is not.
                     if self.settings.closing.load(Ordering::Relaxed) && !retry_in.is_zero() {
-                        return Err(match error {
+                        lost.add(self.ends.len() - first, || match error {
                             Some(error) => format!("the handler closed: {error}"),
                             None => "the handler closed while the receiver was away".into(),
                         });
+                        break;
                     }
                     self.wait(retry_in);
                 }
             }
         }
+        lost
     }
 
     /// Sleeps for `delay`, cut short by `close()`.
@@ -191,43 +252,35 @@ impl SocketDrain {
 impl Drain<Job> for SocketDrain {
     fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
         let mut delivered = Delivered::default();
-        let mut lost = 0u64;
-        let mut lost_reason = None;
+        self.frames.clear();
+        self.ends.clear();
         for job in batch.drain(..) {
-            // Nothing else is queued for a socket handler.
-            let Job::Wire(record) = job else { continue };
-            self.payload.clear();
-            self.frame.clear();
-            if let Err(error) = msgpack::encode(&record, &mut self.payload) {
-                delivered.rejected += 1;
-                delivered.reason.get_or_insert_with(|| error.to_string());
-                continue;
-            }
-            if let Err(error) = self.framer.encode(&self.payload, &mut self.frame) {
-                let reason = match error {
-                    FrameError::TooLarge { size, limit } => {
-                        format!("a frame of {size} bytes is over the maximum frame size of {limit}")
-                    }
-                    other => format!("{other:?}"),
-                };
+            let added = match job {
+                Job::Wire(record) => self.add_record(&record),
+                // A standard handler's bytes, framed by the caller.
+                Job::Frame(frame) => {
+                    self.frames.extend_from_slice(&frame);
+                    self.ends.push(self.frames.len());
+                    Ok(())
+                }
+                // Nothing else is queued for a socket.
+                _ => continue,
+            };
+            if let Err(reason) = added {
                 delivered.rejected += 1;
                 delivered.reason.get_or_insert(reason);
-                continue;
-            }
-            if let Err(reason) = self.send_frame() {
-                lost += 1;
-                lost_reason.get_or_insert(reason);
             }
         }
+        let lost = self.send_frames();
         // A burst must not keep a burst-sized buffer for the life of the handler.
-        if self.payload.capacity() > 1 << 20 || self.frame.capacity() > 1 << 20 {
+        if self.frames.capacity() > 4 << 20 || self.payload.capacity() > 1 << 20 {
+            self.frames = Vec::new();
             self.payload = Vec::new();
-            self.frame = Vec::new();
         }
-        match lost_reason {
+        match lost.reason {
             None => Ok(delivered),
             Some(reason) => Err(WriteFailure {
-                records: lost,
+                records: lost.frames,
                 error: io::Error::other(reason),
                 delivered,
             }),
@@ -325,7 +378,7 @@ fn native_record(
     let context = runtime
         .cold
         .bind(py)
-        .call_method1(intern!(py, "call_context"), (native.thread_id,))?;
+        .call_method1(intern!(py, "thread_context"), (native.thread_id,))?;
     let context = context.cast::<PyTuple>()?;
     let thread_id = context.get_item(0)?.extract::<u64>().unwrap_or(0);
     let thread_name = context.get_item(1)?;
