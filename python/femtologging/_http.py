@@ -21,7 +21,19 @@ class HTTPHandler(Handler):
     the query string of a GET, or as a form-encoded POST body. One
     connection per record; the answer's status is not looked at."""
 
-    def __init__(self, host, url, method="GET", secure=False, credentials=None, context=None):
+    def __init__(
+        self,
+        host,
+        url,
+        method="GET",
+        secure=False,
+        credentials=None,
+        context=None,
+        *,
+        background=False,
+        capacity=None,
+        policy=None,
+    ):
         Handler.__init__(self)
         method = method.upper()
         if method not in ("GET", "POST"):
@@ -34,6 +46,10 @@ class HTTPHandler(Handler):
         self.secure = secure
         self.credentials = credentials
         self.context = context
+        if background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def mapLogRecord(self, record):
         """The dict to send: the record's own `__dict__`."""

@@ -139,6 +139,9 @@ class SysLogHandler:  # noqa: F811
         app_name=None,
         msgid=None,
         timeout=None,
+        background=False,
+        capacity=None,
+        policy=None,
     ):
         Handler.__init__(self)
         if reconnect is None:
@@ -152,6 +155,12 @@ class SysLogHandler:  # noqa: F811
         self.facility = facility
         self.socktype = socktype
         self.socket = None
+        if background:
+            # The worker connects; the constructor waits for no server.
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
+            return
         self.createSocket()
 
     def _connect_unixsocket(self, address):

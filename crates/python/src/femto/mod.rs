@@ -72,6 +72,12 @@ pub enum Job {
     },
     /// A record for a socket handler, to encode, frame and send.
     Wire(Box<MsgpackRecord>),
+    /// Bytes a standard network handler made and framed on the caller
+    /// (`background=True`), for its socket.
+    Frame(Vec<u8>),
+    /// A record for a standard handler whose `emit` is Python code
+    /// (`background=True`), called on the worker with the record.
+    Emit(Py<PyAny>),
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
@@ -368,6 +374,26 @@ impl FemtoHandler {
             py.detach(|| old.close());
         }
         Ok(())
+    }
+
+    /// Queues bytes a standard network handler made and framed
+    /// (`background=True`: `socket.sendall`, `send` and `sendto` of the
+    /// handler's stand-in socket); the worker sends them whole. A full queue
+    /// follows the policy and counts what it drops, never raising.
+    #[pyo3(signature = (data, _address = None))]
+    fn _send_frame(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        _address: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.submit(py, Job::Frame(data.to_vec()), false)
+    }
+
+    /// Queues a record for the target, a standard handler's `emit`, to be
+    /// called with on the worker (`background=True`).
+    fn _submit_emit(&self, py: Python<'_>, record: Py<PyAny>) -> PyResult<()> {
+        self.submit(py, Job::Emit(record), false)
     }
 
     /// Waits for the worker to write and flush everything queued so far, up
