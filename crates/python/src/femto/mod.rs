@@ -25,7 +25,6 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
-use femtologging_core::wire::serialize::msgpack::MsgpackRecord;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -70,8 +69,9 @@ pub enum Job {
         level: String,
         message: String,
     },
-    /// A record for a socket handler, to encode, frame and send.
-    Wire(Box<MsgpackRecord>),
+    /// A record's MessagePack map, encoded by the caller, for a socket
+    /// handler to frame and send.
+    Wire(Vec<u8>),
     /// Bytes a standard network handler made and framed on the caller
     /// (`background=True`), for its socket.
     Frame(Vec<u8>),

@@ -102,13 +102,51 @@ impl fmt::Display for MsgpackError {
 
 impl std::error::Error for MsgpackError {}
 
+/// A record's ten fields, borrowed: a sender that holds them elsewhere (in
+/// Python objects) encodes without copying them into a `MsgpackRecord`.
+#[derive(Debug, Clone, Copy)]
+pub struct MsgpackFields<'a> {
+    pub logger: &'a str,
+    pub level: &'a str,
+    pub message: &'a str,
+    pub timestamp_ns: i64,
+    pub filename: &'a str,
+    pub line_number: u32,
+    pub module_path: &'a str,
+    pub thread_id: u64,
+    pub thread_name: &'a str,
+    pub key_values: &'a [(Text, Value)],
+}
+
+impl MsgpackRecord {
+    pub fn fields(&self) -> MsgpackFields<'_> {
+        MsgpackFields {
+            logger: &self.logger,
+            level: &self.level,
+            message: &self.message,
+            timestamp_ns: self.timestamp_ns,
+            filename: &self.filename,
+            line_number: self.line_number,
+            module_path: &self.module_path,
+            thread_id: self.thread_id,
+            thread_name: &self.thread_name,
+            key_values: &self.key_values,
+        }
+    }
+}
+
 /// Appends the record's map to `out`. On error `out` may hold part of it.
 pub fn encode(record: &MsgpackRecord, out: &mut Vec<u8>) -> Result<(), MsgpackError> {
+    encode_fields(&record.fields(), out)
+}
+
+/// `encode` for borrowed fields.
+pub fn encode_fields(record: &MsgpackFields<'_>, out: &mut Vec<u8>) -> Result<(), MsgpackError> {
     let _ = write::write_map_len(out, FIELDS.len() as u32);
     let strings = [
-        (FIELDS[0], &record.logger),
-        (FIELDS[1], &record.level),
-        (FIELDS[2], &record.message),
+        (FIELDS[0], record.logger),
+        (FIELDS[1], record.level),
+        (FIELDS[2], record.message),
     ];
     for (field, text) in strings {
         string(out, field)?;
@@ -117,17 +155,17 @@ pub fn encode(record: &MsgpackRecord, out: &mut Vec<u8>) -> Result<(), MsgpackEr
     string(out, "timestamp_ns")?;
     let _ = write::write_sint(out, record.timestamp_ns);
     string(out, "filename")?;
-    string(out, &record.filename)?;
+    string(out, record.filename)?;
     string(out, "line_number")?;
     let _ = write::write_uint(out, record.line_number.into());
     string(out, "module_path")?;
-    string(out, &record.module_path)?;
+    string(out, record.module_path)?;
     string(out, "thread_id")?;
     let _ = write::write_uint(out, record.thread_id);
     string(out, "thread_name")?;
-    string(out, &record.thread_name)?;
+    string(out, record.thread_name)?;
     string(out, "key_values")?;
-    map(out, &record.key_values)
+    map(out, record.key_values)
 }
 
 fn length(length: usize) -> Result<u32, MsgpackError> {
