@@ -50,7 +50,12 @@ class HTTPHandler(Handler):
     them all (`written`, `failed`, `dropped`, `write_errors`); a warning
     goes to stderr at most once a second while records are lost. When
     batching, `host` and `url` are read once, at construction, and
-    `getConnection` is not called (the connection is the worker's)."""
+    `getConnection` is not called (the connection is the worker's).
+
+    `background=True` (with `capacity` and `policy`) instead keeps the
+    standard requests but makes them from a worker thread, which calls
+    this class's `emit`; batching already sends from a worker, so the two
+    do not go together."""
 
     # The batched sender, when one was asked for.
     _batched = None
@@ -72,6 +77,7 @@ class HTTPHandler(Handler):
         policy=None,
         cafile=None,
         timeout=None,
+        background=False,
     ):
         Handler.__init__(self)
         method = method.upper()
@@ -99,14 +105,24 @@ class HTTPHandler(Handler):
                 "batch_interval": batch_interval,
                 "compress": compress,
                 "keepalive": keepalive,
-                "capacity": capacity,
-                "policy": policy,
+                "capacity": None if background else capacity,
+                "policy": None if background else policy,
                 "cafile": cafile,
                 "timeout": timeout,
             },
         )
         if batched is not None:
+            if background:
+                raise ValueError(
+                    "HTTPHandler(background=True) and batching (batch, batch_interval, "
+                    "compress, keepalive=True) do not go together: batches are sent "
+                    "from a worker already"
+                )
             self._batched = batched
+        elif background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def mapLogRecord(self, record):
         """The dict to send: the record's own `__dict__`."""

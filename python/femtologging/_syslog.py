@@ -163,6 +163,9 @@ class SysLogHandler:  # noqa: F811
         tls_server_hostname=None,
         tls_insecure=False,
         truncate_oversized=False,
+        background=False,
+        capacity=None,
+        policy=None,
     ):
         Handler.__init__(self)
         if tls:
@@ -196,6 +199,18 @@ class SysLogHandler:  # noqa: F811
         self.facility = facility
         self.socktype = socktype
         self.socket = None
+        if background:
+            if tls or truncate_oversized:
+                # The worker's transports would send these in clear, or
+                # refuse them uncut: refused rather than done differently.
+                raise ValueError(
+                    "SysLogHandler(background=True) does not take tls or truncate_oversized yet"
+                )
+            # The worker connects; the constructor waits for no server.
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
+            return
         self.createSocket()
 
     def _connect_unixsocket(self, address):

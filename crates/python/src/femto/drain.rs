@@ -213,7 +213,7 @@ impl FileDrain {
                     None => reject("the interpreter is shutting down".into()),
                 },
                 // Never queued for a file or a standard stream.
-                Job::Text(_) | Job::Call { .. } | Job::Wire(_) => {}
+                Job::Text(_) | Job::Call { .. } | Job::Wire(_) | Job::Frame(_) | Job::Emit(_) => {}
             }
         }
         (records, delivered)
@@ -290,8 +290,9 @@ impl Drain<Job> for FileDrain {
     }
 }
 
-/// A Python object with `handle(logger, level, message)`, called on the
-/// worker thread; its exceptions are printed and counted.
+/// A Python object with `handle(logger, level, message)`, or a standard
+/// handler's `emit` (for `Job::Emit`), called on the worker thread; their
+/// exceptions are printed and counted.
 struct PythonDrain {
     handler: Arc<Py<PyAny>>,
     errors: Arc<AtomicU64>,
@@ -306,17 +307,18 @@ impl Drain<Job> for PythonDrain {
         let outcome = Python::try_attach(|py| {
             let handler = handler.bind(py);
             for job in jobs {
-                let Job::Call {
-                    logger,
-                    level,
-                    message,
-                } = job
-                else {
-                    continue;
+                let result = match job {
+                    Job::Call {
+                        logger,
+                        level,
+                        message,
+                    } => handler.call_method1(intern!(py, "handle"), (logger, level, message)),
+                    // A standard handler's `emit`, which reports its own
+                    // errors through `handleError`.
+                    Job::Emit(record) => handler.call1((record,)),
+                    _ => continue,
                 };
-                if let Err(error) =
-                    handler.call_method1(intern!(py, "handle"), (logger, level, message))
-                {
+                if let Err(error) = result {
                     error.print(py);
                     errors.fetch_add(1, Ordering::Relaxed);
                 }

@@ -26,7 +26,6 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
-use femtologging_core::wire::serialize::msgpack::MsgpackRecord;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -72,8 +71,15 @@ pub enum Job {
         level: String,
         message: String,
     },
-    /// A record for a socket handler, to encode, frame and send.
-    Wire(Box<MsgpackRecord>),
+    /// A record's MessagePack map, encoded by the caller, for a socket
+    /// handler to frame and send.
+    Wire(Vec<u8>),
+    /// Bytes a standard network handler made and framed on the caller
+    /// (`background=True`), for its socket.
+    Frame(Vec<u8>),
+    /// A record for a standard handler whose `emit` is Python code
+    /// (`background=True`), called on the worker with the record.
+    Emit(Py<PyAny>),
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
@@ -393,6 +399,26 @@ impl FemtoHandler {
             }
         };
         self.submit(py, job, false)
+    }
+
+    /// Queues bytes a standard network handler made and framed
+    /// (`background=True`: `socket.sendall`, `send` and `sendto` of the
+    /// handler's stand-in socket); the worker sends them whole. A full queue
+    /// follows the policy and counts what it drops, never raising.
+    #[pyo3(signature = (data, _address = None))]
+    fn _send_frame(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        _address: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.submit(py, Job::Frame(data.to_vec()), false)
+    }
+
+    /// Queues a record for the target, a standard handler's `emit`, to be
+    /// called with on the worker (`background=True`).
+    fn _submit_emit(&self, py: Python<'_>, record: Py<PyAny>) -> PyResult<()> {
+        self.submit(py, Job::Emit(record), false)
     }
 
     /// Waits for the worker to write and flush everything queued so far, up

@@ -63,6 +63,31 @@ pub trait Transport: Send {
     /// it and connect again.
     fn send(&mut self, frame: &[u8]) -> Result<(), TransportError>;
 
+    /// Writes the frames laid end to end in `bytes`, from `start`, the
+    /// first ending at `ends[0]` and each next one at the next end. On
+    /// failure, says how many of them were written whole (and so are sent)
+    /// before the error; the frame after those was not, and after an error
+    /// other than `Oversized` the transport is broken, as after `send`.
+    ///
+    /// This one sends frame after frame: each is then whole or not sent, as
+    /// a datagram transport needs, and as TLS needs too (what rustls took
+    /// but did not push out is lost with the session, so bytes it accepted
+    /// say nothing of what the server will read).
+    fn send_frames(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        ends: &[usize],
+    ) -> Result<(), FramesFailure> {
+        let mut from = start;
+        for (index, &end) in ends.iter().enumerate() {
+            self.send(&bytes[from..end])
+                .map_err(|error| FramesFailure { sent: index, error })?;
+            from = end;
+        }
+        Ok(())
+    }
+
     /// Pushes out anything the transport holds. A completed `send` has
     /// already handed its frame to the kernel, so this is a no-op for every
     /// transport here; it exists for transports that buffer.
@@ -98,6 +123,32 @@ pub trait Transport: Send {
     fn kind(&self) -> Kind;
 
     fn destination(&self) -> &Destination;
+}
+
+/// Why `send_frames` stopped: the frames written whole before it stopped,
+/// and the error.
+#[derive(Debug)]
+pub struct FramesFailure {
+    pub sent: usize,
+    pub error: TransportError,
+}
+
+impl FramesFailure {
+    /// For a stream that wrote its frames as one run of bytes from `start`:
+    /// the frames that end within what the error says was written.
+    pub(crate) fn after_bytes(
+        error: TransportError,
+        start: usize,
+        ends: &[usize],
+    ) -> FramesFailure {
+        let written = match &error {
+            TransportError::Write { written, .. }
+            | TransportError::WriteTimeout { written, .. } => *written,
+            _ => 0,
+        };
+        let sent = ends.partition_point(|&end| end <= start + written);
+        FramesFailure { sent, error }
+    }
 }
 
 /// Where to send.
