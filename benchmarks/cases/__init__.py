@@ -13,7 +13,9 @@ from . import (
     femto_socket_threads,
     file,
     file_threads,
+    http_batch,
     rotating,
+    routed_file,
     stream_stringio,
     syslog_udp,
     tcp_socket,
@@ -27,6 +29,7 @@ CASES: dict[str, Case] = {
         disabled.CASE,
         stream_stringio.CASE,
         file.CASE,
+        routed_file.CASE,
         exception.CASE,
         exception.DEEP_CASE,
         file_threads.CASE,
@@ -39,6 +42,7 @@ CASES: dict[str, Case] = {
         femto_rotating.CASE,
         femto_socket.CASE,
         femto_socket_threads.CASE,
+        http_batch.CASE,
     )
 }
 
