@@ -1,15 +1,17 @@
 """`logger.exception(...)` inside an except block: formatting a traceback per record.
 
-Two cases share this code: `exception` raises one frame below the `try`, `exception_deep`
-twenty frames of user code below it. Besides the libraries with the standard library's API,
-loguru and structlog run them through their own exception paths.
+Two cases share this code: `exception` divides by zero in the `try` itself, `exception_deep`
+raises twenty frames of user code below it. Every record goes to a file, and every record's
+traceback is checked. Besides the libraries with the standard library's API, loguru and
+structlog run them through their own exception paths.
 """
 
 from __future__ import annotations
 
-import io
+import os
 import re
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -18,24 +20,41 @@ from typing import Any
 
 from . import _deep_stack
 from ._case import Case, CaseFunction, Measurement
-from ._checks import CheckFailed, expect_records, record_pattern
-from ._setup import attached, stream_handler
+from ._checks import CheckFailed, expect_records, read_text, record_pattern
+from ._setup import attached, file_handler
 
 NAME = "bench.exception"
 
+# The loop that raises and logs; its one argument beyond the logger is n.
+RaiseAndLog = Callable[[Any, int], None]
 
-def _fail() -> None:
-    raise ValueError("boom")
 
-
-def _raise_and_log(fail: Callable[[], None], logger: Any, n: int) -> None:
+def _divide_and_log(logger: Any, n: int) -> None:
     # Both the timed loop and the reference traceback come from here, so every record's
     # traceback has the same frames and line numbers whichever library formats it.
-    for _ in range(n):
+    for i in range(n):
         try:
-            fail()
+            1 / 0  # noqa: B018 - the expression that raises is the point
+        except ZeroDivisionError:
+            logger.exception("failed %d", i)
+
+
+def _deep_and_log(logger: Any, n: int) -> None:
+    for i in range(n):
+        try:
+            _deep_stack.frame_01()
         except ValueError:
-            logger.exception("failed")
+            logger.exception("failed %d", i)
+
+
+class _BraceLogger:
+    """loguru formats its message with str.format: `failed {}` for `failed %d`."""
+
+    def __init__(self, logger: Any) -> None:
+        self._logger = logger
+
+    def exception(self, message: str, *args: object) -> None:
+        self._logger.exception(message.replace("%d", "{}"), *args)
 
 
 class _ReferenceLogger:
@@ -43,41 +62,44 @@ class _ReferenceLogger:
 
     text = ""
 
-    def exception(self, message: str) -> None:
+    def exception(self, message: str, *args: object) -> None:
         # logging.Formatter.formatException drops the traceback's trailing newline.
         self.text = "".join(traceback.format_exception(*sys.exc_info())).removesuffix("\n")
 
 
-def _reference(fail: Callable[[], None]) -> str:
+def _reference(raise_and_log: RaiseAndLog) -> str:
     reference = _ReferenceLogger()
-    _raise_and_log(fail, reference, 1)
+    raise_and_log(reference, 1)
     return reference.text
 
 
-def _standard(fail: Callable[[], None]) -> CaseFunction:
+def _standard(raise_and_log: RaiseAndLog) -> CaseFunction:
     def run(library: ModuleType, n: int) -> Measurement:
-        stream = io.StringIO()
-        logger = library.getLogger(NAME)
-        logger.setLevel(library.INFO)
-        handler = stream_handler(library, stream)
-        with attached(logger, handler):
-            start = time.perf_counter_ns()
-            _raise_and_log(fail, logger, n)
-            handler.flush()
-            elapsed = time.perf_counter_ns() - start
-        text = stream.getvalue()
-        handler.close()
-        header = record_pattern(library, "ERROR", NAME, re.escape("failed"))
-        expect_records(text, rf"{header}\n{re.escape(_reference(fail))}", n)
+        with tempfile.TemporaryDirectory(prefix="femtologging-bench-") as directory:
+            path = os.path.join(directory, "bench.log")
+            logger = library.getLogger(NAME)
+            logger.setLevel(library.INFO)
+            handler = file_handler(library, path)
+            with attached(logger, handler):
+                start = time.perf_counter_ns()
+                raise_and_log(logger, n)
+                handler.close()
+                elapsed = time.perf_counter_ns() - start
+            text = read_text(path)
+        header = record_pattern(library, "ERROR", NAME, r"failed (\d+)")
+        matches = expect_records(text, rf"{header}\n{re.escape(_reference(raise_and_log))}", n)
+        for i, match in enumerate(matches):
+            if int(match[1]) != i:
+                raise CheckFailed(f"record {i} says {match[1]}")
         return Measurement(elapsed_ns=elapsed, calls=n, output_bytes=len(text))
 
     return run
 
 
-def _count_tracebacks(text: str, fail: Callable[[], None], n: int) -> None:
+def _count_tracebacks(text: str, raise_and_log: RaiseAndLog, n: int) -> None:
     """For the peers that lay a traceback out their own way: n records, each with the frames
     of the standard library's traceback and its last line."""
-    reference = _reference(fail)
+    reference = _reference(raise_and_log)
     last_line = reference.rsplit("\n", 1)[-1]
     frame_lines = [line for line in reference.split("\n") if line.startswith("  File ")]
     for needle in [last_line, *frame_lines]:
@@ -85,87 +107,96 @@ def _count_tracebacks(text: str, fail: Callable[[], None], n: int) -> None:
             raise CheckFailed(f"expected {n} times {needle!r}, got {text.count(needle)}")
 
 
-def _loguru(fail: Callable[[], None]) -> CaseFunction:
-    """loguru: a synchronous sink on a StringIO, without its variable-annotating `diagnose`
+def _loguru(raise_and_log: RaiseAndLog) -> CaseFunction:
+    """loguru: a synchronous sink on a file, without its variable-annotating `diagnose`
     and extended `backtrace` (what its documentation advises in production)."""
 
     def run(library: ModuleType, n: int) -> Measurement:
-        stream = io.StringIO()
-        loguru = library.logger
-        loguru.remove()
-        sink = loguru.add(
-            stream,
-            format="{time:YYYY-MM-DD HH:mm:ss,SSS} {level} {extra[name]}: {message}",
-            level="INFO",
-            backtrace=False,
-            diagnose=False,
-            colorize=False,
-        )
-        logger = loguru.bind(name=NAME)
-        start = time.perf_counter_ns()
-        _raise_and_log(fail, logger, n)
-        elapsed = time.perf_counter_ns() - start
-        loguru.remove(sink)
-        text = stream.getvalue()
-        if text.count(f" ERROR {NAME}: failed\n") != n:
+        with tempfile.TemporaryDirectory(prefix="femtologging-bench-") as directory:
+            path = os.path.join(directory, "bench.log")
+            loguru = library.logger
+            loguru.remove()
+            sink = loguru.add(
+                path,
+                format="{time:YYYY-MM-DD HH:mm:ss,SSS} {level} {extra[name]}: {message}",
+                level="INFO",
+                backtrace=False,
+                diagnose=False,
+                colorize=False,
+                encoding="utf-8",
+            )
+            # Removing the sink closes its file: inside the timing, as close() is for the
+            # others.
+            start = time.perf_counter_ns()
+            raise_and_log(_BraceLogger(loguru.bind(name=NAME)), n)
+            loguru.remove(sink)
+            elapsed = time.perf_counter_ns() - start
+            text = read_text(path)
+        for i in (0, n - 1):
+            if f" ERROR {NAME}: failed {i}\n" not in text:
+                raise CheckFailed(f"record {i} missing")
+        if len(re.findall(rf" ERROR {NAME}: failed \d+\n", text)) != n:
             raise CheckFailed(f"expected {n} records")
-        _count_tracebacks(text, fail, n)
+        _count_tracebacks(text, raise_and_log, n)
         return Measurement(elapsed_ns=elapsed, calls=n, output_bytes=len(text))
 
     return run
 
 
-def _structlog(fail: Callable[[], None]) -> CaseFunction:
+def _structlog(raise_and_log: RaiseAndLog) -> CaseFunction:
     """structlog: a level, a timestamp and its console renderer without colours, whose
-    exception formatter is its plain traceback, printing to a StringIO."""
+    exception formatter is its plain traceback, writing to a file."""
 
     def run(library: ModuleType, n: int) -> Measurement:
-        stream = io.StringIO()
-        library.configure(
-            processors=[
-                library.processors.add_log_level,
-                library.processors.TimeStamper(fmt="%Y-%m-%d %H:%M:%S"),
-                library.dev.ConsoleRenderer(
-                    colors=False, exception_formatter=library.dev.plain_traceback
-                ),
-            ],
-            logger_factory=library.PrintLoggerFactory(stream),
-            cache_logger_on_first_use=False,
-        )
-        logger = library.get_logger(NAME)
-        start = time.perf_counter_ns()
-        _raise_and_log(fail, logger, n)
-        elapsed = time.perf_counter_ns() - start
-        library.reset_defaults()
-        text = stream.getvalue()
-        if text.count("failed") != n:
+        with tempfile.TemporaryDirectory(prefix="femtologging-bench-") as directory:
+            path = os.path.join(directory, "bench.log")
+            with open(path, "w", encoding="utf-8") as file:
+                library.configure(
+                    processors=[
+                        library.processors.add_log_level,
+                        library.processors.TimeStamper(fmt="%Y-%m-%d %H:%M:%S"),
+                        library.dev.ConsoleRenderer(
+                            colors=False, exception_formatter=library.dev.plain_traceback
+                        ),
+                    ],
+                    logger_factory=library.WriteLoggerFactory(file),
+                    cache_logger_on_first_use=False,
+                )
+                logger = library.get_logger(NAME)
+                start = time.perf_counter_ns()
+                raise_and_log(logger, n)
+                file.close()
+                elapsed = time.perf_counter_ns() - start
+            library.reset_defaults()
+            text = read_text(path)
+        if len(re.findall(r"failed \d+", text)) != n:
             raise CheckFailed(f"expected {n} records")
-        _count_tracebacks(text, fail, n)
+        _count_tracebacks(text, raise_and_log, n)
         return Measurement(elapsed_ns=elapsed, calls=n, output_bytes=len(text))
 
     return run
 
 
-def _case(name: str, summary: str, fail: Callable[[], None], default_n: int) -> Case:
+def _case(name: str, summary: str, raise_and_log: RaiseAndLog, default_n: int) -> Case:
     return Case(
         name=name,
         summary=summary,
         default_n=default_n,
-        run=_standard(fail),
-        per_library={"loguru": _loguru(fail), "structlog": _structlog(fail)},
+        run=_standard(raise_and_log),
+        per_library={"loguru": _loguru(raise_and_log), "structlog": _structlog(raise_and_log)},
     )
 
 
 CASE = _case(
     "exception",
-    "raise, catch and logger.exception('failed') to StreamHandler(io.StringIO())",
-    _fail,
-    5_000,
+    "try: 1/0 except: logger.exception('failed %d', i) to FileHandler, including close()",
+    _divide_and_log,
+    20_000,
 )
 
 DEEP_CASE = _case(
     "exception_deep",
-    "the same with 20 frames of user code between the try and the raise",
-    _deep_stack.frame_01,
-    2_000,
+    "the same with a raise 20 frames of user code below the try",
+    _deep_and_log,
+    5_000,
 )
