@@ -57,6 +57,14 @@ def log_everything(loggers):
     except ValueError:
         for logger, _, _ in loggers:
             logger.exception("failed: %s", "yes")
+    try:
+        try:
+            {}["missing"]
+        except KeyError as error:
+            raise ExceptionGroup("several", [error, OSError(2, "gone")]) from None
+    except ExceptionGroup:
+        for logger, _, _ in loggers:
+            logger.exception("group")
 
 
 def test_worker_formatted_lines_match_the_standard_library(tmp_path):
@@ -72,6 +80,7 @@ def test_worker_formatted_lines_match_the_standard_library(tmp_path):
             femto = re.sub(r"\d+\.\d{6} \d{3}", "T", femto)
         assert femto == standard, fmt
         assert "Traceback (most recent call last)" in femto
+        assert "+-+---------------- 1 ----------------" in femto
         assert "Stack (most recent call last)" in femto
 
 

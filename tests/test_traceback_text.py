@@ -2,7 +2,7 @@
 
 Each test raises a real exception, then compares `Formatter.formatException` (and the native
 renderer behind it) with the running Python's `traceback`. Where the native renderer leaves an
-exception to `traceback` (groups, SyntaxError, ...), the test says so and still compares.
+exception to `traceback` (SyntaxError, ...), the test says so and still compares.
 """
 
 import importlib
@@ -268,17 +268,18 @@ def test_code_without_a_file_and_lines_with_odd_whitespace(write_module):
     assert_native(caught(module.fail))
 
 
-def test_groups_and_syntax_errors_are_left_to_traceback():
+def test_groups_are_native_and_syntax_errors_are_left_to_traceback():
+    # Groups in every shape: tests/test_traceback_groups.py.
     def group():
         raise ExceptionGroup("several", [ValueError("a"), KeyError("b")])
 
-    assert_falls_back(caught(group))
+    assert_native(caught(group))
     assert_falls_back(caught(compile, "1 +", "<input>", "exec"))
     try:
         raise ValueError("inside")
     except ValueError:
         context_group = caught(group)
-    assert_falls_back(context_group)
+    assert_native(context_group)
 
 
 def test_name_suggestions_are_left_to_traceback_where_python_makes_them():

@@ -542,13 +542,13 @@ class Handler:  # noqa: F811
                 # Raised inside the native path: there is no Python frame of
                 # ours to show, only the exception itself.
                 stderr.write("Traceback (most recent call last):\n")
-            traceback.print_exception(exc_type, exc_value, exc_traceback, None, stderr)
+            _print_exception(exc_type, exc_value, exc_traceback, stderr)
             stderr.write("Call stack:\n")
             frame = _report_start(sys._getframe(1), exc_traceback)
             while frame is not None and _is_package_file(frame.f_code.co_filename):
                 frame = frame.f_back
             if frame is not None:
-                traceback.print_stack(frame, file=stderr)
+                _print_stack(frame, stderr)
             else:
                 stderr.write(f"Logged from file {record.filename}, line {record.lineno}\n")
             try:
@@ -568,6 +568,26 @@ class Handler:  # noqa: F811
     def __repr__(self):
         level = getLevelName(self.level)
         return f"<{self.__class__.__name__} ({level})>"
+
+
+def _print_exception(exc_type, exc_value, exc_traceback, stream):
+    """`traceback.print_exception` to `stream`, the text made natively
+    unless only `traceback` can make it."""
+    text = _native.format_exception_text(exc_value, exc_traceback)
+    if text is None:
+        traceback.print_exception(exc_type, exc_value, exc_traceback, None, stream)
+    else:
+        stream.write(text + "\n")
+
+
+def _print_stack(frame, stream):
+    """`traceback.print_stack(frame, file=stream)`, made natively unless
+    only `traceback` can make it."""
+    text = _native.format_stack_text(frame)
+    if text is None:
+        traceback.print_stack(frame, file=stream)
+    else:
+        stream.write(text)
 
 
 def _report_start(caller, exc_traceback):

@@ -264,3 +264,26 @@ def test_caller_of_methods_and_lambdas_uses_the_code_name(logging):
         yield log.warning("generator")
 
     list(generator())
+
+
+@differential
+def test_an_error_in_emit_is_reported_with_the_standard_traceback_and_call_stack(logging):
+    """handleError's report on stderr: a chained error with carets and a group raised in emit."""
+
+    class Failing(logging.Handler):
+        def emit(self, record):
+            table = {"rows": [1, 2]}
+            try:
+                return table["rows"][record.args[0]] / 0
+            except ZeroDivisionError as error:
+                if record.args[0]:
+                    # The context is part of what the report shows.
+                    raise ExceptionGroup("emit failed", [error, KeyError(record.args[0])])  # noqa: B904
+                raise RuntimeError("emit failed") from error
+
+    def log_from_a_helper(value):
+        logging.getLogger("app").warning("value %d", value)
+
+    logging.getLogger("app").addHandler(Failing())
+    log_from_a_helper(0)
+    log_from_a_helper(1)

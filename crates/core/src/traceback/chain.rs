@@ -1,7 +1,7 @@
-//! One exception (its stack, its line, its notes) and the chain of
-//! exceptions linked by `__cause__` or `__context__`, innermost first.
+//! One exception (its stack, its line, its notes) and the links between
+//! exceptions (`__cause__`, `__context__`); `group.rs` lays them out.
 
-use super::stack::{render_stack, FrameText};
+use super::stack::FrameText;
 
 const CAUSE_MESSAGE: &str =
     "\nThe above exception was the direct cause of the following exception:\n\n";
@@ -18,7 +18,8 @@ pub enum Link {
 }
 
 impl Link {
-    fn message(self) -> &'static str {
+    /// The lines printed between the two exceptions.
+    pub(super) fn message(self) -> &'static str {
         match self {
             Link::Cause => CAUSE_MESSAGE,
             Link::Context => CONTEXT_MESSAGE,
@@ -62,46 +63,9 @@ pub fn note_lines(out: &mut String, note: &str) {
     }
 }
 
-/// The whole chain. `chain[0]` is the exception being reported; each
-/// following entry is the one the previous entry was linked to, with that
-/// link. Printed innermost first, as the interpreter does.
-pub fn render_chain(chain: &[(ExceptionText, Option<Link>)]) -> String {
-    let mut out = String::new();
-    for (exception, link) in chain.iter().rev() {
-        if let Some(link) = link {
-            out.push_str(link.message());
-        }
-        if !exception.frames.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
-            render_stack(&mut out, &exception.frames);
-        }
-        out.push_str(&exception.summary);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn exception(summary: &str) -> ExceptionText {
-        ExceptionText {
-            frames: Vec::new(),
-            summary: summary.to_owned(),
-        }
-    }
-
-    #[test]
-    fn the_cause_is_printed_first() {
-        let text = render_chain(&[
-            (exception("RuntimeError: outer\n"), Some(Link::Cause)),
-            (exception("KeyError: 'k'\n"), None),
-        ]);
-        assert_eq!(
-            text,
-            format!("KeyError: 'k'\n{CAUSE_MESSAGE}RuntimeError: outer\n")
-        );
-    }
 
     #[test]
     fn names_outside_builtins_carry_their_module() {

@@ -3,7 +3,7 @@
 //! objects.
 //!
 //! `format_exception_text` returns `None` for what it does not render
-//! itself (exception groups, `SyntaxError`, the name suggestions 3.12 and
+//! itself (`SyntaxError`, the name suggestions 3.12 and
 //! later add to `NameError`/`AttributeError`/`ImportError`,
 //! `sys.tracebacklimit`, a replaced `linecache` function, notes that are
 //! not a list or tuple, anything of an unexpected type); the caller then
@@ -28,7 +28,7 @@ use pyo3::types::{PyList, PyString, PyTuple, PyType};
 
 use femtologging_core::traceback::{
     exception_line, file_line, note_lines, plain_source_line, python_rstrip, qualified_type_name,
-    render_chain, render_stack, ExceptionText, FrameText, Link,
+    render_stack, render_tree, ExceptionNode, ExceptionText, FrameText, Link,
 };
 
 use carets::SiteKey;
@@ -83,7 +83,7 @@ pub fn format_exception_text(
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
 ) -> Option<String> {
-    let mut text = exception_chain_text(py, value, traceback).ok()?;
+    let mut text = exception_tree_text(py, value, traceback).ok()?;
     if text.ends_with('\n') {
         text.pop();
     }
@@ -153,7 +153,13 @@ fn traceback_limit_set(py: Python<'_>) -> Native<bool> {
         .contains(intern!(py, "tracebacklimit"))?)
 }
 
-fn exception_chain_text(
+/// The exception and everything printed with it (causes, contexts, group
+/// members), built in the order `traceback.TracebackException` builds its
+/// tree: an exception is marked seen when it is reached, and a cause or
+/// context already seen is not followed again, while a group's members are
+/// always listed. Each node is read (frames, source, `str()`) as it is made,
+/// as `traceback` reads it.
+fn exception_tree_text(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
@@ -162,38 +168,119 @@ fn exception_chain_text(
         return Err(Fallback);
     }
     EXCEPTION_PATH.check(&traceback_module(py)?)?;
-    let version = Version::running(py);
-    let lines = LineCache::open(py)?;
-    let mut seen = HashSet::new();
-    let mut chain = Vec::new();
-    let mut current = value.clone();
-    let mut current_traceback = traceback.clone();
-    loop {
-        check_supported(py, &current, version)?;
-        seen.insert(current.as_ptr() as usize);
-        let rendered = exception_text(py, &current, &current_traceback, &lines, version)?;
-        let next = chained(py, &current, &seen)?;
-        let link = next.as_ref().map(|(_, link)| *link);
-        chain.push((rendered, link));
-        let Some((next, _)) = next else { break };
-        current_traceback = next.getattr(intern!(py, "__traceback__"))?;
-        current = next;
+    let mut tree = Tree {
+        py,
+        version: Version::running(py),
+        lines: LineCache::open(py)?,
+        seen: HashSet::new(),
+        nodes: Vec::new(),
+    };
+    let root = tree.node(value, traceback)?;
+    let mut pending = vec![(root, value.clone())];
+    while let Some((index, exception)) = pending.pop() {
+        let cause = exception.getattr(intern!(py, "__cause__"))?;
+        let cause = match tree.unseen(cause) {
+            Some(cause) => Some((tree.node_of(&cause)?, cause)),
+            None => None,
+        };
+        let context = if cause.is_none()
+            && !exception
+                .getattr(intern!(py, "__suppress_context__"))?
+                .is_truthy()?
+        {
+            match tree.unseen(exception.getattr(intern!(py, "__context__"))?) {
+                Some(context) => Some((tree.node_of(&context)?, context)),
+                None => None,
+            }
+        } else {
+            None
+        };
+        let members = match group_members(py, &exception)? {
+            Some(members) => {
+                let mut made = Vec::with_capacity(members.len());
+                for member in members {
+                    made.push((tree.node_of(&member)?, member));
+                }
+                Some(made)
+            }
+            None => None,
+        };
+        let node = &mut tree.nodes[index];
+        node.chained = match (&cause, &context) {
+            (Some((earlier, _)), _) => Some((*earlier, Link::Cause)),
+            (None, Some((earlier, _))) => Some((*earlier, Link::Context)),
+            (None, None) => None,
+        };
+        node.members = members
+            .as_ref()
+            .map(|members| members.iter().map(|(at, _)| *at).collect());
+        pending.extend(cause);
+        pending.extend(context);
+        pending.extend(members.into_iter().flatten());
     }
-    Ok(render_chain(&chain))
+    Ok(render_tree(&tree.nodes, root))
 }
 
-/// Exceptions whose layout or message `traceback` makes in ways not
-/// reproduced here.
-fn check_supported(py: Python<'_>, value: &Bound<'_, PyAny>, version: Version) -> Native<()> {
-    if !value.is_instance_of::<PyBaseException>() || value.is_instance_of::<PySyntaxError>() {
-        return Err(Fallback);
+struct Tree<'py> {
+    py: Python<'py>,
+    version: Version,
+    lines: LineCache<'py>,
+    seen: HashSet<usize>,
+    nodes: Vec<ExceptionNode>,
+}
+
+impl<'py> Tree<'py> {
+    /// `linked` unless it is `None` or already in the tree.
+    fn unseen(&self, linked: Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+        (!linked.is_none() && !self.seen.contains(&(linked.as_ptr() as usize))).then_some(linked)
     }
+
+    /// A node for an exception reached through a link or a group.
+    fn node_of(&mut self, exception: &Bound<'py, PyAny>) -> Native<usize> {
+        let traceback = exception.getattr(intern!(self.py, "__traceback__"))?;
+        self.node(exception, &traceback)
+    }
+
+    fn node(
+        &mut self,
+        exception: &Bound<'py, PyAny>,
+        traceback: &Bound<'py, PyAny>,
+    ) -> Native<usize> {
+        check_supported(exception, self.version)?;
+        self.seen.insert(exception.as_ptr() as usize);
+        let text = exception_text(self.py, exception, traceback, &self.lines, self.version)?;
+        self.nodes.push(ExceptionNode {
+            text,
+            chained: None,
+            members: None,
+        });
+        Ok(self.nodes.len() - 1)
+    }
+}
+
+/// The members of an exception group (its `exceptions`), `None` for any
+/// other exception.
+fn group_members<'py>(
+    py: Python<'py>,
+    exception: &Bound<'py, PyAny>,
+) -> Native<Option<Vec<Bound<'py, PyAny>>>> {
     let group = EXCEPTION_GROUP.get_or_try_init(py, || {
         py.import(intern!(py, "builtins"))?
             .getattr(intern!(py, "BaseExceptionGroup"))
             .map(Bound::unbind)
     })?;
-    if value.is_instance(group.bind(py))? {
+    if !exception.is_instance(group.bind(py))? {
+        return Ok(None);
+    }
+    let members = exception.getattr(intern!(py, "exceptions"))?;
+    let members = members.cast_exact::<PyTuple>().map_err(|_| Fallback)?;
+    Ok(Some(members.iter().collect()))
+}
+
+/// Exceptions whose layout or message `traceback` makes in ways not
+/// reproduced here.
+fn check_supported(value: &Bound<'_, PyAny>, version: Version) -> Native<()> {
+    if !value.is_instance_of::<PyBaseException>() || value.is_instance_of::<PySyntaxError>() {
         return Err(Fallback);
     }
     if version.suggestions
@@ -209,28 +296,6 @@ fn check_supported(py: Python<'_>, value: &Bound<'_, PyAny>, version: Version) -
         return Err(Fallback);
     }
     Ok(())
-}
-
-/// The exception printed before `value`: its cause, or else its context
-/// unless suppressed, and not one already in the chain.
-fn chained<'py>(
-    py: Python<'py>,
-    value: &Bound<'py, PyAny>,
-    seen: &HashSet<usize>,
-) -> Native<Option<(Bound<'py, PyAny>, Link)>> {
-    let unseen = |linked: Bound<'py, PyAny>| {
-        (!linked.is_none() && !seen.contains(&(linked.as_ptr() as usize))).then_some(linked)
-    };
-    if let Some(cause) = unseen(value.getattr(intern!(py, "__cause__"))?) {
-        return Ok(Some((cause, Link::Cause)));
-    }
-    if value
-        .getattr(intern!(py, "__suppress_context__"))?
-        .is_truthy()?
-    {
-        return Ok(None);
-    }
-    Ok(unseen(value.getattr(intern!(py, "__context__"))?).map(|context| (context, Link::Context)))
 }
 
 fn exception_text(
