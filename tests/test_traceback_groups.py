@@ -12,7 +12,6 @@ import sys
 
 import femtologging
 import pytest
-from femtologging import _femtologging as native
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_traceback_text import assert_native, caught, expected
@@ -218,13 +217,9 @@ def test_logger_exception_writes_a_group_as_the_standard_library_does(builder):
     assert "+-+---------------- 1 ----------------" in lines[1]
 
 
-def test_syntax_errors_are_still_left_to_traceback():
+def test_syntax_errors_inside_a_group_keep_their_own_layout():
     error = caught(compile, "1 +", "<input>", "exec")
-    assert native.format_exception_text(error, error.__traceback__) is None
-    ei = (type(error), error, error.__traceback__)
-    assert femtologging.Formatter().formatException(ei) == expected(error)
-    group_of_one = BaseExceptionGroup("holds one", [error])
-    assert native.format_exception_text(group_of_one, None) is None
+    assert_native(BaseExceptionGroup("holds one", [error, KeyError("k")]))
 
 
 _TEXT = st.text(alphabet="ab \n\r\x0bé", max_size=6)

@@ -2,7 +2,7 @@
 
 Each test raises a real exception, then compares `Formatter.formatException` (and the native
 renderer behind it) with the running Python's `traceback`. Where the native renderer leaves an
-exception to `traceback` (SyntaxError, ...), the test says so and still compares.
+exception to `traceback` (name suggestions, ...), the test says so and still compares.
 """
 
 import importlib
@@ -268,13 +268,13 @@ def test_code_without_a_file_and_lines_with_odd_whitespace(write_module):
     assert_native(caught(module.fail))
 
 
-def test_groups_are_native_and_syntax_errors_are_left_to_traceback():
-    # Groups in every shape: tests/test_traceback_groups.py.
+def test_groups_and_syntax_errors_are_native():
+    # Every shape of each: tests/test_traceback_groups.py, tests/test_traceback_syntax.py.
     def group():
         raise ExceptionGroup("several", [ValueError("a"), KeyError("b")])
 
     assert_native(caught(group))
-    assert_falls_back(caught(compile, "1 +", "<input>", "exec"))
+    assert_native(caught(compile, "1 +", "<input>", "exec"))
     try:
         raise ValueError("inside")
     except ValueError:

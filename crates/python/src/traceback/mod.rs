@@ -3,7 +3,7 @@
 //! objects.
 //!
 //! `format_exception_text` returns `None` for what it does not render
-//! itself (`SyntaxError`, the name suggestions 3.12 and
+//! itself (the name suggestions 3.12 and
 //! later add to `NameError`/`AttributeError`/`ImportError`,
 //! `sys.tracebacklimit`, a replaced `linecache` function, notes that are
 //! not a list or tuple, anything of an unexpected type); the caller then
@@ -24,11 +24,12 @@ use pyo3::exceptions::{
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyInt, PyList, PyString, PyTuple, PyType};
 
 use femtologging_core::traceback::{
     exception_line, file_line, note_lines, plain_source_line, python_rstrip, qualified_type_name,
-    render_stack, render_tree, ExceptionNode, ExceptionText, FrameText, Link,
+    render_stack, render_tree, syntax_error_lines, CaretBounds, ExceptionNode, ExceptionText,
+    FrameText, Link, SyntaxErrorFields,
 };
 
 use carets::SiteKey;
@@ -59,6 +60,8 @@ struct Version {
     multiline_frames: bool,
     /// 3.12 and later add "Did you mean" suggestions to some exceptions.
     suggestions: bool,
+    /// How a `SyntaxError`'s caret span is bounded (3.13 cuts it to the text).
+    syntax_carets: CaretBounds,
 }
 
 impl Version {
@@ -69,6 +72,11 @@ impl Version {
             Version {
                 multiline_frames: version >= (3, 13),
                 suggestions: version >= (3, 12),
+                syntax_carets: if version >= (3, 13) {
+                    CaretBounds::CutToText
+                } else {
+                    CaretBounds::AsGiven
+                },
             }
         })
     }
@@ -280,7 +288,7 @@ fn group_members<'py>(
 /// Exceptions whose layout or message `traceback` makes in ways not
 /// reproduced here.
 fn check_supported(value: &Bound<'_, PyAny>, version: Version) -> Native<()> {
-    if !value.is_instance_of::<PyBaseException>() || value.is_instance_of::<PySyntaxError>() {
+    if !value.is_instance_of::<PyBaseException>() {
         return Err(Fallback);
     }
     if version.suggestions
@@ -306,7 +314,16 @@ fn exception_text(
     version: Version,
 ) -> Native<ExceptionText> {
     let frames = stack_text(py, frames::walk(traceback)?, lines, version)?;
-    let mut summary = exception_line(&type_name(py, &value.get_type())?, &message(value)?);
+    let type_name = type_name(py, &value.get_type())?;
+    let mut summary = if value.is_instance_of::<PySyntaxError>() {
+        syntax_error_lines(
+            &type_name,
+            &syntax_error_fields(py, value)?,
+            version.syntax_carets,
+        )
+    } else {
+        exception_line(&type_name, &message(value)?)
+    };
     notes(value, &mut summary)?;
     Ok(ExceptionText { frames, summary })
 }
@@ -324,6 +341,37 @@ fn type_name(py: Python<'_>, exception_type: &Bound<'_, PyType>) -> Native<Strin
         None
     };
     Ok(qualified_type_name(qualname.to_str()?, module.as_deref()))
+}
+
+/// What a `SyntaxError`'s lines are made of; an attribute of another type
+/// than `str`/`int` or `None` is left to `traceback`, which prints it
+/// through `str()` or compares it in its own way.
+fn syntax_error_fields(py: Python<'_>, value: &Bound<'_, PyAny>) -> Native<SyntaxErrorFields> {
+    let text = |name: &Bound<'_, PyString>| -> Native<Option<String>> {
+        let attribute = value.getattr(name)?;
+        if attribute.is_none() {
+            return Ok(None);
+        }
+        let attribute = attribute.cast_exact::<PyString>().map_err(|_| Fallback)?;
+        Ok(Some(attribute.to_str()?.to_owned()))
+    };
+    let number = |name: &Bound<'_, PyString>| -> Native<Option<i64>> {
+        let attribute = value.getattr(name)?;
+        if attribute.is_none() {
+            return Ok(None);
+        }
+        let attribute = attribute.cast_exact::<PyInt>().map_err(|_| Fallback)?;
+        Ok(Some(attribute.extract::<i64>()?))
+    };
+    Ok(SyntaxErrorFields {
+        filename: text(intern!(py, "filename"))?,
+        lineno: number(intern!(py, "lineno"))?,
+        end_lineno: number(intern!(py, "end_lineno"))?,
+        offset: number(intern!(py, "offset"))?,
+        end_offset: number(intern!(py, "end_offset"))?,
+        text: text(intern!(py, "text"))?,
+        msg: text(intern!(py, "msg"))?,
+    })
 }
 
 /// `str(value)`, or what `traceback` prints when that raises.
