@@ -282,15 +282,64 @@ def test_groups_and_syntax_errors_are_native():
     assert_native(context_group)
 
 
-def test_name_suggestions_are_left_to_traceback_where_python_makes_them():
-    def misspelled():
-        return undefined_namex  # noqa: F821
+def test_name_suggestions_read_as_each_python_makes_them(write_module):
+    # 3.12 and later add "Did you mean" and "Did you forget to import" to these messages.
+    module = write_module(
+        """
+        import collections
 
-    exc = caught(misspelled)
-    if sys.version_info >= (3, 12):
-        assert_falls_back(exc)
-    else:
-        assert_native(exc)
+        def local_typo():
+            counter = 3
+            return countr
+
+        def unknown_name():
+            return undefined_namex
+
+        def forgot_import():
+            return math.pi
+
+        def module_attribute():
+            return collections.OrderedDic
+
+        def method_typo():
+            return [].apend(1)
+
+        def import_typo():
+            from collections import OrderedDic
+
+        def missing_module():
+            import nonexistent_module_xyz
+
+        def on_none():
+            return None.foo
+
+        def noted():
+            try:
+                return countr
+            except NameError as error:
+                error.add_note("while counting")
+                raise AttributeError("wrapped", name="countr", obj=[]) from error
+        """
+    )
+    functions = [
+        module.local_typo,
+        module.unknown_name,
+        module.forgot_import,
+        module.module_attribute,
+        module.method_typo,
+        module.import_typo,
+        module.missing_module,
+        module.on_none,
+        module.noted,
+    ]
+    for function in functions:
+        assert_native(caught(function))
+    typo = caught(module.local_typo)
+    text = native.format_exception_text(typo, typo.__traceback__)
+    suggested = "NameError: name 'countr' is not defined. Did you mean: 'counter'?"
+    assert text.endswith(suggested) == (sys.version_info >= (3, 12))
+    assert_native(NameError("made by hand", name="x"))
+    assert_native(AttributeError("made by hand"))
 
 
 def test_a_traceback_limit_is_left_to_traceback(monkeypatch):

@@ -2,11 +2,13 @@
 //! writes for an exception, made here without building `traceback`'s
 //! objects.
 //!
+//! The "Did you mean" suggestions 3.12 and later add are the one part
+//! asked of `traceback` itself (`TracebackException.format_exception_only`).
+//!
 //! `format_exception_text` returns `None` for what it does not render
-//! itself (the name suggestions 3.12 and
-//! later add to `NameError`/`AttributeError`/`ImportError`,
-//! `sys.tracebacklimit`, a replaced `linecache` function, notes that are
-//! not a list or tuple, anything of an unexpected type); the caller then
+//! itself (`sys.tracebacklimit`, a replaced `traceback` or `linecache`
+//! function, notes that are not a list or tuple, anything of an unexpected
+//! type); the caller then
 //! uses `traceback`, so the text is always the running Python's.
 
 mod attributes;
@@ -24,7 +26,7 @@ use pyo3::exceptions::{
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyInt, PyList, PyString, PyTuple, PyType};
 
 use femtologging_core::traceback::{
     exception_line, file_line, note_lines, plain_source_line, python_rstrip, qualified_type_name,
@@ -254,7 +256,7 @@ impl<'py> Tree<'py> {
         exception: &Bound<'py, PyAny>,
         traceback: &Bound<'py, PyAny>,
     ) -> Native<usize> {
-        check_supported(exception, self.version)?;
+        check_supported(exception)?;
         self.seen.insert(exception.as_ptr() as usize);
         let text = exception_text(self.py, exception, traceback, &self.lines, self.version)?;
         self.nodes.push(ExceptionNode {
@@ -287,15 +289,8 @@ fn group_members<'py>(
 
 /// Exceptions whose layout or message `traceback` makes in ways not
 /// reproduced here.
-fn check_supported(value: &Bound<'_, PyAny>, version: Version) -> Native<()> {
+fn check_supported(value: &Bound<'_, PyAny>) -> Native<()> {
     if !value.is_instance_of::<PyBaseException>() {
-        return Err(Fallback);
-    }
-    if version.suggestions
-        && (value.is_instance_of::<PyNameError>()
-            || value.is_instance_of::<PyAttributeError>()
-            || value.is_instance_of::<PyImportError>())
-    {
         return Err(Fallback);
     }
     // `traceback` tests the exception's truth before following its links;
@@ -314,6 +309,10 @@ fn exception_text(
     version: Version,
 ) -> Native<ExceptionText> {
     let frames = stack_text(py, frames::walk(traceback)?, lines, version)?;
+    if version.suggestions && may_suggest(value) {
+        let summary = suggested_summary(py, value, traceback)?;
+        return Ok(ExceptionText { frames, summary });
+    }
     let type_name = type_name(py, &value.get_type())?;
     let mut summary = if value.is_instance_of::<PySyntaxError>() {
         syntax_error_lines(
@@ -341,6 +340,42 @@ fn type_name(py: Python<'_>, exception_type: &Bound<'_, PyType>) -> Native<Strin
         None
     };
     Ok(qualified_type_name(qualname.to_str()?, module.as_deref()))
+}
+
+/// The exceptions to which 3.12 and later add "Did you mean" (or "Did you
+/// forget to import") to the message.
+fn may_suggest(value: &Bound<'_, PyAny>) -> bool {
+    value.is_instance_of::<PyNameError>()
+        || value.is_instance_of::<PyAttributeError>()
+        || value.is_instance_of::<PyImportError>()
+}
+
+/// The exception line with its suggestion, and the notes, as the running
+/// Python's `TracebackException.format_exception_only` gives them: the
+/// suggestion searches names the way each version does (a `NameError`'s
+/// in the innermost frame of `traceback`). Built without reading source
+/// lines (`lookup_lines=False`); the frames are made natively.
+fn suggested_summary(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    traceback: &Bound<'_, PyAny>,
+) -> Native<String> {
+    let keywords = PyDict::new(py);
+    keywords.set_item(intern!(py, "lookup_lines"), false)?;
+    keywords.set_item(intern!(py, "compact"), true)?;
+    let exception = traceback_module(py)?
+        .getattr(intern!(py, "TracebackException"))?
+        .call((value.get_type(), value, traceback), Some(&keywords))?;
+    let mut summary = String::new();
+    for line in exception
+        .call_method0(intern!(py, "format_exception_only"))?
+        .try_iter()?
+    {
+        let line = line?;
+        let line = line.cast_exact::<PyString>().map_err(|_| Fallback)?;
+        summary.push_str(line.to_str()?);
+    }
+    Ok(summary)
 }
 
 /// What a `SyntaxError`'s lines are made of; an attribute of another type
