@@ -342,8 +342,31 @@ def test_name_suggestions_read_as_each_python_makes_them(write_module):
     assert_native(AttributeError("made by hand"))
 
 
-def test_a_traceback_limit_is_left_to_traceback(monkeypatch):
-    monkeypatch.setattr(sys, "tracebacklimit", 1, raising=False)
+@pytest.mark.parametrize("limit", [None, -2, 0, 1, 2, 3, 50])
+def test_a_traceback_limit_keeps_the_frames_traceback_keeps(write_module, monkeypatch, limit):
+    module = write_module(
+        """
+        def deeper(n):
+            if n:
+                return deeper(n - 1)
+            raise KeyError("bottom")
+
+        def chained():
+            try:
+                deeper(4)
+            except KeyError as error:
+                raise ExceptionGroup("group", [error, ValueError("v")]) from error
+        """
+    )
+    error = caught(module.chained)
+    frame = sys._getframe()
+    monkeypatch.setattr(sys, "tracebacklimit", limit, raising=False)
+    assert_native(error)
+    assert native.format_stack_text(frame) == "".join(traceback.format_stack(frame))
+
+
+def test_a_traceback_limit_of_another_type_is_left_to_traceback(monkeypatch):
+    monkeypatch.setattr(sys, "tracebacklimit", True, raising=False)
     assert_falls_back(caught(lambda: 1 / 0))
 
 

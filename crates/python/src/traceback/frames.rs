@@ -44,13 +44,17 @@ fn exact_text(value: &Bound<'_, PyAny>) -> Native<String> {
     Ok(text.to_str()?.to_owned())
 }
 
-/// The entries of `traceback`, outermost first; `traceback` is a traceback
+/// The entries of `traceback`, outermost first, the first `limit` of them
+/// when there is a limit (`sys.tracebacklimit`); `traceback` is a traceback
 /// object or `None`.
-pub fn walk<'py>(traceback: &Bound<'py, PyAny>) -> Native<Vec<RawFrame<'py>>> {
+pub fn walk<'py>(
+    traceback: &Bound<'py, PyAny>,
+    limit: Option<usize>,
+) -> Native<Vec<RawFrame<'py>>> {
     let py = traceback.py();
     let mut frames = Vec::new();
     let mut entry = traceback.clone();
-    while !entry.is_none() {
+    while !entry.is_none() && limit.is_none_or(|limit| frames.len() < limit) {
         // SAFETY: the GIL is held and `entry` is a live object.
         if unsafe { ffi::PyTraceBack_Check(entry.as_ptr()) } == 0 {
             return Err(Fallback);

@@ -105,12 +105,15 @@ pub fn format_exception_text(
 #[pyfunction]
 pub fn format_stack_text(py: Python<'_>, frame: &Bound<'_, PyAny>) -> Option<String> {
     let attempt = || -> Native<String> {
-        if traceback_limit_set(py)? {
-            return Err(Fallback);
-        }
+        let limit = traceback_limit(py)?;
         STACK_PATH.check(&traceback_module(py)?)?;
         let lines = LineCache::open(py)?;
-        let frames = stack_text(py, frames::walk_stack(frame)?, &lines, Version::running(py))?;
+        let mut frames = frames::walk_stack(frame)?;
+        if let Some(limit) = limit {
+            // The innermost frames are kept; they are the last here.
+            frames.drain(..frames.len().saturating_sub(limit));
+        }
+        let frames = stack_text(py, frames, &lines, Version::running(py))?;
         let mut text = String::new();
         render_stack(&mut text, &frames);
         Ok(text)
@@ -152,15 +155,26 @@ fn traceback_module(py: Python<'_>) -> Native<Bound<'_, PyModule>> {
     Ok(module.bind(py).clone())
 }
 
-/// `sys.tracebacklimit`, which cuts stacks in ways left to `traceback`.
-/// Read from the module's dictionary: a missing attribute asked for through
-/// getattr costs an AttributeError, dearer than the rest.
-fn traceback_limit_set(py: Python<'_>) -> Native<bool> {
+/// `sys.tracebacklimit`: how many frames each stack keeps (a negative
+/// limit keeps none), `None` when it is unset or `None`. A value other than
+/// an `int` is left to `traceback`. Read from the module's dictionary: a
+/// missing attribute asked for through getattr costs an AttributeError,
+/// dearer than the rest.
+fn traceback_limit(py: Python<'_>) -> Native<Option<usize>> {
     let sys = SYS.get_or_try_init(py, || py.import(intern!(py, "sys")).map(Bound::unbind))?;
-    Ok(sys
+    let Some(limit) = sys
         .bind(py)
         .dict()
-        .contains(intern!(py, "tracebacklimit"))?)
+        .get_item(intern!(py, "tracebacklimit"))?
+    else {
+        return Ok(None);
+    };
+    if limit.is_none() {
+        return Ok(None);
+    }
+    let limit = limit.cast_exact::<PyInt>().map_err(|_| Fallback)?;
+    let limit = limit.extract::<i64>()?;
+    Ok(Some(usize::try_from(limit.max(0)).map_err(|_| Fallback)?))
 }
 
 /// The exception and everything printed with it (causes, contexts, group
@@ -174,12 +188,11 @@ fn exception_tree_text(
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
 ) -> Native<String> {
-    if traceback_limit_set(py)? {
-        return Err(Fallback);
-    }
+    let limit = traceback_limit(py)?;
     EXCEPTION_PATH.check(&traceback_module(py)?)?;
     let mut tree = Tree {
         py,
+        limit,
         version: Version::running(py),
         lines: LineCache::open(py)?,
         seen: HashSet::new(),
@@ -233,6 +246,8 @@ fn exception_tree_text(
 
 struct Tree<'py> {
     py: Python<'py>,
+    /// `sys.tracebacklimit`: the outermost frames each traceback keeps.
+    limit: Option<usize>,
     version: Version,
     lines: LineCache<'py>,
     seen: HashSet<usize>,
@@ -258,7 +273,14 @@ impl<'py> Tree<'py> {
     ) -> Native<usize> {
         check_supported(exception)?;
         self.seen.insert(exception.as_ptr() as usize);
-        let text = exception_text(self.py, exception, traceback, &self.lines, self.version)?;
+        let text = exception_text(
+            self.py,
+            exception,
+            traceback,
+            self.limit,
+            &self.lines,
+            self.version,
+        )?;
         self.nodes.push(ExceptionNode {
             text,
             chained: None,
@@ -305,10 +327,11 @@ fn exception_text(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
+    limit: Option<usize>,
     lines: &LineCache<'_>,
     version: Version,
 ) -> Native<ExceptionText> {
-    let frames = stack_text(py, frames::walk(traceback)?, lines, version)?;
+    let frames = stack_text(py, frames::walk(traceback, limit)?, lines, version)?;
     if version.suggestions && may_suggest(value) {
         let summary = suggested_summary(py, value, traceback)?;
         return Ok(ExceptionText { frames, summary });
