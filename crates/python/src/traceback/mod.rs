@@ -16,22 +16,19 @@ mod carets;
 mod frames;
 mod originals;
 mod source;
+mod summary;
+mod tree;
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pyo3::exceptions::{
-    PyAttributeError, PyBaseException, PyImportError, PyNameError, PySyntaxError,
-};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::PyInt;
 
 use femtologging_core::traceback::{
-    exception_line, file_line, note_lines, plain_source_line, python_rstrip, qualified_type_name,
-    render_stack, render_tree, syntax_error_lines, CaretBounds, ExceptionNode, ExceptionText,
-    FrameText, Link, SyntaxErrorFields,
+    file_line, plain_source_line, python_rstrip, render_stack, CaretBounds, ExceptionText,
+    FrameText,
 };
 
 use carets::SiteKey;
@@ -50,7 +47,6 @@ impl From<PyErr> for Fallback {
 
 type Native<T> = Result<T, Fallback>;
 
-static EXCEPTION_GROUP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// `sys` as `traceback` holds it, imported once.
 static SYS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -93,7 +89,7 @@ pub fn format_exception_text(
     value: &Bound<'_, PyAny>,
     traceback: &Bound<'_, PyAny>,
 ) -> Option<String> {
-    let mut text = exception_tree_text(py, value, traceback).ok()?;
+    let mut text = tree::exception_tree_text(py, value, traceback).ok()?;
     if text.ends_with('\n') {
         text.pop();
     }
@@ -177,152 +173,6 @@ fn traceback_limit(py: Python<'_>) -> Native<Option<usize>> {
     Ok(Some(usize::try_from(limit.max(0)).map_err(|_| Fallback)?))
 }
 
-/// The exception and everything printed with it (causes, contexts, group
-/// members), built in the order `traceback.TracebackException` builds its
-/// tree: an exception is marked seen when it is reached, and a cause or
-/// context already seen is not followed again, while a group's members are
-/// always listed. Each node is read (frames, source, `str()`) as it is made,
-/// as `traceback` reads it.
-fn exception_tree_text(
-    py: Python<'_>,
-    value: &Bound<'_, PyAny>,
-    traceback: &Bound<'_, PyAny>,
-) -> Native<String> {
-    let limit = traceback_limit(py)?;
-    EXCEPTION_PATH.check(&traceback_module(py)?)?;
-    let mut tree = Tree {
-        py,
-        limit,
-        version: Version::running(py),
-        lines: LineCache::open(py)?,
-        seen: HashSet::new(),
-        nodes: Vec::new(),
-    };
-    let root = tree.node(value, traceback)?;
-    let mut pending = vec![(root, value.clone())];
-    while let Some((index, exception)) = pending.pop() {
-        let cause = exception.getattr(intern!(py, "__cause__"))?;
-        let cause = match tree.unseen(cause) {
-            Some(cause) => Some((tree.node_of(&cause)?, cause)),
-            None => None,
-        };
-        let context = if cause.is_none()
-            && !exception
-                .getattr(intern!(py, "__suppress_context__"))?
-                .is_truthy()?
-        {
-            match tree.unseen(exception.getattr(intern!(py, "__context__"))?) {
-                Some(context) => Some((tree.node_of(&context)?, context)),
-                None => None,
-            }
-        } else {
-            None
-        };
-        let members = match group_members(py, &exception)? {
-            Some(members) => {
-                let mut made = Vec::with_capacity(members.len());
-                for member in members {
-                    made.push((tree.node_of(&member)?, member));
-                }
-                Some(made)
-            }
-            None => None,
-        };
-        let node = &mut tree.nodes[index];
-        node.chained = match (&cause, &context) {
-            (Some((earlier, _)), _) => Some((*earlier, Link::Cause)),
-            (None, Some((earlier, _))) => Some((*earlier, Link::Context)),
-            (None, None) => None,
-        };
-        node.members = members
-            .as_ref()
-            .map(|members| members.iter().map(|(at, _)| *at).collect());
-        pending.extend(cause);
-        pending.extend(context);
-        pending.extend(members.into_iter().flatten());
-    }
-    Ok(render_tree(&tree.nodes, root))
-}
-
-struct Tree<'py> {
-    py: Python<'py>,
-    /// `sys.tracebacklimit`: the outermost frames each traceback keeps.
-    limit: Option<usize>,
-    version: Version,
-    lines: LineCache<'py>,
-    seen: HashSet<usize>,
-    nodes: Vec<ExceptionNode>,
-}
-
-impl<'py> Tree<'py> {
-    /// `linked` unless it is `None` or already in the tree.
-    fn unseen(&self, linked: Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
-        (!linked.is_none() && !self.seen.contains(&(linked.as_ptr() as usize))).then_some(linked)
-    }
-
-    /// A node for an exception reached through a link or a group.
-    fn node_of(&mut self, exception: &Bound<'py, PyAny>) -> Native<usize> {
-        let traceback = exception.getattr(intern!(self.py, "__traceback__"))?;
-        self.node(exception, &traceback)
-    }
-
-    fn node(
-        &mut self,
-        exception: &Bound<'py, PyAny>,
-        traceback: &Bound<'py, PyAny>,
-    ) -> Native<usize> {
-        check_supported(exception)?;
-        self.seen.insert(exception.as_ptr() as usize);
-        let text = exception_text(
-            self.py,
-            exception,
-            traceback,
-            self.limit,
-            &self.lines,
-            self.version,
-        )?;
-        self.nodes.push(ExceptionNode {
-            text,
-            chained: None,
-            members: None,
-        });
-        Ok(self.nodes.len() - 1)
-    }
-}
-
-/// The members of an exception group (its `exceptions`), `None` for any
-/// other exception.
-fn group_members<'py>(
-    py: Python<'py>,
-    exception: &Bound<'py, PyAny>,
-) -> Native<Option<Vec<Bound<'py, PyAny>>>> {
-    let group = EXCEPTION_GROUP.get_or_try_init(py, || {
-        py.import(intern!(py, "builtins"))?
-            .getattr(intern!(py, "BaseExceptionGroup"))
-            .map(Bound::unbind)
-    })?;
-    if !exception.is_instance(group.bind(py))? {
-        return Ok(None);
-    }
-    let members = exception.getattr(intern!(py, "exceptions"))?;
-    let members = members.cast_exact::<PyTuple>().map_err(|_| Fallback)?;
-    Ok(Some(members.iter().collect()))
-}
-
-/// Exceptions whose layout or message `traceback` makes in ways not
-/// reproduced here.
-fn check_supported(value: &Bound<'_, PyAny>) -> Native<()> {
-    if !value.is_instance_of::<PyBaseException>() {
-        return Err(Fallback);
-    }
-    // `traceback` tests the exception's truth before following its links;
-    // a false one is left to it.
-    if !value.is_truthy()? {
-        return Err(Fallback);
-    }
-    Ok(())
-}
-
 fn exception_text(
     py: Python<'_>,
     value: &Bound<'_, PyAny>,
@@ -332,145 +182,8 @@ fn exception_text(
     version: Version,
 ) -> Native<ExceptionText> {
     let frames = stack_text(py, frames::walk(traceback, limit)?, lines, version)?;
-    if version.suggestions && may_suggest(value) {
-        let summary = suggested_summary(py, value, traceback)?;
-        return Ok(ExceptionText { frames, summary });
-    }
-    let type_name = type_name(py, &value.get_type())?;
-    let mut summary = if value.is_instance_of::<PySyntaxError>() {
-        syntax_error_lines(
-            &type_name,
-            &syntax_error_fields(py, value)?,
-            version.syntax_carets,
-        )
-    } else {
-        exception_line(&type_name, &message(value)?)
-    };
-    notes(value, &mut summary)?;
+    let summary = summary::summary(py, value, traceback, version)?;
     Ok(ExceptionText { frames, summary })
-}
-
-fn type_name(py: Python<'_>, exception_type: &Bound<'_, PyType>) -> Native<String> {
-    let qualname = exception_type.getattr(intern!(py, "__qualname__"))?;
-    let qualname = qualname.cast_exact::<PyString>().map_err(|_| Fallback)?;
-    let module = exception_type.getattr(intern!(py, "__module__"))?;
-    let module = if let Ok(module) = module.cast_exact::<PyString>() {
-        Some(module.to_str()?.to_owned())
-    } else if module.is_instance_of::<PyString>() {
-        // A `str` subclass may compare and concatenate in its own way.
-        return Err(Fallback);
-    } else {
-        None
-    };
-    Ok(qualified_type_name(qualname.to_str()?, module.as_deref()))
-}
-
-/// The exceptions to which 3.12 and later add "Did you mean" (or "Did you
-/// forget to import") to the message.
-fn may_suggest(value: &Bound<'_, PyAny>) -> bool {
-    value.is_instance_of::<PyNameError>()
-        || value.is_instance_of::<PyAttributeError>()
-        || value.is_instance_of::<PyImportError>()
-}
-
-/// The exception line with its suggestion, and the notes, as the running
-/// Python's `TracebackException.format_exception_only` gives them: the
-/// suggestion searches names the way each version does (a `NameError`'s
-/// in the innermost frame of `traceback`). Built without reading source
-/// lines (`lookup_lines=False`); the frames are made natively.
-fn suggested_summary(
-    py: Python<'_>,
-    value: &Bound<'_, PyAny>,
-    traceback: &Bound<'_, PyAny>,
-) -> Native<String> {
-    let keywords = PyDict::new(py);
-    keywords.set_item(intern!(py, "lookup_lines"), false)?;
-    keywords.set_item(intern!(py, "compact"), true)?;
-    let exception = traceback_module(py)?
-        .getattr(intern!(py, "TracebackException"))?
-        .call((value.get_type(), value, traceback), Some(&keywords))?;
-    let mut summary = String::new();
-    for line in exception
-        .call_method0(intern!(py, "format_exception_only"))?
-        .try_iter()?
-    {
-        let line = line?;
-        let line = line.cast_exact::<PyString>().map_err(|_| Fallback)?;
-        summary.push_str(line.to_str()?);
-    }
-    Ok(summary)
-}
-
-/// What a `SyntaxError`'s lines are made of; an attribute of another type
-/// than `str`/`int` or `None` is left to `traceback`, which prints it
-/// through `str()` or compares it in its own way.
-fn syntax_error_fields(py: Python<'_>, value: &Bound<'_, PyAny>) -> Native<SyntaxErrorFields> {
-    let text = |name: &Bound<'_, PyString>| -> Native<Option<String>> {
-        let attribute = value.getattr(name)?;
-        if attribute.is_none() {
-            return Ok(None);
-        }
-        let attribute = attribute.cast_exact::<PyString>().map_err(|_| Fallback)?;
-        Ok(Some(attribute.to_str()?.to_owned()))
-    };
-    let number = |name: &Bound<'_, PyString>| -> Native<Option<i64>> {
-        let attribute = value.getattr(name)?;
-        if attribute.is_none() {
-            return Ok(None);
-        }
-        let attribute = attribute.cast_exact::<PyInt>().map_err(|_| Fallback)?;
-        Ok(Some(attribute.extract::<i64>()?))
-    };
-    Ok(SyntaxErrorFields {
-        filename: text(intern!(py, "filename"))?,
-        lineno: number(intern!(py, "lineno"))?,
-        end_lineno: number(intern!(py, "end_lineno"))?,
-        offset: number(intern!(py, "offset"))?,
-        end_offset: number(intern!(py, "end_offset"))?,
-        text: text(intern!(py, "text"))?,
-        msg: text(intern!(py, "msg"))?,
-    })
-}
-
-/// `str(value)`, or what `traceback` prints when that raises.
-fn message(value: &Bound<'_, PyAny>) -> Native<String> {
-    safe_str(value, "<exception str() failed>")
-}
-
-fn safe_str(value: &Bound<'_, PyAny>, failed: &str) -> Native<String> {
-    match value.str() {
-        Ok(text) if text.is_exact_instance_of::<PyString>() => Ok(text.to_str()?.to_owned()),
-        Ok(_) => Err(Fallback),
-        Err(_) => Ok(failed.to_owned()),
-    }
-}
-
-/// `__notes__` as printed: each note's lines, for a list or tuple of notes.
-fn notes(value: &Bound<'_, PyAny>, out: &mut String) -> Native<()> {
-    let Some(notes) = attributes::notes(value)? else {
-        return Ok(());
-    };
-    if notes.is_none() {
-        return Ok(());
-    }
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = notes.cast_exact::<PyList>() {
-        list.iter().collect()
-    } else if let Ok(tuple) = notes.cast_exact::<PyTuple>() {
-        tuple.iter().collect()
-    } else {
-        return Err(Fallback);
-    };
-    for note in items {
-        let note = if let Ok(text) = note.cast_exact::<PyString>() {
-            text.to_str()?.to_owned()
-        } else if note.is_instance_of::<PyString>() {
-            return Err(Fallback);
-        } else {
-            safe_str(&note, "<note str() failed>")?
-        };
-        note_lines(out, &note);
-    }
-    Ok(())
 }
 
 /// The frames with their source, read through `linecache` in the order
