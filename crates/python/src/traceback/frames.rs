@@ -28,6 +28,8 @@ extern "C" {
 pub struct RawFrame<'py> {
     pub frame: Bound<'py, PyAny>,
     pub filename: String,
+    /// `co_filename` itself, the key `linecache` is read with.
+    pub filename_key: Bound<'py, PyString>,
     pub name: String,
     pub lineno: i64,
     pub end_lineno: Option<i64>,
@@ -42,6 +44,15 @@ fn known(value: c_int) -> Option<i64> {
 fn exact_text(value: &Bound<'_, PyAny>) -> Native<String> {
     let text = value.cast_exact::<PyString>().map_err(|_| Fallback)?;
     Ok(text.to_str()?.to_owned())
+}
+
+/// A code object's `co_filename`, as text and as the string itself.
+fn filename<'py>(code: &Bound<'py, PyAny>) -> Native<(String, Bound<'py, PyString>)> {
+    let key = code
+        .getattr(intern!(code.py(), "co_filename"))?
+        .cast_into_exact::<PyString>()
+        .map_err(|_| Fallback)?;
+    Ok((key.to_str()?.to_owned(), key))
 }
 
 /// The entries of `traceback`, outermost first, the first `limit` of them
@@ -104,8 +115,10 @@ pub fn walk<'py>(
                 line.extract::<i64>()?
             }
         };
+        let (filename, filename_key) = filename(&code)?;
         frames.push(RawFrame {
-            filename: exact_text(&code.getattr(intern!(py, "co_filename"))?)?,
+            filename,
+            filename_key,
             name: exact_text(&code.getattr(intern!(py, "co_name"))?)?,
             frame,
             lineno,
@@ -150,8 +163,10 @@ pub fn walk_stack<'py>(frame: &Bound<'py, PyAny>) -> Native<Vec<RawFrame<'py>>> 
         };
         // `f_lineno` is None for a negative line; left to `traceback`.
         let lineno = known(line).ok_or(Fallback)?;
+        let (filename, filename_key) = filename(&code)?;
         frames.push(RawFrame {
-            filename: exact_text(&code.getattr(intern!(py, "co_filename"))?)?,
+            filename,
+            filename_key,
             name: exact_text(&code.getattr(intern!(py, "co_name"))?)?,
             frame,
             lineno,

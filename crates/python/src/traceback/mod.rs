@@ -195,15 +195,15 @@ fn stack_text(
     lines: &LineCache<'_>,
     version: Version,
 ) -> Native<Vec<FrameText>> {
-    let mut filenames: Vec<&str> = Vec::new();
+    let mut files: Vec<&RawFrame<'_>> = Vec::new();
     for frame in &frames {
-        lines.lazycache(&frame.filename, &frame.frame)?;
-        if !filenames.contains(&frame.filename.as_str()) {
-            filenames.push(&frame.filename);
+        lines.lazycache(&frame.filename_key, &frame.frame)?;
+        if !files.iter().any(|seen| seen.filename == frame.filename) {
+            files.push(frame);
         }
     }
-    for filename in filenames {
-        lines.checkcache(filename)?;
+    for frame in files {
+        lines.checkcache(&frame.filename_key)?;
     }
     frames
         .iter()
@@ -231,12 +231,12 @@ fn frame_text(
         }
         let mut joined = String::new();
         for lineno in frame.lineno..=last {
-            joined.push_str(python_rstrip(&lines.getline(&frame.filename, lineno)?));
+            joined.push_str(python_rstrip(&lines.getline(&frame.filename_key, lineno)?));
             joined.push('\n');
         }
         joined
     } else {
-        lines.getline(&frame.filename, frame.lineno)?
+        lines.getline(&frame.filename_key, frame.lineno)?
     };
     let single_line = frame.end_lineno.is_none_or(|end| end == frame.lineno);
     let block = match (frame.colno, frame.end_colno) {

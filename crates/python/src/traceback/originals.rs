@@ -6,13 +6,21 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyString;
 
 use super::{Fallback, Native};
 
 pub struct Originals {
     /// Attribute paths from the module: `name` or `Class.method`.
     names: &'static [&'static str],
-    seen: PyOnceLock<Vec<Py<PyAny>>>,
+    seen: PyOnceLock<Vec<Original>>,
+}
+
+/// One path, its parts as interned strings (looked up on every traceback,
+/// so neither made nor hashed again), and what it held when first seen.
+struct Original {
+    parts: Vec<Py<PyString>>,
+    value: Py<PyAny>,
 }
 
 impl Originals {
@@ -23,24 +31,36 @@ impl Originals {
         }
     }
 
-    fn current<'py>(module: &Bound<'py, PyModule>, path: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn current<'py>(
+        module: &Bound<'py, PyModule>,
+        parts: &[Py<PyString>],
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = module.py();
         let mut value = module.clone().into_any();
-        for part in path.split('.') {
-            value = value.getattr(part)?;
+        for part in parts {
+            value = value.getattr(part.bind(py))?;
         }
         Ok(value)
     }
 
     /// Whether every name still holds what it held the first time.
     pub fn check(&self, module: &Bound<'_, PyModule>) -> Native<()> {
-        let seen = self.seen.get_or_try_init(module.py(), || {
+        let py = module.py();
+        let seen = self.seen.get_or_try_init(py, || {
             self.names
                 .iter()
-                .map(|path| Self::current(module, path).map(Bound::unbind))
+                .map(|path| {
+                    let parts: Vec<Py<PyString>> = path
+                        .split('.')
+                        .map(|part| PyString::intern(py, part).unbind())
+                        .collect();
+                    let value = Self::current(module, &parts)?.unbind();
+                    Ok(Original { parts, value })
+                })
                 .collect::<PyResult<Vec<_>>>()
         })?;
-        for (path, original) in self.names.iter().zip(seen) {
-            if !Self::current(module, path)?.is(original) {
+        for original in seen {
+            if !Self::current(module, &original.parts)?.is(&original.value) {
                 return Err(Fallback);
             }
         }

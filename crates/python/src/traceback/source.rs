@@ -44,9 +44,10 @@ impl<'py> LineCache<'py> {
         Ok(LineCache { module, cache })
     }
 
-    /// The loaded entry for `filename`: `(size, mtime, lines, fullname)`.
+    /// The loaded entry for `filename` (the code object's own string, whose
+    /// hash Python keeps): `(size, mtime, lines, fullname)`.
     /// `None` when there is none or it is lazy (a 1-tuple).
-    fn loaded(&self, filename: &str) -> Native<Option<Bound<'py, PyTuple>>> {
+    fn loaded(&self, filename: &Bound<'py, PyString>) -> Native<Option<Bound<'py, PyTuple>>> {
         let Some(entry) = self.cache.get_item(filename)? else {
             return Ok(None);
         };
@@ -60,7 +61,11 @@ impl<'py> LineCache<'py> {
 
     /// `linecache.lazycache(filename, frame.f_globals)`, which does nothing
     /// for a file already loaded.
-    pub fn lazycache(&self, filename: &str, frame: &Bound<'py, PyAny>) -> Native<()> {
+    pub fn lazycache(
+        &self,
+        filename: &Bound<'py, PyString>,
+        frame: &Bound<'py, PyAny>,
+    ) -> Native<()> {
         if self.loaded(filename)?.is_some() {
             return Ok(());
         }
@@ -73,7 +78,7 @@ impl<'py> LineCache<'py> {
 
     /// `linecache.checkcache(filename)`: forget the entry of a file whose
     /// size or modification time changed, or that can no longer be stat'ed.
-    pub fn checkcache(&self, filename: &str) -> Native<()> {
+    pub fn checkcache(&self, filename: &Bound<'py, PyString>) -> Native<()> {
         let Some(entry) = self.loaded(filename)? else {
             return Ok(());
         };
@@ -113,7 +118,7 @@ impl<'py> LineCache<'py> {
     }
 
     /// `linecache.getline(filename, lineno)`.
-    pub fn getline(&self, filename: &str, lineno: i64) -> Native<String> {
+    pub fn getline(&self, filename: &Bound<'py, PyString>, lineno: i64) -> Native<String> {
         if let Some(entry) = self.loaded(filename)? {
             if let Ok(lines) = entry.get_item(2)?.cast_into_exact::<PyList>() {
                 if lineno < 1 || lineno as usize > lines.len() {
