@@ -1165,3 +1165,7 @@ _native.install(
     start_ns=_start_ns,
     python_minor=sys.version_info[1],
 )
+
+# ---------------------------------------------------------------- JSON lines
+
+from ._json import JsonFormatter  # noqa: E402

@@ -22,6 +22,7 @@ mod filterer;
 mod formatter;
 mod gil;
 mod handler;
+mod json_formatter;
 mod level_methods;
 mod levels;
 mod logger;
@@ -213,6 +214,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<formatter::PercentStyle>()?;
     module.add_class::<formatter::StrFormatStyle>()?;
     module.add_class::<formatter::StringTemplateStyle>()?;
+    module.add_function(wrap_pyfunction!(json_formatter::render_json, module)?)?;
     module.add_function(wrap_pyfunction!(install, module)?)?;
     module.add_function(wrap_pyfunction!(init_record, module)?)?;
     module.add_function(wrap_pyfunction!(merge_message, module)?)?;
