@@ -13,12 +13,14 @@
 use std::fmt::Write;
 
 use femtologging_core::wire::serialize::json::{write_float, write_string, JsonStyle};
-use pyo3::exceptions::{PyRecursionError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-/// Nesting deeper than this is refused as Python's encoder refuses it (by its
-/// recursion limit), before the Rust stack could run out.
+/// Nesting deeper than this is refused before the Rust stack could run out.
+/// Python's encoder stops near the same depth with a `RecursionError`, which
+/// a standard handler lets escape the logging call; this one is a
+/// `ValueError`, so the handler reports it through `handleError` instead.
 const MAX_NESTING: usize = 900;
 
 /// The JSON text of `data`, or `None` when only Python can build it: a
@@ -67,9 +69,9 @@ impl<'py> JsonWriter<'_, 'py> {
     /// Writes `value` at indentation `level`.
     fn value(&mut self, value: &Bound<'py, PyAny>, level: usize) -> PyResult<()> {
         if self.depth >= MAX_NESTING {
-            return Err(PyRecursionError::new_err(
-                "maximum recursion depth exceeded while encoding a JSON object",
-            ));
+            return Err(PyValueError::new_err(format!(
+                "values nested more than {MAX_NESTING} deep cannot be encoded as JSON"
+            )));
         }
         self.depth += 1;
         let written = self.value_at_depth(value, level);
