@@ -10,13 +10,12 @@ import logging as std_logging
 import sys
 import uuid
 
+import femtologging as logging
 import pytest
+from femtologging import JsonFormatter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pythonjsonlogger.json import JsonFormatter as ReferenceFormatter
-
-import femtologging as logging
-from femtologging import JsonFormatter
 
 
 class Colour(enum.Enum):
@@ -59,7 +58,7 @@ def a_traceback():
 
 def an_exc_info():
     try:
-        raise ValueError("boom \u00e9\n\"quoted\"")
+        raise ValueError('boom \u00e9\n"quoted"')
     except ValueError:
         return sys.exc_info()
 
@@ -72,10 +71,10 @@ ODD_VALUES = {
     "intenum": Size.SMALL,
     "floats": [0.1, 1e16, -0.0, 1e-7, float("inf"), float("-inf"), float("nan")],
     "controls": "nul\x00 bell\x07 esc\x1b del\x7f tab\t cr\r lf\n ff\f bs\b",
-    "quotes": 'back\\slash "double" \'single\' /slash',
+    "quotes": "back\\slash \"double\" 'single' /slash",
     "unicode": "héllo wörld ✓ 日本 \U0001f600 \u2028\u2029",
     "surrogate": "lone \ud800 and \udfff",
-    "datetime": datetime.datetime(2024, 2, 29, 13, 5, 9, 12, tzinfo=datetime.timezone.utc),
+    "datetime": datetime.datetime(2024, 2, 29, 13, 5, 9, 12, tzinfo=datetime.UTC),
     "naive": datetime.datetime(2024, 1, 1, 0, 0),
     "date": datetime.date(1999, 12, 31),
     "time": datetime.time(23, 59, 58, 1),
@@ -94,7 +93,7 @@ ODD_VALUES = {
     "unprintable": Unprintable(),
     "repr_only": ReprOnly(),
     "tuple": (1, "two", None),
-    "nested": {"a": [{"b": ()}], 1: "int key", 2.5: "float key", None: "none key", True: "t"},
+    "nested": {"a": [{"b": ()}], 1: "int key", 2.5: "float key", None: "none key", False: "f"},
     "empty": [{}, [], ""],
 }
 
@@ -254,7 +253,11 @@ def test_dict_config_builds_it_from_its_class_path():
             },
             "handlers": {
                 "a": {"class": "logging.StreamHandler", "formatter": "by_class", "stream": stream},
-                "b": {"class": "logging.StreamHandler", "formatter": "by_factory", "stream": stream},
+                "b": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "by_factory",
+                    "stream": stream,
+                },
             },
             "loggers": {"json.configured": {"handlers": ["a", "b"], "level": "INFO"}},
         }

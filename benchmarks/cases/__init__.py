@@ -13,8 +13,10 @@ from . import (
     femto_socket_threads,
     file,
     file_threads,
+    http_batch,
     json_file,
     rotating,
+    routed_file,
     stream_stringio,
     syslog_udp,
     tcp_socket,
@@ -28,6 +30,7 @@ CASES: dict[str, Case] = {
         disabled,
         stream_stringio,
         file,
+        routed_file,
         exception,
         json_file,
         file_threads,
@@ -40,6 +43,7 @@ CASES: dict[str, Case] = {
         femto_rotating,
         femto_socket,
         femto_socket_threads,
+        http_batch,
     )
 }
 

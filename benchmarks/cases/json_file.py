@@ -57,7 +57,7 @@ def run(library: ModuleType, n: int) -> Measurement:
 
 
 def check(text: str, n: int) -> None:
-    """Every line is one JSON object holding the expected fields, the same ones for every library."""
+    """Every line is one JSON object holding the expected fields, the same for every library."""
     lines = text.splitlines()
     if len(lines) != n:
         raise CheckFailed(f"expected {n} lines, found {len(lines)}")

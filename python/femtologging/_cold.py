@@ -46,6 +46,14 @@ def call_context(thread_id):
     return thread, thread_name, process_name, process, task_name
 
 
+def thread_context(thread_id):
+    """(thread, threadName) as `call_context` gives them, for a record that
+    needs no more (the femto socket handler's)."""
+    if _PACKAGE.logThreads:
+        return thread_id, threading.current_thread().name
+    return None, None
+
+
 def format_stack(frame):
     """The stack_info text for a call made from this frame."""
     with io.StringIO() as buffer:

@@ -38,14 +38,17 @@ class OverflowPolicy:
 
     @classmethod
     def drop(cls):
+        """Drop the record and count it (`stats()["dropped"]`); the caller never waits."""
         return cls("drop")
 
     @classmethod
     def block(cls):
+        """Make the caller wait until the worker has room: nothing is lost."""
         return cls("block")
 
     @classmethod
     def timeout(cls, milliseconds):
+        """Wait up to `milliseconds` for room, then drop the record and count it."""
         if isinstance(milliseconds, bool) or not isinstance(milliseconds, int):
             raise TypeError(
                 f"OverflowPolicy.timeout() takes whole milliseconds, not {milliseconds!r}"
@@ -291,6 +294,9 @@ def _install(logging):
     FemtoHandler = _native.FemtoHandler
 
     def close(self):
+        """Writes everything queued, stops the worker and detaches the
+        handler as `Handler.close` does. Records that come later are written
+        at once on the caller's thread. Safe to call more than once."""
         self._close_worker()
         Handler.close(self)
 
@@ -355,10 +361,12 @@ def _install(logging):
 
         @classmethod
         def stderr(cls):
+            """A handler writing to `sys.stderr` (the default)."""
             return cls("stderr")
 
         @classmethod
         def stdout(cls):
+            """A handler writing to `sys.stdout`."""
             return cls("stdout")
 
     class FemtoFileHandler(FemtoHandler):
@@ -497,19 +505,26 @@ def _install(logging):
             self._policy = "drop"
 
         def with_capacity(self, capacity):
+            """How many records the queue holds before the policy applies (default 1024)."""
             self._capacity = _positive("capacity", capacity)
             return self
 
         def with_flush_timeout_ms(self, milliseconds):
+            """How long `flush()` waits for the worker, in milliseconds (default 1000)."""
             self._flush_timeout_ms = _positive("flush timeout", milliseconds)
             return self
 
         def with_formatter(self, formatter):
+            """`"default"` (`"%(name)s [%(levelname)s] %(message)s"`), a `Formatter`,
+            or a callable that takes a mapping of the record's fields and
+            returns the line (called on the worker thread)."""
             _check_formatter(formatter)
             self._formatter = formatter
             return self
 
         def with_overflow_policy(self, policy):
+            """What a full queue does: `"drop"` (default), `"block"`,
+            `"timeout:N"`, or an `OverflowPolicy`. Refused here if invalid."""
             self._policy = _policy_text(policy)
             return self
 
@@ -522,13 +537,16 @@ def _install(logging):
 
         @classmethod
         def stderr(cls):
+            """A builder for a handler writing to `sys.stderr`."""
             return cls("stderr")
 
         @classmethod
         def stdout(cls):
+            """A builder for a handler writing to `sys.stdout`."""
             return cls("stdout")
 
         def build(self):
+            """The `FemtoStreamHandler` with the options set so far."""
             return FemtoStreamHandler(
                 self._stream,
                 capacity=self._capacity,
@@ -546,10 +564,14 @@ def _install(logging):
             self._flush_interval = 1
 
         def with_flush_interval(self, records):
+            """How many records the worker may hold, when the queue runs empty,
+            to write them together (default 1: written at once)."""
             self._flush_interval = _positive("flush_interval", records)
             return self
 
         def build(self):
+            """The `FemtoFileHandler` with the options set so far; opens the
+            file (raising what `open()` raises if it cannot)."""
             return FemtoFileHandler(
                 self._path,
                 self._capacity,
@@ -569,14 +591,18 @@ def _install(logging):
             self._interprocess = False
 
         def with_backup_count(self, backup_count):
+            """How many backups to keep (`path.1`, `path.2`, ...)."""
             self._backup_count = _count("backup_count", backup_count)
             return self
 
         def with_compression(self, compress):
+            """`"gzip"` compresses each backup on a background thread; None does not."""
             self._compress = _compression(compress)
             return self
 
         def with_interprocess_lock(self, enabled=True):
+            """Let several processes share the files: an advisory lock on
+            `path + ".lock"` serializes their writes and rollovers."""
             self._interprocess = bool(enabled)
             return self
 
@@ -588,10 +614,13 @@ def _install(logging):
             self._max_bytes = 0
 
         def with_max_bytes(self, max_bytes):
+            """Roll over before a line would take the file past `max_bytes`
+            (UTF-8 bytes); needs `with_backup_count` too."""
             self._max_bytes = _count("max_bytes", max_bytes)
             return self
 
         def build(self):
+            """The `FemtoRotatingFileHandler` with the options set so far."""
             if (self._max_bytes == 0) != (self._backup_count == 0):
                 given, missing = (
                     (f"with_max_bytes({self._max_bytes})", "with_backup_count(n)")
@@ -628,19 +657,24 @@ def _install(logging):
             self._at_time = None
 
         def with_when(self, when, interval=1):
+            """The schedule: `"S"`, `"M"`, `"H"`, `"D"`, `"midnight"` or
+            `"W0"`-`"W6"`, every `interval` of them."""
             self._when = when
             self._interval = _positive("interval", interval)
             return self
 
         def with_utc(self, utc=True):
+            """Schedule rollovers and name backups in UTC instead of local time."""
             self._utc = bool(utc)
             return self
 
         def with_at_time(self, at_time):
+            """The `datetime.time` of day for daily and weekly rollovers."""
             self._at_time = at_time
             return self
 
         def build(self):
+            """The `FemtoTimedRotatingFileHandler` with the options set so far."""
             options = HandlerOptions(
                 self._capacity,
                 self._flush_interval,

@@ -19,7 +19,6 @@ import sys
 import traceback
 import types
 from collections.abc import Sequence
-from datetime import timezone
 
 from . import _STYLES, Formatter, PercentStyle, StrFormatStyle, StringTemplateStyle
 from . import _femtologging as _native
@@ -226,7 +225,7 @@ class JsonFormatter(Formatter):
         if self.timestamp:
             name = self.timestamp if isinstance(self.timestamp, str) else "timestamp"
             log_data[rename.get(name, name)] = datetime.datetime.fromtimestamp(
-                record.created, tz=timezone.utc
+                record.created, tz=datetime.UTC
             )
         if self.rename_fields_keep_missing:
             for name in self.rename_fields.values():

@@ -40,7 +40,7 @@ class SocketHandler(Handler):
     # the running Python's.
     resend = False
 
-    def __init__(self, host, port, *, resend=False):
+    def __init__(self, host, port, *, resend=False, background=False, capacity=None, policy=None):
         Handler.__init__(self)
         if resend:
             self.resend = True
@@ -53,6 +53,10 @@ class SocketHandler(Handler):
         self.retryStart = 1.0
         self.retryMax = 30.0
         self.retryFactor = 2.0
+        if background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def makeSocket(self, timeout=1):
         """A connected stream socket: TCP, or Unix when `port` is None."""
@@ -191,9 +195,13 @@ class DatagramHandler(SocketHandler):
     """Sends each record as `SocketHandler` frames it, one per datagram,
     over UDP, or a Unix datagram socket when `port` is None."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, *, background=False, capacity=None, policy=None):
         SocketHandler.__init__(self, host, port)
         self.closeOnError = False
+        if background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def makeSocket(self):
         """An unconnected datagram socket."""

@@ -170,6 +170,17 @@ impl Stats {
         });
     }
 
+    /// Failed attempts that were made again: failed writes, reported, whose
+    /// records are counted by how the last attempt went.
+    pub(crate) fn count_retried_errors(&self, name: &str, errors: u64, reason: &str) {
+        let total = self.write_errors.fetch_add(errors, Ordering::Relaxed) + errors;
+        self.warn(|| {
+            format!(
+                "femtologging: {name}: write failed ({reason}) and was retried; {total} failed write(s) so far\n"
+            )
+        });
+    }
+
     /// Records lost without a failed write of their own: still held back
     /// when the worker closed.
     pub(crate) fn count_failed(&self, records: u64) {
