@@ -16,11 +16,19 @@ import enum
 import json
 import re
 import sys
+import time
 import traceback
 import types
 from collections.abc import Sequence
 
-from . import _STYLES, Formatter, PercentStyle, StrFormatStyle, StringTemplateStyle
+from . import (
+    _STYLES,
+    Formatter,
+    PercentStyle,
+    StrFormatStyle,
+    StringTemplateStyle,
+    makeLogRecord,
+)
 from . import _femtologging as _native
 
 # A record's own attributes, which are not copied as extra fields.
@@ -59,6 +67,23 @@ _DOLLAR_FIELD = re.compile(r"\$(?:\$|\{(.+?)\}|([_a-zA-Z][_a-zA-Z0-9]*))")
 
 # ``fmt`` given as a list of field names rather than a string.
 _SEQUENCE_STYLE = "__sequence__"
+
+# The steps a femto handler's worker does in place of ``format`` when none
+# is overridden (``_femto_json_layout``).
+_WORKER_STEPS = (
+    "format",
+    "add_fields",
+    "process_log_record",
+    "serialize_log_record",
+    "jsonify_log_record",
+    "formatTime",
+    "formatException",
+    "formatStack",
+)
+
+# Constants the worker writes as JSON text computed once: exactly these
+# types, so that no ``default`` (whose answer may change) is involved.
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
 
 
 def encode_fallback(value):
@@ -156,6 +181,24 @@ class JsonFormatter(Formatter):
         self.json_serializer = json_serializer
         self.json_indent = json_indent
         self.json_ensure_ascii = json_ensure_ascii
+
+    def __setattr__(self, name, value):
+        # Any setting changed: a femto handler works the layout out again.
+        super().__setattr__(name, value)
+        if name != "_femto_json":
+            super().__setattr__("_femto_json", None)
+
+    def _femto_json_layout(self):
+        """The layout a femto handler's worker writes lines with, or
+        ``False`` when these settings need ``format`` (kept until a setting
+        changes)."""
+        try:
+            layout = _worker_layout(self)
+        except Exception:  # noqa: BLE001 - any doubt keeps the formatting in Python
+            layout = None
+        layout = False if layout is None else layout
+        super().__setattr__("_femto_json", layout)
+        return layout
 
     def parse(self):
         """The field names the format string asks for, in order."""
@@ -275,3 +318,102 @@ class JsonFormatter(Formatter):
         """The stack text, or its lines with ``stack_info_as_array``."""
         text = Formatter.formatStack(self, stack_info)
         return text.splitlines() if self.stack_info_as_array else text
+
+
+def _is_plain(value, depth=0):
+    """Whether ``value`` is JSON data of exactly the built-in types."""
+    if depth > 64:
+        return False
+    if type(value) in _PLAIN_SCALARS:
+        return not isinstance(value, int) or isinstance(value, bool) or abs(value) < 2**63
+    if type(value) in (list, tuple):
+        return all(_is_plain(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain(item, depth + 1) for key, item in value.items())
+    return False
+
+
+def _record_attributes():
+    """The attributes a record has before ``extra``, plus those ``format`` adds."""
+    return set(makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+def _worker_layout(formatter):
+    """The ``JsonLayout`` for ``formatter``'s settings, or ``None`` when only
+    its Python steps give python-json-logger's output."""
+    cls = type(formatter)
+    instance = vars(formatter)
+    if any(
+        getattr(cls, step) is not getattr(JsonFormatter, step) or step in instance
+        for step in _WORKER_STEPS
+    ):
+        return None
+    if (
+        formatter.json_serializer is not json.dumps
+        or formatter.json_encoder is not None
+        or formatter.json_indent is not None
+        or formatter.exc_info_as_array
+        or formatter.stack_info_as_array
+        or formatter.default_time_format != Formatter.default_time_format
+        or formatter.default_msec_format != Formatter.default_msec_format
+    ):
+        return None
+    if formatter.converter is time.localtime:
+        utc = False
+    elif formatter.converter is time.gmtime:
+        utc = True
+    else:
+        return None
+    datefmt = formatter.datefmt or None
+    if datefmt is not None and type(datefmt) is not str:
+        return None
+    # Every attribute of the record itself is left out, so that only
+    # ``extra`` is copied from it.
+    skip = formatter._skip_fields
+    if not _record_attributes() <= skip:
+        return None
+    rename = formatter.rename_fields
+    if not all(type(key) is str and type(value) is str for key, value in rename.items()):
+        return None
+    ensure_ascii = bool(formatter.json_ensure_ascii)
+
+    def constant(value):
+        if not _is_plain(value):
+            raise TypeError("not plain JSON data")
+        text = _native.render_json(value, ensure_ascii=ensure_ascii, indent=None, default=repr)
+        if text is None:
+            raise TypeError("a lone surrogate")
+        return (None, text)
+
+    # The fixed keys, in the order and with the overwriting of ``add_fields``.
+    slots = {}
+    for name, value in formatter.defaults.items():
+        slots[rename.get(name, name)] = constant(value)
+    for name in formatter._required_fields:
+        if type(name) is not str:
+            return None
+        slots[rename.get(name, name)] = (name, None)
+    for name, value in formatter.static_fields.items():
+        slots[rename.get(name, name)] = constant(value)
+    if not all(type(key) is str for key in slots):
+        return None
+    timestamp_key = None
+    if formatter.timestamp:
+        name = formatter.timestamp if isinstance(formatter.timestamp, str) else "timestamp"
+        timestamp_key = rename.get(name, name)
+    return _native.json_layout(
+        fixed=[(key, field, text) for key, (field, text) in slots.items()],
+        exception_key=rename.get("exc_info", "exc_info"),
+        stack_key=rename.get("stack_info", "stack_info"),
+        skipped=[name for name in skip if type(name) is str],
+        renamed=list(rename.items()),
+        timestamp_key=timestamp_key,
+        keep_missing=list(rename.values()) if formatter.rename_fields_keep_missing else [],
+        prefix=formatter.prefix,
+        ensure_ascii=ensure_ascii,
+        datefmt=datefmt,
+        utc=utc,
+    )
+
+
+_native.register_json_formatter(JsonFormatter)

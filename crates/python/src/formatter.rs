@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::gil::{GilCell, PyField};
+use crate::json_layout;
 use crate::levels::Level;
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
@@ -453,7 +454,13 @@ pub fn format_with<'py>(
         formatter.clone()
     };
     if let Some(native) = record.native(py) {
-        if let Some(text) = format_native(py, &formatter, native)? {
+        if !formatter.is_exact_instance_of::<Formatter>()
+            && json_layout::is_json_formatter(&formatter)?
+        {
+            if let Some(text) = json_layout::json_text(&formatter, native)? {
+                return Ok(FormattedText::Rust(text));
+            }
+        } else if let Some(text) = format_native(py, &formatter, native)? {
             return Ok(FormattedText::Rust(text));
         }
     }

@@ -20,6 +20,7 @@ use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
+use crate::json_layout;
 use crate::levels::{self, Level, LevelField};
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
@@ -424,6 +425,10 @@ fn femto_line<'py>(
             };
             if let Some(callable) = callable {
                 if let Some(job) = femto::mapping_job(callable, native)? {
+                    return Ok(job);
+                }
+            } else if json_layout::is_json_formatter(&formatter)? {
+                if let Some(job) = json_layout::json_job(&formatter, native)? {
                     return Ok(job);
                 }
             } else if let Some(job) = femto::record_job(femto, &formatter, native)? {

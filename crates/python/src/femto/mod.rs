@@ -20,12 +20,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use femtologging_core::json_line::JsonLine;
 use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
 use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
+use femtologging_core::wire::serialize::value::Value;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -34,7 +36,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-pub use deferred::record_job;
+pub use deferred::{record_job, snapshot};
 use drain::Target;
 pub use http::HttpTarget;
 pub use mapping::{mapping_job, CallableFormatter};
@@ -54,6 +56,13 @@ pub enum Job {
     Record {
         record: Record,
         format: Arc<LineFormat>,
+    },
+    /// A record for a `JsonFormatter`, with its plain `extra` fields,
+    /// written as JSON on the worker.
+    Json {
+        record: Record,
+        layout: Arc<JsonLine>,
+        extra: Vec<(String, Value)>,
     },
     /// A record for a Python formatter function, called on the worker.
     Mapping {
