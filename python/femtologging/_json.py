@@ -297,7 +297,8 @@ class JsonFormatter(Formatter):
             )
             if text is not None:
                 return text
-            # A lone surrogate kept as it is: only a Python str holds it.
+            # A lone surrogate kept as it is (only a Python str holds it), or
+            # nesting deep enough that the running Python's own limit decides.
             return json.dumps(
                 log_data, default=default, indent=indent, ensure_ascii=self.json_ensure_ascii
             )
