@@ -108,6 +108,8 @@ class ListenerThread(threading.Thread):
         self._publish = publish
 
     def run(self):
+        """Binds the server (publishing it for `stopListening`), says it is ready, and serves
+        configurations until stopped."""
         try:
             server = self._make()
         except Exception:

@@ -725,6 +725,8 @@ def _install(logging):
         return wrapper
 
     def remove_handler(self, handler):
+        """Removes a handler added with `add_handler`; the wrapper of a plain object is also closed,
+        after writing what it holds."""
         if not isinstance(handler, Handler):
             wrapper = self.__dict__.get("_femto_wrappers", {}).pop(id(handler), None)
             if wrapper is None:

@@ -140,6 +140,8 @@ class HTTPHandler(Handler):
         return http.client.HTTPSConnection(host, context=self.context)
 
     def emit(self, record):
+        """Sends the record: queued for the batching worker when batching, else one request as the
+        standard handler sends it. An error goes to `handleError`."""
         if self._batched is not None:
             try:
                 self._batched.submit(self.mapLogRecord(record))
@@ -190,6 +192,8 @@ class HTTPHandler(Handler):
         return Handler.flush(self)
 
     def close(self):
+        """Sends what the batching worker still holds (waiting up to its timeout), then closes the
+        handler."""
         if self._batched is not None:
             self._batched.close()
         Handler.close(self)
@@ -258,6 +262,7 @@ class NTEventLogHandler(Handler):
         return self.typemap.get(record.levelno, self.deftype)
 
     def emit(self, record):
+        """Reports the record to the Windows event log; does nothing where pywin32 is missing."""
         if not self._welu:
             return
         try:
@@ -270,6 +275,8 @@ class NTEventLogHandler(Handler):
             self.handleError(record)
 
     def close(self):
+        """Closes the handler; the event source stays registered, so that the events already logged
+        can still be read."""
         # The source stays in the registry: the event viewer needs it to
         # find the message file of the events already logged.
         Handler.close(self)

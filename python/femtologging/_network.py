@@ -149,12 +149,15 @@ class SocketHandler(Handler):
             Handler.handleError(self, record)
 
     def emit(self, record):
+        """Pickles the record and sends it; an error goes to `handleError` (which also drops the
+        connection, to be made again later)."""
         try:
             self.send(self.makePickle(record))
         except Exception:
             self.handleError(record)
 
     def close(self):
+        """Closes the socket, then the handler."""
         if _CLOSE_WITH_LOCK:
             with self.lock:
                 self._close_socket()

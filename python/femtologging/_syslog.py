@@ -292,6 +292,7 @@ class SysLogHandler:  # noqa: F811
         return self.priority_map.get(levelName, "warning")
 
     def close(self):
+        """Closes the socket, then the handler."""
         with self.lock:
             sock = self.socket
             if sock:

@@ -234,18 +234,22 @@ class BufferingHandler(Handler):
         self.buffer = []
 
     def shouldFlush(self, record):
+        """Whether the buffer must be flushed now: it holds `capacity` records."""
         return len(self.buffer) >= self.capacity
 
     def emit(self, record):
+        """Appends the record to the buffer, and flushes when `shouldFlush` says so."""
         self.buffer.append(record)
         if self.shouldFlush(record):
             self.flush()
 
     def flush(self):
+        """Empties the buffer (this base class drops the records; subclasses send them on)."""
         with self.lock:
             self.buffer.clear()
 
     def close(self):
+        """Flushes, then closes the handler."""
         try:
             self.flush()
         finally:
@@ -264,13 +268,18 @@ class MemoryHandler(BufferingHandler):
         self.flushOnClose = flushOnClose
 
     def shouldFlush(self, record):
+        """Whether to pass the buffer on now: it is full, or the record is at
+        `flushLevel` or above."""
         return len(self.buffer) >= self.capacity or record.levelno >= self.flushLevel
 
     def setTarget(self, target):
+        """Sets the handler the buffered records are passed to (None: keep them)."""
         with self.lock:
             self.target = target
 
     def flush(self):
+        """Hands every buffered record to `target`, in order, and empties the buffer; without a
+        target the records stay."""
         with self.lock:
             if self.target:
                 for record in self.buffer:
@@ -278,6 +287,7 @@ class MemoryHandler(BufferingHandler):
                 self.buffer.clear()
 
     def close(self):
+        """Flushes to the target if `flushOnClose`, then lets go of the target and closes."""
         try:
             if self.flushOnClose:
                 self.flush()
@@ -298,9 +308,14 @@ class QueueHandler(Handler):
             self.listener = None
 
     def enqueue(self, record):
+        """Puts the prepared record on the queue without waiting (`put_nowait`); override it for a
+        queue with another method."""
         self.queue.put_nowait(record)
 
     def prepare(self, record):
+        """A copy of the record ready to cross a process boundary: its formatted text as `msg` and
+        `message`, with `args`, `exc_info`, `exc_text` and `stack_info` cleared (the traceback is
+        in the text)."""
         message = self.format(record)
         prepared = copy.copy(record)
         prepared.message = message
@@ -312,6 +327,7 @@ class QueueHandler(Handler):
         return prepared
 
     def emit(self, record):
+        """Prepares the record and enqueues it; an error goes to `handleError`."""
         try:
             self.enqueue(self.prepare(record))
         except Exception:
@@ -332,17 +348,22 @@ class QueueListener:
         self.respect_handler_level = respect_handler_level
 
     def dequeue(self, block):
+        """Takes the next record off the queue, waiting for one if `block`."""
         return self.queue.get(block)
 
     def start(self):
+        """Starts the thread that takes records off the queue and handles them."""
         self._thread = thread = threading.Thread(target=self._monitor)
         thread.daemon = True
         thread.start()
 
     def prepare(self, record):
+        """The record as the handlers get it; unchanged here, for subclasses."""
         return record
 
     def handle(self, record):
+        """Passes a record to each handler (only to those whose level it meets, with
+        `respect_handler_level`)."""
         record = self.prepare(record)
         for handler in self.handlers:
             if self.respect_handler_level and record.levelno < handler.level:
@@ -366,9 +387,12 @@ class QueueListener:
                 source.task_done()
 
     def enqueue_sentinel(self):
+        """Puts the marker that tells the thread to stop on the queue."""
         self.queue.put_nowait(self._sentinel)
 
     def stop(self):
+        """Tells the thread to stop once it has handled every record queued before, and waits for
+        it."""
         if _QUEUE_LISTENER_STOP_TWICE and not self._thread:
             return
         self.enqueue_sentinel()
