@@ -4,11 +4,10 @@ in its docstring, so that `help()` is useful."""
 import inspect
 import types
 
-import pytest
-
 import femtologging
 import femtologging.config
 import femtologging.handlers
+import pytest
 
 MODULES = (femtologging, femtologging.handlers, femtologging.config)
 
@@ -55,8 +54,8 @@ def _surface():
     of the three modules that femtologging defines. A class's methods are
     those it or a femtologging base defines: methods inherited from
     `object` or from a standard-library base (`threading.Thread`) are the
-    standard library's to document. `__init__` is documented by the
-    class's own docstring, which help() shows above it."""
+    standard library's to document. `__init__` counts as a method: help()
+    shows its docstring under the constructor's signature."""
     seen = set()
     for module in MODULES:
         for name, value in _public(module):
@@ -70,7 +69,7 @@ def _surface():
             if not inspect.isclass(value):
                 continue
             for attribute in dir(value):
-                if attribute.startswith("_"):
+                if attribute.startswith("_") and attribute != "__init__":
                     continue
                 owner = _defining_class(value, attribute)
                 if owner is None or owner is object or not _ours(owner):

@@ -259,6 +259,9 @@ class LogRecord:
     def __init__(
         self, name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs
     ):
+        """Fills in the event: the logger's `name`, `level`, where it was logged (`pathname`,
+        `lineno`, `func`), `msg` and its `args`, `exc_info`, and `sinfo` (stack text); the time,
+        thread, process and task are taken now. Loggers call this through `makeRecord`."""
         _native.init_record(self, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
 
     def __repr__(self):
@@ -381,6 +384,8 @@ class Formatter:  # noqa: F811
     default_msec_format = "%s,%03d"
 
     def __init__(self, fmt=None, datefmt=None, style="%", validate=True, *, defaults=None):
+        """Checks the template against `style` (unless `validate` is false) and keeps `datefmt` for
+        `formatTime`."""
         if style not in _STYLES:
             raise ValueError("Style must be one of: {}".format(",".join(_STYLES.keys())))
         self._style = _STYLES[style][0](fmt, defaults=defaults)
@@ -407,6 +412,7 @@ class BufferingFormatter:
     """Formats a batch of records with a header and a footer."""
 
     def __init__(self, linefmt=None):
+        """`linefmt` formats each record (the module's default formatter when None)."""
         self.linefmt = linefmt if linefmt else _defaultFormatter
 
     def formatHeader(self, records):
@@ -437,6 +443,8 @@ Filterer = _native.Filterer
 @_attach(Filter)
 class Filter:  # noqa: F811
     def __init__(self, name=""):
+        """`name` is the logger whose records (its own and its children's) pass; empty for every
+        record."""
         self.name = name
 
 
@@ -491,6 +499,8 @@ Handler = _native.Handler
 @_attach(Handler)
 class Handler:  # noqa: F811
     def __init__(self, level=NOTSET):
+        """Makes a handler of records at `level` and above, with no filters, no formatter and no
+        name, and registers it for `shutdown`."""
         Filterer.__init__(self)
         self._name = None
         self.level = _checkLevel(level)
@@ -621,6 +631,7 @@ StreamHandler = _native.StreamHandler
 @_attach(StreamHandler)
 class StreamHandler:  # noqa: F811
     def __init__(self, stream=None):
+        """Writes to `stream`, or to the `sys.stderr` in force now when None."""
         Handler.__init__(self)
         if stream is None:
             stream = sys.stderr
@@ -691,6 +702,8 @@ def _resolve_encoding(encoding):
 @_attach(FileHandler)
 class FileHandler:  # noqa: F811
     def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None):
+        """Opens `filename` now, or at the first record with `delay=True`; `mode` is `"a"` (append)
+        by default, `encoding` and `errors` as `open` takes them."""
         filename = os.fspath(filename)
         self.baseFilename = os.path.abspath(filename)
         self.mode = mode
@@ -888,6 +901,7 @@ Logger = _native.Logger
 @_attach(Logger)
 class Logger:  # noqa: F811
     def __init__(self, name, level=NOTSET):
+        """Made by `getLogger`, which also links it into the tree; call that rather than this."""
         Filterer.__init__(self)
         self.name = name
         self.level = _checkLevel(level)
@@ -1004,6 +1018,9 @@ class LoggerAdapter:
     else:
 
         def __init__(self, logger, extra=None):
+            """Adapts `logger`, adding the mapping `extra` to each call's record; with
+            `merge_extra=True` (3.13 and later) the call's own `extra` is merged in rather than
+            replaced."""
             self.logger = logger
             self.extra = extra
 

@@ -148,6 +148,7 @@ class BaseConfigurator:
     importer = staticmethod(__import__)
 
     def __init__(self, config):
+        """Wraps `config` (a dict) in a `ConvertingDict` whose values resolve as they are read."""
         self.config = ConvertingDict(config)
         self.config.configurator = self
 

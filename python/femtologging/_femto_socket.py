@@ -81,6 +81,8 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
             backoff=DEFAULT_BACKOFF,
             max_frame_size=DEFAULT_MAX_FRAME_SIZE,
         ):
+            """Starts the worker; it connects when the first record comes. Prefer
+            `SocketHandlerBuilder`, which checks each setting as it is given."""
             from . import Handler
 
             base_ms, cap_ms, reset_after_ms, deadline_ms = backoff
@@ -120,6 +122,8 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
         over TCP to localhost:9020."""
 
         def __init__(self):
+            """Starts from the defaults: TCP to localhost:9020, a queue of 1024 records under
+            `"drop"`."""
             super().__init__()
             self._host = DEFAULT_HOST
             self._port = DEFAULT_PORT

@@ -79,6 +79,10 @@ class HTTPHandler(Handler):
         timeout=None,
         background=False,
     ):
+        """`host` is `name` or `name:port`, `url` the path requested; `method` is GET or POST;
+        `secure` uses HTTPS (with the `ssl.SSLContext` `context`), `credentials` a `(user,
+        password)` pair for Basic authorization. The keyword-only options turn on batching, or
+        `background=True` a worker that sends one request per record."""
         Handler.__init__(self)
         method = method.upper()
         if method not in ("GET", "POST"):
@@ -211,6 +215,8 @@ class NTEventLogHandler(Handler):
     pywin32 the constructor prints a notice and the handler does nothing."""
 
     def __init__(self, appname, dllname=None, logtype="Application"):
+        """Registers `appname` as an event source of the `logtype` log, with the message file
+        `dllname` (pywin32's when None)."""
         Handler.__init__(self)
         try:
             # Only present on Windows, with pywin32.

@@ -167,6 +167,10 @@ class SysLogHandler:  # noqa: F811
         capacity=None,
         policy=None,
     ):
+        """`address` is `(host, port)` or the path of a Unix socket; `facility` a `LOG_*` number or
+        its name; `socktype` `socket.SOCK_DGRAM` (UDP, the default) or `SOCK_STREAM` (TCP). A TCP
+        handler connects here and raises if it cannot. The keyword-only options are extensions,
+        each off by default (see docs/network.md)."""
         Handler.__init__(self)
         if tls:
             if isinstance(address, str):

@@ -85,6 +85,7 @@ class BaseRotatingHandler:  # noqa: F811
     rotator = None
 
     def __init__(self, filename, mode, encoding=None, delay=False, errors=None):
+        """Opens `filename` as `FileHandler` does; subclasses add when to roll over."""
         FileHandler.__init__(
             self, filename, mode=mode, encoding=encoding, delay=delay, errors=errors
         )
@@ -131,6 +132,9 @@ class RotatingFileHandler:  # noqa: F811
         *,
         interprocess=False,
     ):
+        """With `maxBytes` or `backupCount` zero (the defaults) the file is never rolled over.
+        `interprocess=True` shares the files between processes. The other arguments are
+        `FileHandler`'s."""
         if maxBytes > 0:
             mode = "a"
         if "b" not in mode:
@@ -170,6 +174,9 @@ class TimedRotatingFileHandler:  # noqa: F811
         *,
         interprocess=False,
     ):
+        """`when` is "S", "M", "H", "D", "midnight" or "W0"-"W6" (Monday to Sunday), case-
+        insensitive; `utc` names backups and computes rollovers in UTC; the other arguments are
+        `FileHandler`'s."""
         encoding = io.text_encoding(encoding)
         BaseRotatingHandler.__init__(
             self, filename, "a", encoding=encoding, delay=delay, errors=errors
@@ -198,6 +205,7 @@ class WatchedFileHandler:  # noqa: F811
     as after logrotate moved it away."""
 
     def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None):
+        """Opens `filename` as `FileHandler` does and remembers its device and inode."""
         if "b" not in mode:
             encoding = io.text_encoding(encoding)
         FileHandler.__init__(
@@ -229,6 +237,7 @@ class BufferingHandler(Handler):
     full; this base class's `flush` just empties it."""
 
     def __init__(self, capacity):
+        """Holds up to `capacity` records before `shouldFlush` says to flush."""
         Handler.__init__(self)
         self.capacity = capacity
         self.buffer = []
@@ -262,6 +271,8 @@ class MemoryHandler(BufferingHandler):
     `flushOnClose` is false)."""
 
     def __init__(self, capacity, flushLevel=ERROR, target=None, flushOnClose=True):
+        """Buffers up to `capacity` records for `target`; a record at `flushLevel` (ERROR by
+        default) or above flushes at once."""
         BufferingHandler.__init__(self, capacity)
         self.flushLevel = flushLevel
         self.target = target
@@ -302,6 +313,8 @@ class QueueHandler(Handler):
     on a queue for a `QueueListener` (or anything else) to take."""
 
     def __init__(self, queue):
+        """Puts records on `queue`: a `queue.Queue`, a `SimpleQueue`, a `multiprocessing` queue, or
+        anything with `put_nowait`."""
         Handler.__init__(self)
         self.queue = queue
         if _QUEUE_HANDLER_HAS_LISTENER:
@@ -342,6 +355,7 @@ class QueueListener:
     _sentinel = None
 
     def __init__(self, queue, *handlers, respect_handler_level=False):
+        """Reads `queue` for `handlers`; `start()` begins, `stop()` ends."""
         self.queue = queue
         self.handlers = handlers
         self._thread = None
