@@ -49,10 +49,14 @@ def main():
     queue = multiprocessing.Queue()
     # The pool's processes are started before the listener's thread, so a
     # forked worker never copies a thread mid-way.
-    with multiprocessing.Pool(options.processes, start_worker, (queue,)) as pool:
-        listener = QueueListener(queue, file_handler)
-        listener.start()
-        results = pool.map(square, range(options.tasks), chunksize=1)
+    pool = multiprocessing.Pool(options.processes, start_worker, (queue,))
+    listener = QueueListener(queue, file_handler)
+    listener.start()
+    results = pool.map(square, range(options.tasks), chunksize=1)
+    # close() and join(), not the context manager's terminate(): each worker
+    # then ends normally, after its queue has sent everything it logged.
+    pool.close()
+    pool.join()
     listener.stop()  # handles every record still on the queue first
     file_handler.close()
 

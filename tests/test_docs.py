@@ -1,11 +1,11 @@
 """Every Python block in the README and in docs/ runs, and prints what the
 text says it prints; every public name is in the reference.
 
-A ```python block is a whole program, run in a fresh interpreter in an empty
-directory. A ```output block right after it is what the program must print
-on stdout, exactly; without one it must print nothing. Either way it must
-exit with status 0 and write nothing on stderr, unless a ```stderr block
-follows (after the output block, if any), which stderr must then equal.
+A ```python block is a whole program, run from a file `example.py` in a
+fresh interpreter, in an empty directory. A ```output block right after it
+is what the program must print on stdout, exactly; without one it must
+print nothing. Either way it must exit with status 0 and write nothing on
+stderr, unless a ```stderr block follows (after the output block, if any), which stderr must then equal.
 In either, `...` stands for any text within a line (a temporary path, a
 count that varies from run to run).
 A block that only shows a fragment (a signature, a configuration key) is
@@ -147,9 +147,16 @@ def test_every_public_name_is_in_the_reference():
 @pytest.mark.parametrize(("program", "output", "errors"), CASES)
 def test_a_documented_example_runs_and_prints_what_the_text_says(tmp_path, program, output, errors):
     environment = dict(os.environ, PYTHONPATH=str(ROOT / "python"))
+    # Run from a file, as a reader would, so that tracebacks show their
+    # source lines on every version (with -c, 3.11 shows none and 3.13 does);
+    # the file sits beside the working directory, which starts empty.
+    script = tmp_path / "example.py"
+    script.write_text(program, encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
     done = subprocess.run(
-        [sys.executable, "-c", program],
-        cwd=tmp_path,
+        [sys.executable, str(script)],
+        cwd=work,
         capture_output=True,
         text=True,
         timeout=60,

@@ -487,9 +487,11 @@ def _addHandlerRef(handler):
 if _PY312:
 
     def getHandlerByName(name):
+        """The handler named `name` (by `set_name` or a configuration), or None."""
         return _handlers.get(name)
 
     def getHandlerNames():
+        """A frozenset of the names of the handlers that have one."""
         return frozenset(_handlers)
 
 
@@ -958,6 +960,8 @@ class Logger:  # noqa: F811
     if _PY312:
 
         def getChildren(self):
+            """The set of loggers directly below this one in the tree."""
+
             def depth(logger):
                 return 0 if logger is self.root else logger.name.count(".") + 1
 
@@ -1011,6 +1015,8 @@ class LoggerAdapter:
     if sys.version_info >= (3, 13):
 
         def __init__(self, logger, extra=None, merge_extra=False):
+            """Adapts `logger`, adding the mapping `extra` to each call's record; with
+            `merge_extra=True` the call's own `extra` is merged in rather than replaced."""
             self.logger = logger
             self.extra = extra
             self.merge_extra = merge_extra
@@ -1018,9 +1024,8 @@ class LoggerAdapter:
     else:
 
         def __init__(self, logger, extra=None):
-            """Adapts `logger`, adding the mapping `extra` to each call's record; with
-            `merge_extra=True` (3.13 and later) the call's own `extra` is merged in rather than
-            replaced."""
+            """Adapts `logger`, adding the mapping `extra` to each call's record
+            in place of the call's own `extra`."""
             self.logger = logger
             self.extra = extra
 
