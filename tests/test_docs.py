@@ -5,9 +5,9 @@ A ```python block is a whole program, run from a file `example.py` in a
 fresh interpreter, in an empty directory. A ```output block right after it
 is what the program must print on stdout, exactly; without one it must
 print nothing. Either way it must exit with status 0 and write nothing on
-stderr, unless a ```stderr block follows (after the output block, if any), which stderr must then equal.
-In either, `...` stands for any text within a line (a temporary path, a
-count that varies from run to run).
+stderr, unless a ```stderr block follows (after the output block, if any),
+which stderr must then equal. In either, `...` stands for any text within a
+line (a temporary path, a count that varies from run to run).
 A block that only shows a fragment (a signature, a configuration key) is
 written as ```text or ```ini, which this does not run. A whole program that
 needs what a test cannot give it (a server elsewhere, a certificate) is
