@@ -150,6 +150,15 @@ class JsonFormatter(Formatter):
         json_indent=None,
         json_ensure_ascii=True,
     ):
+        """python-json-logger's arguments: ``fmt`` (a format string in ``style``
+        ``%``, ``{``, ``$`` or ``,``, or a list of field names), ``datefmt``,
+        then ``prefix`` before each object, ``rename_fields``,
+        ``rename_fields_keep_missing``, ``static_fields``, ``reserved_attrs``
+        (record attributes not copied), ``timestamp`` (``True`` or a key),
+        ``defaults``, ``exc_info_as_array``, ``stack_info_as_array``,
+        ``json_default``, ``json_encoder``, ``json_serializer``,
+        ``json_indent`` and ``json_ensure_ascii``, passed to the serializer.
+        """
         if fmt is not None and not isinstance(fmt, str) and isinstance(fmt, Sequence):
             Formatter.__init__(self, None, datefmt)
             self._style = _SEQUENCE_STYLE

@@ -144,7 +144,6 @@ class SocketHandler(Handler):
     retryFactor: float
     retryMax: float
     resend: bool
-    # background=True: sent by a worker thread (capacity and policy of its queue).
     def __init__(
         self,
         host: str,

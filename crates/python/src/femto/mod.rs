@@ -139,6 +139,13 @@ fn rolling_options(
     }))
 }
 
+/// The base class of the femto handlers: a `Handler` whose records are
+/// formatted by the caller and written by a worker thread. The queue
+/// between them holds `capacity` records; when it is full, `policy`
+/// decides (`"drop"`, counted; `"block"`; `"timeout:N"`). `flush()`
+/// waits for the worker, `stats()` returns its counters, `close()` writes
+/// the rest and stops it. Not made directly: use `FemtoFileHandler`,
+/// `FemtoStreamHandler`, the rotating ones or a builder.
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct FemtoHandler {
     worker: GilCell<Option<Arc<Worker<Job>>>>,
