@@ -25,6 +25,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::rotating;
 use crate::runtime;
+use crate::socket_handler;
 use crate::syslog;
 use crate::timed_rotating;
 
@@ -49,6 +50,10 @@ pub enum HandlerKind {
     Timed,
     /// `logging.handlers.SysLogHandler` (`syslog.rs`).
     Syslog,
+    /// `logging.handlers.SocketHandler` (`socket_handler.rs`).
+    Socket,
+    /// `logging.handlers.DatagramHandler` (`socket_handler.rs`).
+    Datagram,
 }
 
 const NAMES: &[&str] = &[
@@ -63,6 +68,8 @@ const NAMES: &[&str] = &[
     "reopenIfNeeded",
     "mapPriority",
     "encodePriority",
+    "makePickle",
+    "send",
 ];
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
@@ -75,6 +82,8 @@ const SHOULD_ROLLOVER: u64 = 1 << 7;
 const REOPEN_IF_NEEDED: u64 = 1 << 8;
 const MAP_PRIORITY: u64 = 1 << 9;
 const ENCODE_PRIORITY: u64 = 1 << 10;
+const MAKE_PICKLE: u64 = 1 << 11;
+const SEND: u64 = 1 << 12;
 
 pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
@@ -86,6 +95,8 @@ pub static ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static WATCHED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static TIMED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static SYSLOG_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static SOCKET_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static DATAGRAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -99,6 +110,8 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::Watched => &WATCHED_OVERRIDES,
         HandlerKind::Timed => &TIMED_OVERRIDES,
         HandlerKind::Syslog => &SYSLOG_OVERRIDES,
+        HandlerKind::Socket => &SOCKET_OVERRIDES,
+        HandlerKind::Datagram => &DATAGRAM_OVERRIDES,
     }
 }
 
@@ -270,6 +283,11 @@ fn handle<'py>(
         })?;
     } else if kind == HandlerKind::Femto {
         emit_femto(handler, overridden, record, direct)?;
+    } else if matches!(kind, HandlerKind::Socket | HandlerKind::Datagram) {
+        // The send releases the interpreter: the lock keeps another
+        // thread's frame (or `close`) from coming between its writes, as
+        // the standard `handle` does.
+        with_python_lock(handler, || emit_native(handler, overridden, record))?;
     } else {
         emit_native(handler, overridden, record)?;
     }
@@ -316,6 +334,15 @@ fn emit_native<'py>(
             overridden & ENCODE_PRIORITY != 0,
             record,
         ),
+        HandlerKind::Socket | HandlerKind::Datagram => {
+            return socket_handler::emit(
+                handler,
+                overridden,
+                overridden & MAKE_PICKLE != 0,
+                overridden & SEND != 0,
+                record,
+            )
+        }
         HandlerKind::Stream => emit_stream(handler, overridden, record, None),
         HandlerKind::File => {
             // The standard FileHandler opens a delayed file before its error
@@ -667,7 +694,9 @@ impl Handler {
             | HandlerKind::Rotating
             | HandlerKind::Watched
             | HandlerKind::Timed
-            | HandlerKind::Syslog => {
+            | HandlerKind::Syslog
+            | HandlerKind::Socket
+            | HandlerKind::Datagram => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
@@ -758,5 +787,6 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     WATCHED_OVERRIDES.capture(&py.get_type::<rotating::WatchedFileHandler>())?;
     TIMED_OVERRIDES.capture(&py.get_type::<timed_rotating::TimedRotatingFileHandler>())?;
     syslog::capture_syslog_methods(py)?;
+    socket_handler::capture_socket_methods(py)?;
     Ok(())
 }

@@ -32,6 +32,8 @@ mod record;
 mod rotating;
 mod runtime;
 mod shared_text;
+mod socket_handler;
+mod socket_io;
 mod socket_pickle;
 mod syslog;
 mod time_cache;
@@ -191,6 +193,9 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(close_inherited_files, module)?)?;
     module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
     module.add_class::<syslog::SysLogHandler>()?;
+    module.add_class::<socket_handler::SocketHandler>()?;
+    module.add_class::<socket_handler::DatagramHandler>()?;
+    module.add_function(wrap_pyfunction!(socket_handler::capture_socket_methods, module)?)?;
     module.add_class::<syslog::PySyslogSocket>()?;
     module.add_function(wrap_pyfunction!(syslog::capture_syslog_methods, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;

@@ -125,6 +125,17 @@ impl CallRecord {
         python_or_site(py, &self.function, &self.site.function)
     }
 
+    /// The `pathname` object a `findCaller` override returned, if any
+    /// (`None`: the view makes a new string of the site's path).
+    pub fn held_pathname(&self) -> Option<&Py<PyAny>> {
+        self.pathname.as_ref()
+    }
+
+    /// The `funcName` object a `findCaller` override returned, if any.
+    pub fn held_function(&self) -> Option<&Py<PyAny>> {
+        self.function.as_ref()
+    }
+
     /// `pathname` and `funcName` as plain text (`site.pathname` and
     /// `site.function`), or `None` when one of them is a Python object
     /// other than an exact `str`.

@@ -19,6 +19,10 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
+use crate::levels::Level;
+use crate::record::{CallRecord, Message};
+use crate::runtime;
+
 /// How deep values are converted before Python's pickler takes over (which
 /// then raises `RecursionError` where the standard one would).
 const MAX_DEPTH: usize = 200;
@@ -30,6 +34,11 @@ struct Unrepresentable;
 /// `data = pickle.dumps(d, 1)`, `d` being the record's standard dict.
 #[pyfunction]
 pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    Ok(PyBytes::new(record.py(), &python_record_frame(record)?))
+}
+
+/// `makePickle` after its `format` step, for a record held by Python.
+pub fn python_record_frame(record: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     let py = record.py();
     // The same steps in the same order as the standard makePickle: copy the
     // dict, then ask the record for its message.
@@ -44,9 +53,7 @@ pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyB
     if attributes.contains(intern!(py, "message"))? {
         attributes.del_item(intern!(py, "message"))?;
     }
-    let mut converter = Converter {
-        seen: HashSet::new(),
-    };
+    let mut converter = Converter::default();
     let mut frame = Vec::with_capacity(1024);
     frame.extend_from_slice(&[0u8; 4]);
     let encoded = match converter.dict(&attributes, 0) {
@@ -70,9 +77,10 @@ pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyB
                 .call_method1(intern!(py, "pack"), (">L", length))?;
         }
     }
-    Ok(PyBytes::new(py, &frame))
+    Ok(frame)
 }
 
+#[derive(Default)]
 struct Converter {
     /// Containers and bytes objects already converted, by address: one met
     /// again would be a memo reference in CPython's pickle.
@@ -162,4 +170,145 @@ impl Converter {
 fn text_of(text: &Bound<'_, PyString>) -> Result<Text, Unrepresentable> {
     let content = text.to_str().map_err(|_| Unrepresentable)?;
     Ok(Text::with_identity(content, text.as_ptr() as usize))
+}
+
+/// The frame `python_record_frame` would make of the record's view, made
+/// from the native record without building that view; `None` where only
+/// the view can tell (an exception for `makePickle` to format, a message
+/// that is not a plain `str`, a value only Python's pickler writes the
+/// standard way).
+///
+/// The entries are the view's, in its order (`record::fill_standard`, then
+/// `asctime` when a formatter computed it, then the extras); `message` is
+/// left out, as `makePickle` deletes it. Every object the view would share
+/// with this record (the logger and level names, the arguments given to
+/// the call, the extras, the thread's name, the interned keys) keeps its
+/// identity, so the encoder memoizes exactly where CPython's pickler
+/// would; what the view would make afresh (the file name, the module, the
+/// merged message) has none.
+pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Option<Vec<u8>>> {
+    if record.exc_info.bind(py).is_truthy()? {
+        return Ok(None);
+    }
+    let msg = record.msg.bind(py);
+    let Ok(msg_text) = msg.cast_exact::<PyString>() else {
+        return Ok(None);
+    };
+    let mut converter = Converter::default();
+    let Ok(message) = merged_message(py, record, msg_text)? else {
+        return Ok(None);
+    };
+    let context = runtime::get(py)?
+        .cold
+        .bind(py)
+        .call_method1(intern!(py, "call_context"), (record.thread_id,))?;
+    let context = context.cast_into::<PyTuple>()?;
+    let Ok(value) = native_entries(py, record, message, &context, &mut converter) else {
+        return Ok(None);
+    };
+    let mut frame = Vec::with_capacity(1024);
+    frame.extend_from_slice(&[0u8; 4]);
+    if pickle::encode(&value, &mut frame).is_err() {
+        return Ok(None);
+    }
+    let Ok(length) = u32::try_from(frame.len() - 4) else {
+        return Ok(None);
+    };
+    frame[..4].copy_from_slice(&length.to_be_bytes());
+    Ok(Some(frame))
+}
+
+/// `record.getMessage()` as the view would return it: `msg` itself when
+/// there are no arguments (`str()` of an exact str is that str), a new
+/// string otherwise.
+fn merged_message(
+    py: Python<'_>,
+    record: &CallRecord,
+    msg: &Bound<'_, PyString>,
+) -> PyResult<Result<Value, Unrepresentable>> {
+    if !record.args.bind(py).is_truthy()? {
+        return Ok(text_of(msg).map(Value::Str));
+    }
+    Ok(match record.message(py)? {
+        Message::Text(text) => Ok(Value::Str(Text::new(text.as_str()))),
+        Message::Python(text) => text_of(text.bind(py)).map(Value::Str),
+    })
+}
+
+fn native_entries(
+    py: Python<'_>,
+    record: &CallRecord,
+    message: Value,
+    context: &Bound<'_, PyTuple>,
+    converter: &mut Converter,
+) -> Result<Value, Unrepresentable> {
+    let key = |name: &Bound<'_, PyString>| -> Result<Text, Unrepresentable> { text_of(name) };
+    let site = &record.site;
+    let site_or_held = |held: Option<&Py<PyAny>>, site: &str, converter: &mut Converter| match held
+    {
+        Some(object) => converter.value(object.bind(py), 1),
+        None => Ok(Value::str(site)),
+    };
+    let item = |index: usize| context.get_item(index).map_err(|_| Unrepresentable);
+    let times = record.times();
+    let mut entries = Vec::with_capacity(24);
+    entries.push((
+        key(intern!(py, "name"))?,
+        converter.value(record.logger_name.bind(py), 1)?,
+    ));
+    entries.push((key(intern!(py, "msg"))?, message));
+    entries.push((key(intern!(py, "args"))?, Value::None));
+    entries.push((
+        key(intern!(py, "levelname"))?,
+        converter.value(record.level_name.bind(py), 1)?,
+    ));
+    let level = match &record.level {
+        Level::Plain(number) => Value::Int(*number),
+        Level::Object(object) => converter.value(object.bind(py), 1)?,
+    };
+    entries.push((key(intern!(py, "levelno"))?, level));
+    entries.push((
+        key(intern!(py, "pathname"))?,
+        site_or_held(record.held_pathname(), &site.pathname, converter)?,
+    ));
+    entries.push((key(intern!(py, "filename"))?, Value::str(&*site.filename)));
+    entries.push((key(intern!(py, "module"))?, Value::str(&*site.module)));
+    entries.push((key(intern!(py, "exc_info"))?, Value::None));
+    let exc_text = match record.exc_text.borrow().as_ref() {
+        Some(text) => converter.value(text.bind(py), 1)?,
+        None => Value::None,
+    };
+    entries.push((key(intern!(py, "exc_text"))?, exc_text));
+    entries.push((
+        key(intern!(py, "stack_info"))?,
+        converter.value(record.stack_info.bind(py), 1)?,
+    ));
+    entries.push((key(intern!(py, "lineno"))?, Value::Int(record.line.into())));
+    entries.push((
+        key(intern!(py, "funcName"))?,
+        site_or_held(record.held_function(), &site.function, converter)?,
+    ));
+    entries.push((key(intern!(py, "created"))?, Value::Float(times.created)));
+    entries.push((key(intern!(py, "msecs"))?, Value::Float(times.msecs)));
+    entries.push((
+        key(intern!(py, "relativeCreated"))?,
+        Value::Float(times.relative_created),
+    ));
+    entries.push((key(intern!(py, "thread"))?, converter.value(&item(0)?, 1)?));
+    entries.push((key(intern!(py, "threadName"))?, converter.value(&item(1)?, 1)?));
+    entries.push((key(intern!(py, "processName"))?, converter.value(&item(2)?, 1)?));
+    entries.push((key(intern!(py, "process"))?, converter.value(&item(3)?, 1)?));
+    if runtime::python_minor() >= 12 {
+        entries.push((key(intern!(py, "taskName"))?, converter.value(&item(4)?, 1)?));
+    }
+    if let Some(asctime) = record.asctime.borrow().as_ref() {
+        entries.push((key(intern!(py, "asctime"))?, Value::str(asctime.as_str())));
+    }
+    if let Some(extra) = &record.extra {
+        for (name, value) in extra.bind(py).iter() {
+            let name = name.cast_exact::<PyString>().map_err(|_| Unrepresentable)?;
+            entries.push((text_of(name)?, converter.value(&value, 1)?));
+        }
+    }
+    Ok(Value::Dict(entries))
 }
