@@ -19,6 +19,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
+use crate::call_context::call_context;
 use crate::gil::{GilCell, PyField};
 use crate::levels::Level;
 use crate::overrides::OverrideCheck;
@@ -903,10 +904,7 @@ impl<'py> NativeSource<'_, 'py> {
     fn context_item(&mut self, index: usize) -> PyResult<Bound<'py, PyAny>> {
         if self.context.is_none() {
             let py = self.py;
-            let context = runtime::get(py)?
-                .cold(py, intern!(py, "call_context"))?
-                .call1((self.record.thread_id,))?
-                .cast_into::<PyTuple>()?;
+            let context = call_context(py, self.record.thread_id)?;
             self.context = Some(context);
         }
         self.context.as_ref().expect("filled above").get_item(index)

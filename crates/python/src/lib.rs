@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
+mod call_context;
 mod caller;
 mod compiled_messages;
 mod femto;
@@ -127,7 +128,6 @@ fn init_record(
     let sinfo = sinfo.unwrap_or_else(|| none.clone());
     record::fill_standard(
         py,
-        runtime,
         &dict,
         record::StandardFields {
             name: &name,

@@ -19,6 +19,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
+use crate::call_context::call_context;
 use crate::levels::Level;
 use crate::record::{CallRecord, Message};
 use crate::runtime;
@@ -198,11 +199,7 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     let Ok(message) = merged_message(py, record, msg_text)? else {
         return Ok(None);
     };
-    let context = runtime::get(py)?
-        .cold
-        .bind(py)
-        .call_method1(intern!(py, "call_context"), (record.thread_id,))?;
-    let context = context.cast_into::<PyTuple>()?;
+    let context = call_context(py, record.thread_id)?;
     let Ok(value) = native_entries(py, record, message, &context, &mut converter) else {
         return Ok(None);
     };

@@ -32,7 +32,6 @@ use super::Job;
 use crate::formatter::FormattedText;
 use crate::handler::{format_for, Handler};
 use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
-use crate::runtime;
 
 /// Nesting beyond this is sent as the value's `str()`.
 const MAX_VALUE_DEPTH: usize = 32;
@@ -319,14 +318,9 @@ fn native_record(
     if native.plain_pathname(py) != Some(&*site.pathname) {
         return Ok(None);
     }
-    let runtime = runtime::get(py)?;
     // As the record's view would say: `thread` and `threadName` are None
     // when `logging.logThreads` is false.
-    let context = runtime
-        .cold
-        .bind(py)
-        .call_method1(intern!(py, "call_context"), (native.thread_id,))?;
-    let context = context.cast::<PyTuple>()?;
+    let context = crate::call_context::call_context(py, native.thread_id)?;
     let thread_id = context.get_item(0)?.extract::<u64>().unwrap_or(0);
     let thread_name = context.get_item(1)?;
     let mut key_values = Vec::new();
