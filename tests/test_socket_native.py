@@ -171,7 +171,10 @@ def test_native_frames_carry_the_asyncio_task_name():
     async def job():
         logger.info("in a task")
 
-    asyncio.run(asyncio.wait_for(asyncio.create_task(job(), name="worker-7"), 5))
+    async def main():
+        await asyncio.wait_for(asyncio.create_task(job(), name="worker-7"), 5)
+
+    asyncio.run(main())
     logger.info("outside")
     handler.close()
     (stream,) = receiver.finish()
