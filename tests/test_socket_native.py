@@ -127,7 +127,7 @@ def _log_cases(logger):
 
 
 def test_native_frames_are_the_frames_of_the_records_view():
-    """A record sent before any Python code made its LogRecord pickles to the same bytes as that LogRecord."""
+    """A record sent before Python code made its LogRecord pickles as that LogRecord does."""
     receiver = _Receiver()
     native = femtologging.handlers.SocketHandler("127.0.0.1", receiver.port)
     keeping = _Keeping()
@@ -140,7 +140,7 @@ def test_native_frames_are_the_frames_of_the_records_view():
 
 
 def test_native_frames_are_the_standard_librarys_bytes_for_the_same_record():
-    """The standard makePickle of a standard record holding what arrived gives back the bytes that arrived."""
+    """The standard makePickle of a standard record of what arrived gives the same bytes."""
     receiver = _Receiver()
     handler = femtologging.handlers.SocketHandler("127.0.0.1", receiver.port)
     _log_cases(_logger("native.standard", handler))
@@ -213,7 +213,7 @@ def test_subclass_steps_still_run_with_the_native_handler():
 
 
 def test_the_socket_is_a_real_socket_and_a_closed_one_is_replaced():
-    """handler.sock is a socket.socket; one closed behind the handler's back loses one record, then reconnects."""
+    """handler.sock is a socket; closed behind the handler's back, one record is lost."""
     receiver = _Receiver()
     handler = femtologging.handlers.SocketHandler("127.0.0.1", receiver.port)
     logger = _logger("native.closed", handler)
@@ -246,7 +246,7 @@ def test_a_record_larger_than_the_socket_buffer_arrives_whole():
 
 
 def test_a_write_past_the_sockets_timeout_drops_the_socket():
-    """A receiver that reads nothing: the send times out, the socket is closed and forgotten, nothing is reported."""
+    """A receiver that reads nothing: the send times out and the socket is dropped, unreported."""
     receiver = _Receiver(read=False)
 
     class Quick(femtologging.handlers.SocketHandler):
@@ -289,7 +289,7 @@ def test_threads_sharing_a_handler_never_interleave_frames():
 
 
 def test_datagrams_are_the_standard_librarys_bytes():
-    """DatagramHandler sends each native frame in one UDP datagram, the standard bytes for the record."""
+    """DatagramHandler sends each record in one UDP datagram, the standard bytes for it."""
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     server.bind(("127.0.0.1", 0))
     server.settimeout(5)

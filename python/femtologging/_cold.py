@@ -5,6 +5,7 @@ import re
 import string
 import traceback
 
+
 def format_stack(frame):
     """The stack_info text for a call made from this frame."""
     with io.StringIO() as buffer:

@@ -195,7 +195,10 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<syslog::SysLogHandler>()?;
     module.add_class::<socket_handler::SocketHandler>()?;
     module.add_class::<socket_handler::DatagramHandler>()?;
-    module.add_function(wrap_pyfunction!(socket_handler::capture_socket_methods, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        socket_handler::capture_socket_methods,
+        module
+    )?)?;
     module.add_class::<syslog::PySyslogSocket>()?;
     module.add_function(wrap_pyfunction!(syslog::capture_syslog_methods, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;

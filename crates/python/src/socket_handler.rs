@@ -118,7 +118,11 @@ fn make_pickle<'py>(
         .getattr(intern!(py, "exc_info"))?
         .is_truthy()?
     {
-        format_for(handler, overridden, &RecordRef::Python(python_record.clone()))?;
+        format_for(
+            handler,
+            overridden,
+            &RecordRef::Python(python_record.clone()),
+        )?;
     }
     socket_pickle::python_record_frame(&python_record)
 }
@@ -153,10 +157,7 @@ fn send_stream(handler: &Bound<'_, Handler>, frame: Frame<'_>) -> PyResult<()> {
         handler.call_method0(intern!(py, "createSocket"))?;
     }
     if handler.getattr(intern!(py, "resend"))?.is_truthy()? {
-        handler.call_method1(
-            intern!(py, "_send_or_resend"),
-            (frame_object(py, &frame),),
-        )?;
+        handler.call_method1(intern!(py, "_send_or_resend"), (frame_object(py, &frame),))?;
         return Ok(());
     }
     let sock = handler.getattr(intern!(py, "sock"))?;

@@ -32,9 +32,15 @@ enum Wait {
     Forever,
     /// A non-blocking socket (`timeout` 0): a full buffer is an error.
     Never,
-    /// A socket with a timeout: the whole call must end by the deadline.
+    /// A socket with a timeout: the whole call must end within it. The
+    /// clock is read when the buffer is first found full (a write that
+    /// never waits never reads it), a few microseconds after the call
+    /// began.
+    Within(Duration),
     Until(Instant),
 }
+
+const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// The descriptor of a plain `socket.socket` and how its writes wait.
 struct Plain {
@@ -48,20 +54,22 @@ enum Stop {
     TimedOut,
     /// A signal arrived; `sent` bytes are out. Python's handlers run before
     /// the write goes on.
-    Interrupted { sent: usize },
+    Interrupted {
+        sent: usize,
+    },
 }
 
 /// `sock.sendall(data)`.
 pub fn sendall(sock: &Bound<'_, PyAny>, data: &[u8]) -> PyResult<()> {
     let py = sock.py();
-    let Some(plain) = plain(sock)? else {
+    let Some(mut plain) = plain(sock)? else {
         sock.call_method1(intern!(py, "sendall"), (PyBytes::new(py, data),))?;
         return Ok(());
     };
     let mut sent = 0;
     loop {
         let remaining = &data[sent..];
-        let stopped = py.detach(|| write_all(plain.descriptor, plain.wait, remaining, None));
+        let stopped = py.detach(|| write_all(plain.descriptor, &mut plain.wait, remaining, None));
         match stopped {
             None => return Ok(()),
             Some(Stop::Interrupted { sent: more }) => {
@@ -82,13 +90,13 @@ pub fn sendto(sock: &Bound<'_, PyAny>, data: &[u8], address: &Bound<'_, PyAny>) 
         Some(plain) => socket_address(sock, address)?.map(|target| (plain, target)),
         None => None,
     };
-    let Some((plain, target)) = target else {
+    let Some((mut plain, target)) = target else {
         sock.call_method1(intern!(py, "sendto"), (PyBytes::new(py, data), address))?;
         return Ok(());
     };
     loop {
         let stopped =
-            py.detach(|| write_all(plain.descriptor, plain.wait, data, Some(&target)));
+            py.detach(|| write_all(plain.descriptor, &mut plain.wait, data, Some(&target)));
         match stopped {
             None => return Ok(()),
             // A datagram is sent whole or not at all: send it again.
@@ -123,7 +131,9 @@ fn plain(sock: &Bound<'_, PyAny>) -> PyResult<Option<Plain>> {
     }
     // A closed socket answers -1, which the write then reports as EBADF,
     // the error Python's own `sendall` raises there.
-    let descriptor = sock.call_method0(intern!(py, "fileno"))?.extract::<RawFd>()?;
+    let descriptor = sock
+        .call_method0(intern!(py, "fileno"))?
+        .extract::<RawFd>()?;
     let timeout = sock.call_method0(intern!(py, "gettimeout"))?;
     let wait = if timeout.is_none() {
         Wait::Forever
@@ -133,9 +143,7 @@ fn plain(sock: &Bound<'_, PyAny>) -> PyResult<Option<Plain>> {
             Wait::Never
         } else {
             match Duration::try_from_secs_f64(seconds) {
-                Ok(timeout) => Instant::now()
-                    .checked_add(timeout)
-                    .map_or(Wait::Forever, Wait::Until),
+                Ok(timeout) => Wait::Within(timeout),
                 Err(_) => Wait::Forever,
             }
         }
@@ -212,7 +220,12 @@ fn socket_address(sock: &Bound<'_, PyAny>, address: &Bound<'_, PyAny>) -> PyResu
 
 /// Writes all of `data` (one datagram when `target` is given); `None` once
 /// it is out.
-fn write_all(descriptor: RawFd, wait: Wait, data: &[u8], target: Option<&Target>) -> Option<Stop> {
+fn write_all(
+    descriptor: RawFd,
+    wait: &mut Wait,
+    data: &[u8],
+    target: Option<&Target>,
+) -> Option<Stop> {
     let mut sent = 0;
     loop {
         if sent == data.len() && (sent > 0 || target.is_none()) {
@@ -251,8 +264,16 @@ fn write_all(descriptor: RawFd, wait: Wait, data: &[u8], target: Option<&Target>
         match error.raw_os_error() {
             Some(libc::EINTR) => return Some(Stop::Interrupted { sent }),
             Some(code) if code == libc::EAGAIN || code == libc::EWOULDBLOCK => {
-                let Wait::Until(deadline) = wait else {
-                    return Some(Stop::Failed(error));
+                let deadline = match *wait {
+                    Wait::Forever | Wait::Never => return Some(Stop::Failed(error)),
+                    Wait::Until(deadline) => deadline,
+                    Wait::Within(timeout) => {
+                        // A timeout of centuries waits as long as one of a
+                        // century: the clock cannot be added past that.
+                        let deadline = Instant::now() + timeout.min(CENTURY);
+                        *wait = Wait::Until(deadline);
+                        deadline
+                    }
                 };
                 if let Some(stop) = wait_writable(descriptor, deadline) {
                     return Some(match stop {

@@ -292,11 +292,20 @@ fn native_entries(
         Value::Float(times.relative_created),
     ));
     entries.push((key(intern!(py, "thread"))?, converter.value(&item(0)?, 1)?));
-    entries.push((key(intern!(py, "threadName"))?, converter.value(&item(1)?, 1)?));
-    entries.push((key(intern!(py, "processName"))?, converter.value(&item(2)?, 1)?));
+    entries.push((
+        key(intern!(py, "threadName"))?,
+        converter.value(&item(1)?, 1)?,
+    ));
+    entries.push((
+        key(intern!(py, "processName"))?,
+        converter.value(&item(2)?, 1)?,
+    ));
     entries.push((key(intern!(py, "process"))?, converter.value(&item(3)?, 1)?));
     if runtime::python_minor() >= 12 {
-        entries.push((key(intern!(py, "taskName"))?, converter.value(&item(4)?, 1)?));
+        entries.push((
+            key(intern!(py, "taskName"))?,
+            converter.value(&item(4)?, 1)?,
+        ));
     }
     if let Some(asctime) = record.asctime.borrow().as_ref() {
         entries.push((key(intern!(py, "asctime"))?, Value::str(asctime.as_str())));
