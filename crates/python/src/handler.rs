@@ -291,7 +291,9 @@ fn handle<'py>(
     } else {
         emit_native(handler, overridden, record)?;
     }
-    if runtime::python_minor() >= 12 {
+    // Only a call from Python sees the result: through a logger, the
+    // record's LogRecord is not built just to be returned and dropped.
+    if direct && runtime::python_minor() >= 12 {
         record.to_python(py)
     } else {
         Ok(true.into_pyobject(py)?.to_owned().into_any())
