@@ -212,6 +212,26 @@ def test_subclass_steps_still_run_with_the_native_handler():
     assert calls == [("makeSocket", 1), ("send", "first 1"), ("send", "second")]
 
 
+def test_a_subclass_emit_may_hand_the_record_to_the_standard_one():
+    """super().emit from a subclass's emit sends the standard frame of the record it was given."""
+    receiver = _Receiver()
+    seen = []
+
+    class Watching(femtologging.handlers.SocketHandler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+            super().emit(record)
+
+    handler = Watching("127.0.0.1", receiver.port)
+    keeping = _Keeping()
+    logger = _logger("native.emit", handler, keeping)
+    logger.info("watched %d", 1)
+    handler.close()
+    (stream,) = receiver.finish()
+    assert seen == ["watched 1"]
+    assert _split(stream) == keeping.frames
+
+
 def test_the_socket_is_a_real_socket_and_a_closed_one_is_replaced():
     """handler.sock is a socket; closed behind the handler's back, one record is lost."""
     receiver = _Receiver()
