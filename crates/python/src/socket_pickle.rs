@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use femtologging_core::wire::serialize::pickle;
+use femtologging_core::wire::serialize::pickle::{self, DictWriter};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -191,21 +191,27 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     if record.exc_info.bind(py).is_truthy()? {
         return Ok(None);
     }
-    let msg = record.msg.bind(py);
-    let Ok(msg_text) = msg.cast_exact::<PyString>() else {
+    let Ok(msg) = record.msg.bind(py).cast_exact::<PyString>() else {
         return Ok(None);
     };
-    let mut converter = Converter::default();
-    let Ok(message) = merged_message(py, record, msg_text)? else {
+    // `record.getMessage()` as the view would return it: `msg` itself when
+    // there are no arguments (`str()` of an exact str is that str), a new
+    // string otherwise.
+    let message = if record.args.bind(py).is_truthy()? {
+        match record.message(py)? {
+            Message::Text(text) => Ok((text.as_str(), None)),
+            Message::Python(text) => borrowed(text.bind(py)),
+        }
+    } else {
+        borrowed(msg)
+    };
+    let Ok(message) = message else {
         return Ok(None);
     };
     let context = call_context(py, record.thread_id)?;
-    let Ok(value) = native_entries(py, record, message, &context, &mut converter) else {
-        return Ok(None);
-    };
     let mut frame = Vec::with_capacity(1024);
     frame.extend_from_slice(&[0u8; 4]);
-    if pickle::encode(&value, &mut frame).is_err() {
+    if write_entries(py, record, message, &context, &mut frame).is_err() {
         return Ok(None);
     }
     let Ok(length) = u32::try_from(frame.len() - 4) else {
@@ -215,106 +221,116 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     Ok(Some(frame))
 }
 
-/// `record.getMessage()` as the view would return it: `msg` itself when
-/// there are no arguments (`str()` of an exact str is that str), a new
-/// string otherwise.
-fn merged_message(
-    py: Python<'_>,
-    record: &CallRecord,
-    msg: &Bound<'_, PyString>,
-) -> PyResult<Result<Value, Unrepresentable>> {
-    if !record.args.bind(py).is_truthy()? {
-        return Ok(text_of(msg).map(Value::Str));
-    }
-    Ok(match record.message(py)? {
-        Message::Text(text) => Ok(Value::Str(Text::new(text.as_str()))),
-        Message::Python(text) => text_of(text.bind(py)).map(Value::Str),
-    })
+/// A str's UTF-8 text and identity; lone surrogates have no UTF-8 form.
+fn borrowed<'a>(
+    text: &'a Bound<'_, PyString>,
+) -> Result<(&'a str, Option<usize>), Unrepresentable> {
+    let content = text.to_str().map_err(|_| Unrepresentable)?;
+    Ok((content, Some(text.as_ptr() as usize)))
 }
 
-fn native_entries(
+/// The record's dict written straight into the pickle, strings borrowed
+/// where the record holds them.
+fn write_entries(
     py: Python<'_>,
     record: &CallRecord,
-    message: Value,
+    message: (&str, Option<usize>),
     context: &Bound<'_, PyTuple>,
-    converter: &mut Converter,
-) -> Result<Value, Unrepresentable> {
-    let key = |name: &Bound<'_, PyString>| -> Result<Text, Unrepresentable> { text_of(name) };
+    out: &mut Vec<u8>,
+) -> Result<(), Unrepresentable> {
+    let mut converter = Converter::default();
+    let mut writer = DictWriter::new(out);
     let site = &record.site;
-    let site_or_held = |held: Option<&Py<PyAny>>, site: &str, converter: &mut Converter| match held
-    {
-        Some(object) => converter.value(object.bind(py), 1),
-        None => Ok(Value::str(site)),
-    };
-    let item = |index: usize| context.get_item(index).map_err(|_| Unrepresentable);
     let times = record.times();
-    let mut entries = Vec::with_capacity(24);
-    entries.push((
-        key(intern!(py, "name"))?,
-        converter.value(record.logger_name.bind(py), 1)?,
-    ));
-    entries.push((key(intern!(py, "msg"))?, message));
-    entries.push((key(intern!(py, "args"))?, Value::None));
-    entries.push((
-        key(intern!(py, "levelname"))?,
-        converter.value(record.level_name.bind(py), 1)?,
-    ));
-    let level = match &record.level {
-        Level::Plain(number) => Value::Int(*number),
-        Level::Object(object) => converter.value(object.bind(py), 1)?,
+    let item = |index: usize| context.get_item(index).map_err(|_| Unrepresentable);
+    let mut entries = Entries {
+        writer: &mut writer,
+        converter: &mut converter,
     };
-    entries.push((key(intern!(py, "levelno"))?, level));
-    entries.push((
-        key(intern!(py, "pathname"))?,
-        site_or_held(record.held_pathname(), &site.pathname, converter)?,
-    ));
-    entries.push((key(intern!(py, "filename"))?, Value::str(&*site.filename)));
-    entries.push((key(intern!(py, "module"))?, Value::str(&*site.module)));
-    entries.push((key(intern!(py, "exc_info"))?, Value::None));
-    let exc_text = match record.exc_text.borrow().as_ref() {
-        Some(text) => converter.value(text.bind(py), 1)?,
-        None => Value::None,
-    };
-    entries.push((key(intern!(py, "exc_text"))?, exc_text));
-    entries.push((
-        key(intern!(py, "stack_info"))?,
-        converter.value(record.stack_info.bind(py), 1)?,
-    ));
-    entries.push((key(intern!(py, "lineno"))?, Value::Int(record.line.into())));
-    entries.push((
-        key(intern!(py, "funcName"))?,
-        site_or_held(record.held_function(), &site.function, converter)?,
-    ));
-    entries.push((key(intern!(py, "created"))?, Value::Float(times.created)));
-    entries.push((key(intern!(py, "msecs"))?, Value::Float(times.msecs)));
-    entries.push((
-        key(intern!(py, "relativeCreated"))?,
-        Value::Float(times.relative_created),
-    ));
-    entries.push((key(intern!(py, "thread"))?, converter.value(&item(0)?, 1)?));
-    entries.push((
-        key(intern!(py, "threadName"))?,
-        converter.value(&item(1)?, 1)?,
-    ));
-    entries.push((
-        key(intern!(py, "processName"))?,
-        converter.value(&item(2)?, 1)?,
-    ));
-    entries.push((key(intern!(py, "process"))?, converter.value(&item(3)?, 1)?));
+    entries.object(intern!(py, "name"), record.logger_name.bind(py))?;
+    entries.text(intern!(py, "msg"), message)?;
+    entries.value(intern!(py, "args"), &Value::None)?;
+    entries.object(intern!(py, "levelname"), record.level_name.bind(py))?;
+    match &record.level {
+        Level::Plain(number) => entries.value(intern!(py, "levelno"), &Value::Int(*number))?,
+        Level::Object(object) => entries.object(intern!(py, "levelno"), object.bind(py))?,
+    }
+    match record.held_pathname() {
+        Some(object) => entries.object(intern!(py, "pathname"), object.bind(py))?,
+        None => entries.text(intern!(py, "pathname"), (&site.pathname, None))?,
+    }
+    entries.text(intern!(py, "filename"), (&site.filename, None))?;
+    entries.text(intern!(py, "module"), (&site.module, None))?;
+    entries.value(intern!(py, "exc_info"), &Value::None)?;
+    match record.exc_text.borrow().as_ref() {
+        Some(text) => entries.object(intern!(py, "exc_text"), text.bind(py))?,
+        None => entries.value(intern!(py, "exc_text"), &Value::None)?,
+    }
+    entries.object(intern!(py, "stack_info"), record.stack_info.bind(py))?;
+    entries.value(intern!(py, "lineno"), &Value::Int(record.line.into()))?;
+    match record.held_function() {
+        Some(object) => entries.object(intern!(py, "funcName"), object.bind(py))?,
+        None => entries.text(intern!(py, "funcName"), (&site.function, None))?,
+    }
+    entries.value(intern!(py, "created"), &Value::Float(times.created))?;
+    entries.value(intern!(py, "msecs"), &Value::Float(times.msecs))?;
+    entries.value(
+        intern!(py, "relativeCreated"),
+        &Value::Float(times.relative_created),
+    )?;
+    entries.object(intern!(py, "thread"), &item(0)?)?;
+    entries.object(intern!(py, "threadName"), &item(1)?)?;
+    entries.object(intern!(py, "processName"), &item(2)?)?;
+    entries.object(intern!(py, "process"), &item(3)?)?;
     if runtime::python_minor() >= 12 {
-        entries.push((
-            key(intern!(py, "taskName"))?,
-            converter.value(&item(4)?, 1)?,
-        ));
+        entries.object(intern!(py, "taskName"), &item(4)?)?;
     }
     if let Some(asctime) = record.asctime.borrow().as_ref() {
-        entries.push((key(intern!(py, "asctime"))?, Value::str(asctime.as_str())));
+        entries.text(intern!(py, "asctime"), (asctime, None))?;
     }
     if let Some(extra) = &record.extra {
         for (name, value) in extra.bind(py).iter() {
             let name = name.cast_exact::<PyString>().map_err(|_| Unrepresentable)?;
-            entries.push((text_of(name)?, converter.value(&value, 1)?));
+            entries.object(name, &value)?;
         }
     }
-    Ok(Value::Dict(entries))
+    writer.finish();
+    Ok(())
+}
+
+/// Entries of the record's dict, each key with its object's identity.
+struct Entries<'w, 'a> {
+    writer: &'w mut DictWriter<'a>,
+    converter: &'w mut Converter,
+}
+
+impl Entries<'_, '_> {
+    fn text(
+        &mut self,
+        key: &Bound<'_, PyString>,
+        (value, identity): (&str, Option<usize>),
+    ) -> Result<(), Unrepresentable> {
+        let (key, key_identity) = borrowed(key)?;
+        self.writer.str_entry(key, key_identity, value, identity);
+        Ok(())
+    }
+
+    fn value(&mut self, key: &Bound<'_, PyString>, value: &Value) -> Result<(), Unrepresentable> {
+        let (key, key_identity) = borrowed(key)?;
+        self.writer
+            .entry(key, key_identity, value)
+            .map_err(|_| Unrepresentable)
+    }
+
+    fn object(
+        &mut self,
+        key: &Bound<'_, PyString>,
+        value: &Bound<'_, PyAny>,
+    ) -> Result<(), Unrepresentable> {
+        if let Ok(text) = value.cast_exact::<PyString>() {
+            return self.text(key, borrowed(text)?);
+        }
+        let value = self.converter.value(value, 1)?;
+        self.value(key, &value)
+    }
 }

@@ -39,15 +39,100 @@ const BATCH_SIZE: usize = 1000;
 
 /// Appends `pickle.dumps(value, 1)` to `out`.
 pub fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), PickleError> {
-    let mut encoder = Encoder {
-        out,
-        // A record's dict memoizes a few dozen objects.
-        memo: Memo::with_capacity_and_hasher(32, BuildHasherDefault::default()),
-        memo_size: 0,
-    };
+    let mut encoder = Encoder::new(out);
     encoder.value(value, 0)?;
     encoder.out.push(op::STOP);
     Ok(())
+}
+
+/// `pickle.dumps(d, 1)` of a dict with str keys, written entry by entry:
+/// the bytes `encode` writes for the same `Value::Dict`, for a caller that
+/// holds most strings borrowed (a record's fields) and would otherwise copy
+/// each into a `Value` first. A str's identity plays the part it plays in a
+/// `Text`.
+pub struct DictWriter<'a> {
+    encoder: Encoder<'a>,
+    /// Where the first batch's `MARK` is, which a dict of one entry does
+    /// without.
+    first_mark: usize,
+    entries: usize,
+    in_batch: usize,
+}
+
+impl<'a> DictWriter<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> Self {
+        let mut encoder = Encoder::new(out);
+        encoder.out.push(op::EMPTY_DICT);
+        encoder.put(None);
+        let first_mark = encoder.out.len();
+        encoder.out.push(op::MARK);
+        DictWriter {
+            encoder,
+            first_mark,
+            entries: 0,
+            in_batch: 0,
+        }
+    }
+
+    /// An entry whose value is a str.
+    pub fn str_entry(
+        &mut self,
+        key: &str,
+        key_identity: Option<usize>,
+        value: &str,
+        value_identity: Option<usize>,
+    ) {
+        self.next_entry();
+        self.encoder.str(key, key_identity);
+        self.encoder.str(value, value_identity);
+    }
+
+    /// An entry whose value is any value of the model.
+    pub fn entry(
+        &mut self,
+        key: &str,
+        key_identity: Option<usize>,
+        value: &Value,
+    ) -> Result<(), PickleError> {
+        self.next_entry();
+        self.encoder.str(key, key_identity);
+        self.encoder.value(value, 1)
+    }
+
+    /// Closes the dict and the pickle.
+    pub fn finish(self) {
+        let out = self.encoder.out;
+        match self.entries {
+            0 => {
+                out.remove(self.first_mark);
+            }
+            1 => {
+                out.remove(self.first_mark);
+                out.push(op::SETITEM);
+            }
+            _ => {
+                out.push(op::SETITEMS);
+                // CPython's batching loop runs once more after a full
+                // batch: a dict whose size is a multiple of the batch size
+                // ends with an empty one.
+                if self.in_batch == BATCH_SIZE {
+                    out.extend_from_slice(&[op::MARK, op::SETITEMS]);
+                }
+            }
+        }
+        out.push(op::STOP);
+    }
+
+    fn next_entry(&mut self) {
+        if self.in_batch == BATCH_SIZE {
+            self.encoder
+                .out
+                .extend_from_slice(&[op::SETITEMS, op::MARK]);
+            self.in_batch = 0;
+        }
+        self.entries += 1;
+        self.in_batch += 1;
+    }
 }
 
 /// The memo's keys are object addresses and a few small tags, which a
@@ -126,7 +211,16 @@ struct Encoder<'a> {
     memo_size: u32,
 }
 
-impl Encoder<'_> {
+impl<'a> Encoder<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        Encoder {
+            out,
+            // A record's dict memoizes a few dozen objects.
+            memo: Memo::with_capacity_and_hasher(32, BuildHasherDefault::default()),
+            memo_size: 0,
+        }
+    }
+
     fn value(&mut self, value: &Value, depth: usize) -> Result<(), PickleError> {
         if depth > MAX_DEPTH {
             return Err(PickleError::TooDeep { limit: MAX_DEPTH });
@@ -222,14 +316,18 @@ impl Encoder<'_> {
     }
 
     fn text(&mut self, text: &Text) {
-        let key = match text.identity {
+        self.str(&text.text, text.identity);
+    }
+
+    fn str(&mut self, text: &str, identity: Option<usize>) {
+        let key = match identity {
             Some(identity) => Some(MemoKey::Object(identity)),
-            None => singleton_str(&text.text),
+            None => singleton_str(text),
         };
         if self.get(key.as_ref()) {
             return;
         }
-        self.binunicode(&text.text);
+        self.binunicode(text);
         self.put(key);
     }
 
