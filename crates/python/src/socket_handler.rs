@@ -153,14 +153,15 @@ fn frame_object<'py>(py: Python<'py>, frame: &Frame<'py>) -> Bound<'py, PyAny> {
 /// it, so the next record reconnects.
 fn send_stream(handler: &Bound<'_, Handler>, frame: Frame<'_>) -> PyResult<()> {
     let py = handler.py();
-    if handler.getattr(intern!(py, "sock"))?.is_none() {
+    let mut sock = handler.getattr(intern!(py, "sock"))?;
+    if sock.is_none() {
         handler.call_method0(intern!(py, "createSocket"))?;
+        sock = handler.getattr(intern!(py, "sock"))?;
     }
     if handler.getattr(intern!(py, "resend"))?.is_truthy()? {
         handler.call_method1(intern!(py, "_send_or_resend"), (frame_object(py, &frame),))?;
         return Ok(());
     }
-    let sock = handler.getattr(intern!(py, "sock"))?;
     if !sock.is_truthy()? {
         return Ok(());
     }
@@ -183,10 +184,11 @@ fn send_stream(handler: &Bound<'_, Handler>, frame: Frame<'_>) -> PyResult<()> {
 /// then one `sendto` to `address`; errors go to `handleError`.
 fn send_datagram(handler: &Bound<'_, Handler>, frame: Frame<'_>) -> PyResult<()> {
     let py = handler.py();
-    if handler.getattr(intern!(py, "sock"))?.is_none() {
+    let mut sock = handler.getattr(intern!(py, "sock"))?;
+    if sock.is_none() {
         handler.call_method0(intern!(py, "createSocket"))?;
+        sock = handler.getattr(intern!(py, "sock"))?;
     }
-    let sock = handler.getattr(intern!(py, "sock"))?;
     let address = handler.getattr(intern!(py, "address"))?;
     match frame_bytes(&frame) {
         Some(bytes) if !sock.is_none() => socket_io::sendto(&sock, bytes, &address),
