@@ -13,9 +13,12 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	@python=$$(scripts/find-python 3.11) && \
-	  ([ -x .venv/lint/bin/ruff ] || ($$python -m venv .venv/lint && .venv/lint/bin/pip install --quiet -r requirements/lint.txt)) && \
+	  ([ -x .venv/lint/bin/python ] || $$python -m venv .venv/lint) && \
+	  ([ .venv/lint/.requirements-stamp -nt requirements/lint.txt ] || \
+	    (.venv/lint/bin/pip install --quiet -r requirements/lint.txt && touch .venv/lint/.requirements-stamp)) && \
 	  .venv/lint/bin/ruff check $(wildcard python tests benchmarks examples) && \
 	  .venv/lint/bin/ruff format --check $(wildcard python tests benchmarks examples)
+	scripts/check-types $(TEST_PYTHONS)
 
 rust-test:
 	cargo test -p femtologging-core --quiet

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -185,3 +186,50 @@ def read_only_directories(tmp_path):
     finally:
         for directory in made:
             directory.allow()
+
+
+def make_certificates(directory):
+    """A CA (`ca.pem`, `ca.key`) and a server certificate it signed for
+    localhost and 127.0.0.1 (`leaf.pem`, `leaf.key`) in `directory`, made
+    with openssl (which scripts/install-peers installs); returns
+    `directory`. rustls refuses a self-signed server certificate, hence the
+    CA; P-256 keys, which take milliseconds to make where RSA takes
+    seconds on a busy machine."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.fail("openssl is missing: run scripts/install-peers")
+    directory = str(directory)
+
+    def run(*arguments):
+        subprocess.run([openssl, *arguments], cwd=directory, check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", f"/CN=femtologging test CA {os.path.basename(directory)}",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
+        "-subj", "/CN=localhost")  # fmt: skip
+    with open(os.path.join(directory, "leaf.ext"), "w", encoding="ascii") as extensions:
+        extensions.write(
+            "basicConstraints=critical,CA:FALSE\n"
+            "keyUsage=critical,digitalSignature,keyEncipherment\n"
+            "extendedKeyUsage=serverAuth\n"
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+        )
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext")  # fmt: skip
+    return directory
+
+
+def logger_to(name, handler):
+    """The femtologging logger `name`, at DEBUG, with `handler` its only
+    output (not propagating)."""
+    import femtologging
+
+    logger = femtologging.getLogger(name)
+    logger.propagate = False
+    logger.setLevel(femtologging.DEBUG)
+    logger.addHandler(handler)
+    return logger

@@ -31,6 +31,10 @@ class Receiver:
         self.connections = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        # Cleared while the receiver stalls: it holds its connections and
+        # reads nothing, as a receiver stuck on a slow disk does.
+        self._reading = threading.Event()
+        self._reading.set()
         self._threads = []
         self._accepted = []
         self._listener = None
@@ -80,6 +84,11 @@ class Receiver:
         connection.settimeout(0.05)
         buffer = b""
         while True:
+            if not self._reading.is_set():
+                if self._stopping.is_set():
+                    return
+                self._reading.wait(0.05)
+                continue
             try:
                 data = connection.recv(65536)
             except TimeoutError:
@@ -99,6 +108,13 @@ class Receiver:
                 buffer = buffer[4 + size :]
                 with self._lock:
                     self.records.append(record)
+
+    def stall(self):
+        """Stops reading, keeping every connection open."""
+        self._reading.clear()
+
+    def resume(self):
+        self._reading.set()
 
     def messages(self):
         with self._lock:

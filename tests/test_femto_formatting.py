@@ -173,7 +173,8 @@ def test_a_formatter_function_runs_on_the_worker_with_the_record_fields(tmp_path
     assert stats["written"] == 2
     errors = capfd.readouterr().err
     assert "RuntimeError: the formatter failed" in errors
-    assert "1 record(s) rejected so far" in errors
+    assert "1 record rejected since the last notice, 1 in total" in errors
+    assert "closed with 1 of 3 records never written (1 could not be formatted)" in errors
 
 
 def test_changes_to_the_formatter_class_and_instance_take_effect_on_the_next_record(tmp_path):

@@ -18,6 +18,7 @@ import warnings
 
 import femtologging
 import pytest
+from conftest import make_certificates
 from femto_socket_receiver import Receiver, free_port
 from femtologging import FemtoSocketHandler, HandlerConfigError, SocketHandlerBuilder
 
@@ -424,39 +425,9 @@ def test_a_formatter_given_to_the_builder_makes_the_message_field(logger, receiv
 
 
 @pytest.fixture(scope="module")
-def certificates():
+def certificates(tmp_path_factory):
     """A CA and a leaf for localhost and 127.0.0.1 that it signed, made by openssl."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl is not installed")
-    directory = tempfile.mkdtemp(prefix="femto-tls-")
-
-    def run(*arguments):
-        subprocess.run([openssl, *arguments], cwd=directory, check=True, capture_output=True)
-
-    run(
-        *("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key"),
-        *("-out", "ca.pem", "-days", "2", "-subj", "/CN=femto-test-ca"),
-        *("-addext", "basicConstraints=critical,CA:TRUE"),
-        *("-addext", "keyUsage=critical,keyCertSign,cRLSign"),
-    )
-    run(
-        *("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key"),
-        *("-out", "leaf.csr", "-subj", "/CN=localhost"),
-    )
-    with open(os.path.join(directory, "leaf.ext"), "w") as extensions:
-        extensions.write(
-            "basicConstraints=critical,CA:FALSE\n"
-            "keyUsage=critical,digitalSignature,keyEncipherment\n"
-            "extendedKeyUsage=serverAuth\n"
-            "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-        )
-    run(
-        *("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key"),
-        *("-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext"),
-    )
-    yield directory
-    shutil.rmtree(directory)
+    return make_certificates(tmp_path_factory.mktemp("femto-tls"))
 
 
 def tls_receiver(certificates):
@@ -743,3 +714,122 @@ signal.pause()
     assert finished.returncode == -signal.SIGTERM
     assert receiver.wait_for(500)
     assert receiver.messages() == [f"term {number}" for number in range(500)]
+
+
+def numbers_of(messages):
+    return [int(message.split()[1]) for message in messages]
+
+
+def test_a_burst_sent_in_batches_arrives_as_whole_frames_each_exactly_once(logger, receiver):
+    """20,000 records, sent many frames to a write: every frame decodes with
+    msgpack, and each record arrives once, in order."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(1024)
+        .with_overflow_policy("block")
+        .with_flush_timeout_ms(10_000)
+        .build()
+    )
+    logger.addHandler(handler)
+    for number in range(20_000):
+        logger.info("record %d %s", number, "y" * (number % 300))
+    assert handler.flush()
+    assert receiver.wait_for(20_000)
+    time.sleep(0.05)
+    assert receiver.messages() == [
+        f"record {number} {'y' * (number % 300)}" for number in range(20_000)
+    ]
+    assert all(set(record) == FIELDS for record in receiver.records)
+    stats = handler.stats()
+    assert (stats["written"], stats["dropped"], stats["failed"]) == (20_000, 0, 0)
+
+
+def test_a_receiver_restarted_while_batches_are_in_flight_gets_no_record_twice(logger):
+    """The receiver goes away in the middle of a stream of large batches and
+    comes back: no record arrives twice or out of order, and under block
+    every record logged once it is back arrives."""
+    first = Receiver().start()
+    handler = fast_backoff(
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", first.port)
+        .with_capacity(512)
+        .with_overflow_policy("block")
+    ).build()
+    logger.addHandler(handler)
+    payload = "z" * 2000
+    for number in range(3000):
+        logger.info("record %d %s", number, payload)
+    first.stop()
+    second = Receiver(port=first.port).start()
+    try:
+        for number in range(3000, 6000):
+            logger.info("record %d %s", number, payload)
+        assert handler.flush()
+        assert second.wait_for(3000)
+        time.sleep(0.05)
+        numbers = numbers_of(first.messages()) + numbers_of(second.messages())
+        assert numbers == sorted(set(numbers))
+        # The second receiver has everything from its first record on.
+        later = numbers_of(second.messages())
+        assert later == list(range(later[0], 6000))
+        assert later[0] <= 3000
+        stats = handler.stats()
+        assert stats["written"] + stats["failed"] == 6000
+        assert stats["dropped"] == 0
+    finally:
+        second.stop()
+
+
+def stalled_burst(logger, receiver, policy, count):
+    """Logs `count` records of 1 KB while the receiver reads nothing for
+    half a second; returns the handler."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(256)
+        .with_overflow_policy(policy)
+        .with_write_timeout_ms(10_000)
+        .with_flush_timeout_ms(10_000)
+        .build()
+    )
+    logger.addHandler(handler)
+    logger.info("record 0 connected")
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    receiver.stall()
+    resume = threading.Timer(0.5, receiver.resume)
+    resume.start()
+    payload = "s" * 1000
+    for number in range(1, count):
+        logger.info("record %d %s", number, payload)
+    resume.join()
+    assert handler.flush()
+    return handler
+
+
+def test_a_stalled_receiver_under_drop_loses_only_what_is_counted(logger, receiver):
+    """While the receiver stalls, drop refuses what the queue cannot hold:
+    every record is either received or counted as dropped."""
+    count = 20_000
+    handler = stalled_burst(logger, receiver, "drop", count)
+    stats = handler.stats()
+    assert receiver.wait_for(stats["written"])
+    time.sleep(0.05)
+    numbers = numbers_of(receiver.messages())
+    assert stats["dropped"] > 0
+    assert stats["failed"] == 0
+    assert len(numbers) + stats["dropped"] == count
+    assert numbers == sorted(set(numbers))
+
+
+def test_a_stalled_receiver_under_block_gets_every_record_once_it_resumes(logger, receiver):
+    """Under block the callers wait out the stall: every record arrives,
+    once, in order."""
+    count = 5_000
+    handler = stalled_burst(logger, receiver, "block", count)
+    assert receiver.wait_for(count)
+    time.sleep(0.05)
+    assert numbers_of(receiver.messages()) == list(range(count))
+    stats = handler.stats()
+    assert (stats["written"], stats["dropped"], stats["failed"]) == (count, 0, 0)

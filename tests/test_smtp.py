@@ -12,9 +12,9 @@ import email.utils
 import gc
 import logging
 import logging.handlers
+import os
 import socket
 import ssl
-import subprocess
 import warnings
 
 import femtologging
@@ -22,7 +22,7 @@ import femtologging.handlers
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import _drop_library_frames
+from conftest import _drop_library_frames, make_certificates
 
 USER, PASSWORD = "ann", "s3cret"
 PINNED_DATE = datetime.datetime(
@@ -62,32 +62,10 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _make_certificate(directory):
-    """A CA and a leaf for 127.0.0.1 signed by it, made with openssl."""
-
-    def run(*arguments):
-        subprocess.run(["openssl", *arguments], cwd=directory, check=True, capture_output=True)
-
-    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "2", "-subj", "/CN=test-ca",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
-    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
-        "-subj", "/CN=localhost")  # fmt: skip
-    (directory / "leaf.ext").write_text(
-        "basicConstraints=critical,CA:FALSE\n"
-        "keyUsage=critical,digitalSignature,keyEncipherment\n"
-        "extendedKeyUsage=serverAuth\n"
-        "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-    )
-    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext")  # fmt: skip
-    return directory / "leaf.pem", directory / "leaf.key"
-
-
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
-    return _make_certificate(tmp_path_factory.mktemp("smtp-tls"))
+    directory = make_certificates(tmp_path_factory.mktemp("smtp-tls"))
+    return os.path.join(directory, "leaf.pem"), os.path.join(directory, "leaf.key")
 
 
 @pytest.fixture(scope="module")

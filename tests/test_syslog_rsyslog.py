@@ -4,119 +4,19 @@ its Unix socket (the standard unframed TCP bytes split at their NUL); and
 a TCP handler that reconnects after rsyslog restarted."""
 
 import os
-import shutil
-import signal
 import socket
-import subprocess
-import time
 
 import femtologging
 import femtologging.handlers
 import pytest
-
-TEMPLATE = (
-    "%pri%|%syslogfacility-text%|%syslogseverity%|%hostname%|%app-name%|%procid%"
-    "|%msgid%|%structured-data%|%msg%\\n"
-)
-
-
-def _free_port(kind):
-    probe = socket.socket(socket.AF_INET, kind)
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
-
-
-def _rsyslogd():
-    path = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
-    if not os.access(path, os.X_OK):
-        pytest.fail("rsyslogd is missing: run scripts/install-peers")
-    return path
-
-
-class Rsyslog:
-    """One rsyslogd with its own configuration, ports, socket and output."""
-
-    def __init__(self, directory):
-        self.directory = directory
-        self.udp_port = _free_port(socket.SOCK_DGRAM)
-        self.tcp_port = _free_port(socket.SOCK_STREAM)
-        self.socket_path = os.path.join(directory, "log.sock")
-        self.output = os.path.join(directory, "messages.log")
-        self.config = os.path.join(directory, "rsyslog.conf")
-        self.pidfile = os.path.join(directory, "rsyslogd.pid")
-        os.makedirs(os.path.join(directory, "work"), exist_ok=True)
-        with open(self.config, "w", encoding="utf-8") as handle:
-            handle.write(
-                f'global(workDirectory="{directory}/work")\n'
-                'module(load="imudp")\n'
-                'module(load="imtcp" AddtlFrameDelimiter="0")\n'
-                'module(load="imuxsock" SysSock.Use="off")\n'
-                f'template(name="properties" type="string" string="{TEMPLATE}")\n'
-                f'input(type="imudp" address="127.0.0.1" port="{self.udp_port}")\n'
-                f'input(type="imtcp" address="127.0.0.1" port="{self.tcp_port}")\n'
-                f'input(type="imuxsock" Socket="{self.socket_path}" RateLimit.Interval="0")\n'
-                f'*.* action(type="omfile" file="{self.output}" template="properties")\n'
-            )
-        self.process = None
-
-    def check(self):
-        subprocess.run([_rsyslogd(), "-N1", "-f", self.config], check=True, capture_output=True)
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [_rsyslogd(), "-n", "-f", self.config, "-i", self.pidfile],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.tcp_port), timeout=1).close()
-                if os.path.exists(self.socket_path):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        pytest.fail("rsyslogd did not start listening")
-
-    def stop(self):
-        if self.process is not None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def lines(self, containing, count, timeout=10):
-        """The output lines holding `containing`, once there are `count`."""
-        deadline = time.monotonic() + timeout
-        found = []
-        while time.monotonic() < deadline:
-            if os.path.exists(self.output):
-                with open(self.output, encoding="utf-8", errors="replace") as handle:
-                    found = [line.rstrip("\n") for line in handle if containing in line]
-                if len(found) >= count:
-                    return [line.split("|", 8) for line in found]
-            time.sleep(0.05)
-        pytest.fail(f"rsyslog wrote {len(found)} of {count} lines with {containing!r}: {found}")
+from conftest import logger_to
+from rsyslog_peer import running_rsyslog
 
 
 @pytest.fixture(scope="module")
 def rsyslog(tmp_path_factory):
-    server = Rsyslog(str(tmp_path_factory.mktemp("rsyslog")))
-    server.check()
-    server.start()
-    yield server
-    server.stop()
-
-
-def _logger(name, handler):
-    logger = femtologging.getLogger(name)
-    logger.propagate = False
-    logger.setLevel(femtologging.DEBUG)
-    logger.addHandler(handler)
-    return logger
+    with running_rsyslog(str(tmp_path_factory.mktemp("rsyslog"))) as server:
+        yield server
 
 
 def test_rfc3164_over_udp_is_parsed_with_facility_severity_and_tag(rsyslog):
@@ -125,7 +25,7 @@ def test_rfc3164_over_udp_is_parsed_with_facility_severity_and_tag(rsyslog):
         ("127.0.0.1", rsyslog.udp_port), facility="local4"
     )
     handler.ident = "udpapp: "
-    logger = _logger("rsyslog.udp", handler)
+    logger = logger_to("rsyslog.udp", handler)
     logger.debug("udp debug")
     logger.error("udp error")
     logger.critical("udp critical")
@@ -147,7 +47,7 @@ def test_rfc3164_over_tcp_with_newline_framing_is_parsed(rsyslog):
     )
     handler.append_nul = False
     handler.ident = "tcpapp: "
-    logger = _logger("rsyslog.tcp", handler)
+    logger = logger_to("rsyslog.tcp", handler)
     logger.info("tcp info")
     logger.warning("tcp warning")
     lines = rsyslog.lines("tcp ", 2)
@@ -163,7 +63,7 @@ def test_standard_tcp_bytes_are_split_at_their_nul_by_rsyslog(rsyslog):
         ("127.0.0.1", rsyslog.tcp_port), facility="mail", socktype=socket.SOCK_STREAM
     )
     handler.ident = "nulapp: "
-    logger = _logger("rsyslog.nul", handler)
+    logger = logger_to("rsyslog.nul", handler)
     logger.info("nul info")
     logger.critical("nul critical")
     lines = rsyslog.lines("nul ", 2)
@@ -177,7 +77,7 @@ def test_rfc3164_over_the_unix_socket_is_parsed(rsyslog):
     """Standard messages to rsyslog's Unix socket arrive with facility, severity and tag."""
     handler = femtologging.handlers.SysLogHandler(rsyslog.socket_path, facility="daemon")
     handler.ident = "unixapp: "
-    logger = _logger("rsyslog.unix", handler)
+    logger = logger_to("rsyslog.unix", handler)
     logger.warning("unix warning")
     logger.error("unix error")
     lines = rsyslog.lines("unix ", 2)
@@ -199,7 +99,7 @@ def test_rfc5424_over_tcp_with_octet_counting_carries_structured_data(rsyslog):
         app_name="app5424",
         msgid="DEFAULTID",
     )
-    logger = _logger("rsyslog.5424", handler)
+    logger = logger_to("rsyslog.5424", handler)
     logger.info("5424 plain")
     logger.error(
         "5424 with data\nsecond line",
@@ -227,6 +127,55 @@ def test_rfc5424_over_tcp_with_octet_counting_carries_structured_data(rsyslog):
     assert data[8].startswith("5424 with data")
 
 
+def test_rfc5424_over_udp_is_parsed_with_its_header(rsyslog):
+    """RFC 5424 datagrams give rsyslog hostname, app-name, procid, msgid and structured data."""
+    handler = femtologging.handlers.SysLogHandler(
+        ("127.0.0.1", rsyslog.udp_port),
+        facility="local2",
+        rfc5424=True,
+        hostname="udp.example",
+        app_name="udp5424",
+    )
+    logger = logger_to("rsyslog.udp5424", handler)
+    logger.warning("udp5424 message", extra={"structured_data": {"req@32473": {"id": "7"}}})
+    (line,) = rsyslog.lines("udp5424 message", 1)
+    handler.close()
+    assert line[:8] == [
+        "148",
+        "local2",
+        "4",
+        "udp.example",
+        "udp5424",
+        str(os.getpid()),
+        "-",
+        '[req@32473 id="7"]',
+    ]
+    assert line[8] == "udp5424 message"
+
+
+def test_rfc3164_over_tcp_with_octet_counting_is_parsed(rsyslog):
+    """Standard messages with RFC 6587 octet counting are parsed one by one."""
+    handler = femtologging.handlers.SysLogHandler(
+        ("127.0.0.1", rsyslog.tcp_port),
+        facility="news",
+        socktype=socket.SOCK_STREAM,
+        framing="octet-counting",
+    )
+    handler.append_nul = False
+    handler.ident = "octetapp: "
+    logger = logger_to("rsyslog.octet3164", handler)
+    logger.info("octet info\nwith a second line")
+    logger.error("octet error")
+    lines = rsyslog.lines("octet ", 2)
+    handler.close()
+    assert [line[:3] for line in lines] == [["62", "news", "6"], ["59", "news", "3"]]
+    assert {line[4] for line in lines} == {"octetapp"}
+    assert [line[8].strip() for line in lines] == [
+        "octet info#012with a second line",
+        "octet error",
+    ]
+
+
 def test_tcp_handler_reconnects_after_rsyslog_restarted(rsyslog):
     """With reconnect, a TCP handler delivers again once rsyslog is back, reporting nothing."""
     handler = femtologging.handlers.SysLogHandler(
@@ -239,7 +188,7 @@ def test_tcp_handler_reconnects_after_rsyslog_restarted(rsyslog):
     handler.ident = "restartapp: "
     errors = []
     handler.handleError = errors.append
-    logger = _logger("rsyslog.restart", handler)
+    logger = logger_to("rsyslog.restart", handler)
     logger.warning("restart before")
     rsyslog.lines("restart before", 1)
     rsyslog.stop()

@@ -13,7 +13,9 @@ from . import (
     femto_socket_threads,
     file,
     file_threads,
+    http_batch,
     rotating,
+    routed_file,
     stream_stringio,
     syslog_udp,
     tcp_socket,
@@ -27,6 +29,7 @@ CASES: dict[str, Case] = {
         disabled,
         stream_stringio,
         file,
+        routed_file,
         exception,
         file_threads,
         rotating,
@@ -38,6 +41,7 @@ CASES: dict[str, Case] = {
         femto_rotating,
         femto_socket,
         femto_socket_threads,
+        http_batch,
     )
 }
 

@@ -80,8 +80,8 @@ def queue_listener_socket(library: ModuleType, port: int, name: str) -> SocketTa
 
 
 def femto_socket(library: ModuleType, port: int, name: str) -> SocketTarget:
-    """femtologging: `FemtoSocketHandler` from `SocketHandlerBuilder`; a Rust worker thread
-    encodes each record as MessagePack and sends it."""
+    """femtologging: `FemtoSocketHandler` from `SocketHandlerBuilder`; the caller encodes
+    each record as MessagePack, a Rust worker thread frames and sends the batches."""
     logger = _logger(library, name)
     handler = (
         library.SocketHandlerBuilder()

@@ -8,16 +8,20 @@ configuration, error reports) and the module-level functions.
 
 import atexit
 import codecs
+import collections  # noqa: F401 - a name of the standard module
 import io
 import locale
 import os
+import re
 import sys
 import threading
 import time
 import traceback
 import warnings
 import weakref
-from string import Template as _StringTemplate
+from string import Formatter as _StringFormatter
+from string import Template
+from types import GenericAlias  # noqa: F401 - a name of the standard module
 
 from . import _femtologging as _native
 
@@ -65,9 +69,34 @@ __all__ = [
     "lastResort",
     "raiseExceptions",
     "getLevelNamesMapping",
+    # The femto face.
+    "get_logger",
+    "FemtoHandler",
+    "FemtoStreamHandler",
+    "FemtoFileHandler",
+    "FemtoRotatingFileHandler",
+    "FemtoTimedRotatingFileHandler",
+    "FemtoSocketHandler",
+    "StreamHandlerBuilder",
+    "FileHandlerBuilder",
+    "RotatingFileHandlerBuilder",
+    "TimedRotatingFileHandlerBuilder",
+    "SocketHandlerBuilder",
+    "HandlerOptions",
+    "OverflowPolicy",
+    "HandlerConfigError",
+    "FemtoPythonHandler",
+    # Routing the real `logging` module's records here.
+    "capture_stdlib",
 ]
+# The standard library's names are those of `logging.__all__` on the running
+# Python (tests/test_public_names.py compares them); 3.12 added two.
 if sys.version_info >= (3, 12):
     __all__ += ["getHandlerByName", "getHandlerNames"]
+
+# The Cargo workspace's version, which is also the package's (pyproject.toml
+# leaves it to maturin).
+__version__ = _native.__version__
 
 _PY312 = sys.version_info >= (3, 12)
 _PY313 = sys.version_info >= (3, 13)
@@ -143,6 +172,13 @@ def currentframe():
 _srcfile = os.path.normcase(addLevelName.__code__.co_filename)
 
 
+def _is_internal_frame(frame):
+    """Whether a frame is the logging package's own or importlib's
+    bootstrap, which the search for the caller steps over."""
+    filename = os.path.normcase(frame.f_code.co_filename)
+    return _is_package_file(filename) or ("importlib" in filename and "_bootstrap" in filename)
+
+
 def _checkLevel(level):
     if isinstance(level, int):
         return level
@@ -167,30 +203,48 @@ if not _PY313:
             _lock.release()
 
 
-_at_fork_reinit_locks = weakref.WeakSet()
-
-
-def _register_at_fork_reinit_lock(instance):
-    with _lock:
-        _at_fork_reinit_locks.add(instance)
-
-
-def _after_fork_child_reinit_locks():
-    for handler in _at_fork_reinit_locks:
-        handler._at_fork_reinit()
-    _lock._at_fork_reinit()
-
-
-def _after_fork_parent_release():
-    _lock.release()
-
-
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(
-        before=_lock.acquire,
-        after_in_child=_after_fork_child_reinit_locks,
-        after_in_parent=_after_fork_parent_release,
-    )
+    # Every handler's lock, so that a child forked while one of them was held
+    # gets it back unlocked; code that forks reads these names.
+    _at_fork_reinit_lock_weakset = weakref.WeakSet()
+
+    def _register_at_fork_reinit_lock(instance):
+        with _lock:
+            _at_fork_reinit_lock_weakset.add(instance)
+
+    def _after_at_fork_child_reinit_locks():
+        for handler in _at_fork_reinit_lock_weakset:
+            handler._at_fork_reinit()
+        # The parent took the module lock before forking.
+        _lock._at_fork_reinit()
+
+    if _PY313:
+
+        def _prepareFork():
+            try:
+                _lock.acquire()
+            except BaseException:
+                _lock.release()
+                raise
+
+        def _afterFork():
+            _lock.release()
+
+        os.register_at_fork(
+            before=_prepareFork,
+            after_in_child=_after_at_fork_child_reinit_locks,
+            after_in_parent=_afterFork,
+        )
+    else:
+        os.register_at_fork(
+            before=_acquireLock,
+            after_in_child=_after_at_fork_child_reinit_locks,
+            after_in_parent=_releaseLock,
+        )
+else:
+
+    def _register_at_fork_reinit_lock(instance):
+        pass
 
 
 # ---------------------------------------------------------------- records
@@ -259,6 +313,10 @@ class PercentStyle:  # noqa: F811
     default_format = "%(message)s"
     asctime_format = "%(asctime)s"
     asctime_search = "%(asctime)"
+    # A %-placeholder with a mapping key: flags, width, precision, conversion.
+    validation_pattern = re.compile(
+        r"%\(\w+\)[#0+ -]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa%]", re.IGNORECASE
+    )
 
     def __init__(self, fmt, *, defaults=None):
         self._fmt = fmt or self.default_format
@@ -270,6 +328,13 @@ class StrFormatStyle:  # noqa: F811
     default_format = "{message}"
     asctime_format = "{asctime}"
     asctime_search = "{asctime"
+    # The format mini-language: [[fill]align][sign][z][#][0][width][,|_][.precision][type].
+    fmt_spec = re.compile(
+        r"^(?:.?[<>=^])?[+ -]?z?#?0?(?:\d+|{\w+})?[,_]?(?:\.(?:\d+|{\w+}))?[bcdeEfFgGnosxX%]?$",
+        re.IGNORECASE,
+    )
+    # A field name: an identifier followed by attribute or index lookups.
+    field_spec = re.compile(r"^(?:\d+|\w+)(?:\.\w+|\[[^]]+\])*$")
 
 
 @_attach(StringTemplateStyle)
@@ -277,13 +342,18 @@ class StringTemplateStyle:  # noqa: F811
     default_format = "${message}"
     asctime_format = "${asctime}"
     asctime_search = "${asctime}"
+    # $name or ${name}.
+    validation_pattern = re.compile(r"\$(?:\w+|\{\w+\})", re.IGNORECASE)
 
     def __init__(self, fmt, *, defaults=None):
         PercentStyle.__init__(self, fmt, defaults=defaults)
-        self._tpl = _StringTemplate(self._fmt)
+        self._tpl = Template(self._fmt)
 
 
 BASIC_FORMAT = "%(levelname)s:%(name)s:%(message)s"
+
+# The `str.format` engine StrFormatStyle's validation parses templates with.
+_str_formatter = _StringFormatter()
 
 _STYLES = {
     "%": (PercentStyle, BASIC_FORMAT),
@@ -771,6 +841,11 @@ class Manager:  # noqa: F811
                 alogger.parent = child.parent
                 child.parent = alogger
 
+    # The standard library keeps `disable` behind a property over `_disable`.
+    _disable = property(
+        lambda self: self.disable, lambda self, value: setattr(self, "disable", value)
+    )
+
     def _clear_cache(self):
         _native.invalidate_levels()
         with _lock:
@@ -1148,6 +1223,19 @@ def captureWarnings(capture):
             _warnings_showwarning = None
 
 
+# ---------------------------------------------------------------- the real logging
+
+
+def capture_stdlib(capture=True):
+    """Routes the records of libraries that log through the standard
+    library's `logging` into femtologging's loggers and handlers (levels,
+    filters and the caller of each call kept); `capture_stdlib(False)` stops.
+    See `_stdlib_bridge`."""
+    from . import _stdlib_bridge
+
+    _stdlib_bridge.capture_stdlib(capture)
+
+
 # ---------------------------------------------------------------- femto face
 
 from . import _femto  # noqa: E402
@@ -1158,6 +1246,13 @@ globals().update(_femto._install(sys.modules[__name__]))
 
 from . import _cold  # noqa: E402
 
+# The files whose frames the search for the caller steps over.
+_internal_files = [
+    _srcfile,
+    os.path.normcase(_cold.__file__),
+    os.path.normcase(_femto.__file__),
+]
+
 _native.install(
     module=sys.modules[__name__],
     level_to_name=_levelToName,
@@ -1165,11 +1260,7 @@ _native.install(
     log_record_class=LogRecord,
     default_record_factory=LogRecord,
     cold=_cold,
-    internal_files=[
-        _srcfile,
-        os.path.normcase(_cold.__file__),
-        os.path.normcase(_femto.__file__),
-    ],
+    internal_files=_internal_files,
     start_ns=_start_ns,
     python_minor=sys.version_info[1],
 )

@@ -29,18 +29,26 @@ class OverflowPolicy:
     __slots__ = ("_text",)
 
     def __init__(self, text):
-        self._text = text
+        if not isinstance(text, str):
+            raise TypeError(
+                f'OverflowPolicy({text!r}): a policy is "drop", "block" or "timeout:N" '
+                "(N in milliseconds), or use OverflowPolicy.drop(), .block(), .timeout(ms)"
+            )
+        self._text = _native.normalize_policy(text)
 
     @classmethod
     def drop(cls):
+        """Drop the record and count it (`stats()["dropped"]`); the caller never waits."""
         return cls("drop")
 
     @classmethod
     def block(cls):
+        """Make the caller wait until the worker has room: nothing is lost."""
         return cls("block")
 
     @classmethod
     def timeout(cls, milliseconds):
+        """Wait up to `milliseconds` for room, then drop the record and count it."""
         if isinstance(milliseconds, bool) or not isinstance(milliseconds, int):
             raise TypeError(
                 f"OverflowPolicy.timeout() takes whole milliseconds, not {milliseconds!r}"
@@ -66,8 +74,10 @@ def _policy_text(policy):
     if isinstance(policy, OverflowPolicy):
         return str(policy)
     if isinstance(policy, str):
-        return policy
-    raise TypeError(f"policy must be a string or an OverflowPolicy, not {type(policy).__name__}")
+        return _native.normalize_policy(policy)
+    raise TypeError(
+        f'policy must be "drop", "block", "timeout:N" or an OverflowPolicy, not {policy!r}'
+    )
 
 
 def _positive(name, value):
@@ -196,6 +206,18 @@ def _init_file_handler(handler, path, mode, formatter):
     return path
 
 
+def _check_encoding(class_name, encoding):
+    """The femto file handlers write UTF-8 (the worker encodes); `encoding`
+    is taken so that code written for `FileHandler` says what it wants."""
+    if encoding is None or _codec_name(encoding) == "utf-8":
+        return
+    raise ValueError(
+        f"{class_name}(encoding={encoding!r}): femto handlers write UTF-8; "
+        "for another encoding use the standard face's FileHandler, or "
+        "basicConfig(filename=..., encoding=...)"
+    )
+
+
 def _handler_options(options):
     if options is None:
         return HandlerOptions()
@@ -272,6 +294,9 @@ def _install(logging):
     FemtoHandler = _native.FemtoHandler
 
     def close(self):
+        """Writes everything queued, stops the worker and detaches the
+        handler as `Handler.close` does. Records that come later are written
+        at once on the caller's thread. Safe to call more than once."""
         self._close_worker()
         Handler.close(self)
 
@@ -336,10 +361,12 @@ def _install(logging):
 
         @classmethod
         def stderr(cls):
+            """A handler writing to `sys.stderr` (the default)."""
             return cls("stderr")
 
         @classmethod
         def stdout(cls):
+            """A handler writing to `sys.stdout`."""
             return cls("stdout")
 
     class FemtoFileHandler(FemtoHandler):
@@ -358,7 +385,9 @@ def _install(logging):
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
             errors="backslashreplace",
+            encoding=None,
         ):
+            _check_encoding(type(self).__name__, encoding)
             path = _init_file_handler(self, path, mode, formatter)
             _start(
                 self,
@@ -387,7 +416,9 @@ def _install(logging):
             mode="a",
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
+            encoding=None,
         ):
+            _check_encoding(type(self).__name__, encoding)
             self.options = _handler_options(options)
             path = _init_file_handler(self, path, mode, formatter)
             _start_rolling(self, path, flush_timeout_ms, mode == "w")
@@ -413,7 +444,9 @@ def _install(logging):
             *,
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
             formatter="default",
+            encoding=None,
         ):
+            _check_encoding(type(self).__name__, encoding)
             self.options = _handler_options(options)
             if not isinstance(when, str):
                 raise TypeError(f"when must be a string, not {type(when).__name__}")
@@ -435,14 +468,32 @@ def _install(logging):
                 timed=(when, interval, bool(utc), seconds, backup_count),
             )
 
-    class _PythonObjectHandler(FemtoHandler):
-        """Runs a Python object's `handle(logger, level, message)` on a worker."""
+    class FemtoPythonHandler(FemtoHandler):
+        """Calls a Python object's `handle(logger, level, message)` on a
+        worker thread, with the logger's name, the level's name and the
+        formatted message, as `Logger.add_handler` does for an object that is
+        not a `Handler`. `capacity`, `policy` and `flush_timeout_ms` are
+        those of the other femto handlers; `flush()` waits for every queued
+        call to return, `stats()` counts them (an exception raised by
+        `handle` is printed and counted in `handler_errors`)."""
 
-        def __init__(self, target, capacity=DEFAULT_CAPACITY, policy="drop"):
+        def __init__(
+            self,
+            target,
+            capacity=DEFAULT_CAPACITY,
+            policy="drop",
+            *,
+            flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
+        ):
+            if not callable(getattr(target, "handle", None)):
+                raise TypeError(
+                    f"{type(self).__name__}({target!r}): the object needs a callable "
+                    "handle(logger, level, message)"
+                )
             Handler.__init__(self)
             self.target = target
             self._target_text = repr(target)
-            _start(self, target, capacity, 1, policy, DEFAULT_FLUSH_TIMEOUT_MS)
+            _start(self, target, capacity, 1, policy, flush_timeout_ms)
 
     class _HandlerBuilder:
         """The options every femto handler builder sets."""
@@ -454,19 +505,26 @@ def _install(logging):
             self._policy = "drop"
 
         def with_capacity(self, capacity):
+            """How many records the queue holds before the policy applies (default 1024)."""
             self._capacity = _positive("capacity", capacity)
             return self
 
         def with_flush_timeout_ms(self, milliseconds):
+            """How long `flush()` waits for the worker, in milliseconds (default 1000)."""
             self._flush_timeout_ms = _positive("flush timeout", milliseconds)
             return self
 
         def with_formatter(self, formatter):
+            """`"default"` (`"%(name)s [%(levelname)s] %(message)s"`), a `Formatter`,
+            or a callable that takes a mapping of the record's fields and
+            returns the line (called on the worker thread)."""
             _check_formatter(formatter)
             self._formatter = formatter
             return self
 
         def with_overflow_policy(self, policy):
+            """What a full queue does: `"drop"` (default), `"block"`,
+            `"timeout:N"`, or an `OverflowPolicy`. Refused here if invalid."""
             self._policy = _policy_text(policy)
             return self
 
@@ -479,13 +537,16 @@ def _install(logging):
 
         @classmethod
         def stderr(cls):
+            """A builder for a handler writing to `sys.stderr`."""
             return cls("stderr")
 
         @classmethod
         def stdout(cls):
+            """A builder for a handler writing to `sys.stdout`."""
             return cls("stdout")
 
         def build(self):
+            """The `FemtoStreamHandler` with the options set so far."""
             return FemtoStreamHandler(
                 self._stream,
                 capacity=self._capacity,
@@ -503,10 +564,14 @@ def _install(logging):
             self._flush_interval = 1
 
         def with_flush_interval(self, records):
+            """How many records the worker may hold, when the queue runs empty,
+            to write them together (default 1: written at once)."""
             self._flush_interval = _positive("flush_interval", records)
             return self
 
         def build(self):
+            """The `FemtoFileHandler` with the options set so far; opens the
+            file (raising what `open()` raises if it cannot)."""
             return FemtoFileHandler(
                 self._path,
                 self._capacity,
@@ -526,14 +591,18 @@ def _install(logging):
             self._interprocess = False
 
         def with_backup_count(self, backup_count):
+            """How many backups to keep (`path.1`, `path.2`, ...)."""
             self._backup_count = _count("backup_count", backup_count)
             return self
 
         def with_compression(self, compress):
+            """`"gzip"` compresses each backup on a background thread; None does not."""
             self._compress = _compression(compress)
             return self
 
         def with_interprocess_lock(self, enabled=True):
+            """Let several processes share the files: an advisory lock on
+            `path + ".lock"` serializes their writes and rollovers."""
             self._interprocess = bool(enabled)
             return self
 
@@ -545,10 +614,23 @@ def _install(logging):
             self._max_bytes = 0
 
         def with_max_bytes(self, max_bytes):
+            """Roll over before a line would take the file past `max_bytes`
+            (UTF-8 bytes); needs `with_backup_count` too."""
             self._max_bytes = _count("max_bytes", max_bytes)
             return self
 
         def build(self):
+            """The `FemtoRotatingFileHandler` with the options set so far."""
+            if (self._max_bytes == 0) != (self._backup_count == 0):
+                given, missing = (
+                    (f"with_max_bytes({self._max_bytes})", "with_backup_count(n)")
+                    if self._max_bytes
+                    else (f"with_backup_count({self._backup_count})", "with_max_bytes(n)")
+                )
+                raise ValueError(
+                    f"RotatingFileHandlerBuilder({self._path!r}): {given} rotates only together "
+                    f"with {missing}, n at least 1; set neither for a file that never rotates"
+                )
             options = HandlerOptions(
                 self._capacity,
                 self._flush_interval,
@@ -575,19 +657,24 @@ def _install(logging):
             self._at_time = None
 
         def with_when(self, when, interval=1):
+            """The schedule: `"S"`, `"M"`, `"H"`, `"D"`, `"midnight"` or
+            `"W0"`-`"W6"`, every `interval` of them."""
             self._when = when
             self._interval = _positive("interval", interval)
             return self
 
         def with_utc(self, utc=True):
+            """Schedule rollovers and name backups in UTC instead of local time."""
             self._utc = bool(utc)
             return self
 
         def with_at_time(self, at_time):
+            """The `datetime.time` of day for daily and weekly rollovers."""
             self._at_time = at_time
             return self
 
         def build(self):
+            """The `FemtoTimedRotatingFileHandler` with the options set so far."""
             options = HandlerOptions(
                 self._capacity,
                 self._flush_interval,
@@ -609,22 +696,33 @@ def _install(logging):
 
     Logger = logging.Logger
 
-    def add_handler(self, handler):
+    def add_handler(self, handler, **options):
         """`addHandler`, also taking any object with `handle(logger, level,
-        message)`, which then runs on a worker thread."""
-        if not isinstance(handler, Handler):
-            if not callable(getattr(handler, "handle", None)):
+        message)`, which then runs on a worker thread: it is wrapped in a
+        `FemtoPythonHandler` made with `options` (`capacity`, `policy`,
+        `flush_timeout_ms`). Returns the handler added, to flush, close or
+        ask for `stats()`; adding the same object again returns the same
+        handler."""
+        if isinstance(handler, Handler):
+            if options:
                 raise TypeError(
-                    f"{handler!r} is neither a Handler nor an object with a callable "
-                    "handle(logger, level, message)"
+                    f"add_handler({handler!r}, {', '.join(options)}=...): options are for "
+                    "objects with handle(); configure a Handler when you make it"
                 )
-            wrappers = self.__dict__.setdefault("_femto_wrappers", {})
-            if id(handler) in wrappers:
-                return
-            wrapper = _PythonObjectHandler(handler)
+            self.addHandler(handler)
+            return handler
+        if not callable(getattr(handler, "handle", None)):
+            raise TypeError(
+                f"add_handler({handler!r}): give a Handler or an object with a callable "
+                "handle(logger, level, message)"
+            )
+        wrappers = self.__dict__.setdefault("_femto_wrappers", {})
+        wrapper = wrappers.get(id(handler))
+        if wrapper is None:
+            wrapper = FemtoPythonHandler(handler, **options)
             wrappers[id(handler)] = wrapper
-            handler = wrapper
-        self.addHandler(handler)
+        self.addHandler(wrapper)
+        return wrapper
 
     def remove_handler(self, handler):
         if not isinstance(handler, Handler):
@@ -645,12 +743,13 @@ def _install(logging):
 
     from ._femto_socket import install as install_socket
 
-    return {
+    classes = {
         **install_socket(FemtoHandler, _HandlerBuilder, _start, _policy_text),
         "OverflowPolicy": OverflowPolicy,
         "FemtoHandler": FemtoHandler,
         "FemtoStreamHandler": FemtoStreamHandler,
         "FemtoFileHandler": FemtoFileHandler,
+        "FemtoPythonHandler": FemtoPythonHandler,
         "StreamHandlerBuilder": StreamHandlerBuilder,
         "FileHandlerBuilder": FileHandlerBuilder,
         "FemtoRotatingFileHandler": FemtoRotatingFileHandler,
@@ -658,8 +757,27 @@ def _install(logging):
         "HandlerOptions": HandlerOptions,
         "FemtoTimedRotatingFileHandler": FemtoTimedRotatingFileHandler,
         "TimedRotatingFileHandlerBuilder": TimedRotatingFileHandlerBuilder,
+    }
+    for cls in classes.values():
+        _name_as_public(cls)
+    return {
+        **classes,
         "get_logger": get_logger,
     }
+
+
+def _name_as_public(cls):
+    """Classes made inside `_install` would call themselves
+    `_install.<locals>.FemtoFileHandler` in errors (`__init__() got an
+    unexpected keyword argument`) and in `help()`; they are the package's."""
+    if cls.__module__ not in (__name__, "femtologging._femto_socket"):
+        return
+    cls.__module__ = "femtologging"
+    cls.__qualname__ = cls.__name__
+    for attribute, value in vars(cls).items():
+        function = getattr(value, "__func__", value)
+        if "<locals>" in getattr(function, "__qualname__", ""):
+            function.__qualname__ = f"{cls.__name__}.{attribute}"
 
 
 def background_handler(filename, mode, stream, encoding, errors):

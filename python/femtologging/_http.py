@@ -6,6 +6,8 @@ proxy's, say), and `emit` drives whatever it returns through
 `putrequest`/`putheader`/`endheaders`/`send`/`getresponse`, so the request
 has to be built by `http.client`'s own calls for such subclasses to work.
 Sending one request per record spends its time on the network, not in Python.
+Batched sending, by request, is `_http_batch.py`'s: a Rust worker POSTs JSON
+lines over a connection of its own.
 
 `NTEventLogHandler` writes to the Windows event log through pywin32; without
 it (on Linux, say) it prints the standard notice and drops every record.
@@ -19,9 +21,64 @@ from . import CRITICAL, DEBUG, ERROR, INFO, WARNING, Handler
 class HTTPHandler(Handler):
     """Sends each record's attribute dict, URL-encoded, to a web server: in
     the query string of a GET, or as a form-encoded POST body. One
-    connection per record; the answer's status is not looked at."""
+    connection per record; the answer's status is not looked at.
 
-    def __init__(self, host, url, method="GET", secure=False, credentials=None, context=None):
+    Beyond the standard library, keyword-only and off by default (a
+    receiver sees the difference: other bodies, fewer connections),
+    batched sending by a Rust worker thread (`_http_batch.py`):
+
+    - `batch=N`: at most N records per request; the body is
+      newline-delimited JSON (`Content-Type: application/x-ndjson`), one
+      line per record, the `mapLogRecord` dict as a JSON object (values
+      JSON has no type for as their `str()`). Needs `method="POST"`.
+    - `batch_interval=S` (1.0): a record waits at most S seconds for its
+      batch to fill; `flush()`, `close()` and interpreter exit send at once.
+    - `compress="gzip"`: gzip bodies (`Content-Encoding: gzip`).
+    - `keepalive=True` (the default once batching): one HTTP/1.1
+      connection for every request, made again when the server closes it;
+      `keepalive=True` alone sends one record per request over it.
+      `keepalive=False` closes the connection after each request.
+    - `capacity` (4096) and `policy` ("block", "drop" or "timeout:N"): the
+      queue, as on the femto handlers; `timeout` (10.0): seconds to
+      connect, write and be answered; `cafile`: a PEM file of CAs to trust
+      besides the system's when `secure` (TLS is rustls; `context` cannot
+      be used).
+
+    A 2xx answer delivers a batch; a lost connection, 408, 429 and 5xx are
+    retried with exponential backoff (given up after two minutes, or at
+    close); any other answer gives its records up at once. `stats()` counts
+    them all (`written`, `failed`, `dropped`, `write_errors`); a warning
+    goes to stderr at most once a second while records are lost. When
+    batching, `host` and `url` are read once, at construction, and
+    `getConnection` is not called (the connection is the worker's).
+
+    `background=True` (with `capacity` and `policy`) instead keeps the
+    standard requests but makes them from a worker thread, which calls
+    this class's `emit`; batching already sends from a worker, so the two
+    do not go together."""
+
+    # The batched sender, when one was asked for.
+    _batched = None
+
+    def __init__(
+        self,
+        host,
+        url,
+        method="GET",
+        secure=False,
+        credentials=None,
+        context=None,
+        *,
+        batch=None,
+        batch_interval=None,
+        compress=None,
+        keepalive=None,
+        capacity=None,
+        policy=None,
+        cafile=None,
+        timeout=None,
+        background=False,
+    ):
         Handler.__init__(self)
         method = method.upper()
         if method not in ("GET", "POST"):
@@ -34,6 +91,38 @@ class HTTPHandler(Handler):
         self.secure = secure
         self.credentials = credentials
         self.context = context
+        from ._http_batch import sender_for
+
+        batched = sender_for(
+            host,
+            url,
+            method,
+            secure,
+            credentials,
+            context,
+            {
+                "batch": batch,
+                "batch_interval": batch_interval,
+                "compress": compress,
+                "keepalive": keepalive,
+                "capacity": None if background else capacity,
+                "policy": None if background else policy,
+                "cafile": cafile,
+                "timeout": timeout,
+            },
+        )
+        if batched is not None:
+            if background:
+                raise ValueError(
+                    "HTTPHandler(background=True) and batching (batch, batch_interval, "
+                    "compress, keepalive=True) do not go together: batches are sent "
+                    "from a worker already"
+                )
+            self._batched = batched
+        elif background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def mapLogRecord(self, record):
         """The dict to send: the record's own `__dict__`."""
@@ -51,6 +140,12 @@ class HTTPHandler(Handler):
         return http.client.HTTPSConnection(host, context=self.context)
 
     def emit(self, record):
+        if self._batched is not None:
+            try:
+                self._batched.submit(self.mapLogRecord(record))
+            except Exception:
+                self.handleError(record)
+            return
         import urllib.parse
 
         try:
@@ -85,6 +180,26 @@ class HTTPHandler(Handler):
             connection.getresponse()
         except Exception:
             self.handleError(record)
+
+    def flush(self):
+        """With batching, sends what is queued and waits for the answers
+        (True when nothing was lost since the last flush); else nothing, as
+        the standard handler."""
+        if self._batched is not None:
+            return self._batched.flush()
+        return Handler.flush(self)
+
+    def close(self):
+        if self._batched is not None:
+            self._batched.close()
+        Handler.close(self)
+
+    def stats(self):
+        """With batching, the worker's counters (`accepted`, `written`,
+        `dropped`, `failed`, `write_errors`, ...); else None."""
+        if self._batched is not None:
+            return self._batched.stats()
+        return None
 
 
 class NTEventLogHandler(Handler):

@@ -47,7 +47,7 @@ class SocketHandler:  # noqa: F811
     # the running Python's.
     resend = False
 
-    def __init__(self, host, port, *, resend=False):
+    def __init__(self, host, port, *, resend=False, background=False, capacity=None, policy=None):
         Handler.__init__(self)
         if resend:
             self.resend = True
@@ -60,6 +60,10 @@ class SocketHandler:  # noqa: F811
         self.retryStart = 1.0
         self.retryMax = 30.0
         self.retryFactor = 2.0
+        if background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def makeSocket(self, timeout=1):
         """A connected stream socket: TCP, or Unix when `port` is None."""
@@ -193,9 +197,13 @@ class DatagramHandler:  # noqa: F811
     """Sends each record as `SocketHandler` frames it, one per datagram,
     over UDP, or a Unix datagram socket when `port` is None."""
 
-    def __init__(self, host, port):
+    def __init__(self, host, port, *, background=False, capacity=None, policy=None):
         SocketHandler.__init__(self, host, port)
         self.closeOnError = False
+        if background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def makeSocket(self):
         """An unconnected datagram socket."""

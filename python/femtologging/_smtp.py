@@ -37,6 +37,10 @@ class SMTPHandler(Handler):
         credentials=None,
         secure=None,
         timeout=_DEFAULT_TIMEOUT,
+        *,
+        background=False,
+        capacity=None,
+        policy=None,
     ):
         Handler.__init__(self)
         # Attributes in the order, and with the presence rules, that code
@@ -59,6 +63,10 @@ class SMTPHandler(Handler):
         self.subject = subject
         self.secure = secure
         self.timeout = timeout
+        if background:
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
 
     def getSubject(self, record):
         """The subject line of the email for `record`: `subject` as given.

@@ -20,6 +20,25 @@ Beyond the standard signature (keyword-only):
   given (no standard behaviour to keep there), off otherwise, where the
   standard handler fails every record after the receiver went away, which
   anyone reading its error reports can tell apart.
+- `tls=True`: TLS over TCP (RFC 5425; receivers usually listen on port
+  6514). The server's certificate is verified against the system's CA
+  certificates, or only those in `tls_cafile` (a PEM file, as
+  `ssl.create_default_context(cafile=...)`), for the host name of the
+  address (sent as SNI), or `tls_server_hostname` when the certificate
+  names another; `tls_insecure=True` accepts any certificate (encrypted, but
+  anyone can pose as the server). The handshake completes before a byte of a
+  record is written: a refused server gets nothing, in clear or otherwise.
+  The framing defaults to octet counting, as RFC 5425 requires, and
+  `reconnect` to on: a server that cannot be reached or verified is not
+  raised from the constructor but reported through `handleError` (an
+  `ssl.SSLCertVerificationError` for a refused certificate) by each record
+  that could not be sent, and every record tries again.
+- `truncate_oversized=True`: a datagram larger than the socket sends (UDP:
+  65,507 bytes over IPv4, 65,527 over IPv6; a Unix datagram socket: its
+  send buffer) is cut to that size, between UTF-8 characters and keeping
+  the closing NUL, sent, and counted in `truncated`. Off by default: the
+  standard handler sends nothing and reports `EMSGSIZE` through
+  `handleError`, and a receiver tells a cut message from none.
 """
 
 import os
@@ -139,19 +158,59 @@ class SysLogHandler:  # noqa: F811
         app_name=None,
         msgid=None,
         timeout=None,
+        tls=False,
+        tls_cafile=None,
+        tls_server_hostname=None,
+        tls_insecure=False,
+        truncate_oversized=False,
+        background=False,
+        capacity=None,
+        policy=None,
     ):
         Handler.__init__(self)
+        if tls:
+            if isinstance(address, str):
+                raise ValueError("tls needs a (host, port) address, not a Unix socket path")
+            if socktype not in (None, _SOCK_STREAM):
+                raise ValueError("tls needs socktype=socket.SOCK_STREAM (TLS runs over TCP)")
+            socktype = _SOCK_STREAM
+            if framing is None:
+                framing = "octet-counting"
+            cafile_pem = None
+            if tls_cafile is not None:
+                with open(tls_cafile, "rb") as cafile:
+                    cafile_pem = cafile.read()
+            self._tls = (cafile_pem, tls_server_hostname, bool(tls_insecure))
+        elif tls_cafile is not None or tls_server_hostname is not None or tls_insecure:
+            raise ValueError("tls_cafile, tls_server_hostname and tls_insecure need tls=True")
+        else:
+            self._tls = None
         if reconnect is None:
             reconnect = bool(rfc5424 or framing)
         if rfc5424:
             hostname = hostname or socket.gethostname()
             app_name = app_name or os.path.basename(sys.argv[0] if sys.argv else "")
-        self._configure(rfc5424, framing, reconnect, hostname, app_name, msgid)
+        self._configure(
+            rfc5424, framing, reconnect, hostname, app_name, msgid, bool(truncate_oversized)
+        )
+        self._reconnect = reconnect
         self._timeout = timeout
         self.address = address
         self.facility = facility
         self.socktype = socktype
         self.socket = None
+        if background:
+            if tls or truncate_oversized:
+                # The worker's transports would send these in clear, or
+                # refuse them uncut: refused rather than done differently.
+                raise ValueError(
+                    "SysLogHandler(background=True) does not take tls or truncate_oversized yet"
+                )
+            # The worker connects; the constructor waits for no server.
+            from ._background import run_in_background
+
+            run_in_background(self, capacity, policy)
+            return
         self.createSocket()
 
     def _connect_unixsocket(self, address):
@@ -190,6 +249,9 @@ class SysLogHandler:  # noqa: F811
                 pass
             return
         self.unixsocket = False
+        if self._tls is not None:
+            self._open_tls(*address)
+            return
         if socktype is None:
             socktype = socket.SOCK_DGRAM
         host, port = address
@@ -201,6 +263,19 @@ class SysLogHandler:  # noqa: F811
             host, port, socktype == _SOCK_STREAM, self._timeout
         )
         self.socktype = socktype
+
+    def _open_tls(self, host, port):
+        if isinstance(port, str):
+            port = int(port) if port.isdigit() else socket.getservbyname(port, "tcp")
+        self.socket = _native.SyslogSocket.open_tls(host, port, *self._tls, self._timeout)
+        self.socktype = _SOCK_STREAM
+        try:
+            self.socket.reopen()
+        except OSError:
+            # Reconnecting, the first record tries again and reports what
+            # fails; otherwise fail now, as a refused TCP connection does.
+            if not self._reconnect:
+                raise
 
     def encodePriority(self, facility, priority):
         """`(facility << 3) | priority`, names looked up in

@@ -14,10 +14,14 @@ replace is still called where the standard library calls it.
 import copy
 import io
 import os
+import pickle  # noqa: F401 - a name of the standard module
 import queue
 import re
+import socket  # noqa: F401 - a name of the standard module
+import struct  # noqa: F401 - a name of the standard module
 import sys
 import threading
+import time  # noqa: F401 - a name of the standard module
 
 from . import ERROR, FileHandler, Handler, _attach
 from . import _femtologging as _native
@@ -25,6 +29,37 @@ from ._http import HTTPHandler, NTEventLogHandler  # noqa: F401
 from ._network import DatagramHandler, SocketHandler  # noqa: F401
 from ._smtp import SMTPHandler  # noqa: F401
 from ._syslog import SysLogHandler  # noqa: F401
+
+# `logging.handlers.logging` is the logging package.
+logging = sys.modules[__name__.rpartition(".")[0]]
+
+if sys.version_info < (3, 13):
+    from stat import ST_DEV, ST_INO, ST_MTIME  # noqa: F401 - names of the standard module
+# `logging.handlers` has no `__all__`; these are the public names it defines
+# (its classes and port numbers, not the modules and `stat` constants it
+# imports). tests/test_public_names.py compares them with the running Python's.
+__all__ = [
+    "BaseRotatingHandler",
+    "BufferingHandler",
+    "DEFAULT_HTTP_LOGGING_PORT",
+    "DEFAULT_SOAP_LOGGING_PORT",
+    "DEFAULT_TCP_LOGGING_PORT",
+    "DEFAULT_UDP_LOGGING_PORT",
+    "DatagramHandler",
+    "HTTPHandler",
+    "MemoryHandler",
+    "NTEventLogHandler",
+    "QueueHandler",
+    "QueueListener",
+    "RotatingFileHandler",
+    "SMTPHandler",
+    "SYSLOG_TCP_PORT",
+    "SYSLOG_UDP_PORT",
+    "SocketHandler",
+    "SysLogHandler",
+    "TimedRotatingFileHandler",
+    "WatchedFileHandler",
+]
 
 DEFAULT_TCP_LOGGING_PORT = 9020
 DEFAULT_UDP_LOGGING_PORT = 9021

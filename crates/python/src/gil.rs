@@ -69,6 +69,12 @@ impl PyField {
         drop(old);
     }
 
+    /// Runs a closure on the object without touching its reference count.
+    /// The closure must not call into Python.
+    pub fn with<R>(&self, py: Python<'_>, action: impl FnOnce(&Py<PyAny>) -> R) -> R {
+        self.0.with(py, |value| action(value))
+    }
+
     /// True when the field holds `None`, without touching a reference count.
     pub fn is_none(&self, py: Python<'_>) -> bool {
         self.0.with(py, |value| value.is_none(py))

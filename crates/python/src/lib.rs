@@ -62,6 +62,16 @@ fn install(
     overrides::VERSION_TAG_FLAG_IN_USE.store(python_minor < 13, Ordering::Relaxed);
     runtime::START_NS.store(start_ns, Ordering::Relaxed);
     caller::set_internal_files(py, internal_files);
+    let time_module = py.import("time")?;
+    // The clock `LogRecord.__init__` reads.
+    let clock_name = PyString::new(
+        py,
+        if python_minor >= 13 {
+            "time_ns"
+        } else {
+            "time"
+        },
+    );
     runtime::install(
         py,
         runtime::Runtime {
@@ -72,6 +82,9 @@ fn install(
             log_record_class: log_record_class.unbind(),
             default_record_factory: default_record_factory.unbind(),
             cold: cold.unbind(),
+            standard_clock: time_module.getattr(&clock_name)?.unbind(),
+            clock_name: clock_name.unbind(),
+            time_dict: time_module.dict().unbind(),
             hot: gil::GilCell::new(runtime::HotValues::default()),
         },
     );
@@ -102,7 +115,7 @@ fn init_record(
     sinfo: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let runtime = runtime::get(py)?;
-    let created_ns = femtologging_core::time::now_ns();
+    let created_ns = runtime.clock_ns(py);
     let level_name = runtime
         .module
         .bind(py)
@@ -168,6 +181,13 @@ fn close_inherited_files() {
     femtologging_core::fork::close_inherited_files();
 }
 
+/// Replaces the list of files whose frames the caller's walk skips (the
+/// package's own, and the standard `logging` while it is routed here).
+#[pyfunction]
+fn set_internal_files(py: Python<'_>, files: Vec<String>) {
+    caller::set_internal_files(py, files);
+}
+
 /// Forgets every logger's cached effective level.
 #[pyfunction]
 fn invalidate_levels() {
@@ -176,6 +196,9 @@ fn invalidate_levels() {
 
 #[pymodule]
 fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The one version: the workspace's, which maturin also writes into the
+    // package metadata (pyproject.toml leaves `version` dynamic).
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_class::<filterer::Filterer>()?;
     module.add_class::<filter::Filter>()?;
     module.add_class::<logger::Logger>()?;
@@ -207,6 +230,8 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;
     module.add_class::<femto::SocketTarget>()?;
+    module.add_function(wrap_pyfunction!(femto::normalize_policy, module)?)?;
+    module.add_class::<femto::HttpTarget>()?;
     module.add_function(wrap_pyfunction!(
         femto::exit_signals::drain_on_exit_signals,
         module
@@ -225,5 +250,6 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(merge_message, module)?)?;
     module.add_function(wrap_pyfunction!(socket_pickle::pickle_record, module)?)?;
     module.add_function(wrap_pyfunction!(invalidate_levels, module)?)?;
+    module.add_function(wrap_pyfunction!(set_internal_files, module)?)?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! Python subclass (or a monkeypatch) replaced a step, that step is called
 //! through Python exactly where the standard library would call it.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
@@ -62,6 +62,32 @@ pub struct Logger {
     handlers: PyField,
     cached_generation: AtomicU64,
     cached_threshold: AtomicI64,
+    /// `_cache`: the standard library's dictionary of level -> answer of
+    /// `isEnabledFor`, which code and tests read (and clear).
+    cache: PyField,
+    recorded: RecordedInCache,
+}
+
+/// Which plain levels below 64 this logger has written into its `_cache`
+/// dictionary, valid while the level generation and the dictionary's size
+/// are those recorded: a call at a level already written costs two loads and
+/// a compare, not a dictionary store. Anyone who empties or adds to the
+/// dictionary changes its size, and any level change bumps the generation,
+/// so the next call writes its answer again.
+struct RecordedInCache {
+    levels: AtomicU64,
+    generation: AtomicU64,
+    size: AtomicUsize,
+}
+
+impl RecordedInCache {
+    fn new() -> RecordedInCache {
+        RecordedInCache {
+            levels: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            size: AtomicUsize::new(usize::MAX),
+        }
+    }
 }
 
 #[pyclass(extends = Logger, subclass, frozen, module = "femtologging")]
@@ -222,7 +248,71 @@ impl Logger {
             handlers: PyField::new(PyList::empty(py).into_any().unbind()),
             cached_generation: AtomicU64::new(0),
             cached_threshold: AtomicI64::new(0),
+            cache: PyField::new(PyDict::new(py).into_any().unbind()),
+            recorded: RecordedInCache::new(),
         })
+    }
+
+    /// Writes `_cache[level] = enabled`, as the standard `isEnabledFor` does
+    /// after working the answer out, unless it is known to be there.
+    #[inline(always)]
+    fn remember(&self, py: Python<'_>, level: &Level, enabled: bool) {
+        if let Level::Plain(number @ 0..=63) = level {
+            let written = self.recorded.levels.load(Ordering::Relaxed) & (1 << number) != 0;
+            if written
+                && self.recorded.generation.load(Ordering::Relaxed)
+                    == GENERATION.load(Ordering::Relaxed)
+                && self.recorded.size.load(Ordering::Relaxed) == self.cache_size(py)
+            {
+                return;
+            }
+        }
+        self.write_to_cache(py, level, enabled);
+    }
+
+    /// The size of `_cache` when it is an exact dict, else `usize::MAX`.
+    #[inline(always)]
+    fn cache_size(&self, py: Python<'_>) -> usize {
+        self.cache.with(py, |cache| {
+            let pointer = cache.as_ptr();
+            // SAFETY: a live object, read with the GIL held.
+            if unsafe { pyo3::ffi::PyDict_CheckExact(pointer) } != 0 {
+                // SAFETY: checked to be a dict just above.
+                unsafe { pyo3::ffi::PyDict_Size(pointer) as usize }
+            } else {
+                usize::MAX
+            }
+        })
+    }
+
+    #[inline(never)]
+    fn write_to_cache(&self, py: Python<'_>, level: &Level, enabled: bool) {
+        let cache = self.cache.get(py);
+        // The standard method would fail on a `_cache` that is no dict;
+        // a logging call must not, so it is left alone.
+        let Ok(dict) = cache.cast::<PyDict>() else {
+            return;
+        };
+        let generation = GENERATION.load(Ordering::Relaxed);
+        let still_valid = self.recorded.generation.load(Ordering::Relaxed) == generation
+            && self.recorded.size.load(Ordering::Relaxed) == dict.len();
+        if dict.set_item(level.to_object(py), enabled).is_err() {
+            // Only an unhashable level fails, and the check hashed it first.
+            return;
+        }
+        let mut levels = if still_valid {
+            self.recorded.levels.load(Ordering::Relaxed)
+        } else {
+            0
+        };
+        if let Level::Plain(number @ 0..=63) = level {
+            levels |= 1 << number;
+        }
+        self.recorded.levels.store(levels, Ordering::Relaxed);
+        self.recorded
+            .generation
+            .store(generation, Ordering::Relaxed);
+        self.recorded.size.store(dict.len(), Ordering::Relaxed);
     }
 
     /// The lowest level this logger lets through: its effective level, raised
@@ -303,13 +393,17 @@ impl Logger {
         if self.disabled.truth(slf.py())? {
             return Ok(false);
         }
-        if let Level::Plain(level) = level {
+        if let Level::Plain(number) = level {
             if self.cached_generation.load(Ordering::Relaxed) == GENERATION.load(Ordering::Relaxed)
             {
-                return Ok(*level >= self.cached_threshold.load(Ordering::Relaxed));
+                let enabled = *number >= self.cached_threshold.load(Ordering::Relaxed);
+                self.remember(slf.py(), level, enabled);
+                return Ok(enabled);
             }
         }
-        self.enabled_after_change(slf, level)
+        let enabled = self.enabled_after_change(slf, level)?;
+        self.remember(slf.py(), level, enabled);
+        Ok(enabled)
     }
 
     #[inline(never)]
@@ -360,7 +454,9 @@ fn enabled(slf: &Bound<'_, Logger>, overridden: u64, level: &Level) -> PyResult<
         if slf.get().disabled.truth(py)? {
             return Ok(false);
         }
-        return compared_enabled(slf, level, true);
+        let enabled = compared_enabled(slf, level, true)?;
+        slf.get().remember(py, level, enabled);
+        return Ok(enabled);
     }
     slf.get().native_enabled(slf, level)
 }
@@ -406,7 +502,11 @@ pub fn check_plain_level(slf: &Bound<'_, Logger>, level: i64) -> PyResult<Option
         let current =
             logger.cached_generation.load(Ordering::Relaxed) == GENERATION.load(Ordering::Relaxed);
         if let (true, Some(disabled)) = (current, logger.disabled.known()) {
-            let enabled = !disabled && level >= logger.cached_threshold.load(Ordering::Relaxed);
+            if disabled {
+                return Ok(None);
+            }
+            let enabled = level >= logger.cached_threshold.load(Ordering::Relaxed);
+            logger.remember(slf.py(), &Level::plain(level), enabled);
             return Ok(enabled.then_some(0));
         }
     }
@@ -814,13 +914,13 @@ impl Logger {
     }
 
     #[pyo3(name = "makeRecord")]
-    #[pyo3(signature = (name, level, fn_, lno, msg, args, exc_info, func = None, extra = None, sinfo = None))]
+    #[pyo3(signature = (name, level, r#fn, lno, msg, args, exc_info, func = None, extra = None, sinfo = None))]
     #[allow(clippy::too_many_arguments)]
     fn make_record<'py>(
         slf: &Bound<'py, Self>,
         name: Bound<'py, PyAny>,
         level: Bound<'py, PyAny>,
-        fn_: Bound<'py, PyAny>,
+        r#fn: Bound<'py, PyAny>,
         lno: Bound<'py, PyAny>,
         msg: Bound<'py, PyAny>,
         args: Bound<'py, PyAny>,
@@ -834,7 +934,7 @@ impl Logger {
         let factory = runtime
             .global(py, intern!(py, "_logRecordFactory"))
             .unwrap_or_else(|| runtime.default_record_factory.bind(py).clone());
-        let record = factory.call1((name, level, fn_, lno, msg, args, exc_info, func, sinfo))?;
+        let record = factory.call1((name, level, r#fn, lno, msg, args, exc_info, func, sinfo))?;
         if let Some(extra) = extra {
             if !extra.is_none() {
                 let dict = record.getattr(intern!(py, "__dict__"))?;
@@ -960,6 +1060,17 @@ impl Logger {
     #[setter]
     fn set_disabled(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
         self.disabled.set(py, value)
+    }
+
+    #[getter(_cache)]
+    fn get_cache<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.cache.get(py)
+    }
+    #[setter(_cache)]
+    fn set_cache(&self, py: Python<'_>, value: Bound<'_, PyAny>) {
+        self.cache.set(py, value);
+        // A new dictionary may have the old one's size.
+        self.recorded.size.store(usize::MAX, Ordering::Relaxed);
     }
 
     #[getter]

@@ -100,7 +100,7 @@ impl CallRecord {
             pathname: caller.pathname,
             function: caller.function,
             line: caller.line,
-            created_ns: femtologging_core::time::now_ns(),
+            created_ns: runtime::get(py)?.clock_ns(py),
             // SAFETY: a plain C call, valid on any thread.
             thread_id: unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64,
             msg,

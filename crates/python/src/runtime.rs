@@ -24,6 +24,13 @@ pub struct Runtime {
     /// is built by calling it.
     pub default_record_factory: Py<PyAny>,
     pub cold: Py<PyAny>,
+    /// The `time` module's dictionary, the name of the clock
+    /// `LogRecord.__init__` reads there (`time_ns` from 3.13, `time` before)
+    /// and the function found under it at import: a record follows whatever
+    /// function replaced it (a test's patch).
+    pub time_dict: Py<PyDict>,
+    pub clock_name: Py<PyString>,
+    pub standard_clock: Py<PyAny>,
     /// What every logging call reads from the globals and the level tables,
     /// remembered with the version tags of the dictionaries it came from.
     pub hot: GilCell<HotValues>,
@@ -34,6 +41,8 @@ pub struct Runtime {
 #[derive(Default)]
 pub struct HotValues {
     source_lookup: (u64, bool),
+    /// Whether the clock function is still the one found at import.
+    standard_clock: (u64, bool),
     standard_factory: (u64, bool),
     /// `(level, name)` pairs and the versions of `_levelToName` and
     /// `_nameToLevel` they were read at.
@@ -131,6 +140,58 @@ impl Runtime {
                 .with(py, |hot| hot.source_lookup = (version, answer));
         }
         Ok(answer)
+    }
+
+    /// A record's clock reading in nanoseconds: the system clock, unless the
+    /// clock `LogRecord.__init__` reads was replaced, in which case the
+    /// replacement is called as it would call it. On 3.13 its `int` is the
+    /// reading; before, its float is kept through `ns_for_seconds`. Anything
+    /// else (an exception, another type, a value out of range) falls back to
+    /// the system clock.
+    pub fn clock_ns(&self, py: Python<'_>) -> i64 {
+        if self.clock_is_standard(py) {
+            return femtologging_core::time::now_ns();
+        }
+        let replaced = self
+            .time_dict
+            .bind(py)
+            .get_item(self.clock_name.bind(py))
+            .ok()
+            .flatten();
+        let reading = replaced
+            .and_then(|clock| clock.call0().ok())
+            .and_then(|value| {
+                if python_version() == PythonVersion::V3_13 {
+                    value.extract::<i64>().ok()
+                } else {
+                    value
+                        .extract::<f64>()
+                        .ok()
+                        .and_then(femtologging_core::time::ns_for_seconds)
+                }
+            });
+        reading.unwrap_or_else(femtologging_core::time::now_ns)
+    }
+
+    fn clock_is_standard(&self, py: Python<'_>) -> bool {
+        let dict = self.time_dict.bind(py);
+        let version = dict_version(dict);
+        if let Some(version) = version {
+            let (known, answer) = self.hot.with(py, |hot| hot.standard_clock);
+            if known == version {
+                return answer;
+            }
+        }
+        let answer = dict
+            .get_item(self.clock_name.bind(py))
+            .ok()
+            .flatten()
+            .is_some_and(|clock| clock.is(self.standard_clock.bind(py)));
+        if let Some(version) = version {
+            self.hot
+                .with(py, |hot| hot.standard_clock = (version, answer));
+        }
+        answer
     }
 
     /// Whether `_logRecordFactory` is still the default one.

@@ -7,8 +7,15 @@
 //! replaced them, which are called at the point the standard `emit` calls
 //! them. `ident`, `append_nul`, `facility`, `priority_map` and the name
 //! tables are read from the handler on each record, as there.
+//!
+//! Beyond the standard handler, when asked: TLS (`SyslogSocket::tls`, its
+//! refusals raised as the `ssl` module's errors), and an oversized datagram
+//! cut to the largest the socket sends, counted in `truncated`, instead of
+//! reported.
 
+use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,11 +24,13 @@ use femtologging_core::wire::serialize::syslog::{
     encode_priority, rfc3164, rfc5424, Rfc5424Message, SdElement, Timestamp,
 };
 use femtologging_core::wire::syslog_socket::{SocketType, SyslogSocket};
+use femtologging_core::wire::transport::{TlsOptions, TransportError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
+use crate::formatter::FormattedText;
 use crate::handler::{self, format_for, Handler, HandlerKind};
 use crate::os_errors::os_error;
 use crate::record::RecordRef;
@@ -32,6 +41,7 @@ struct Options {
     rfc5424: bool,
     framing: Option<Framing>,
     reconnect: bool,
+    truncate_oversized: bool,
     hostname: Option<String>,
     app_name: Option<String>,
     msgid: Option<String>,
@@ -46,6 +56,8 @@ enum Framing {
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct SysLogHandler {
     options: Mutex<Arc<Options>>,
+    /// Records sent cut to the datagram limit (`truncate_oversized`).
+    truncated: AtomicU64,
 }
 
 #[pymethods]
@@ -59,11 +71,24 @@ impl SysLogHandler {
     ) -> PyClassInitializer<Self> {
         Handler::initializer(py, HandlerKind::Syslog).add_subclass(SysLogHandler {
             options: Mutex::new(Arc::default()),
+            truncated: AtomicU64::new(0),
         })
     }
 
+    /// How many records were sent cut to the largest datagram the socket
+    /// takes (with `truncate_oversized`); without it such a record is
+    /// reported through `handleError` and not sent, as by the standard
+    /// handler.
+    #[getter]
+    fn truncated(&self) -> u64 {
+        self.truncated.load(Ordering::Relaxed)
+    }
+
     /// Sets the options beyond the standard signature.
-    #[pyo3(signature = (rfc5424, framing, reconnect, hostname, app_name, msgid))]
+    #[pyo3(signature = (
+        rfc5424, framing, reconnect, hostname, app_name, msgid, truncate_oversized=false
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn _configure(
         &self,
         rfc5424: bool,
@@ -72,6 +97,7 @@ impl SysLogHandler {
         hostname: Option<String>,
         app_name: Option<String>,
         msgid: Option<String>,
+        truncate_oversized: bool,
     ) -> PyResult<()> {
         let framing = match framing {
             None => None,
@@ -87,6 +113,7 @@ impl SysLogHandler {
             rfc5424,
             framing,
             reconnect,
+            truncate_oversized,
             hostname,
             app_name,
             msgid,
@@ -113,7 +140,21 @@ fn socket_type(stream: bool) -> SocketType {
 impl PySyslogSocket {
     fn send_bytes(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
         py.detach(|| self.socket.lock().expect("not poisoned").send(data))
-            .map_err(|error| os_error(error, None, None))
+            .map_err(socket_error)
+    }
+
+    /// Sends one datagram, cut to the socket's limit when it is larger;
+    /// true when it was cut. The last byte stays last when it is the
+    /// standard NUL.
+    fn send_truncating(&self, py: Python<'_>, data: &[u8]) -> PyResult<bool> {
+        let keep_terminator = data.last() == Some(&0);
+        py.detach(|| {
+            self.socket
+                .lock()
+                .expect("not poisoned")
+                .send_truncating(data, keep_terminator)
+        })
+        .map_err(socket_error)
     }
 
     /// Sends on a stream that reconnects: to a fresh connection when the
@@ -133,8 +174,41 @@ impl PySyslogSocket {
                 }
             }
         })
-        .map_err(|error| os_error(error, None, None))
+        .map_err(socket_error)
     }
+}
+
+/// A socket's error as Python raises it: an `OSError` of the errno's
+/// subclass, or for a TLS handshake the `ssl` module's error
+/// (`SSLCertVerificationError` for a certificate refused), which is an
+/// `OSError` too.
+fn socket_error(error: io::Error) -> PyErr {
+    let handshake = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<TransportError>())
+        .and_then(|inner| match inner {
+            TransportError::Handshake { reason, .. } => Some(reason.clone()),
+            _ => None,
+        });
+    let Some(reason) = handshake else {
+        return os_error(error, None, None);
+    };
+    let class = if reason.starts_with("invalid peer certificate") {
+        "SSLCertVerificationError"
+    } else {
+        "SSLError"
+    };
+    let message = error.to_string();
+    Python::attach(|py| {
+        match py
+            .import(intern!(py, "ssl"))
+            .and_then(|ssl| ssl.getattr(class))
+            .and_then(|class| class.call1((message,)))
+        {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(error) => error,
+        }
+    })
 }
 
 #[pymethods]
@@ -174,6 +248,40 @@ impl PySyslogSocket {
         })
     }
 
+    /// A TLS connection to `host:port`, verified against the CA
+    /// certificates in `cafile_pem` (the system's when none), as
+    /// `server_hostname` (the host when none), or not at all when
+    /// `insecure`. Not connected yet: `reopen` connects.
+    #[staticmethod]
+    #[pyo3(signature = (host, port, cafile_pem, server_hostname, insecure, timeout=None))]
+    fn open_tls(
+        host: String,
+        port: u16,
+        cafile_pem: Option<Vec<u8>>,
+        server_hostname: Option<String>,
+        insecure: bool,
+        timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        let options = TlsOptions {
+            server_name: server_hostname,
+            without_system_roots: cafile_pem.is_some(),
+            extra_ca_pem: cafile_pem.into_iter().collect(),
+            insecure,
+        };
+        let timeout = timeout.map(Duration::from_secs_f64);
+        let socket = SyslogSocket::tls(&host, port, options, timeout)
+            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        Ok(PySyslogSocket {
+            socket: Mutex::new(socket),
+        })
+    }
+
+    /// Connects again to the same destination (TLS: with a new handshake).
+    fn reopen(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.socket.lock().expect("not poisoned").reopen())
+            .map_err(socket_error)
+    }
+
     fn send(&self, py: Python<'_>, data: &[u8]) -> PyResult<usize> {
         self.send_bytes(py, data)?;
         Ok(data.len())
@@ -193,8 +301,10 @@ impl PySyslogSocket {
         self.socket.lock().expect("not poisoned").fileno()
     }
 
-    fn close(&self) {
-        self.socket.lock().expect("not poisoned").close()
+    /// Closes the socket; a TLS session waits (up to the write timeout)
+    /// for the server to read its `close_notify`, without the interpreter.
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| self.socket.lock().expect("not poisoned").close())
     }
 }
 
@@ -209,28 +319,32 @@ pub fn emit<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = handler.py();
-    // SAFETY: only `SysLogHandler`'s initializer makes a handler of kind
-    // `Syslog`.
-    let own = unsafe { handler.cast_unchecked::<SysLogHandler>() }.get();
-    let options = Arc::clone(&own.options.lock().expect("not poisoned"));
-    let message = format_for(handler, overridden, record)?.into_python(py)?;
+    let options = Arc::clone(&as_syslog(handler).options.lock().expect("not poisoned"));
+    let formatted = format_for(handler, overridden, record)?;
     let ident = handler.getattr(intern!(py, "ident"))?;
     let mut append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
-    let plain = message.is_instance_of::<PyString>()
-        && (ident.is_instance_of::<PyString>() || !ident.is_truthy()?);
-    let (message, ident) = if plain {
-        let ident = if ident.is_truthy()? {
-            ident.cast::<PyString>()?.to_str()?.to_owned()
-        } else {
-            String::new()
-        };
-        (message, ident)
-    } else {
-        // Not a str (a `format` or an `ident` of another type): the
-        // standard operations, so that they fail with the standard errors.
-        let joined = python_concatenation(py, ident, message, append_nul)?;
-        append_nul = false;
-        (joined, String::new())
+    let ident_is_text = ident.is_instance_of::<PyString>() || !ident.is_truthy()?;
+    let python_message;
+    let (message, ident): (&str, &str) = match formatted {
+        // The native formatter's text is used as it is, never made a str.
+        FormattedText::Rust(ref text) if ident_is_text => (text, ident_text(&ident)?),
+        other => {
+            let message = other.into_python(py)?;
+            if message.is_instance_of::<PyString>() && ident_is_text {
+                python_message = message;
+                (
+                    python_message.cast::<PyString>()?.to_str()?,
+                    ident_text(&ident)?,
+                )
+            } else {
+                // Not a str (a `format` or an `ident` of another type): the
+                // standard operations, so that they fail with the standard
+                // errors.
+                python_message = python_concatenation(py, ident.clone(), message, append_nul)?;
+                append_nul = false;
+                (python_message.cast::<PyString>()?.to_str()?, "")
+            }
+        }
     };
     let level_name = match record.native(py) {
         Some(native) => native.level_name.bind(py).clone(),
@@ -239,9 +353,16 @@ pub fn emit<'py>(
     let priority_name = if map_overridden {
         handler.call_method1(intern!(py, "mapPriority"), (level_name,))?
     } else {
-        handler
-            .getattr(intern!(py, "priority_map"))?
-            .call_method1(intern!(py, "get"), (level_name, intern!(py, "warning")))?
+        let priority_map = handler.getattr(intern!(py, "priority_map"))?;
+        match priority_map.cast_exact::<PyDict>() {
+            // What `dict.get` does, without looking the method up and calling it.
+            Ok(map) => match map.get_item(&level_name)? {
+                Some(name) => name,
+                None => intern!(py, "warning").clone().into_any(),
+            },
+            Err(_) => priority_map
+                .call_method1(intern!(py, "get"), (level_name, intern!(py, "warning")))?,
+        }
     };
     let facility = handler.getattr(intern!(py, "facility"))?;
     let priority = if encode_overridden {
@@ -249,7 +370,6 @@ pub fn emit<'py>(
     } else {
         standard_encode_priority(handler, facility, priority_name)?
     };
-    let message = message.cast::<PyString>()?.to_str()?;
     let mut payload = Vec::with_capacity(message.len() + ident.len() + 8);
     if options.rfc5424 {
         rfc5424_payload(
@@ -257,13 +377,13 @@ pub fn emit<'py>(
             &options,
             record,
             &priority,
-            &ident,
+            ident,
             message,
             &mut payload,
         )?;
     } else {
         match priority.extract::<u32>() {
-            Ok(code) => rfc3164::encode(code, &ident, message, append_nul, &mut payload),
+            Ok(code) => rfc3164::encode(code, ident, message, append_nul, &mut payload),
             Err(_) => {
                 // A priority `encodePriority` returned outside u32 (a
                 // subclass's): written as `'<%d>' %` writes it.
@@ -278,6 +398,14 @@ pub fn emit<'py>(
         }
     }
     send(handler, &options, payload)
+}
+
+/// The ident as text: a str's, or none for a false value.
+fn ident_text<'a>(ident: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    match ident.cast::<PyString>() {
+        Ok(text) => text.to_str(),
+        Err(_) => Ok(""),
+    }
 }
 
 /// `msg = ident + msg`, `msg += "\0"` and `msg.encode("utf-8")` as the
@@ -433,8 +561,20 @@ fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> Py
         (true, Some(Framing::Newline)) => framed(&Terminated::new(Terminator::Newline), &payload)?,
         _ => payload,
     };
+    let own = as_syslog(handler);
+    let datagram = |socket: &Bound<'_, PyAny>, method: &str, address| {
+        if !stream && options.truncate_oversized {
+            if let Ok(native) = socket.cast_exact::<PySyslogSocket>() {
+                if native.get().send_truncating(py, &frame)? {
+                    own.truncated.fetch_add(1, Ordering::Relaxed);
+                }
+                return Ok(());
+            }
+        }
+        send_through(socket, &frame, method, address)
+    };
     if unix {
-        let first = send_through(&socket, &frame, "send", None);
+        let first = datagram(&socket, "send", None);
         if first.is_ok() {
             return Ok(());
         }
@@ -449,7 +589,7 @@ fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> Py
         let retried = (|| {
             handler.call_method1(intern!(py, "_connect_unixsocket"), (address,))?;
             let socket = handler.getattr(intern!(py, "socket"))?;
-            send_through(&socket, &frame, "send", None)
+            datagram(&socket, "send", None)
         })();
         return retried.inspect_err(|second| {
             let second_value = second.value(py);
@@ -468,10 +608,19 @@ fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> Py
     }
     if stream {
         send_through(&socket, &frame, "sendall", None)
+    } else if socket.is_exact_instance_of::<PySyslogSocket>() {
+        // The native socket sends to the address it was made for.
+        datagram(&socket, "sendto", None)
     } else {
         let address = handler.getattr(intern!(py, "address"))?;
-        send_through(&socket, &frame, "sendto", Some(address))
+        datagram(&socket, "sendto", Some(address))
     }
+}
+
+fn as_syslog<'a>(handler: &'a Bound<'_, Handler>) -> &'a SysLogHandler {
+    // SAFETY: only `SysLogHandler`'s initializer makes a handler of kind
+    // `Syslog`.
+    unsafe { handler.cast_unchecked::<SysLogHandler>() }.get()
 }
 
 fn framed(framer: &dyn Framer, payload: &[u8]) -> PyResult<Vec<u8>> {

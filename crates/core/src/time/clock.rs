@@ -74,6 +74,57 @@ pub fn seconds_from_ns(ns: i64) -> f64 {
     }
 }
 
+/// A clock reading in nanoseconds that `seconds_from_ns` turns into exactly
+/// `seconds`: how a record made before 3.13 keeps the float a replaced
+/// `time.time()` returned (the record holds nanoseconds, and its times are
+/// derived from `seconds_from_ns` of them). Near today's time a float's step
+/// (about 240 ns) is finer than that of the floats `seconds_from_ns` can give
+/// (256 ns, the step of an `i64` converted to a float), so not every float has
+/// such a reading: then the nearest reading is returned. `None` for a value
+/// that is not finite or is beyond what an `i64` of nanoseconds holds.
+pub fn ns_for_seconds(seconds: f64) -> Option<i64> {
+    if !seconds.is_finite() || seconds.abs() >= 9.2e9 {
+        return None;
+    }
+    let nearest = nearest_ns(seconds);
+    // The conversions round twice (to a float, then the division), so the
+    // reading that gives `seconds` back may be a few hundred nanoseconds off.
+    const SEARCHED: i64 = 600;
+    let found = (0..=SEARCHED)
+        .flat_map(|distance| [nearest - distance, nearest + distance])
+        .find(|&ns| seconds_from_ns(ns) == seconds);
+    Some(found.unwrap_or(nearest))
+}
+
+/// `seconds * 1e9` rounded to the nearest integer, computed exactly: a
+/// finite float is `mantissa * 2^power`.
+fn nearest_ns(seconds: f64) -> i64 {
+    let bits = seconds.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mantissa, power) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    let scaled = i128::from(mantissa) * i128::from(NANOSECONDS_PER_SECOND);
+    let magnitude = if power >= 0 {
+        scaled << power
+    } else if power <= -127 {
+        0
+    } else {
+        let shift = -power;
+        (scaled + (1i128 << (shift - 1))) >> shift
+    };
+    // The caller bounds `seconds`, so the magnitude fits.
+    let magnitude = magnitude as i64;
+    if seconds.is_sign_negative() {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
 /// The record times as `LogRecord.__init__` computes them for a record created at
 /// `created_ns`. `start_ns` is the clock reading `logging._startTime` was taken from
 /// (3.11 and 3.12 keep it as the float `time.time()` returned then).
@@ -135,6 +186,41 @@ mod tests {
             .unwrap()
             .as_nanos() as i64;
         assert!(before <= now && now <= after);
+    }
+
+    #[test]
+    fn a_float_of_seconds_is_kept_through_nanoseconds() {
+        for seconds in [
+            1_700_000_000.5,
+            1_677_903_920.999_998_5,
+            1_234_567.0,
+            0.001,
+            -1.25,
+            1_700_000_000.123_456_7,
+            4_698_091_149.0,
+        ] {
+            let ns = ns_for_seconds(seconds).unwrap();
+            assert_eq!(seconds_from_ns(ns), seconds, "{seconds}");
+        }
+        assert_eq!(ns_for_seconds(1.5), Some(1_500_000_000));
+        assert_eq!(ns_for_seconds(f64::NAN), None);
+        assert_eq!(ns_for_seconds(1e300), None);
+    }
+
+    #[test]
+    fn a_float_no_reading_gives_gets_the_nearest_reading() {
+        // Floats a step (2^-22 s) apart near today's time: most are kept, and
+        // none is off by more than one step.
+        let base = 1_700_000_000.0_f64;
+        let step = 2f64.powi(-22);
+        let mut kept_exactly = 0;
+        for offset in 0..64 {
+            let seconds = f64::from_bits(base.to_bits() + offset);
+            let kept = seconds_from_ns(ns_for_seconds(seconds).unwrap());
+            assert!((kept - seconds).abs() <= step, "{seconds}");
+            kept_exactly += usize::from(kept == seconds);
+        }
+        assert!(kept_exactly >= 56, "{kept_exactly}");
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub use asctime::{
 };
 pub use calendar::{gmtime, localtime, seconds_from_timestamp, CalendarTime};
 pub use clock::{
-    now_ns, record_times, seconds_from_ns, whole_seconds_from_ns, PythonVersion, RecordTimes,
+    now_ns, ns_for_seconds, record_times, seconds_from_ns, whole_seconds_from_ns, PythonVersion,
+    RecordTimes,
 };
 pub use error::TimeError;
 pub use strftime::{strftime, strftime_checked};

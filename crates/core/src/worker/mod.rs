@@ -85,6 +85,11 @@ pub struct Delivered {
     pub reason: Option<String>,
     pub rotation_errors: u64,
     pub rotation_reason: Option<String>,
+    /// Attempts that failed and were made again (a request answered with
+    /// an error, sent again after a backoff), and why (the first): counted
+    /// as failed writes; their records count as the last attempt went.
+    pub retried_errors: u64,
+    pub retried_reason: Option<String>,
 }
 
 /// Records a failed write lost, and why; what the write did besides.
@@ -108,7 +113,8 @@ pub enum SubmitError<M> {
 /// The settings of one worker.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
-    /// The thread's name, also used in the warnings it prints.
+    /// What the warnings it prints call it (a file's path, an address); the
+    /// thread is named after it.
     pub name: String,
     /// Messages the queue holds before the policy applies.
     pub capacity: usize,
@@ -121,6 +127,10 @@ pub struct WorkerOptions {
     /// queue). Zero writes at once, at the cost of a wake-up per record
     /// when records come slower than the worker writes them.
     pub linger: Duration,
+    /// The longest a record held back by `flush_interval` waits for the
+    /// batch to fill before it is written anyway; `None`: until the batch
+    /// fills, a flush or the close.
+    pub hold_limit: Option<Duration>,
 }
 
 /// The linger of the femto handlers: long enough to batch a busy caller's
@@ -153,10 +163,17 @@ impl<M: Send + 'static> Worker<M> {
             let name = options.name.clone();
             let flush_interval = options.flush_interval.max(1);
             let batch_limit = options.capacity.max(flush_interval);
+            let holding = Holding {
+                flush_interval,
+                batch_limit,
+                hold_limit: options.hold_limit,
+            };
             std::thread::Builder::new()
-                .name(options.name.clone())
+                // The warnings begin with "femtologging:" and the name; a
+                // thread listing has only the name to go by.
+                .name(format!("femtologging {}", options.name))
                 .spawn(move || {
-                    run(&name, &queue, &stats, drain, flush_interval, batch_limit);
+                    run(&name, &queue, &stats, drain, holding);
                     let _ = finished_sender.send(());
                 })?
         };
@@ -241,7 +258,7 @@ impl<M: Send + 'static> Worker<M> {
             }
             Err(error) => self
                 .stats
-                .count_write_failure(&self.options.name, 1, &error),
+                .count_write_failure(&self.options.name, 1, 0, &error),
         }
     }
 
@@ -265,9 +282,14 @@ impl<M: Send + 'static> Worker<M> {
     /// Writes what is queued, stops the thread and joins it. Calling it again
     /// does nothing. True when the worker finished; false when it stopped
     /// making progress for `STALL_LIMIT` and was left behind.
+    ///
+    /// The first close that returns says on standard error how many records
+    /// were never written, if any were.
     pub fn close(&self) -> bool {
         self.queue.push_control(Command::Close);
-        self.join_finished(STALL_LIMIT)
+        let finished = self.join_finished(STALL_LIMIT);
+        self.stats.report_at_close(&self.options.name, !finished);
+        finished
     }
 
     pub fn is_closed(&self) -> bool {
@@ -346,20 +368,36 @@ impl<M: Send + 'static> Drop for Worker<M> {
     }
 }
 
+/// How many records the worker keeps before writing them, and for how long.
+struct Holding {
+    flush_interval: usize,
+    batch_limit: usize,
+    hold_limit: Option<Duration>,
+}
+
 fn run<M, D: Drain<M>>(
     name: &str,
     queue: &Queue<M>,
     stats: &Stats,
     mut drain: D,
-    flush_interval: usize,
-    batch_limit: usize,
+    holding: Holding,
 ) {
+    let Holding {
+        flush_interval,
+        batch_limit,
+        hold_limit,
+    } = holding;
     let mut commands = VecDeque::new();
     let mut pending: Vec<M> = Vec::new();
     // Records lost when the previous flush was acknowledged.
     let mut lost_before = 0;
+    // When the oldest record of `pending` was taken from the queue.
+    let mut held_since: Option<Instant> = None;
     loop {
-        queue.take_all(&mut commands);
+        let write_by = held_since
+            .zip(hold_limit)
+            .map(|(since, limit)| since + limit);
+        queue.take_all(&mut commands, write_by);
         let mut closing = false;
         // Commands that arrive while this batch is handled join it, so that
         // a steady stream is written in large batches.
@@ -393,7 +431,14 @@ fn run<M, D: Drain<M>>(
         if closing {
             break;
         }
-        if pending.len() >= flush_interval {
+        if pending.is_empty() {
+            held_since = None;
+        } else if held_since.is_none() {
+            held_since = Some(Instant::now());
+        }
+        let overdue = write_by.is_some_and(|deadline| Instant::now() >= deadline);
+        if pending.len() >= flush_interval || (overdue && !pending.is_empty()) {
+            held_since = None;
             write(name, stats, &mut drain, &mut pending);
             // What the write left held was refused a moment ago: trying it
             // again at once would only fail, and count, a second time.
@@ -414,7 +459,7 @@ fn write<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D, pend
     let (delivered, lost) = match drain.write(pending) {
         Ok(delivered) => (delivered, 0),
         Err(failure) => {
-            stats.count_write_failure(name, failure.records, &failure.error);
+            stats.count_write_failure(name, failure.records, drain.held(), &failure.error);
             (failure.delivered, failure.records)
         }
     };
@@ -428,6 +473,10 @@ fn write<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D, pend
         let reason = delivered.rotation_reason.as_deref().unwrap_or("unknown");
         stats.count_rotation_error(name, delivered.rotation_errors, reason);
     }
+    if delivered.retried_errors > 0 {
+        let reason = delivered.retried_reason.as_deref().unwrap_or("unknown");
+        stats.count_retried_errors(name, delivered.retried_errors, reason);
+    }
     pending.clear();
 }
 
@@ -439,7 +488,7 @@ fn flush<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D) -> b
             true
         }
         Err(error) => {
-            stats.count_write_failure(name, 0, &error);
+            stats.count_write_failure(name, 0, drain.held(), &error);
             false
         }
     }

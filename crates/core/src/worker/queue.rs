@@ -168,15 +168,29 @@ impl<M> Queue<M> {
     }
 
     /// Waits for commands, lingers, and moves all of them into `batch`
-    /// (which must be empty).
-    pub(crate) fn take_all(&self, batch: &mut VecDeque<Command<M>>) {
+    /// (which must be empty). With `until`, it stops waiting for commands
+    /// then, and takes nothing if none came.
+    pub(crate) fn take_all(&self, batch: &mut VecDeque<Command<M>>, until: Option<Instant>) {
         let mut state = self.lock();
         while state.commands.is_empty() {
             state.worker_waiting = true;
-            state = self
-                .arrived
-                .wait(state)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            state = match until {
+                None => self
+                    .arrived
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                Some(until) => {
+                    let left = until.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        state.worker_waiting = false;
+                        return;
+                    }
+                    self.arrived
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .0
+                }
+            };
             state.worker_waiting = false;
         }
         if !self.linger.is_zero() {

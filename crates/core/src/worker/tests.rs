@@ -79,6 +79,7 @@ fn options(capacity: usize, policy: OverflowPolicy) -> WorkerOptions {
         flush_interval: 1,
         policy,
         linger: Duration::ZERO,
+        hold_limit: None,
     }
 }
 
@@ -552,4 +553,47 @@ fn rejected_records_are_counted_apart_from_written_ones() {
     assert_eq!(*written.lock().unwrap(), vec![0, 2, 4, 6, 8]);
     let stats = worker.stats().snapshot();
     assert_eq!((stats.written, stats.rejected), (5, 5));
+}
+
+#[test]
+fn records_held_for_a_batch_are_written_when_the_hold_limit_passes() {
+    let recorder = Recorder::default();
+    let options = WorkerOptions {
+        flush_interval: 100,
+        hold_limit: Some(Duration::from_millis(50)),
+        ..options(1024, OverflowPolicy::Block)
+    };
+    let worker = Worker::spawn(options, recorder.clone()).unwrap();
+    worker.submit(1).unwrap();
+    worker.submit(2).unwrap();
+    // Far fewer than the batch: only the hold limit can write them.
+    let started = Instant::now();
+    while recorder.written().is_empty() && started.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(recorder.written(), vec![1, 2]);
+    assert_eq!(worker.stats().snapshot().written, 2);
+    assert!(worker.close());
+}
+
+#[test]
+fn a_full_batch_is_written_without_waiting_for_the_hold_limit() {
+    let recorder = Recorder::default();
+    let options = WorkerOptions {
+        flush_interval: 3,
+        hold_limit: Some(Duration::from_secs(60)),
+        ..options(1024, OverflowPolicy::Block)
+    };
+    let worker = Worker::spawn(options, recorder.clone()).unwrap();
+    for value in 0..3u32 {
+        worker.submit(value).unwrap();
+    }
+    let started = Instant::now();
+    while recorder.written().len() < 3 && started.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(recorder.written(), vec![0, 1, 2]);
+    worker.submit(3).unwrap();
+    assert!(worker.close());
+    assert_eq!(recorder.written(), vec![0, 1, 2, 3]);
 }

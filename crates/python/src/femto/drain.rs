@@ -18,6 +18,7 @@ use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::intern;
 use pyo3::prelude::*;
 
+use super::http::HttpSettings;
 use super::python_stream::PythonStreamDrain;
 use super::socket::SocketSettings;
 use super::{mapping, Job};
@@ -38,6 +39,8 @@ pub enum Target {
     PythonStream(Arc<Py<PyAny>>),
     /// A TCP, TLS or Unix stream socket, sent length-prefixed MessagePack.
     Socket(Arc<SocketSettings>),
+    /// A web server, POSTed batches of JSON lines.
+    Http(Arc<HttpSettings>),
 }
 
 impl Target {
@@ -73,6 +76,7 @@ impl Target {
                 stream: stream.clone(),
             }),
             Target::Socket(settings) => Box::new(settings.drain()?),
+            Target::Http(settings) => Box::new(settings.drain()?),
             Target::Python(handler) => Box::new(PythonDrain {
                 handler: handler.clone(),
                 errors: handler_errors.clone(),
@@ -88,6 +92,17 @@ impl Target {
             Target::Python(_) => "python handler".into(),
             Target::PythonStream(_) => "python stream".into(),
             Target::Socket(settings) => settings.describe(),
+            Target::Http(settings) => settings.describe(),
+        }
+    }
+
+    /// `close()` has begun: a network target stops waiting for an absent
+    /// receiver and gives up what it cannot send at once.
+    pub fn begin_closing(&self) {
+        match self {
+            Target::Socket(settings) => settings.begin_closing(),
+            Target::Http(settings) => settings.begin_closing(),
+            _ => {}
         }
     }
 }
@@ -198,7 +213,7 @@ impl FileDrain {
                     None => reject("the interpreter is shutting down".into()),
                 },
                 // Never queued for a file or a standard stream.
-                Job::Text(_) | Job::Call { .. } | Job::Wire(_) => {}
+                Job::Text(_) | Job::Call { .. } | Job::Wire(_) | Job::Frame(_) | Job::Emit(_) => {}
             }
         }
         (records, delivered)
@@ -275,8 +290,9 @@ impl Drain<Job> for FileDrain {
     }
 }
 
-/// A Python object with `handle(logger, level, message)`, called on the
-/// worker thread; its exceptions are printed and counted.
+/// A Python object with `handle(logger, level, message)`, or a standard
+/// handler's `emit` (for `Job::Emit`), called on the worker thread; their
+/// exceptions are printed and counted.
 struct PythonDrain {
     handler: Arc<Py<PyAny>>,
     errors: Arc<AtomicU64>,
@@ -291,17 +307,18 @@ impl Drain<Job> for PythonDrain {
         let outcome = Python::try_attach(|py| {
             let handler = handler.bind(py);
             for job in jobs {
-                let Job::Call {
-                    logger,
-                    level,
-                    message,
-                } = job
-                else {
-                    continue;
+                let result = match job {
+                    Job::Call {
+                        logger,
+                        level,
+                        message,
+                    } => handler.call_method1(intern!(py, "handle"), (logger, level, message)),
+                    // A standard handler's `emit`, which reports its own
+                    // errors through `handleError`.
+                    Job::Emit(record) => handler.call1((record,)),
+                    _ => continue,
                 };
-                if let Err(error) =
-                    handler.call_method1(intern!(py, "handle"), (logger, level, message))
-                {
+                if let Err(error) = result {
                     error.print(py);
                     errors.fetch_add(1, Ordering::Relaxed);
                 }

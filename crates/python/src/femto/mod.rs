@@ -10,6 +10,7 @@
 mod deferred;
 mod drain;
 pub mod exit_signals;
+mod http;
 mod mapping;
 mod python_stream;
 mod reopening;
@@ -25,7 +26,6 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
-use femtologging_core::wire::serialize::msgpack::MsgpackRecord;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -36,6 +36,7 @@ use pyo3::types::{PyDict, PyString};
 
 pub use deferred::record_job;
 use drain::Target;
+pub use http::HttpTarget;
 pub use mapping::{mapping_job, CallableFormatter};
 use reopening::Reopening;
 pub use socket::{wire_job, SocketTarget};
@@ -70,8 +71,15 @@ pub enum Job {
         level: String,
         message: String,
     },
-    /// A record for a socket handler, to encode, frame and send.
-    Wire(Box<MsgpackRecord>),
+    /// A record's MessagePack map, encoded by the caller, for a socket
+    /// handler to frame and send.
+    Wire(Vec<u8>),
+    /// Bytes a standard network handler made and framed on the caller
+    /// (`background=True`), for its socket.
+    Frame(Vec<u8>),
+    /// A record for a standard handler whose `emit` is Python code
+    /// (`background=True`), called on the worker with the record.
+    Emit(Py<PyAny>),
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
@@ -143,9 +151,9 @@ impl Drop for FemtoHandler {
     /// not while holding the interpreter: its worker may need it to make
     /// progress (a formatter function, a Python handler object).
     fn drop(&mut self) {
-        // As `close()`: a socket's worker stops waiting for its receiver.
-        if let Some(Target::Socket(socket)) = self.target.get_mut() {
-            socket.begin_closing();
+        // As `close()`: a network worker stops waiting for its receiver.
+        if let Some(target) = self.target.get_mut() {
+            target.begin_closing();
         }
         if let Some(worker) = self.worker.get_mut().take() {
             Python::attach(|py| py.detach(move || drop(worker)));
@@ -292,7 +300,7 @@ impl FemtoHandler {
 
     /// Starts the worker: `target` is `"stdout"`, `"stderr"`, a path (with
     /// `truncate` for mode "w"), or a Python object with `handle`.
-    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false, timed = None, errors = "backslashreplace", stream = false))]
+    #[pyo3(signature = (target, *, capacity, flush_interval, policy, flush_timeout_ms, truncate = false, name = None, rotation = None, compress = None, interprocess = false, timed = None, errors = "backslashreplace", stream = false, hold_ms = None))]
     #[allow(clippy::too_many_arguments)]
     fn _start(
         &self,
@@ -310,6 +318,7 @@ impl FemtoHandler {
         timed: Option<TimedSettings>,
         errors: &str,
         stream: bool,
+        hold_ms: Option<u64>,
     ) -> PyResult<()> {
         let escape_surrogates = match errors {
             "backslashreplace" => true,
@@ -330,6 +339,8 @@ impl FemtoHandler {
             OverflowPolicy::parse(policy).map_err(|error| PyValueError::new_err(error.0))?;
         let target = if let Ok(socket) = target.cast::<SocketTarget>() {
             Target::Socket(socket.get().settings.clone())
+        } else if let Ok(http) = target.cast::<HttpTarget>() {
+            Target::Http(http.get().settings.clone())
         } else if stream {
             Target::PythonStream(Arc::new(target.unbind()))
         } else if let Ok(text) = target.extract::<String>() {
@@ -345,17 +356,23 @@ impl FemtoHandler {
         } else {
             Target::Python(Arc::new(target.unbind()))
         };
-        let name = name.unwrap_or_else(|| format!("femtologging {}", target.describe()));
+        let name = name.unwrap_or_else(|| target.describe());
         let options = WorkerOptions {
             name,
             capacity,
             flush_interval,
             policy,
             linger: DEFAULT_LINGER,
+            hold_limit: hold_ms.map(Duration::from_millis),
         };
         let drain = target
             .drain(true, &self.handler_errors)
-            .map_err(|error| PyOSError::new_err(error.to_string()))?;
+            .map_err(|error| match &target {
+                // The error `open()` raises: `except FileNotFoundError` and
+                // `error.filename` work as with `FileHandler`.
+                Target::File { path, .. } => crate::os_errors::path_error(error, path, None),
+                _ => PyOSError::new_err(error.to_string()),
+            })?;
         let worker = py
             .detach(|| Worker::spawn(options, drain))
             .map_err(|error| PyOSError::new_err(error.to_string()))?;
@@ -368,6 +385,40 @@ impl FemtoHandler {
             py.detach(|| old.close());
         }
         Ok(())
+    }
+
+    /// Queues a record's `mapLogRecord` mapping (a dict, or what `dict()`
+    /// takes), for a sender whose target is a web server
+    /// (`HTTPHandler(batch=...)`), under the handler's policy.
+    fn _submit_json(&self, py: Python<'_>, mapping: &Bound<'_, PyAny>) -> PyResult<()> {
+        let job = match mapping.cast::<PyDict>() {
+            Ok(dict) => http::json_job(dict),
+            Err(_) => {
+                let dict = py.get_type::<PyDict>().call1((mapping,))?;
+                http::json_job(dict.cast::<PyDict>()?)
+            }
+        };
+        self.submit(py, job, false)
+    }
+
+    /// Queues bytes a standard network handler made and framed
+    /// (`background=True`: `socket.sendall`, `send` and `sendto` of the
+    /// handler's stand-in socket); the worker sends them whole. A full queue
+    /// follows the policy and counts what it drops, never raising.
+    #[pyo3(signature = (data, _address = None))]
+    fn _send_frame(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        _address: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.submit(py, Job::Frame(data.to_vec()), false)
+    }
+
+    /// Queues a record for the target, a standard handler's `emit`, to be
+    /// called with on the worker (`background=True`).
+    fn _submit_emit(&self, py: Python<'_>, record: Py<PyAny>) -> PyResult<()> {
+        self.submit(py, Job::Emit(record), false)
     }
 
     /// Waits for the worker to write and flush everything queued so far, up
@@ -383,10 +434,10 @@ impl FemtoHandler {
 
     /// Drains the queue and stops the worker. Safe to call more than once.
     fn _close_worker(&self, py: Python<'_>) -> bool {
-        // A socket's worker gives up waiting for an absent receiver.
+        // A network worker gives up waiting for an absent receiver.
         self.target.with(py, |target| {
-            if let Some(Target::Socket(socket)) = target {
-                socket.begin_closing();
+            if let Some(target) = target {
+                target.begin_closing();
             }
         });
         match self.worker(py) {
@@ -468,4 +519,14 @@ impl FemtoHandler {
     fn get_closed(&self, py: Python<'_>) -> bool {
         self.worker(py).is_none_or(|worker| worker.is_closed())
     }
+}
+
+/// The canonical text of an overflow policy (`"drop"`, `"block"` or
+/// `"timeout:N"`), so that a policy is refused where it is written; the
+/// `ValueError` names what is wrong.
+#[pyfunction]
+pub fn normalize_policy(text: &str) -> PyResult<String> {
+    OverflowPolicy::parse(text)
+        .map(|policy| policy.to_string())
+        .map_err(|error| PyValueError::new_err(error.0))
 }

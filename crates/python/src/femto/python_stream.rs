@@ -38,7 +38,12 @@ impl Drain<Job> for PythonStreamDrain {
                         stream.call_method1(intern!(py, "write"), (line,))?;
                     }
                     // The caller formats every line for a Python stream.
-                    Job::Record { .. } | Job::Mapping { .. } | Job::Call { .. } | Job::Wire(_) => {}
+                    Job::Record { .. }
+                    | Job::Mapping { .. }
+                    | Job::Call { .. }
+                    | Job::Wire(_)
+                    | Job::Frame(_)
+                    | Job::Emit(_) => {}
                 }
             }
             if !text.is_empty() {

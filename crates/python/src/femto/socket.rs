@@ -3,21 +3,24 @@
 //! big-endian length, and the worker sends it through a `Connection`, which
 //! reconnects with backoff.
 //!
-//! The caller reads the record's fields (Python objects that may change once
-//! the call returns) into a `MsgpackRecord`; the worker encodes, frames and
+//! The caller encodes the record's fields (Python objects that may change
+//! once the call returns) straight into the map's bytes: one allocation per
+//! record, where copying each field out would take one per field, each freed
+//! on the worker's thread. The worker frames a batch into one buffer and
 //! sends it. What becomes of each frame is counted by the worker's stats:
 //! `written` once handed to the kernel, `rejected` when it is over the
 //! maximum frame size (never sent), `failed` when the backoff's deadline
 //! passed without a connection, or the handler closed while the receiver
 //! was away.
 
+use std::borrow::Cow;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
-use femtologging_core::wire::serialize::msgpack::{self, MsgpackRecord};
+use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
 use femtologging_core::wire::transport::{
     BackoffPolicy, Connection, Connector, Endpoint, Outcome, Timeouts, TlsOptions, TransportConfig,
@@ -26,12 +29,14 @@ use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use super::Job;
 use crate::formatter::FormattedText;
 use crate::handler::{format_for, Handler};
 use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
+use crate::runtime;
 
 /// Nesting beyond this is sent as the value's `str()`.
 const MAX_VALUE_DEPTH: usize = 32;
@@ -62,8 +67,8 @@ impl SocketSettings {
             connection,
             framer: LengthPrefix::new(self.max_frame_size),
             settings: self.clone(),
-            payload: Vec::new(),
-            frame: Vec::new(),
+            frames: Vec::new(),
+            ends: Vec::new(),
         })
     }
 }
@@ -78,7 +83,7 @@ pub struct SocketTarget {
 #[pymethods]
 impl SocketTarget {
     #[new]
-    #[pyo3(signature = (*, host, port, path, tls_domain, insecure, connect_timeout_ms, write_timeout_ms, base_ms, cap_ms, reset_after_ms, deadline_ms, max_frame_size))]
+    #[pyo3(signature = (*, host, port, path, tls_domain, insecure, connect_timeout_ms, write_timeout_ms, base_ms, cap_ms, reset_after_ms, deadline_ms, max_frame_size, datagram = false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         host: String,
@@ -93,6 +98,7 @@ impl SocketTarget {
         reset_after_ms: u64,
         deadline_ms: Option<u64>,
         max_frame_size: usize,
+        datagram: bool,
     ) -> PyResult<SocketTarget> {
         let endpoint = match (path, tls_domain) {
             (Some(_), Some(_)) => {
@@ -100,6 +106,13 @@ impl SocketTarget {
                     "TLS works over TCP only, not over a Unix socket",
                 ))
             }
+            (_, Some(_)) if datagram => {
+                return Err(PyValueError::new_err(
+                    "TLS works over TCP only, not over datagrams",
+                ))
+            }
+            (Some(path), None) if datagram => Endpoint::UnixDatagram(path),
+            (None, None) if datagram => Endpoint::Udp { host, port },
             (Some(path), None) => Endpoint::UnixStream(path),
             (None, Some(domain)) => Endpoint::Tls {
                 host,
@@ -136,42 +149,91 @@ impl SocketTarget {
     }
 }
 
-/// The worker's end: encodes, frames and sends each record, in order.
+/// The worker's end: encodes and frames a batch into one buffer and sends
+/// it, in order, through as few system calls as the connection allows.
 pub struct SocketDrain {
     connection: Connection,
     framer: LengthPrefix,
     settings: Arc<SocketSettings>,
-    payload: Vec<u8>,
-    frame: Vec<u8>,
+    /// The batch's frames, end to end.
+    frames: Vec<u8>,
+    /// Where each frame ends in `frames`.
+    ends: Vec<usize>,
+}
+
+/// Frames given up, and the first reason.
+#[derive(Default)]
+struct Lost {
+    frames: u64,
+    reason: Option<String>,
+}
+
+impl Lost {
+    fn add(&mut self, frames: usize, reason: impl FnOnce() -> String) {
+        self.frames += frames as u64;
+        if self.reason.is_none() {
+            self.reason = Some(reason());
+        }
+    }
 }
 
 impl SocketDrain {
-    /// Sends the frame in `self.frame`, waiting as the backoff says while
-    /// the receiver is away; the reason when it is given up.
-    fn send_frame(&mut self) -> Result<(), String> {
-        loop {
-            match self.connection.send(&self.frame) {
-                Outcome::Sent => return Ok(()),
+    /// Appends a record's frame to the batch; the reason when it cannot be
+    /// sent at all.
+    fn add_record(&mut self, payload: &[u8]) -> Result<(), String> {
+        self.framer
+            .encode(payload, &mut self.frames)
+            .map_err(|error| match error {
+                FrameError::TooLarge { size, limit } => {
+                    format!("a frame of {size} bytes is over the maximum frame size of {limit}")
+                }
+                other => format!("{other:?}"),
+            })?;
+        self.ends.push(self.frames.len());
+        Ok(())
+    }
+
+    /// Sends the batch's frames, waiting as the backoff says while the
+    /// receiver is away. A frame is sent once: after a failure the
+    /// connection goes on from the first frame not written whole.
+    fn send_frames(&mut self) -> Lost {
+        let mut lost = Lost::default();
+        let mut first = 0;
+        while first < self.ends.len() {
+            let start = if first == 0 { 0 } else { self.ends[first - 1] };
+            let (sent, outcome) =
+                self.connection
+                    .send_frames(&self.frames, start, &self.ends[first..]);
+            first += sent;
+            let Some(outcome) = outcome else { break };
+            match outcome {
+                Outcome::Sent => first += 1,
                 Outcome::Expired { error } => {
-                    return Err(match error {
+                    first += 1;
+                    lost.add(1, || match error {
                         Some(error) => format!("given up after the backoff deadline: {error}"),
                         None => "given up after the backoff deadline".into(),
-                    })
+                    });
                 }
-                Outcome::Rejected(error) => return Err(error.to_string()),
+                Outcome::Rejected(error) => {
+                    first += 1;
+                    lost.add(1, || error.to_string());
+                }
                 Outcome::Later { retry_in, error } => {
                     // Closing: one new connection at once is worth trying
                     // (a receiver that restarted), a wait is not.
                     if self.settings.closing.load(Ordering::Relaxed) && !retry_in.is_zero() {
-                        return Err(match error {
+                        lost.add(self.ends.len() - first, || match error {
                             Some(error) => format!("the handler closed: {error}"),
                             None => "the handler closed while the receiver was away".into(),
                         });
+                        break;
                     }
                     self.wait(retry_in);
                 }
             }
         }
+        lost
     }
 
     /// Sleeps for `delay`, cut short by `close()`.
@@ -190,43 +252,34 @@ impl SocketDrain {
 impl Drain<Job> for SocketDrain {
     fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
         let mut delivered = Delivered::default();
-        let mut lost = 0u64;
-        let mut lost_reason = None;
+        self.frames.clear();
+        self.ends.clear();
         for job in batch.drain(..) {
-            // Nothing else is queued for a socket handler.
-            let Job::Wire(record) = job else { continue };
-            self.payload.clear();
-            self.frame.clear();
-            if let Err(error) = msgpack::encode(&record, &mut self.payload) {
-                delivered.rejected += 1;
-                delivered.reason.get_or_insert_with(|| error.to_string());
-                continue;
-            }
-            if let Err(error) = self.framer.encode(&self.payload, &mut self.frame) {
-                let reason = match error {
-                    FrameError::TooLarge { size, limit } => {
-                        format!("a frame of {size} bytes is over the maximum frame size of {limit}")
-                    }
-                    other => format!("{other:?}"),
-                };
+            let added = match job {
+                Job::Wire(payload) => self.add_record(&payload),
+                // A standard handler's bytes, framed by the caller.
+                Job::Frame(frame) => {
+                    self.frames.extend_from_slice(&frame);
+                    self.ends.push(self.frames.len());
+                    Ok(())
+                }
+                // Nothing else is queued for a socket.
+                _ => continue,
+            };
+            if let Err(reason) = added {
                 delivered.rejected += 1;
                 delivered.reason.get_or_insert(reason);
-                continue;
-            }
-            if let Err(reason) = self.send_frame() {
-                lost += 1;
-                lost_reason.get_or_insert(reason);
             }
         }
+        let lost = self.send_frames();
         // A burst must not keep a burst-sized buffer for the life of the handler.
-        if self.payload.capacity() > 1 << 20 || self.frame.capacity() > 1 << 20 {
-            self.payload = Vec::new();
-            self.frame = Vec::new();
+        if self.frames.capacity() > 4 << 20 {
+            self.frames = Vec::new();
         }
-        match lost_reason {
+        match lost.reason {
             None => Ok(delivered),
             Some(reason) => Err(WriteFailure {
-                records: lost,
+                records: lost.frames,
                 error: io::Error::other(reason),
                 delivered,
             }),
@@ -244,9 +297,11 @@ impl Drain<Job> for SocketDrain {
     }
 }
 
-/// The job for one record: its fields read now, on the caller. `message`
-/// is the handler's formatter's output, `"%(message)s"` (the merged message,
-/// and the traceback when there is one) unless a formatter was given.
+/// The job for one record: its MessagePack map, encoded now, on the caller,
+/// straight from the Python objects that hold its fields (they may change
+/// once the call returns). `message` is the handler's formatter's output,
+/// `"%(message)s"` (the merged message, and the traceback when there is
+/// one) unless a formatter was given.
 pub fn wire_job<'py>(
     handler: &Bound<'py, Handler>,
     overridden: u64,
@@ -258,8 +313,8 @@ pub fn wire_job<'py>(
         FormattedText::Python(text) => text_of(&text.str()?),
     };
     if let Some(native) = record.native(py) {
-        if let Some(record) = native_record(py, native, &message)? {
-            return Ok(Job::Wire(Box::new(record)));
+        if let Some(payload) = native_payload(py, native, &message)? {
+            return Ok(Job::Wire(payload));
         }
     }
     let view = record.to_python(py)?;
@@ -271,7 +326,6 @@ pub fn wire_job<'py>(
             (created * 1e9).round() as i64
         }
     };
-    let text = |name: &Bound<'py, PyString>| any_text(&view.getattr(name)?);
     let line_number = view
         .getattr(intern!(py, "lineno"))?
         .extract::<u32>()
@@ -292,37 +346,44 @@ pub fn wire_job<'py>(
         }
         key_values.push((Text::new(name), to_value(&value, 0)));
     }
-    Ok(Job::Wire(Box::new(MsgpackRecord {
-        logger: text(intern!(py, "name"))?,
-        level: text(intern!(py, "levelname"))?,
-        message,
+    let logger = view.getattr(intern!(py, "name"))?;
+    let level = view.getattr(intern!(py, "levelname"))?;
+    let filename = view.getattr(intern!(py, "pathname"))?;
+    let module_path = view.getattr(intern!(py, "module"))?;
+    let thread_name = view.getattr(intern!(py, "threadName"))?;
+    encoded(&MsgpackFields {
+        logger: &text(&logger)?,
+        level: &text(&level)?,
+        message: &message,
         timestamp_ns,
-        filename: text(intern!(py, "pathname"))?,
+        filename: &text(&filename)?,
         line_number,
-        module_path: text(intern!(py, "module"))?,
+        module_path: &text(&module_path)?,
         thread_id,
-        thread_name: text(intern!(py, "threadName"))?,
-        key_values,
-    })))
+        thread_name: &text(&thread_name)?,
+        key_values: &key_values,
+    })
+    .map(Job::Wire)
 }
 
-/// The fields of a native record no Python code has looked at, read
-/// without making its `LogRecord`; `None` when its path is not the call
-/// site's own (a `findCaller` override), whose module the view derives.
-fn native_record(
-    py: Python<'_>,
-    native: &CallRecord,
-    message: &str,
-) -> PyResult<Option<MsgpackRecord>> {
+/// The map's bytes; an error (a field beyond what MessagePack can say) is
+/// reported as the record's.
+fn encoded(fields: &MsgpackFields<'_>) -> PyResult<Vec<u8>> {
+    let mut payload = Vec::with_capacity(256);
+    msgpack::encode_fields(fields, &mut payload)
+        .map_err(|error| PyValueError::new_err(error.to_string()))?;
+    Ok(payload)
+}
+
+/// The map of a native record no Python code has looked at, read without
+/// making its `LogRecord`; `None` when its path is not the call site's own
+/// (a `findCaller` override), whose module the view derives.
+fn native_payload(py: Python<'_>, native: &CallRecord, message: &str) -> PyResult<Option<Vec<u8>>> {
     let site = &native.site;
     if native.plain_pathname(py) != Some(&*site.pathname) {
         return Ok(None);
     }
-    // As the record's view would say: `thread` and `threadName` are None
-    // when `logging.logThreads` is false.
-    let context = crate::call_context::call_context(py, native.thread_id)?;
-    let thread_id = context.get_item(0)?.extract::<u64>().unwrap_or(0);
-    let thread_name = context.get_item(1)?;
+    let (thread_id, thread_name) = thread_fields(py, native.thread_id)?;
     let mut key_values = Vec::new();
     if let Some(extra) = &native.extra {
         for (key, value) in extra.bind(py).iter() {
@@ -332,28 +393,71 @@ fn native_record(
             key_values.push((Text::new(text_of(key)), to_value(&value, 0)));
         }
     }
-    Ok(Some(MsgpackRecord {
-        logger: any_text(native.logger_name.bind(py))?,
-        level: any_text(native.level_name.bind(py))?,
-        message: message.to_owned(),
+    let thread_name = match &thread_name {
+        Some(name) => text(name)?,
+        None => Cow::Borrowed(""),
+    };
+    encoded(&MsgpackFields {
+        logger: &text(native.logger_name.bind(py))?,
+        level: &text(native.level_name.bind(py))?,
+        message,
         timestamp_ns: native.created_ns,
-        filename: site.pathname.to_string(),
+        filename: &site.pathname,
         line_number: native.line,
-        module_path: site.module.to_string(),
+        module_path: &site.module,
         thread_id,
-        thread_name: any_text(&thread_name)?,
-        key_values,
-    }))
+        thread_name: &thread_name,
+        key_values: &key_values,
+    })
+    .map(Some)
 }
 
-/// A value's `str()`, or "" for None.
-fn any_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+/// `thread` and `threadName` as the record's view would say (zero and no
+/// name when `logging.logThreads` is false). The thread is looked up in
+/// `threading._active`, as `current_thread()` finds it, without running
+/// Python code; one that is not there (a thread `threading` never saw) asks
+/// `current_thread()` through the cold path, which registers it.
+fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<(u64, Option<Bound<'_, PyAny>>)> {
+    static ACTIVE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+    let runtime = runtime::get(py)?;
+    let log_threads = runtime
+        .module
+        .bind(py)
+        .getattr(intern!(py, "logThreads"))?
+        .is_truthy()?;
+    if !log_threads {
+        return Ok((0, None));
+    }
+    let active = ACTIVE.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+        let threading = py.import(intern!(py, "threading"))?;
+        Ok(threading
+            .getattr(intern!(py, "_active"))?
+            .cast_into::<PyDict>()?
+            .unbind())
+    })?;
+    if let Some(thread) = active.bind(py).get_item(thread_id)? {
+        return Ok((thread_id, Some(thread.getattr(intern!(py, "name"))?)));
+    }
+    // A thread threading does not know (a foreign one): the record's view
+    // asks `threading.current_thread()`, which names it as a dummy.
+    let context = crate::call_context::call_context(py, thread_id)?;
+    Ok((
+        context.get_item(0)?.extract::<u64>().unwrap_or(0),
+        Some(context.get_item(1)?),
+    ))
+}
+
+/// A value's `str()` ("" for None), borrowed from a `str` when it can be.
+fn text<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     if value.is_none() {
-        return Ok(String::new());
+        return Ok(Cow::Borrowed(""));
     }
     Ok(match value.cast::<PyString>() {
-        Ok(text) => text_of(text),
-        Err(_) => text_of(&value.str()?),
+        Ok(text) => match text.to_str() {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => Cow::Owned(text_of(text)),
+        },
+        Err(_) => Cow::Owned(text_of(&value.str()?)),
     })
 }
 
@@ -372,7 +476,7 @@ fn text_of(text: &Bound<'_, PyString>) -> String {
 /// str, bytes, tuple, list and dict as themselves (a dict's keys as their
 /// `str()`); anything else as its `str()`, or its `repr()` when `str()`
 /// raises.
-fn to_value(value: &Bound<'_, PyAny>, depth: usize) -> Value {
+pub(super) fn to_value(value: &Bound<'_, PyAny>, depth: usize) -> Value {
     if depth > MAX_VALUE_DEPTH {
         return printed(value);
     }

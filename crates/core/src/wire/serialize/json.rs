@@ -47,6 +47,11 @@ pub fn encode(value: &Value, style: JsonStyle, out: &mut Vec<u8>) {
     out.extend_from_slice(text.as_bytes());
 }
 
+/// Appends the JSON text of `value` to a string (a line to be, say).
+pub fn encode_text(value: &Value, style: JsonStyle, out: &mut String) {
+    write_value(value, style, out);
+}
+
 fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
     let (item_separator, key_separator) = if style.compact {
         (",", ":")
@@ -100,8 +105,22 @@ fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
 }
 
 fn write_string(text: &str, style: JsonStyle, out: &mut String) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for character in text.chars() {
+    // Characters written as they are go in runs, one copy each.
+    let mut run_start = 0;
+    for (index, character) in text.char_indices() {
+        let as_is = match character {
+            '"' | '\\' => false,
+            ' '..='~' => true,
+            '\0'..='\u{1f}' => false,
+            _ => !style.ensure_ascii,
+        };
+        if as_is {
+            continue;
+        }
+        out.push_str(&text[run_start..index]);
+        run_start = index + character.len_utf8();
         match character {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -113,16 +132,15 @@ fn write_string(text: &str, style: JsonStyle, out: &mut String) {
             '\0'..='\u{1f}' => {
                 let _ = write!(out, "\\u{:04x}", u32::from(character));
             }
-            ' '..='~' => out.push(character),
-            _ if style.ensure_ascii => {
+            _ => {
                 let mut units = [0u16; 2];
                 for unit in character.encode_utf16(&mut units) {
                     let _ = write!(out, "\\u{unit:04x}");
                 }
             }
-            _ => out.push(character),
         }
     }
+    out.push_str(&text[run_start..]);
     out.push('"');
 }
 

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use super::backoff::{Backoff, BackoffPolicy, Jitter};
 use super::error::TransportError;
-use super::{Connector, Transport, TransportConfig};
+use super::{Connector, FramesFailure, Transport, TransportConfig};
 
 /// Where a connection reads the time (the backoff's delays and deadline);
 /// tests move it by hand.
@@ -135,33 +135,70 @@ impl<C: Clock> Connection<C> {
     }
 
     pub fn send(&mut self, frame: &[u8]) -> Outcome {
+        match self.send_frames(frame, 0, &[frame.len()]) {
+            (_, Some(outcome)) => outcome,
+            (_, None) => Outcome::Sent,
+        }
+    }
+
+    /// Sends the frames laid end to end in `bytes` from `start`, the first
+    /// ending at `ends[0]` and each next one at the next end, in order and
+    /// on one connection (a stream takes them in as few system calls as it
+    /// can). Returns how many of them, from the first, were sent, and when
+    /// that is not all, what became of the next one, as `send` would say
+    /// (never `Sent`); the frames after it were not tried.
+    ///
+    /// A frame written whole is sent, even when the write failed after it,
+    /// and is never written again; a frame the failure cut is sent again
+    /// whole, first, on the next connection. Whether the receiver closed the
+    /// connection is looked at once, before the first frame.
+    pub fn send_frames(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        ends: &[usize],
+    ) -> (usize, Option<Outcome>) {
+        if ends.is_empty() {
+            return (0, None);
+        }
         if let Some(transport) = &mut self.transport {
             // A receiver that closed (restarted, timed us out) would take
-            // this frame into the dead connection's buffer and lose it.
+            // these frames into the dead connection's buffer and lose them.
             if transport.peer_closed() {
                 self.lose(self.clock.now());
             }
         }
         if self.transport.is_none() {
             if let Err(outcome) = self.connect() {
-                return outcome;
+                return (0, Some(outcome));
             }
         }
         let transport = self.transport.as_mut().expect("connected above");
-        match transport.send(frame) {
+        match transport.send_frames(bytes, start, ends) {
             Ok(()) => {
-                if !self.delivered {
-                    self.delivered = true;
-                    self.backoff.connected(self.clock.now());
-                }
-                Outcome::Sent
+                self.carried_frames();
+                (ends.len(), None)
             }
-            Err(error @ TransportError::Oversized { .. }) => Outcome::Rejected(error),
-            Err(error) => {
+            Err(FramesFailure { sent, error }) => {
+                if sent > 0 {
+                    self.carried_frames();
+                }
+                if let TransportError::Oversized { .. } = error {
+                    return (sent, Some(Outcome::Rejected(error)));
+                }
                 let now = self.clock.now();
                 let retry_in = self.lose(now);
-                self.waiting(now, retry_in, Some(error))
+                (sent, Some(self.waiting(now, retry_in, Some(error))))
             }
+        }
+    }
+
+    /// The transport has sent a frame: it counts as a connection for the
+    /// backoff from now on.
+    fn carried_frames(&mut self) {
+        if !self.delivered {
+            self.delivered = true;
+            self.backoff.connected(self.clock.now());
         }
     }
 
@@ -529,6 +566,171 @@ mod tests {
         assert!(all.windows(2).all(|pair| pair[0] < pair[1]), "{received:?}");
         assert!(received.iter().all(|life| !life.is_empty()), "{received:?}");
         assert_eq!(all.last(), Some(&last));
+    }
+
+    /// `count` frames laid end to end, each `"<number> <padding>\n"` of
+    /// `size` bytes; their ends.
+    fn numbered_frames(count: usize, size: usize) -> (Vec<u8>, Vec<usize>) {
+        let mut bytes = Vec::with_capacity(count * size);
+        let mut ends = Vec::with_capacity(count);
+        for number in 0..count {
+            let start = bytes.len();
+            bytes.extend_from_slice(format!("{number} ").as_bytes());
+            bytes.resize(start + size - 1, b'.');
+            bytes.push(b'\n');
+            ends.push(bytes.len());
+        }
+        (bytes, ends)
+    }
+
+    /// The numbers of the whole lines of a connection; a last line the end
+    /// of the connection cut is not a frame.
+    fn whole_frames(received: &[u8]) -> Vec<usize> {
+        let whole = match received.iter().rposition(|&byte| byte == b'\n') {
+            Some(last) => &received[..=last],
+            None => &[][..],
+        };
+        whole
+            .split(|&byte| byte == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let text = std::str::from_utf8(line).unwrap();
+                text.split(' ').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_of_frames_arrives_whole_and_in_order() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let clock = ManualClock::new();
+        let mut connection = connection(tcp(listener.local_addr().unwrap().port()), &clock);
+        let reader = read_lines(listener);
+        let (bytes, ends) = numbered_frames(500, 40);
+        let (sent, outcome) = connection.send_frames(&bytes, 0, &ends);
+        assert_eq!(sent, 500);
+        assert!(outcome.is_none(), "{outcome:?}");
+        // From the middle of a batch: only what follows `start`.
+        let (sent, outcome) = connection.send_frames(&bytes, ends[497], &ends[498..]);
+        assert_eq!((sent, outcome.is_none()), (2, true));
+        connection.close();
+        let numbers: Vec<usize> = reader
+            .join()
+            .unwrap()
+            .iter()
+            .map(|line| line.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        let expected: Vec<usize> = (0..500).chain([498, 499]).collect();
+        assert_eq!(numbers, expected);
+    }
+
+    #[test]
+    fn a_batch_cut_by_a_stalled_receiver_goes_on_from_the_first_frame_not_written_whole() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let clock = ManualClock::new();
+        let mut connection = connection(tcp(port), &clock);
+        // Far more than the socket buffers hold: the write timeout cuts it.
+        let (bytes, ends) = numbered_frames(400, 64 << 10);
+        let first_connection = thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            (stream, listener)
+        });
+        let (sent, outcome) = connection.send_frames(&bytes, 0, &ends);
+        let (mut stalled, listener) = first_connection.join().unwrap();
+        assert!(sent > 0 && sent < ends.len(), "{sent} frames sent");
+        let Some(Outcome::Later {
+            retry_in,
+            error: Some(TransportError::WriteTimeout { .. }),
+        }) = outcome
+        else {
+            panic!("{outcome:?}");
+        };
+        // The connection carried frames: the next attempt is at once.
+        assert_eq!(retry_in, Duration::ZERO);
+        // The stalled receiver reads what it was sent, to its end.
+        let mut first = Vec::new();
+        stalled
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        std::io::Read::read_to_end(&mut stalled, &mut first).unwrap();
+        let reader = thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut received = Vec::new();
+            std::io::Read::read_to_end(&mut stream, &mut received).unwrap();
+            received
+        });
+        let start = ends[sent - 1];
+        let (rest, outcome) = connection.send_frames(&bytes, start, &ends[sent..]);
+        assert_eq!((rest, outcome.is_none()), (ends.len() - sent, true));
+        connection.close();
+        let second = reader.join().unwrap();
+        // Every frame once: those written whole on the first connection,
+        // the rest (the one it cut included) on the second.
+        let mut numbers = whole_frames(&first);
+        assert_eq!(numbers.len(), sent);
+        numbers.extend(whole_frames(&second));
+        assert_eq!(numbers, (0..ends.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_receiver_that_closes_in_the_middle_of_a_batch_gets_no_frame_twice() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let clock = ManualClock::new();
+        let mut connection = connection(tcp(port), &clock);
+        // The first connection reads a little, then is closed with bytes
+        // unread (a reset): the write fails part-way through the batch.
+        let server = thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut first = vec![0u8; 100 << 10];
+            std::io::Read::read_exact(&mut stream, &mut first).unwrap();
+            drop(stream);
+            let (mut stream, _) = listener.accept().unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut second = Vec::new();
+            std::io::Read::read_to_end(&mut stream, &mut second).unwrap();
+            (first, second)
+        });
+        let (bytes, ends) = numbered_frames(300, 16 << 10);
+        let mut next = 0;
+        let mut attempts = 0;
+        while next < ends.len() {
+            attempts += 1;
+            assert!(attempts < 10, "the batch was never sent");
+            let start = if next == 0 { 0 } else { ends[next - 1] };
+            let (sent, outcome) = connection.send_frames(&bytes, start, &ends[next..]);
+            next += sent;
+            match outcome {
+                None => break,
+                Some(Outcome::Later { retry_in, .. }) => clock.advance(retry_in),
+                Some(other) => panic!("{other:?}"),
+            }
+        }
+        connection.close();
+        let (first, second) = server.join().unwrap();
+        // What the first connection delivered before the reset, then all
+        // the rest: a frame reported sent is never written again, and none
+        // is missing but those the reset destroyed unread on the way.
+        let mut numbers = whole_frames(&first);
+        let later = whole_frames(&second);
+        assert!(!later.is_empty());
+        assert!(
+            numbers.iter().all(|&number| number < later[0]),
+            "a frame twice"
+        );
+        numbers.extend(&later);
+        assert!(
+            numbers.windows(2).all(|pair| pair[0] < pair[1]),
+            "{numbers:?}"
+        );
+        assert_eq!(*numbers.last().unwrap(), ends.len() - 1);
+        assert_eq!(later, (later[0]..ends.len()).collect::<Vec<_>>());
     }
 
     #[test]

@@ -96,6 +96,16 @@ pub enum TransportError {
         timeout: Duration,
     },
 
+    /// Reading the receiver's answer failed (a request-response protocol).
+    #[error("cannot read the answer of {destination}: {source}")]
+    Read {
+        destination: Destination,
+        source: io::Error,
+    },
+
+    #[error("cannot read the answer of {destination}: none came in time")]
+    ReadTimeout { destination: Destination },
+
     /// A datagram larger than the socket accepts; it can never be sent.
     #[error("a datagram of {length} bytes is too large for {destination}: {source}")]
     Oversized {
@@ -117,6 +127,8 @@ impl TransportError {
             | TransportError::Handshake { destination, .. }
             | TransportError::Write { destination, .. }
             | TransportError::WriteTimeout { destination, .. }
+            | TransportError::Read { destination, .. }
+            | TransportError::ReadTimeout { destination, .. }
             | TransportError::Oversized { destination, .. } => destination,
         }
     }

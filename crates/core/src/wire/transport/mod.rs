@@ -34,14 +34,19 @@ mod tls;
 mod udp;
 mod unix;
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use backoff::{Backoff, BackoffPolicy, Jitter};
 pub use connection::{Clock, Connection, Outcome, SystemClock};
 pub use error::{Destination, TransportError};
 pub use tls::TlsOptions;
+
+/// The TLS test server and certificates, for the tests of protocols over TLS.
+#[cfg(test)]
+pub(crate) use tls::test_server;
 
 /// Whether a transport delimits frames itself (one datagram each) or
 /// carries them in one byte stream.
@@ -58,6 +63,31 @@ pub trait Transport: Send {
     /// it and connect again.
     fn send(&mut self, frame: &[u8]) -> Result<(), TransportError>;
 
+    /// Writes the frames laid end to end in `bytes`, from `start`, the
+    /// first ending at `ends[0]` and each next one at the next end. On
+    /// failure, says how many of them were written whole (and so are sent)
+    /// before the error; the frame after those was not, and after an error
+    /// other than `Oversized` the transport is broken, as after `send`.
+    ///
+    /// This one sends frame after frame: each is then whole or not sent, as
+    /// a datagram transport needs, and as TLS needs too (what rustls took
+    /// but did not push out is lost with the session, so bytes it accepted
+    /// say nothing of what the server will read).
+    fn send_frames(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        ends: &[usize],
+    ) -> Result<(), FramesFailure> {
+        let mut from = start;
+        for (index, &end) in ends.iter().enumerate() {
+            self.send(&bytes[from..end])
+                .map_err(|error| FramesFailure { sent: index, error })?;
+            from = end;
+        }
+        Ok(())
+    }
+
     /// Pushes out anything the transport holds. A completed `send` has
     /// already handed its frame to the kernel, so this is a no-op for every
     /// transport here; it exists for transports that buffer.
@@ -71,6 +101,17 @@ pub trait Transport: Send {
         false
     }
 
+    /// Reads what the receiver answered into `buffer`, waiting for it until
+    /// `deadline`: how many bytes, 0 at the end of the stream. For the
+    /// request-response protocols (HTTP) over a stream; a log receiver sends
+    /// nothing, and datagram transports read nothing.
+    fn receive(&mut self, _buffer: &mut [u8], _deadline: Instant) -> Result<usize, TransportError> {
+        Err(TransportError::Read {
+            destination: self.destination().clone(),
+            source: io::Error::from(io::ErrorKind::Unsupported),
+        })
+    }
+
     /// Ends the connection so that the receiver reads every frame, then the
     /// end of the stream (TLS: `close_notify`), within the write timeout.
     /// What the receiver sent and nobody read is read and discarded first:
@@ -82,6 +123,32 @@ pub trait Transport: Send {
     fn kind(&self) -> Kind;
 
     fn destination(&self) -> &Destination;
+}
+
+/// Why `send_frames` stopped: the frames written whole before it stopped,
+/// and the error.
+#[derive(Debug)]
+pub struct FramesFailure {
+    pub sent: usize,
+    pub error: TransportError,
+}
+
+impl FramesFailure {
+    /// For a stream that wrote its frames as one run of bytes from `start`:
+    /// the frames that end within what the error says was written.
+    pub(crate) fn after_bytes(
+        error: TransportError,
+        start: usize,
+        ends: &[usize],
+    ) -> FramesFailure {
+        let written = match &error {
+            TransportError::Write { written, .. }
+            | TransportError::WriteTimeout { written, .. } => *written,
+            _ => 0,
+        };
+        let sent = ends.partition_point(|&end| end <= start + written);
+        FramesFailure { sent, error }
+    }
 }
 
 /// Where to send.

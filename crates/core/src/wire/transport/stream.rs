@@ -6,7 +6,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 use super::error::{is_timeout, Destination, TransportError};
-use super::{Kind, Timeouts, Transport};
+use super::{FramesFailure, Kind, Timeouts, Transport};
 
 /// A connected stream socket whose send timeout is set only when it
 /// changes (one `setsockopt` saved on every frame that goes in one write).
@@ -18,17 +18,27 @@ pub(crate) struct TimedSocket<S> {
 /// What `TimedSocket` needs of a socket; both std stream sockets have it.
 pub(crate) trait SendTimeout: AsRawFd {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
+
+    fn set_receive_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
 }
 
 impl SendTimeout for std::net::TcpStream {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         self.set_write_timeout(timeout)
     }
+
+    fn set_receive_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_read_timeout(timeout)
+    }
 }
 
 impl SendTimeout for std::os::unix::net::UnixStream {
     fn set_send_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         self.set_write_timeout(timeout)
+    }
+
+    fn set_receive_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_read_timeout(timeout)
     }
 }
 
@@ -52,12 +62,71 @@ impl<S: SendTimeout> StreamTransport<S> {
 
 impl<S: SendTimeout + Send> Transport for StreamTransport<S> {
     fn send(&mut self, frame: &[u8]) -> Result<(), TransportError> {
+        self.socket.write_frames(
+            frame,
+            0,
+            &[frame.len()],
+            self.write_timeout,
+            &self.destination,
+        )
+    }
+
+    /// The frames in as few system calls as the kernel allows: a batch is
+    /// one buffer, cut only where the socket's buffer is full.
+    fn send_frames(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        ends: &[usize],
+    ) -> Result<(), FramesFailure> {
         self.socket
-            .write_frame(frame, self.write_timeout, &self.destination)
+            .write_frames(bytes, start, ends, self.write_timeout, &self.destination)
+            .map_err(|error| FramesFailure::after_bytes(error, start, ends))
     }
 
     fn peer_closed(&mut self) -> bool {
         peek(self.socket.socket.as_raw_fd()) == Peek::Closed
+    }
+
+    fn receive(&mut self, buffer: &mut [u8], deadline: Instant) -> Result<usize, TransportError> {
+        let read_error = |source| TransportError::Read {
+            destination: self.destination.clone(),
+            source,
+        };
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TransportError::ReadTimeout {
+                    destination: self.destination.clone(),
+                });
+            }
+            self.socket
+                .socket
+                .set_receive_timeout(Some(left))
+                .map_err(read_error)?;
+            // SAFETY: `buffer` is valid and writable for its length.
+            let count = unsafe {
+                libc::recv(
+                    self.socket.socket.as_raw_fd(),
+                    buffer.as_mut_ptr().cast(),
+                    buffer.len(),
+                    0,
+                )
+            };
+            if count >= 0 {
+                return Ok(count as usize);
+            }
+            let error = io::Error::last_os_error();
+            if error.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            if is_timeout(&error) {
+                return Err(TransportError::ReadTimeout {
+                    destination: self.destination.clone(),
+                });
+            }
+            return Err(read_error(error));
+        }
     }
 
     fn close(&mut self) {
@@ -100,54 +169,61 @@ impl<S: SendTimeout> TimedSocket<S> {
         Ok(true)
     }
 
-    /// Writes all of `frame` before `deadline` (`timeout` from now).
-    pub fn write_frame(
+    /// Writes `bytes[start..]`, frames ending at `ends` (the last one at
+    /// the end of `bytes`). The write timeout bounds each frame: the
+    /// deadline moves on whenever a frame has been written whole, so a slow
+    /// receiver that keeps reading is not cut off in the middle of a large
+    /// batch, and one that reads nothing costs one timeout.
+    pub fn write_frames(
         &mut self,
-        frame: &[u8],
+        bytes: &[u8],
+        start: usize,
+        ends: &[usize],
         timeout: Duration,
         destination: &Destination,
     ) -> Result<(), TransportError> {
-        let deadline = Instant::now() + timeout;
-        let mut written = 0;
-        while written < frame.len() {
-            let armed = self.arm(deadline).map_err(|source| TransportError::Write {
-                destination: destination.clone(),
-                written,
-                length: frame.len(),
-                source,
-            })?;
+        let end = ends.last().copied().unwrap_or(start);
+        let mut deadline = Instant::now() + timeout;
+        let mut next_end = 0;
+        let mut written = start;
+        // `written` and `length` in errors count from `start`.
+        let write_error = |written: usize, source: io::Error| TransportError::Write {
+            destination: destination.clone(),
+            written: written - start,
+            length: end - start,
+            source,
+        };
+        while written < end {
+            let armed = self
+                .arm(deadline)
+                .map_err(|source| write_error(written, source))?;
             let result = if armed {
-                send_no_signal(self.socket.as_raw_fd(), &frame[written..])
+                send_no_signal(self.socket.as_raw_fd(), &bytes[written..end])
             } else {
                 Err(io::Error::from(io::ErrorKind::TimedOut))
             };
             match result {
-                Ok(0) => {
-                    return Err(TransportError::Write {
-                        destination: destination.clone(),
-                        written,
-                        length: frame.len(),
-                        source: io::Error::from(io::ErrorKind::WriteZero),
-                    })
+                Ok(0) => return Err(write_error(written, io::ErrorKind::WriteZero.into())),
+                Ok(count) => {
+                    written += count;
+                    let before = next_end;
+                    while next_end < ends.len() && ends[next_end] <= written {
+                        next_end += 1;
+                    }
+                    if next_end != before && written < end {
+                        deadline = Instant::now() + timeout;
+                    }
                 }
-                Ok(count) => written += count,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
                 Err(error) if is_timeout(&error) => {
                     return Err(TransportError::WriteTimeout {
                         destination: destination.clone(),
-                        written,
-                        length: frame.len(),
+                        written: written - start,
+                        length: end - start,
                         timeout,
                     })
                 }
-                Err(source) => {
-                    return Err(TransportError::Write {
-                        destination: destination.clone(),
-                        written,
-                        length: frame.len(),
-                        source,
-                    })
-                }
+                Err(source) => return Err(write_error(written, source)),
             }
         }
         Ok(())

@@ -9,7 +9,7 @@
 
 mod insecure;
 #[cfg(test)]
-mod test_server;
+pub(crate) mod test_server;
 mod transport;
 
 use std::fmt;

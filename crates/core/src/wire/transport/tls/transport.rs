@@ -223,6 +223,49 @@ impl Transport for TlsTransport {
         false
     }
 
+    fn receive(&mut self, buffer: &mut [u8], deadline: Instant) -> Result<usize, TransportError> {
+        let read_error = |destination: &Destination, source| TransportError::Read {
+            destination: destination.clone(),
+            source,
+        };
+        loop {
+            // What was decrypted already comes first; `WouldBlock` asks for
+            // more from the socket, and 0 is the server's `close_notify`.
+            match self.connection.reader().read(buffer) {
+                Ok(count) => return Ok(count),
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {}
+                // The socket ended without `close_notify`: an end all the same.
+                Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(0),
+                Err(error) => return Err(read_error(&self.destination, error)),
+            }
+            let armed = self
+                .arm(deadline)
+                .map_err(|source| read_error(&self.destination, source))?;
+            if !armed {
+                return Err(TransportError::ReadTimeout {
+                    destination: self.destination.clone(),
+                });
+            }
+            match self
+                .connection
+                .read_tls(&mut SocketReader(&self.socket.socket))
+            {
+                Ok(0) => return Ok(0),
+                Ok(_) => {}
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) if is_timeout(&error) => {
+                    return Err(TransportError::ReadTimeout {
+                        destination: self.destination.clone(),
+                    })
+                }
+                Err(error) => return Err(read_error(&self.destination, error)),
+            }
+            if let Err(error) = self.connection.process_new_packets() {
+                return Err(read_error(&self.destination, io::Error::other(error)));
+            }
+        }
+    }
+
     /// Sends `close_notify`, then reads what the server still sends until
     /// it closes too (within the write timeout). A socket closed with bytes
     /// unread (TLS 1.3 session tickets, the server's own `close_notify`) is
