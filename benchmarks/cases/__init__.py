@@ -21,6 +21,7 @@ from . import (
     stream_stringio,
     syslog_udp,
     tcp_socket,
+    udp_datagram,
 )
 from ._case import FACES, ROWS, Case, CaseFunction, Measurement, Row
 from ._checks import ASCTIME_NOT_COMPARED, CheckFailed
@@ -37,6 +38,7 @@ CASES: dict[str, Case] = {
         file_threads,
         rotating,
         tcp_socket,
+        udp_datagram,
         syslog_udp,
         femto_file,
         femto_json_file,

@@ -612,12 +612,20 @@ def _report_start(caller, exc_traceback):
     """Where the call stack of an error report starts: the frame that caught
     the exception when it is still running, as in the standard library, else
     the frame that reported it. An exception raised under native code has its
-    first traceback entry in the code that raised (a `__str__`, say), which is
-    no longer on the stack."""
+    first traceback entry in the code that raised (a `__str__`, a subclass's
+    `send`), which is no longer on the stack: the report then starts at the
+    innermost frame of that code's callers that still runs, the logging call
+    (a subclass's `handleError` in between is not part of it, as it is not
+    in the standard report)."""
     if exc_traceback is not None:
+        running = set()
         frame = caller
         while frame is not None:
-            if frame is exc_traceback.tb_frame:
+            running.add(id(frame))
+            frame = frame.f_back
+        frame = exc_traceback.tb_frame
+        while frame is not None:
+            if id(frame) in running:
                 return frame
             frame = frame.f_back
     return caller

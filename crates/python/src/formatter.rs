@@ -17,8 +17,9 @@ use femtologging_core::format::{
 use pyo3::exceptions::{PyKeyError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 
+use crate::call_context::{call_context, CallContext};
 use crate::gil::{GilCell, PyField};
 use crate::json_layout;
 use crate::levels::Level;
@@ -912,7 +913,7 @@ struct NativeSource<'a, 'py> {
     asctime: Option<&'a str>,
     /// `(thread, threadName, processName, process, taskName)`, asked of
     /// Python once per record and only by templates that use them.
-    context: Option<Bound<'py, PyTuple>>,
+    context: Option<CallContext<'py>>,
     outcome: Option<HostOutcome>,
 }
 
@@ -930,10 +931,7 @@ impl<'py> NativeSource<'_, 'py> {
     fn context_item(&mut self, index: usize) -> PyResult<Bound<'py, PyAny>> {
         if self.context.is_none() {
             let py = self.py;
-            let context = runtime::get(py)?
-                .cold(py, intern!(py, "call_context"))?
-                .call1((self.record.thread_id,))?
-                .cast_into::<PyTuple>()?;
+            let context = call_context(py, self.record.thread_id)?;
             self.context = Some(context);
         }
         self.context.as_ref().expect("filled above").get_item(index)

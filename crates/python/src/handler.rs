@@ -26,6 +26,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::rotating;
 use crate::runtime;
+use crate::socket_handler;
 use crate::syslog;
 use crate::timed_rotating;
 
@@ -50,6 +51,10 @@ pub enum HandlerKind {
     Timed,
     /// `logging.handlers.SysLogHandler` (`syslog.rs`).
     Syslog,
+    /// `logging.handlers.SocketHandler` (`socket_handler.rs`).
+    Socket,
+    /// `logging.handlers.DatagramHandler` (`socket_handler.rs`).
+    Datagram,
 }
 
 const NAMES: &[&str] = &[
@@ -64,6 +69,8 @@ const NAMES: &[&str] = &[
     "reopenIfNeeded",
     "mapPriority",
     "encodePriority",
+    "makePickle",
+    "send",
 ];
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
@@ -76,6 +83,8 @@ const SHOULD_ROLLOVER: u64 = 1 << 7;
 const REOPEN_IF_NEEDED: u64 = 1 << 8;
 const MAP_PRIORITY: u64 = 1 << 9;
 const ENCODE_PRIORITY: u64 = 1 << 10;
+const MAKE_PICKLE: u64 = 1 << 11;
+const SEND: u64 = 1 << 12;
 
 pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
@@ -87,6 +96,8 @@ pub static ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static WATCHED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static TIMED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static SYSLOG_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static SOCKET_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static DATAGRAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -100,6 +111,8 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::Watched => &WATCHED_OVERRIDES,
         HandlerKind::Timed => &TIMED_OVERRIDES,
         HandlerKind::Syslog => &SYSLOG_OVERRIDES,
+        HandlerKind::Socket => &SOCKET_OVERRIDES,
+        HandlerKind::Datagram => &DATAGRAM_OVERRIDES,
     }
 }
 
@@ -288,10 +301,17 @@ fn handle<'py>(
         })?;
     } else if kind == HandlerKind::Femto {
         emit_femto(handler, overridden, record, direct)?;
+    } else if matches!(kind, HandlerKind::Socket | HandlerKind::Datagram) {
+        // The send releases the interpreter: the lock keeps another
+        // thread's frame (or `close`) from coming between its writes, as
+        // the standard `handle` does.
+        with_python_lock(handler, || emit_native(handler, overridden, record))?;
     } else {
         emit_native(handler, overridden, record)?;
     }
-    if runtime::python_minor() >= 12 {
+    // Only a call from Python sees the result: through a logger, the
+    // record's LogRecord is not built just to be returned and dropped.
+    if direct && runtime::python_minor() >= 12 {
         record.to_python(py)
     } else {
         Ok(true.into_pyobject(py)?.to_owned().into_any())
@@ -334,6 +354,15 @@ fn emit_native<'py>(
             overridden & ENCODE_PRIORITY != 0,
             record,
         ),
+        HandlerKind::Socket | HandlerKind::Datagram => {
+            return socket_handler::emit(
+                handler,
+                overridden,
+                overridden & MAKE_PICKLE != 0,
+                overridden & SEND != 0,
+                record,
+            )
+        }
         HandlerKind::Stream => emit_stream(handler, overridden, record, None),
         HandlerKind::File => {
             // The standard FileHandler opens a delayed file before its error
@@ -698,7 +727,9 @@ impl Handler {
             | HandlerKind::Rotating
             | HandlerKind::Watched
             | HandlerKind::Timed
-            | HandlerKind::Syslog => {
+            | HandlerKind::Syslog
+            | HandlerKind::Socket
+            | HandlerKind::Datagram => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
@@ -790,5 +821,6 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     WATCHED_OVERRIDES.capture(&py.get_type::<rotating::WatchedFileHandler>())?;
     TIMED_OVERRIDES.capture(&py.get_type::<timed_rotating::TimedRotatingFileHandler>())?;
     syslog::capture_syslog_methods(py)?;
+    socket_handler::capture_socket_methods(py)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
+mod call_context;
 mod caller;
 mod compiled_messages;
 mod femto;
@@ -34,6 +35,8 @@ mod record;
 mod rotating;
 mod runtime;
 mod shared_text;
+mod socket_handler;
+mod socket_io;
 mod socket_pickle;
 mod syslog;
 mod time_cache;
@@ -140,7 +143,6 @@ fn init_record(
     let sinfo = sinfo.unwrap_or_else(|| none.clone());
     record::fill_standard(
         py,
-        runtime,
         &dict,
         record::StandardFields {
             name: &name,
@@ -216,6 +218,12 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(close_inherited_files, module)?)?;
     module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
     module.add_class::<syslog::SysLogHandler>()?;
+    module.add_class::<socket_handler::SocketHandler>()?;
+    module.add_class::<socket_handler::DatagramHandler>()?;
+    module.add_function(wrap_pyfunction!(
+        socket_handler::capture_socket_methods,
+        module
+    )?)?;
     module.add_class::<syslog::PySyslogSocket>()?;
     module.add_function(wrap_pyfunction!(syslog::capture_syslog_methods, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
