@@ -79,6 +79,13 @@ LIBRARIES: dict[str, Library] = {
             "its plain traceback, printing to a StringIO",
         ),
         Library(
+            "structlog",
+            "structlog",
+            "structlog",
+            stdlib_api=False,
+            description="JSON cases only: JSONRenderer through a WriteLogger on the file",
+        ),
+        Library(
             "femtologging",
             "femtologging",
             "femtologging",

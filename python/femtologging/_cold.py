@@ -1,64 +1,18 @@
 """Cold paths the native code calls back into: what only Python can answer."""
 
 import io
-import os
 import re
 import string
-import sys
-import threading
 import traceback
 
-# The package, kept from import time: records are still made late in
-# interpreter shutdown (from `__del__`), after `sys.modules` is emptied.
-_PACKAGE = sys.modules[__package__]
-
-
-def _logging():
-    return _PACKAGE
-
-
-def call_context(thread_id):
-    """(thread, threadName, processName, process, taskName) for a new record."""
-    logging = _logging()
-    if logging.logThreads:
-        thread, thread_name = thread_id, threading.current_thread().name
-    else:
-        thread, thread_name = None, None
-    if not logging.logMultiprocessing:
-        process_name = None
-    else:
-        process_name = "MainProcess"
-        multiprocessing = sys.modules.get("multiprocessing")
-        if multiprocessing is not None:
-            try:
-                process_name = multiprocessing.current_process().name
-            except Exception:
-                pass
-    process = os.getpid() if logging.logProcesses and hasattr(os, "getpid") else None
-    task_name = None
-    if getattr(logging, "logAsyncioTasks", False):
-        asyncio = sys.modules.get("asyncio")
-        if asyncio:
-            try:
-                task_name = asyncio.current_task().get_name()
-            except Exception:
-                pass
-    return thread, thread_name, process_name, process, task_name
-
-
-def thread_context(thread_id):
-    """(thread, threadName) as `call_context` gives them, for a record that
-    needs no more (the femto socket handler's)."""
-    if _PACKAGE.logThreads:
-        return thread_id, threading.current_thread().name
-    return None, None
+from . import _femtologging as _native
 
 
 def format_stack(frame):
     """The stack_info text for a call made from this frame."""
     # Made natively, byte for byte what `traceback.print_stack` writes;
     # `None` where only `traceback` can make it.
-    stack = _PACKAGE._femtologging.format_stack_text(frame)
+    stack = _native.format_stack_text(frame)
     if stack is not None:
         text = "Stack (most recent call last):\n" + stack
     else:

@@ -2,12 +2,15 @@
 library pickles them, over a TCP or Unix stream socket, or in UDP or Unix
 datagrams.
 
-The sockets are Python's own (`handler.sock`), so subclasses and code that
-reach for the socket find what they expect, and `sendall` releases the
-interpreter while it waits on the network. The pickle itself is written in
-Rust (`pickle_record`), byte for byte the one `pickle.dumps(d, 1)` gives.
-Every method a subclass may replace is called where the standard library
-calls it.
+Both are native handlers (`socket_handler.rs`): a class that keeps the
+standard `emit`, `makePickle` and `send` pickles a record natively (from the
+logger's own record when no Python code has asked for its `LogRecord`) and
+writes it through the socket's descriptor with the interpreter released.
+The sockets are Python's own (`handler.sock`, made by `makeSocket`), so
+subclasses and code that reach for the socket find what they expect; the
+pickle is byte for byte the one `pickle.dumps(d, 1)` gives. The methods
+below are the standard ones; each one a subclass replaces is called where
+the standard library calls it.
 """
 
 import select
@@ -15,15 +18,19 @@ import socket
 import sys
 import time
 
-from . import Handler
+from . import Handler, _attach
 from . import _femtologging as _native
+
+SocketHandler = _native.SocketHandler
+DatagramHandler = _native.DatagramHandler
 
 # 3.11 takes the handler's lock in `close` through `acquire`/`release`
 # (which a subclass may replace); 3.13 uses `with self.lock`.
 _CLOSE_WITH_LOCK = sys.version_info >= (3, 13)
 
 
-class SocketHandler(Handler):
+@_attach(SocketHandler)
+class SocketHandler:  # noqa: F811
     """Sends each record's attribute dict, pickled, behind a 4-byte length,
     over a stream socket kept open across records.
 
@@ -41,6 +48,10 @@ class SocketHandler(Handler):
     resend = False
 
     def __init__(self, host, port, *, resend=False, background=False, capacity=None, policy=None):
+        """Connects to `(host, port)`, or to the Unix socket `host` when `port` is None, at the
+        first record. `resend=True` sends a record again on a new connection when its write
+        failed; `background=True` sends from a worker thread, with `capacity` and `policy` for
+        its queue."""
         Handler.__init__(self)
         if resend:
             self.resend = True
@@ -148,13 +159,8 @@ class SocketHandler(Handler):
         else:
             Handler.handleError(self, record)
 
-    def emit(self, record):
-        try:
-            self.send(self.makePickle(record))
-        except Exception:
-            self.handleError(record)
-
     def close(self):
+        """Closes the socket, then the handler."""
         if _CLOSE_WITH_LOCK:
             with self.lock:
                 self._close_socket()
@@ -191,11 +197,15 @@ def _closed_by_peer(sock):
         return True
 
 
-class DatagramHandler(SocketHandler):
+@_attach(DatagramHandler)
+class DatagramHandler:  # noqa: F811
     """Sends each record as `SocketHandler` frames it, one per datagram,
     over UDP, or a Unix datagram socket when `port` is None."""
 
     def __init__(self, host, port, *, background=False, capacity=None, policy=None):
+        """Sends to `(host, port)` over UDP, or to the Unix datagram socket `host` when `port` is
+        None. `background=True` sends from a worker thread, with `capacity` and `policy` for its
+        queue."""
         SocketHandler.__init__(self, host, port)
         self.closeOnError = False
         if background:
@@ -213,3 +223,6 @@ class DatagramHandler(SocketHandler):
         if self.sock is None:
             self.createSocket()
         self.sock.sendto(s, self.address)
+
+
+_native.capture_socket_methods()

@@ -47,20 +47,28 @@ def drop_implementation_frames(text: str, package: str, directory: str) -> str:
     A frame is internal when its file is inside ``package``. Frames that an
     internal frame called (deeper in the same traceback) are internal too,
     unless they are the program's own code, such as a ``__str__`` or an
-    overridden ``emit`` called back by the library. A "Traceback" header left
-    without any frame is removed as well, since an exception raised inside
-    native code carries no frames at all.
+    overridden ``emit`` called back by the library. The first frame of a
+    traceback that is neither the program's nor the implementation's (a
+    ``copyreg`` frame of a pickle that failed) was called by native code of
+    the implementation, which shows no frame, and counts as internal too. A
+    "Traceback" header left without any frame is removed as well, since an
+    exception raised inside native code carries no frames at all.
     """
     kept: list[str] = []
     in_frames = False  # the previous line was a frame or a frame's continuation
     inside_implementation = False
     dropping_frame = False
     header_index: int | None = None  # where an unconfirmed "Traceback" header sits
+    first_frame = False  # the next frame is the first of a traceback
     for line in text.split("\n"):
         frame = _FRAME.match(line)
         if frame is not None:
             path = frame.group("path")
-            inside_implementation = inside_implementation or _is_inside(path, package)
+            called_natively = first_frame and not _is_inside(path, directory)
+            first_frame = False
+            inside_implementation = (
+                inside_implementation or called_natively or _is_inside(path, package)
+            )
             dropping_frame = inside_implementation and not _is_inside(path, directory)
             if not dropping_frame:
                 kept.append(line)
@@ -76,6 +84,7 @@ def drop_implementation_frames(text: str, package: str, directory: str) -> str:
             del kept[header_index]
         in_frames = inside_implementation = dropping_frame = False
         header_index = len(kept) if line == _TRACEBACK_HEADER else None
+        first_frame = line == _TRACEBACK_HEADER
         kept.append(line)
     if header_index is not None:
         del kept[header_index]

@@ -78,6 +78,42 @@ def test_a_traceback_header_left_without_frames_is_dropped() -> None:
     assert drop_implementation_frames(native_like, PACKAGE, DIRECTORY) == native_like
 
 
+def test_a_library_frame_native_code_called_first_counts_as_internal() -> None:
+    """A traceback starting in a library (a pickle native code ran) reads like the standard one."""
+    stdlib_like = "\n".join(
+        [
+            "Traceback (most recent call last):",
+            f'  File "{PACKAGE}/handlers.py", line 677, in emit',
+            "    s = self.makePickle(record)",
+            '  File "/usr/lib/python3.11/copyreg.py", line 77, in _reduce_ex',
+            "    state = base(self)",
+            "TypeError: 'socket' object cannot be interpreted as an integer",
+        ]
+    )
+    native_like = "\n".join(
+        [
+            "Traceback (most recent call last):",
+            '  File "/usr/lib/python3.11/copyreg.py", line 77, in _reduce_ex',
+            "    state = base(self)",
+            "TypeError: 'socket' object cannot be interpreted as an integer",
+        ]
+    )
+    expected = "TypeError: 'socket' object cannot be interpreted as an integer"
+    assert drop_implementation_frames(stdlib_like, PACKAGE, DIRECTORY) == expected
+    assert drop_implementation_frames(native_like, PACKAGE, DIRECTORY) == expected
+    program_first = "\n".join(
+        [
+            "Traceback (most recent call last):",
+            f'  File "{DIRECTORY}/program.py", line 3, in __str__',
+            "    return json.dumps(self)",
+            '  File "/usr/lib/python3.11/json/__init__.py", line 231, in dumps',
+            "    return _default_encoder.encode(obj)",
+            "TypeError: not serializable",
+        ]
+    )
+    assert drop_implementation_frames(program_first, PACKAGE, DIRECTORY) == program_first
+
+
 def test_indented_message_lines_are_not_mistaken_for_frames() -> None:
     """Lines indented by four spaces outside a traceback are ordinary output."""
     text = "header\n    indented message\nTraceback (most recent call last):\nnot a frame"

@@ -17,9 +17,11 @@ use femtologging_core::format::{
 use pyo3::exceptions::{PyKeyError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 
+use crate::call_context::{call_context, CallContext};
 use crate::gil::{GilCell, PyField};
+use crate::json_layout;
 use crate::levels::Level;
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
@@ -274,6 +276,14 @@ impl StringTemplateStyle {
     }
 }
 
+/// Turns a record into text. `fmt` is a template over the record's
+/// attributes in the `style` `%` (`%(levelname)s`), `{` (`{levelname}`) or
+/// `$` (`$levelname`), `"%(message)s"` when None; `datefmt` is the
+/// `time.strftime` format of `asctime`; `defaults` fills fields a record
+/// lacks; `validate` checks the template at once. The template is rendered
+/// natively; a subclass's override of `format`, `formatTime`,
+/// `formatException`, `formatMessage` or `formatStack` is called where the
+/// standard library calls it.
 #[pyclass(subclass, frozen, dict, weakref, module = "femtologging")]
 pub struct Formatter {
     style: PyField,
@@ -327,6 +337,10 @@ impl Formatter {
         settings_changed();
     }
 
+    /// Turns a record into its text: the merged message (`record.message`),
+    /// `asctime` when the template uses it, the template filled in, then the
+    /// traceback and stack, each on its own lines. Rendered natively unless a
+    /// subclass overrides a step, whose method is then called.
     fn format<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -334,11 +348,13 @@ impl Formatter {
         format_generic(slf.as_any(), &record).map(Bound::into_any)
     }
 
+    /// Whether the template uses `asctime`, so that `format` must fill it in.
     #[pyo3(name = "usesTime")]
     fn uses_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.style.get(py).call_method0(intern!(py, "usesTime"))
     }
 
+    /// Fills the template in from the record's attributes (through the style).
     #[pyo3(name = "formatMessage")]
     fn format_message<'py>(
         &self,
@@ -350,11 +366,17 @@ impl Formatter {
             .call_method1(intern!(py, "format"), (record,))
     }
 
+    /// The text of `record.stack_info` as it goes into the output; here
+    /// unchanged, for subclasses to override.
     #[pyo3(name = "formatStack")]
     fn format_stack<'py>(&self, stack_info: Bound<'py, PyAny>) -> Bound<'py, PyAny> {
         stack_info
     }
 
+    /// The record's creation time as text: `datefmt` through `time.strftime`
+    /// if given, else `default_time_format` with the milliseconds appended
+    /// by `default_msec_format`. `converter` (`time.localtime` by default)
+    /// turns the timestamp into a time tuple.
     #[pyo3(name = "formatTime", signature = (record, datefmt = None))]
     fn format_time<'py>(
         slf: &Bound<'py, Self>,
@@ -453,7 +475,13 @@ pub fn format_with<'py>(
         formatter.clone()
     };
     if let Some(native) = record.native(py) {
-        if let Some(text) = format_native(py, &formatter, native)? {
+        if !formatter.is_exact_instance_of::<Formatter>()
+            && json_layout::is_json_formatter(&formatter)?
+        {
+            if let Some(text) = json_layout::json_text(&formatter, native)? {
+                return Ok(FormattedText::Rust(text));
+            }
+        } else if let Some(text) = format_native(py, &formatter, native)? {
             return Ok(FormattedText::Rust(text));
         }
     }
@@ -885,7 +913,7 @@ struct NativeSource<'a, 'py> {
     asctime: Option<&'a str>,
     /// `(thread, threadName, processName, process, taskName)`, asked of
     /// Python once per record and only by templates that use them.
-    context: Option<Bound<'py, PyTuple>>,
+    context: Option<CallContext<'py>>,
     outcome: Option<HostOutcome>,
 }
 
@@ -903,10 +931,7 @@ impl<'py> NativeSource<'_, 'py> {
     fn context_item(&mut self, index: usize) -> PyResult<Bound<'py, PyAny>> {
         if self.context.is_none() {
             let py = self.py;
-            let context = runtime::get(py)?
-                .cold(py, intern!(py, "call_context"))?
-                .call1((self.record.thread_id,))?
-                .cast_into::<PyTuple>()?;
+            let context = call_context(py, self.record.thread_id)?;
             self.context = Some(context);
         }
         self.context.as_ref().expect("filled above").get_item(index)

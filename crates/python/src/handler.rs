@@ -20,11 +20,13 @@ use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
+use crate::json_layout;
 use crate::levels::{self, Level, LevelField};
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::rotating;
 use crate::runtime;
+use crate::socket_handler;
 use crate::syslog;
 use crate::timed_rotating;
 
@@ -49,6 +51,10 @@ pub enum HandlerKind {
     Timed,
     /// `logging.handlers.SysLogHandler` (`syslog.rs`).
     Syslog,
+    /// `logging.handlers.SocketHandler` (`socket_handler.rs`).
+    Socket,
+    /// `logging.handlers.DatagramHandler` (`socket_handler.rs`).
+    Datagram,
 }
 
 const NAMES: &[&str] = &[
@@ -63,6 +69,8 @@ const NAMES: &[&str] = &[
     "reopenIfNeeded",
     "mapPriority",
     "encodePriority",
+    "makePickle",
+    "send",
 ];
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
@@ -75,6 +83,8 @@ const SHOULD_ROLLOVER: u64 = 1 << 7;
 const REOPEN_IF_NEEDED: u64 = 1 << 8;
 const MAP_PRIORITY: u64 = 1 << 9;
 const ENCODE_PRIORITY: u64 = 1 << 10;
+const MAKE_PICKLE: u64 = 1 << 11;
+const SEND: u64 = 1 << 12;
 
 pub static BASE_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static STREAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
@@ -86,6 +96,8 @@ pub static ROTATING_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static WATCHED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static TIMED_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 pub static SYSLOG_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static SOCKET_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
+pub static DATAGRAM_OVERRIDES: OverrideCheck = OverrideCheck::new(NAMES);
 
 fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
     match kind {
@@ -99,6 +111,8 @@ fn overrides_for(kind: HandlerKind) -> &'static OverrideCheck {
         HandlerKind::Watched => &WATCHED_OVERRIDES,
         HandlerKind::Timed => &TIMED_OVERRIDES,
         HandlerKind::Syslog => &SYSLOG_OVERRIDES,
+        HandlerKind::Socket => &SOCKET_OVERRIDES,
+        HandlerKind::Datagram => &DATAGRAM_OVERRIDES,
     }
 }
 
@@ -107,6 +121,11 @@ pub fn overridden(handler: &Bound<'_, Handler>) -> PyResult<u64> {
     overrides_for(handler.get().kind).overridden_for(handler.as_any())
 }
 
+/// Where records go. `Handler(level=NOTSET)`: loggers do not pass it
+/// records below `level`. The base class writes nothing; subclasses override `emit`.
+/// `handle` filters a record and emits it under the handler's lock, and an
+/// exception raised while emitting goes to `handleError`, which reports it
+/// on stderr and lets the program go on.
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Handler {
     level: LevelField,
@@ -114,15 +133,27 @@ pub struct Handler {
     kind: HandlerKind,
 }
 
+/// Writes each formatted record and `terminator` (`"\n"`) to `stream`:
+/// `sys.stderr` when None, or any object with `write` (and, optionally,
+/// `flush`, called after each record). Writes happen on the caller's
+/// thread; `FemtoStreamHandler` writes on a worker.
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct StreamHandler {
     stream: PyField,
     terminator: PyField,
 }
 
+/// Appends formatted records to the file `filename` (opened with `mode`,
+/// `encoding` and `errors` as `open` takes them): at once, or at the first
+/// record with `delay=True`; a record that comes after `close()` opens it
+/// again. Writes happen on the caller's thread; `FemtoFileHandler` writes
+/// on a worker.
 #[pyclass(extends = StreamHandler, subclass, frozen, module = "femtologging")]
 pub struct FileHandler {}
 
+/// Does nothing with the records it gets. A library adds one to its top
+/// logger so that, when the application configures no logging, its
+/// warnings do not go to `lastResort`.
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct NullHandler {}
 
@@ -270,10 +301,17 @@ fn handle<'py>(
         })?;
     } else if kind == HandlerKind::Femto {
         emit_femto(handler, overridden, record, direct)?;
+    } else if matches!(kind, HandlerKind::Socket | HandlerKind::Datagram) {
+        // The send releases the interpreter: the lock keeps another
+        // thread's frame (or `close`) from coming between its writes, as
+        // the standard `handle` does.
+        with_python_lock(handler, || emit_native(handler, overridden, record))?;
     } else {
         emit_native(handler, overridden, record)?;
     }
-    if runtime::python_minor() >= 12 {
+    // Only a call from Python sees the result: through a logger, the
+    // record's LogRecord is not built just to be returned and dropped.
+    if direct && runtime::python_minor() >= 12 {
         record.to_python(py)
     } else {
         Ok(true.into_pyobject(py)?.to_owned().into_any())
@@ -316,6 +354,15 @@ fn emit_native<'py>(
             overridden & ENCODE_PRIORITY != 0,
             record,
         ),
+        HandlerKind::Socket | HandlerKind::Datagram => {
+            return socket_handler::emit(
+                handler,
+                overridden,
+                overridden & MAKE_PICKLE != 0,
+                overridden & SEND != 0,
+                record,
+            )
+        }
         HandlerKind::Stream => emit_stream(handler, overridden, record, None),
         HandlerKind::File => {
             // The standard FileHandler opens a delayed file before its error
@@ -424,6 +471,10 @@ fn femto_line<'py>(
             };
             if let Some(callable) = callable {
                 if let Some(job) = femto::mapping_job(callable, native)? {
+                    return Ok(job);
+                }
+            } else if json_layout::is_json_formatter(&formatter)? {
+                if let Some(job) = json_layout::json_job(&formatter, native)? {
                     return Ok(job);
                 }
             } else if let Some(job) = femto::record_job(femto, &formatter, native)? {
@@ -633,6 +684,10 @@ impl Handler {
         self.formatter.set(py, value)
     }
 
+    /// Filters the record and, if the filters let it through, emits it
+    /// under the handler's lock. Returns what the filtering returned: false
+    /// when a filter refused the record (on 3.12 and later, otherwise the
+    /// record to emit). Called by loggers; calling it directly works too.
     fn handle<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -642,6 +697,8 @@ impl Handler {
         handle(slf, overridden & !HANDLE, &RecordRef::Python(record), true)
     }
 
+    /// The record's text, made by the handler's formatter (or the module's
+    /// default formatter when none is set).
     fn format<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -651,6 +708,9 @@ impl Handler {
         formatter::format_with(py, &formatter, &RecordRef::Python(record))?.into_python(py)
     }
 
+    /// Writes the record out. Subclasses of `Handler` override this; the
+    /// native handlers write natively, and the femto handlers queue the
+    /// record for their worker.
     fn emit(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<()> {
         match slf.get().kind {
             HandlerKind::Base => Err(pyo3::exceptions::PyNotImplementedError::new_err(
@@ -667,7 +727,9 @@ impl Handler {
             | HandlerKind::Rotating
             | HandlerKind::Watched
             | HandlerKind::Timed
-            | HandlerKind::Syslog => {
+            | HandlerKind::Syslog
+            | HandlerKind::Socket
+            | HandlerKind::Datagram => {
                 let overridden = overrides_for(slf.get().kind).overridden_for(slf.as_any())?;
                 emit_native(slf, overridden & !EMIT, &RecordRef::Python(record))
             }
@@ -705,6 +767,7 @@ impl StreamHandler {
         self.terminator.set(py, value)
     }
 
+    /// Flushes the stream, if it has a `flush` method.
     fn flush(&self, py: Python<'_>) -> PyResult<()> {
         let stream = self.stream.get(py);
         if let Ok(file) = stream.cast::<FileStream>() {
@@ -758,5 +821,6 @@ pub fn capture_standard(py: Python<'_>) -> PyResult<()> {
     WATCHED_OVERRIDES.capture(&py.get_type::<rotating::WatchedFileHandler>())?;
     TIMED_OVERRIDES.capture(&py.get_type::<timed_rotating::TimedRotatingFileHandler>())?;
     syslog::capture_syslog_methods(py)?;
+    socket_handler::capture_socket_methods(py)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
+mod call_context;
 mod caller;
 mod compiled_messages;
 mod femto;
@@ -22,6 +23,8 @@ mod filterer;
 mod formatter;
 mod gil;
 mod handler;
+mod json_formatter;
+mod json_layout;
 mod level_methods;
 mod levels;
 mod logger;
@@ -32,6 +35,8 @@ mod record;
 mod rotating;
 mod runtime;
 mod shared_text;
+mod socket_handler;
+mod socket_io;
 mod socket_pickle;
 mod syslog;
 mod time_cache;
@@ -139,7 +144,6 @@ fn init_record(
     let sinfo = sinfo.unwrap_or_else(|| none.clone());
     record::fill_standard(
         py,
-        runtime,
         &dict,
         record::StandardFields {
             name: &name,
@@ -215,6 +219,12 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(close_inherited_files, module)?)?;
     module.add_class::<timed_rotating::TimedRotatingFileHandler>()?;
     module.add_class::<syslog::SysLogHandler>()?;
+    module.add_class::<socket_handler::SocketHandler>()?;
+    module.add_class::<socket_handler::DatagramHandler>()?;
+    module.add_function(wrap_pyfunction!(
+        socket_handler::capture_socket_methods,
+        module
+    )?)?;
     module.add_class::<syslog::PySyslogSocket>()?;
     module.add_function(wrap_pyfunction!(syslog::capture_syslog_methods, module)?)?;
     module.add_function(wrap_pyfunction!(timed_rotating::timed_unit, module)?)?;
@@ -224,6 +234,12 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     timed_rotating::capture_time_function(module.py())?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;
+    module.add_class::<json_layout::JsonLayout>()?;
+    module.add_function(wrap_pyfunction!(json_layout::json_layout, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        json_layout::register_json_formatter,
+        module
+    )?)?;
     module.add_class::<femto::SocketTarget>()?;
     module.add_function(wrap_pyfunction!(femto::normalize_policy, module)?)?;
     module.add_class::<femto::HttpTarget>()?;
@@ -240,6 +256,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<formatter::PercentStyle>()?;
     module.add_class::<formatter::StrFormatStyle>()?;
     module.add_class::<formatter::StringTemplateStyle>()?;
+    module.add_function(wrap_pyfunction!(json_formatter::render_json, module)?)?;
     module.add_function(wrap_pyfunction!(install, module)?)?;
     module.add_function(wrap_pyfunction!(init_record, module)?)?;
     module.add_function(wrap_pyfunction!(merge_message, module)?)?;

@@ -19,7 +19,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use crate::compiled_messages;
 use crate::levels::{self, Level};
-use crate::runtime::{self, Runtime};
+use crate::runtime;
 
 pub struct CallRecord {
     pub logger_name: Py<PyAny>,
@@ -125,6 +125,17 @@ impl CallRecord {
         python_or_site(py, &self.function, &self.site.function)
     }
 
+    /// The `pathname` object a `findCaller` override returned, if any
+    /// (`None`: the view makes a new string of the site's path).
+    pub fn held_pathname(&self) -> Option<&Py<PyAny>> {
+        self.pathname.as_ref()
+    }
+
+    /// The `funcName` object a `findCaller` override returned, if any.
+    pub fn held_function(&self) -> Option<&Py<PyAny>> {
+        self.function.as_ref()
+    }
+
     /// `pathname` and `funcName` as plain text (`site.pathname` and
     /// `site.function`), or `None` when one of them is a Python object
     /// other than an exact `str`.
@@ -184,14 +195,14 @@ impl CallRecord {
         let dict = record
             .getattr(pyo3::intern!(py, "__dict__"))?
             .cast_into::<PyDict>()?;
-        self.fill(py, runtime, &dict)?;
+        self.fill(py, &dict)?;
         // Python code run by `fill` may have made the view first.
         Ok(self.view.get_or_init(|| record.unbind()).bind(py).clone())
     }
 
     /// Writes every standard attribute, in the standard library's order, then
     /// the results of formatting so far and the `extra` keys.
-    fn fill(&self, py: Python<'_>, runtime: &Runtime, dict: &Bound<'_, PyDict>) -> PyResult<()> {
+    fn fill(&self, py: Python<'_>, dict: &Bound<'_, PyDict>) -> PyResult<()> {
         let times = self.times();
         let level = self.level.to_object(py);
         let line = self.line.into_pyobject(py)?.into_any();
@@ -199,7 +210,6 @@ impl CallRecord {
         let function = self.function(py);
         fill_standard(
             py,
-            runtime,
             dict,
             StandardFields {
                 name: self.logger_name.bind(py),
@@ -525,7 +535,6 @@ pub struct StandardFields<'a, 'py> {
 /// The attributes `LogRecord.__init__` sets, in its order.
 pub fn fill_standard(
     py: Python<'_>,
-    runtime: &Runtime,
     dict: &Bound<'_, PyDict>,
     fields: StandardFields<'_, '_>,
 ) -> PyResult<()> {
@@ -557,9 +566,7 @@ pub fn fill_standard(
         intern!(py, "relativeCreated"),
         fields.times.relative_created,
     )?;
-    let cold = runtime.cold.bind(py);
-    let context = cold.call_method1(intern!(py, "call_context"), (fields.thread_id,))?;
-    let context = context.cast::<PyTuple>()?;
+    let context = crate::call_context::call_context(py, fields.thread_id)?;
     dict.set_item(intern!(py, "thread"), context.get_item(0)?)?;
     dict.set_item(intern!(py, "threadName"), context.get_item(1)?)?;
     dict.set_item(intern!(py, "processName"), context.get_item(2)?)?;

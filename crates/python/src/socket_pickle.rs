@@ -13,11 +13,16 @@
 
 use std::collections::HashSet;
 
-use femtologging_core::wire::serialize::pickle;
+use femtologging_core::wire::serialize::pickle::{self, DictWriter};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+use crate::call_context::{call_context, CallContext};
+use crate::levels::Level;
+use crate::record::{CallRecord, Message};
+use crate::runtime;
 
 /// How deep values are converted before Python's pickler takes over (which
 /// then raises `RecursionError` where the standard one would).
@@ -30,6 +35,11 @@ struct Unrepresentable;
 /// `data = pickle.dumps(d, 1)`, `d` being the record's standard dict.
 #[pyfunction]
 pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    Ok(PyBytes::new(record.py(), &python_record_frame(record)?))
+}
+
+/// `makePickle` after its `format` step, for a record held by Python.
+pub fn python_record_frame(record: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     let py = record.py();
     // The same steps in the same order as the standard makePickle: copy the
     // dict, then ask the record for its message.
@@ -44,9 +54,7 @@ pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyB
     if attributes.contains(intern!(py, "message"))? {
         attributes.del_item(intern!(py, "message"))?;
     }
-    let mut converter = Converter {
-        seen: HashSet::new(),
-    };
+    let mut converter = Converter::default();
     let mut frame = Vec::with_capacity(1024);
     frame.extend_from_slice(&[0u8; 4]);
     let encoded = match converter.dict(&attributes, 0) {
@@ -70,9 +78,10 @@ pub fn pickle_record<'py>(record: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyB
                 .call_method1(intern!(py, "pack"), (">L", length))?;
         }
     }
-    Ok(PyBytes::new(py, &frame))
+    Ok(frame)
 }
 
+#[derive(Default)]
 struct Converter {
     /// Containers and bytes objects already converted, by address: one met
     /// again would be a memo reference in CPython's pickle.
@@ -162,4 +171,166 @@ impl Converter {
 fn text_of(text: &Bound<'_, PyString>) -> Result<Text, Unrepresentable> {
     let content = text.to_str().map_err(|_| Unrepresentable)?;
     Ok(Text::with_identity(content, text.as_ptr() as usize))
+}
+
+/// The frame `python_record_frame` would make of the record's view, made
+/// from the native record without building that view; `None` where only
+/// the view can tell (an exception for `makePickle` to format, a message
+/// that is not a plain `str`, a value only Python's pickler writes the
+/// standard way).
+///
+/// The entries are the view's, in its order (`record::fill_standard`, then
+/// `asctime` when a formatter computed it, then the extras); `message` is
+/// left out, as `makePickle` deletes it. Every object the view would share
+/// with this record (the logger and level names, the arguments given to
+/// the call, the extras, the thread's name, the interned keys) keeps its
+/// identity, so the encoder memoizes exactly where CPython's pickler
+/// would; what the view would make afresh (the file name, the module, the
+/// merged message) has none.
+pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Option<Vec<u8>>> {
+    if record.exc_info.bind(py).is_truthy()? {
+        return Ok(None);
+    }
+    let Ok(msg) = record.msg.bind(py).cast_exact::<PyString>() else {
+        return Ok(None);
+    };
+    // `record.getMessage()` as the view would return it: `msg` itself when
+    // there are no arguments (`str()` of an exact str is that str), a new
+    // string otherwise.
+    let message = if record.args.bind(py).is_truthy()? {
+        match record.message(py)? {
+            Message::Text(text) => Ok((text.as_str(), None)),
+            Message::Python(text) => borrowed(text.bind(py)),
+        }
+    } else {
+        borrowed(msg)
+    };
+    let Ok(message) = message else {
+        return Ok(None);
+    };
+    let context = call_context(py, record.thread_id)?;
+    let mut frame = Vec::with_capacity(1024);
+    frame.extend_from_slice(&[0u8; 4]);
+    if write_entries(py, record, message, &context, &mut frame).is_err() {
+        return Ok(None);
+    }
+    let Ok(length) = u32::try_from(frame.len() - 4) else {
+        return Ok(None);
+    };
+    frame[..4].copy_from_slice(&length.to_be_bytes());
+    Ok(Some(frame))
+}
+
+/// A str's UTF-8 text and identity; lone surrogates have no UTF-8 form.
+fn borrowed<'a>(
+    text: &'a Bound<'_, PyString>,
+) -> Result<(&'a str, Option<usize>), Unrepresentable> {
+    let content = text.to_str().map_err(|_| Unrepresentable)?;
+    Ok((content, Some(text.as_ptr() as usize)))
+}
+
+/// The record's dict written straight into the pickle, strings borrowed
+/// where the record holds them.
+fn write_entries(
+    py: Python<'_>,
+    record: &CallRecord,
+    message: (&str, Option<usize>),
+    context: &CallContext<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), Unrepresentable> {
+    let mut converter = Converter::default();
+    let mut writer = DictWriter::new(out);
+    let site = &record.site;
+    let times = record.times();
+    let item = |index: usize| context.get_item(index).map_err(|_| Unrepresentable);
+    let mut entries = Entries {
+        writer: &mut writer,
+        converter: &mut converter,
+    };
+    entries.object(intern!(py, "name"), record.logger_name.bind(py))?;
+    entries.text(intern!(py, "msg"), message)?;
+    entries.value(intern!(py, "args"), &Value::None)?;
+    entries.object(intern!(py, "levelname"), record.level_name.bind(py))?;
+    match &record.level {
+        Level::Plain(number) => entries.value(intern!(py, "levelno"), &Value::Int(*number))?,
+        Level::Object(object) => entries.object(intern!(py, "levelno"), object.bind(py))?,
+    }
+    match record.held_pathname() {
+        Some(object) => entries.object(intern!(py, "pathname"), object.bind(py))?,
+        None => entries.text(intern!(py, "pathname"), (&site.pathname, None))?,
+    }
+    entries.text(intern!(py, "filename"), (&site.filename, None))?;
+    entries.text(intern!(py, "module"), (&site.module, None))?;
+    entries.value(intern!(py, "exc_info"), &Value::None)?;
+    match record.exc_text.borrow().as_ref() {
+        Some(text) => entries.object(intern!(py, "exc_text"), text.bind(py))?,
+        None => entries.value(intern!(py, "exc_text"), &Value::None)?,
+    }
+    entries.object(intern!(py, "stack_info"), record.stack_info.bind(py))?;
+    entries.value(intern!(py, "lineno"), &Value::Int(record.line.into()))?;
+    match record.held_function() {
+        Some(object) => entries.object(intern!(py, "funcName"), object.bind(py))?,
+        None => entries.text(intern!(py, "funcName"), (&site.function, None))?,
+    }
+    entries.value(intern!(py, "created"), &Value::Float(times.created))?;
+    entries.value(intern!(py, "msecs"), &Value::Float(times.msecs))?;
+    entries.value(
+        intern!(py, "relativeCreated"),
+        &Value::Float(times.relative_created),
+    )?;
+    entries.object(intern!(py, "thread"), &item(0)?)?;
+    entries.object(intern!(py, "threadName"), &item(1)?)?;
+    entries.object(intern!(py, "processName"), &item(2)?)?;
+    entries.object(intern!(py, "process"), &item(3)?)?;
+    if runtime::python_minor() >= 12 {
+        entries.object(intern!(py, "taskName"), &item(4)?)?;
+    }
+    if let Some(asctime) = record.asctime.borrow().as_ref() {
+        entries.text(intern!(py, "asctime"), (asctime, None))?;
+    }
+    if let Some(extra) = &record.extra {
+        for (name, value) in extra.bind(py).iter() {
+            let name = name.cast_exact::<PyString>().map_err(|_| Unrepresentable)?;
+            entries.object(name, &value)?;
+        }
+    }
+    writer.finish();
+    Ok(())
+}
+
+/// Entries of the record's dict, each key with its object's identity.
+struct Entries<'w, 'a> {
+    writer: &'w mut DictWriter<'a>,
+    converter: &'w mut Converter,
+}
+
+impl Entries<'_, '_> {
+    fn text(
+        &mut self,
+        key: &Bound<'_, PyString>,
+        (value, identity): (&str, Option<usize>),
+    ) -> Result<(), Unrepresentable> {
+        let (key, key_identity) = borrowed(key)?;
+        self.writer.str_entry(key, key_identity, value, identity);
+        Ok(())
+    }
+
+    fn value(&mut self, key: &Bound<'_, PyString>, value: &Value) -> Result<(), Unrepresentable> {
+        let (key, key_identity) = borrowed(key)?;
+        self.writer
+            .entry(key, key_identity, value)
+            .map_err(|_| Unrepresentable)
+    }
+
+    fn object(
+        &mut self,
+        key: &Bound<'_, PyString>,
+        value: &Bound<'_, PyAny>,
+    ) -> Result<(), Unrepresentable> {
+        if let Ok(text) = value.cast_exact::<PyString>() {
+            return self.text(key, borrowed(text)?);
+        }
+        let value = self.converter.value(value, 1)?;
+        self.value(key, &value)
+    }
 }

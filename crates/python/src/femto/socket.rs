@@ -438,11 +438,9 @@ fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<(u64, Option<Bound<
     if let Some(thread) = active.bind(py).get_item(thread_id)? {
         return Ok((thread_id, Some(thread.getattr(intern!(py, "name"))?)));
     }
-    let context = runtime
-        .cold
-        .bind(py)
-        .call_method1(intern!(py, "thread_context"), (thread_id,))?;
-    let context = context.cast::<PyTuple>()?;
+    // A thread threading does not know (a foreign one): the record's view
+    // asks `threading.current_thread()`, which names it as a dummy.
+    let context = crate::call_context::call_context(py, thread_id)?;
     Ok((
         context.get_item(0)?.extract::<u64>().unwrap_or(0),
         Some(context.get_item(1)?),

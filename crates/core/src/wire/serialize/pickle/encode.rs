@@ -24,9 +24,6 @@
 //!   object, so the second is a `BINGET`. Bytes carry no identity and get
 //!   this rule always; a str gets it when the binding gave no identity.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use super::opcodes as op;
 use super::PickleError;
 use crate::wire::serialize::value::{Text, Value};
@@ -39,63 +36,200 @@ const BATCH_SIZE: usize = 1000;
 
 /// Appends `pickle.dumps(value, 1)` to `out`.
 pub fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), PickleError> {
-    let mut encoder = Encoder {
-        out,
-        // A record's dict memoizes a few dozen objects.
-        memo: Memo::with_capacity_and_hasher(32, BuildHasherDefault::default()),
-        memo_size: 0,
-    };
+    let mut encoder = Encoder::new(out);
     encoder.value(value, 0)?;
     encoder.out.push(op::STOP);
     Ok(())
 }
 
-/// The memo's keys are object addresses and a few small tags, which a
-/// multiplicative hash spreads well: SipHash's defence against chosen keys
-/// buys nothing here (no key is a peer's data beyond one character) and
-/// cost more than the rest of an encode.
-#[derive(Default)]
-struct MemoHasher(u64);
-
-impl MemoHasher {
-    fn mix(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
+/// `pickle.dumps(d, 1)` of a dict with str keys, written entry by entry:
+/// the bytes `encode` writes for the same `Value::Dict`, for a caller that
+/// holds most strings borrowed (a record's fields) and would otherwise copy
+/// each into a `Value` first. A str's identity plays the part it plays in a
+/// `Text`.
+pub struct DictWriter<'a> {
+    encoder: Encoder<'a>,
+    /// Where the first batch's `MARK` is, which a dict of one entry does
+    /// without.
+    first_mark: usize,
+    entries: usize,
+    in_batch: usize,
 }
 
-impl Hasher for MemoHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.mix(u64::from(byte));
+impl<'a> DictWriter<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> Self {
+        let mut encoder = Encoder::new(out);
+        encoder.out.push(op::EMPTY_DICT);
+        encoder.put(None);
+        let first_mark = encoder.out.len();
+        encoder.out.push(op::MARK);
+        DictWriter {
+            encoder,
+            first_mark,
+            entries: 0,
+            in_batch: 0,
         }
     }
 
-    fn write_u8(&mut self, value: u8) {
-        self.mix(u64::from(value));
+    /// An entry whose value is a str.
+    pub fn str_entry(
+        &mut self,
+        key: &str,
+        key_identity: Option<usize>,
+        value: &str,
+        value_identity: Option<usize>,
+    ) {
+        self.next_entry();
+        self.encoder.str(key, key_identity);
+        self.encoder.str(value, value_identity);
     }
 
-    fn write_u32(&mut self, value: u32) {
-        self.mix(u64::from(value));
+    /// An entry whose value is any value of the model.
+    pub fn entry(
+        &mut self,
+        key: &str,
+        key_identity: Option<usize>,
+        value: &Value,
+    ) -> Result<(), PickleError> {
+        self.next_entry();
+        self.encoder.str(key, key_identity);
+        self.encoder.value(value, 1)
     }
 
-    fn write_u64(&mut self, value: u64) {
-        self.mix(value);
+    /// Closes the dict and the pickle.
+    pub fn finish(self) {
+        let out = self.encoder.out;
+        match self.entries {
+            0 => {
+                out.remove(self.first_mark);
+            }
+            1 => {
+                out.remove(self.first_mark);
+                out.push(op::SETITEM);
+            }
+            _ => {
+                out.push(op::SETITEMS);
+                // CPython's batching loop runs once more after a full
+                // batch: a dict whose size is a multiple of the batch size
+                // ends with an empty one.
+                if self.in_batch == BATCH_SIZE {
+                    out.extend_from_slice(&[op::MARK, op::SETITEMS]);
+                }
+            }
+        }
+        out.push(op::STOP);
     }
 
-    fn write_usize(&mut self, value: usize) {
-        self.mix(value as u64);
+    fn next_entry(&mut self) {
+        if self.in_batch == BATCH_SIZE {
+            self.encoder
+                .out
+                .extend_from_slice(&[op::SETITEMS, op::MARK]);
+            self.in_batch = 0;
+        }
+        self.entries += 1;
+        self.in_batch += 1;
     }
 }
 
-type Memo = HashMap<MemoKey, u32, BuildHasherDefault<MemoHasher>>;
+/// The memo: an open-addressed table from a key's code to its index. A
+/// record's dict memoizes a few dozen objects, nearly all of them met once,
+/// so what counts is the cost of an insert and of a miss: a multiply, a
+/// probe or two in one flat array and no separate control bytes. Keys are
+/// object addresses and a few small tags, which the multiplicative hash
+/// spreads well (no key is a peer's data beyond one character, so a
+/// defence against chosen keys buys nothing).
+struct Memo {
+    slots: Vec<Slot>,
+    /// log2 of `slots.len()`.
+    bits: u32,
+    used: usize,
+}
+
+/// A key's code (`kind` 0 marks a free slot) and the memo index it has.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    kind: u32,
+    index: u32,
+    payload: u64,
+}
+
+impl Memo {
+    fn new() -> Self {
+        const BITS: u32 = 7;
+        Memo {
+            slots: vec![Slot::default(); 1 << BITS],
+            bits: BITS,
+            used: 0,
+        }
+    }
+
+    fn home(&self, kind: u32, payload: u64) -> usize {
+        let mixed = (payload ^ u64::from(kind).rotate_right(8)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - self.bits)) as usize
+    }
+
+    fn get(&self, key: &MemoKey) -> Option<u32> {
+        let (kind, payload) = key.code();
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(kind, payload);
+        loop {
+            let slot = &self.slots[at];
+            if slot.kind == 0 {
+                return None;
+            }
+            if slot.kind == kind && slot.payload == payload {
+                return Some(slot.index);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Gives `key` the index `index` (the latest index wins, as a second
+    /// insert into CPython's memo would not happen: a key is put once).
+    fn insert(&mut self, key: MemoKey, index: u32) {
+        // At most half full, so a probe ends soon.
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let (kind, payload) = key.code();
+        self.place(Slot {
+            kind,
+            index,
+            payload,
+        });
+    }
+
+    fn place(&mut self, entry: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(entry.kind, entry.payload);
+        loop {
+            let slot = &mut self.slots[at];
+            if slot.kind == 0 {
+                *slot = entry;
+                self.used += 1;
+                return;
+            }
+            if slot.kind == entry.kind && slot.payload == entry.payload {
+                slot.index = entry.index;
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        self.bits += 1;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); 1 << self.bits]);
+        self.used = 0;
+        for entry in old.into_iter().filter(|slot| slot.kind != 0) {
+            self.place(entry);
+        }
+    }
+}
 
 /// What the memo knows by identity: the binding's objects, and the three
 /// objects CPython's pickler reuses for every `bytes` value.
-#[derive(Hash, PartialEq, Eq)]
 enum MemoKey {
     Object(usize),
     BytesType,
@@ -106,6 +240,22 @@ enum MemoKey {
     SingletonBytes(Option<u8>),
     /// The interpreter's cached `""` and one-character Latin-1 strings.
     SingletonStr(Option<char>),
+}
+
+impl MemoKey {
+    /// A distinct (kind, payload) pair per key; kind 0 is a free slot.
+    fn code(&self) -> (u32, u64) {
+        match *self {
+            MemoKey::Object(address) => (1, address as u64),
+            MemoKey::BytesType => (2, 0),
+            MemoKey::CodecsEncode => (3, 0),
+            MemoKey::Latin1 => (4, 0),
+            MemoKey::SingletonBytes(None) => (5, 0),
+            MemoKey::SingletonBytes(Some(byte)) => (6, u64::from(byte)),
+            MemoKey::SingletonStr(None) => (7, 0),
+            MemoKey::SingletonStr(Some(character)) => (8, u64::from(u32::from(character))),
+        }
+    }
 }
 
 /// The key of a value CPython keeps one object of.
@@ -126,7 +276,15 @@ struct Encoder<'a> {
     memo_size: u32,
 }
 
-impl Encoder<'_> {
+impl<'a> Encoder<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        Encoder {
+            out,
+            memo: Memo::new(),
+            memo_size: 0,
+        }
+    }
+
     fn value(&mut self, value: &Value, depth: usize) -> Result<(), PickleError> {
         if depth > MAX_DEPTH {
             return Err(PickleError::TooDeep { limit: MAX_DEPTH });
@@ -222,14 +380,18 @@ impl Encoder<'_> {
     }
 
     fn text(&mut self, text: &Text) {
-        let key = match text.identity {
+        self.str(&text.text, text.identity);
+    }
+
+    fn str(&mut self, text: &str, identity: Option<usize>) {
+        let key = match identity {
             Some(identity) => Some(MemoKey::Object(identity)),
-            None => singleton_str(&text.text),
+            None => singleton_str(text),
         };
         if self.get(key.as_ref()) {
             return;
         }
-        self.binunicode(&text.text);
+        self.binunicode(text);
         self.put(key);
     }
 
@@ -278,7 +440,7 @@ impl Encoder<'_> {
 
     /// Writes a reference to a memoized object; false when it is not there.
     fn get(&mut self, key: Option<&MemoKey>) -> bool {
-        let Some(index) = key.and_then(|key| self.memo.get(key)).copied() else {
+        let Some(index) = key.and_then(|key| self.memo.get(key)) else {
             return false;
         };
         match u8::try_from(index) {

@@ -19,7 +19,7 @@ mod tests;
 use std::fmt;
 
 pub use decode::decode;
-pub use encode::encode;
+pub use encode::{encode, DictWriter};
 
 /// Why a pickle could not be written or read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -412,3 +412,63 @@ fn the_latin1_text_of_a_single_byte_is_the_cached_character() {
           X\x06\x00\x00\x00latin1q\x03tq\x04Rq\x05h\x01e."
     );
 }
+
+/// What `DictWriter` writes for `entries`, each str value given as a str
+/// entry and any other as a value entry.
+fn written(entries: &[(Text, Value)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut writer = DictWriter::new(&mut out);
+    for (key, value) in entries {
+        match value {
+            Value::Str(text) => {
+                writer.str_entry(&key.text, key.identity, &text.text, text.identity)
+            }
+            other => writer.entry(&key.text, key.identity, other).unwrap(),
+        }
+    }
+    writer.finish();
+    out
+}
+
+#[test]
+fn a_dict_written_entry_by_entry_is_the_encoded_dict() {
+    let shared = || Text::with_identity("shared text", 0x1000);
+    let mut cases: Vec<Vec<(Text, Value)>> = vec![
+        vec![],
+        vec![(Text::new("only"), Value::Int(1))],
+        vec![
+            (Text::new("a"), Value::str("x")),
+            (Text::new("b"), Value::str("x")),
+        ],
+        vec![
+            (
+                Text::with_identity("name", 0x2000),
+                Value::Str(Text::with_identity("name", 0x2000)),
+            ),
+            (Text::new("first"), Value::Str(shared())),
+            (Text::new("second"), Value::Str(shared())),
+            (Text::new("raw"), Value::Bytes(vec![0, 1, 2])),
+            (
+                Text::new("items"),
+                Value::List(vec![Value::None, Value::Float(0.5)]),
+            ),
+            (Text::new("empty"), Value::str("")),
+        ],
+    ];
+    for size in [999, 1000, 1001, 2000] {
+        cases.push(
+            (0..size)
+                .map(|index| (Text::new(format!("key_{index}")), Value::Int(index)))
+                .collect(),
+        );
+    }
+    for entries in cases {
+        let dict = Value::Dict(entries.clone());
+        assert_eq!(
+            written(&entries),
+            encoded(&dict),
+            "{} entries",
+            entries.len()
+        );
+    }
+}
