@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
+mod bound_context;
 mod caller;
 mod compiled_messages;
 mod femto;
@@ -243,5 +244,9 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(socket_pickle::pickle_record, module)?)?;
     module.add_function(wrap_pyfunction!(invalidate_levels, module)?)?;
     module.add_function(wrap_pyfunction!(set_internal_files, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        bound_context::set_bound_context_variable,
+        module
+    )?)?;
     Ok(())
 }
