@@ -214,3 +214,26 @@ def test_truncate_oversized_cuts_a_record_to_the_udp_limit_and_counts_it():
     assert cut[-1:] == b"\0"
     assert cut[:-1].decode("utf-8").endswith("é")
     assert small == b"<11>small after\0"
+
+
+def test_a_udp_receiver_that_starts_late_gets_every_record_sent_after_it_started():
+    """Records to a UDP port nobody serves report nothing; once served, each arrives."""
+    receiver = _udp_receiver()
+    address = receiver.getsockname()
+    receiver.close()
+    handler = femtologging.handlers.SysLogHandler(address)
+    errors = []
+    handler.handleError = lambda record: errors.append(sys.exc_info()[1])
+    logger = logger_to("syslog.late", handler)
+    for index in range(3):
+        logger.error("unheard %d", index)
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(address)
+    receiver.settimeout(5)
+    for index in range(3):
+        logger.error("heard %d", index)
+    received = [receiver.recv(4096) for _ in range(3)]
+    handler.close()
+    receiver.close()
+    assert errors == []
+    assert received == [b"<11>heard %d\0" % index for index in range(3)]

@@ -250,3 +250,14 @@ def test_tls_settings_that_cannot_work_are_refused_by_the_constructor(tmp_path):
     not_pem.write_text("not a certificate\n")
     with pytest.raises(ValueError, match="certificate"):
         handlers.SysLogHandler(("127.0.0.1", 6514), tls=True, tls_cafile=str(not_pem))
+
+
+def test_without_reconnect_a_tls_server_that_cannot_be_reached_is_raised_by_the_constructor():
+    """reconnect=False keeps the standard TCP behaviour: a refused connection raises at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConnectionRefusedError):
+        femtologging.handlers.SysLogHandler(
+            ("127.0.0.1", port), tls=True, tls_insecure=True, reconnect=False
+        )

@@ -144,14 +144,33 @@ class SocketHandler(Handler):
     retryFactor: float
     retryMax: float
     resend: bool
-    def __init__(self, host: str, port: int | None, *, resend: bool = False) -> None: ...
+    # background=True: sent from a worker thread (capacity, policy as on the
+    # femto handlers).
+    def __init__(
+        self,
+        host: str,
+        port: int | None,
+        *,
+        resend: bool = False,
+        background: bool = False,
+        capacity: int | None = None,
+        policy: str | None = None,
+    ) -> None: ...
     def makeSocket(self, timeout: float = 1) -> Any: ...
     def createSocket(self) -> None: ...
     def send(self, s: bytes) -> None: ...
     def makePickle(self, record: LogRecord) -> bytes: ...
 
 class DatagramHandler(SocketHandler):
-    def __init__(self, host: str, port: int | None) -> None: ...
+    def __init__(  # type: ignore[override]
+        self,
+        host: str,
+        port: int | None,
+        *,
+        background: bool = False,
+        capacity: int | None = None,
+        policy: str | None = None,
+    ) -> None: ...
     def makeSocket(self) -> Any: ...  # type: ignore[override]
 
 @disjoint_base
@@ -217,6 +236,9 @@ class SysLogHandler(Handler):
         tls_server_hostname: str | None = None,
         tls_insecure: bool = False,
         truncate_oversized: bool = False,
+        background: bool = False,
+        capacity: int | None = None,
+        policy: str | None = None,
     ) -> None: ...
     # Records cut to the datagram limit (with truncate_oversized=True).
     @property
@@ -249,6 +271,7 @@ class HTTPHandler(Handler):
         policy: str | None = None,
         cafile: _StrPath | None = None,
         timeout: float | None = None,
+        background: bool = False,
     ) -> None: ...
     # The batching worker's counters; None without batching.
     def stats(self) -> dict[str, int] | None: ...
@@ -274,6 +297,10 @@ class SMTPHandler(Handler):
         credentials: tuple[str, str] | None = None,
         secure: tuple[()] | tuple[str] | tuple[str, str] | None = None,
         timeout: float = 5.0,
+        *,
+        background: bool = False,
+        capacity: int | None = None,
+        policy: str | None = None,
     ) -> None: ...
     def getSubject(self, record: LogRecord) -> str: ...
 
