@@ -70,6 +70,13 @@ LIBRARIES: dict[str, Library] = {
             description="femto face only: a file sink with enqueue=True",
         ),
         Library(
+            "structlog",
+            "structlog",
+            "structlog",
+            stdlib_api=False,
+            description="structured cases only: JSONRenderer with its WriteLogger on the file",
+        ),
+        Library(
             "femtologging",
             "femtologging",
             "femtologging",

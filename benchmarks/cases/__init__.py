@@ -17,6 +17,7 @@ from . import (
     rotating,
     routed_file,
     stream_stringio,
+    structured_json,
     syslog_udp,
     tcp_socket,
 )
@@ -42,6 +43,7 @@ CASES: dict[str, Case] = {
         femto_socket,
         femto_socket_threads,
         http_batch,
+        structured_json,
     )
 }
 

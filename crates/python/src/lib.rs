@@ -34,6 +34,7 @@ mod rotating;
 mod runtime;
 mod shared_text;
 mod socket_pickle;
+mod structured;
 mod syslog;
 mod time_cache;
 mod timed_rotating;
@@ -233,6 +234,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
         femto::exit_signals::restart_signal_watcher,
         module
     )?)?;
+    module.add_class::<structured::EventSink>()?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;

@@ -212,6 +212,14 @@ impl FileDrain {
                     },
                     None => reject("the interpreter is shutting down".into()),
                 },
+                Job::Event(event) => {
+                    event.render(&mut self.buffer);
+                    self.line_ends.push(self.buffer.len());
+                    if timed {
+                        self.line_times.push(event.logged_at);
+                    }
+                    records += 1;
+                }
                 // Never queued for a file or a standard stream.
                 Job::Text(_) | Job::Call { .. } | Job::Wire(_) | Job::Frame(_) | Job::Emit(_) => {}
             }

@@ -26,6 +26,8 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
+use femtologging_core::wire::serialize::json::{self, JsonStyle};
+use femtologging_core::wire::serialize::value::Value;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -39,6 +41,7 @@ use drain::Target;
 pub use http::HttpTarget;
 pub use mapping::{mapping_job, CallableFormatter};
 use reopening::Reopening;
+pub(crate) use socket::big_int;
 pub use socket::{wire_job, SocketTarget};
 
 use crate::formatter::CachedLineFormat;
@@ -80,6 +83,26 @@ pub enum Job {
     /// A record for a standard handler whose `emit` is Python code
     /// (`background=True`), called on the worker with the record.
     Emit(Py<PyAny>),
+    /// A structured event's fields as plain data (`femtologging.structured`),
+    /// rendered by the worker as one JSON line.
+    Event(Event),
+}
+
+/// The fields of a structured event, in the event dict's order, and how its
+/// line is written.
+pub struct Event {
+    pub fields: Value,
+    pub style: JsonStyle,
+    /// Whole seconds of the epoch, for a file rotating on time.
+    pub logged_at: i64,
+}
+
+impl Event {
+    /// Appends the event's line, its terminator included.
+    pub fn render(&self, out: &mut String) {
+        json::encode_text(&self.fields, self.style, out);
+        out.push('\n');
+    }
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
