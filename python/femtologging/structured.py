@@ -24,10 +24,12 @@ import structlog
 
 from . import _femtologging as _native
 from . import contextvars as _contextvars
+from ._structured_publisher import LogPublisher
 
 __all__ = [
     "LEVELS",
     "AsyncLogger",
+    "LogPublisher",
     "Logger",
     "configure",
     "get_level_num",
@@ -142,17 +144,6 @@ class _EventWriter:
         return f"<femtologging.structured writer {self.name!r}>"
 
 
-def _level_method(level: int, method_name: str) -> Any:
-    emit = _emit
-
-    def log(self: Logger, event: str | None = None, *args: Any, **kw: Any) -> _Logged:
-        return emit(self, level, method_name, event, args, kw)
-
-    log.__name__ = log.__qualname__ = method_name
-    log.__doc__ = f"Logs ``event`` at {method_name} with ``kw`` as its key-values."
-    return log
-
-
 _LEVEL_TO_NAME = {10: "debug", 20: "info", 30: "warning", 40: "error", 50: "critical"}
 
 
@@ -162,14 +153,9 @@ class Logger(structlog.stdlib.BoundLogger):
     returns an awaitable already complete, so code that awaits its calls
     (structlog's ``AsyncBoundLogger``) and code that does not both work."""
 
-    debug = _level_method(10, "debug")
-    info = _level_method(20, "info")
-    msg = _level_method(20, "info")
-    warning = _level_method(30, "warning")
-    warn = _level_method(30, "warn")
-    error = _level_method(40, "error")
-    critical = _level_method(50, "critical")
-    fatal = _level_method(50, "critical")
+    # debug, info, msg, warning, warn, error, critical, fatal and adebug,
+    # ainfo, awarning, aerror, acritical are native method descriptors,
+    # attached below: no frame and no keyword dict per call.
 
     def exception(self, event: str | None = None, *args: Any, **kw: Any) -> _Logged:
         """Logs ``event`` at error with the exception being handled."""
@@ -183,11 +169,6 @@ class Logger(structlog.stdlib.BoundLogger):
             name = str(_level_name(level)).lower()
         return _emit(self, level, name, event, args, kw)
 
-    adebug = debug
-    ainfo = info
-    awarning = warning
-    aerror = error
-    acritical = critical
     aexception = exception
     alog = log
 
@@ -196,6 +177,9 @@ class Logger(structlog.stdlib.BoundLogger):
         return bool(_SINK.is_enabled_for(level))
 
     isEnabledFor = is_enabled_for  # noqa: N815 - the standard name
+
+
+_native.attach_structured_methods(Logger, _SINK)
 
 
 def _level_name(level: int) -> str:
@@ -225,19 +209,53 @@ class _NullLogger(AsyncLogger):
 
 
 _handler: Any = None
+_handler_key: tuple[Any, bool] | None = None
 
 
-def _output_handler() -> Any:
+def _output_handler(ascii_lines: bool) -> Any:
     """The femto handler writing to standard output: ``sys.stdout`` as it is
     when ``configure`` is called, as structlog's ``PrintLogger`` takes it."""
-    global _handler
-    if _handler is None or _handler.stream is not sys.stdout:
-        from . import FemtoStreamHandler
-
-        previous, _handler = _handler, FemtoStreamHandler("stdout", capacity=_CAPACITY)
+    global _handler, _handler_key
+    key = (sys.stdout, ascii_lines)
+    if (
+        _handler is None
+        or _handler_key is None
+        or _handler_key[0] is not key[0]
+        or (_handler_key[1] != key[1])
+    ):
+        previous, _handler, _handler_key = _handler, _new_output_handler(ascii_lines), key
         if previous is not None:
             previous.close()
     return _handler
+
+
+def _new_output_handler(ascii_lines: bool) -> Any:
+    from . import FemtoStreamHandler, Handler, _femto
+
+    stream = sys.stdout
+    if ascii_lines and stream is sys.__stdout__ and _writes_descriptor_one(stream):
+        # JSON lines with ensure_ascii are the same bytes whatever error
+        # handler the stream has (a C.UTF-8 locale gives stdout
+        # "surrogateescape", which keeps FemtoStreamHandler on the Python
+        # stream): the worker writes them to the descriptor itself.
+        handler = FemtoStreamHandler.__new__(FemtoStreamHandler)
+        Handler.__init__(handler)
+        handler.stream = stream
+        handler._target_text = "<stdout>"
+        _femto._start(handler, "stdout", _CAPACITY, 1, "drop", _femto.DEFAULT_FLUSH_TIMEOUT_MS)
+        return handler
+    return FemtoStreamHandler("stdout", capacity=_CAPACITY)
+
+
+def _writes_descriptor_one(stream: Any) -> bool:
+    from . import _femto
+
+    try:
+        return bool(
+            stream.fileno() == 1 and _femto._codec_name(stream.encoding) in ("utf-8", "ascii")
+        )
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _flush() -> bool:
@@ -246,7 +264,7 @@ def _flush() -> bool:
 
 
 def configure(
-    publisher: Any = None,
+    publisher: LogPublisher | None = None,
     /,
     *,
     fmt: Literal["json", "pretty"] = "json",
@@ -294,7 +312,7 @@ def _configure_sink(publisher: Any, fmt: str, threshold: int) -> list[Any]:
     if publisher is not None:
         processors.append(publisher)
         steps.append(("call", publisher))
-    handler = _output_handler()
+    handler = _output_handler(fmt == "json")
     if fmt == "json":
         renderer: Any = structlog.processors.JSONRenderer()
         output: tuple[Any, ...] = ("json", handler, True, _FALLBACK, _render_json)

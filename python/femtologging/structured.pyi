@@ -1,11 +1,14 @@
+import sys
 from collections.abc import Callable, Generator, MutableMapping
-from typing import Any, Literal
+from types import TracebackType
+from typing import Any, ClassVar, Literal
 
 import structlog
 
 __all__ = [
     "LEVELS",
     "AsyncLogger",
+    "LogPublisher",
     "Logger",
     "configure",
     "get_level_num",
@@ -44,6 +47,45 @@ class Logger(structlog.stdlib.BoundLogger):
     def isEnabledFor(self, level: int) -> bool: ...  # type: ignore[override]
 
 class AsyncLogger(Logger): ...
+
+class LogPublisher:
+    node: Any
+    concurrency: int
+    logger: Any
+    requests: dict[Any, Any]
+    send_queue_capacity: int
+    drain_timeout: ClassVar[float]
+    __match_args__ = ("node", "concurrency", "logger", "requests", "send_queue_capacity")
+    def __post_init__(self) -> None: ...
+    if sys.version_info >= (3, 13):
+        def __replace__(
+            self,
+            *,
+            node: Any = ...,
+            concurrency: int = ...,
+            logger: Any = ...,
+            requests: dict[Any, Any] = ...,
+            send_queue_capacity: int = ...,
+        ) -> LogPublisher: ...
+    def __init__(
+        self,
+        node: Any,
+        concurrency: int = 1,
+        logger: Any = ...,
+        requests: dict[Any, Any] = ...,
+        send_queue_capacity: int = 512,
+    ) -> None: ...
+    def __call__(
+        self, logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]: ...
+    def stats(self) -> dict[str, int]: ...
+    async def __aenter__(self) -> LogPublisher: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
 
 def configure(
     publisher: _Processor | None = None,

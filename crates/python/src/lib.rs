@@ -235,6 +235,10 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
         module
     )?)?;
     module.add_class::<structured::EventSink>()?;
+    module.add_function(wrap_pyfunction!(
+        structured::attach_structured_methods,
+        module
+    )?)?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;

@@ -33,6 +33,11 @@ pub fn event_value(event: &Bound<'_, PyDict>, fallback: &Bound<'_, PyAny>) -> Re
     dict_value(event, fallback, &mut path)
 }
 
+/// One value of an event, converted on its own.
+pub fn plain_value(object: &Bound<'_, PyAny>, fallback: &Bound<'_, PyAny>) -> Result<Value, Unfit> {
+    value(object, fallback, &mut Vec::new())
+}
+
 fn value(
     object: &Bound<'_, PyAny>,
     fallback: &Bound<'_, PyAny>,

@@ -14,6 +14,9 @@
 //! line; an output rendered by a Python renderer queues that line.
 
 mod convert;
+mod methods;
+
+pub use methods::attach_structured_methods;
 
 use std::sync::Arc;
 
@@ -68,6 +71,9 @@ struct Settings {
     threshold: i64,
     steps: Vec<Step>,
     output: Output,
+    /// Every step runs natively and the output is JSON: the level methods
+    /// may build the event without a Python dict (`methods`).
+    direct: bool,
 }
 
 /// The configured chain and output, shared by every `structured.Logger`.
@@ -75,7 +81,7 @@ struct Settings {
 pub struct EventSink {
     settings: GilCell<Option<Arc<Settings>>>,
     /// What every call returns: an awaitable already complete.
-    done: Py<PyAny>,
+    pub(super) done: Py<PyAny>,
     /// Reports an error raised while processing an event (`DropEvent` aside).
     report: Py<PyAny>,
     /// structlog's `DropEvent`, which a processor raises to drop the event.
@@ -142,10 +148,13 @@ impl EventSink {
             },
             _ => return Err(PyValueError::new_err(format!("unknown output {kind:?}"))),
         };
+        let direct = matches!(output, Output::Json { .. })
+            && parsed.iter().all(|step| !matches!(step, Step::Call(_)));
         let settings = Settings {
             threshold,
             steps: parsed,
             output,
+            direct,
         };
         drop(self.settings.replace(py, Some(Arc::new(settings))));
         Ok(())
@@ -175,21 +184,11 @@ impl EventSink {
         args: &Bound<'_, PyTuple>,
         key_values: &Bound<'_, PyDict>,
     ) -> Py<PyAny> {
-        let settings = self.settings.with(py, |settings| {
-            settings
-                .as_ref()
-                .filter(|settings| level >= settings.threshold)
-                .cloned()
-        });
-        if let Some(settings) = settings {
+        if let Some(settings) = self.enabled_settings(py, level) {
             if let Err(error) =
                 self.process(py, &settings, logger, method_name, event, args, key_values)
             {
-                if !error.is_instance(py, self.drop_event.bind(py)) {
-                    if let Err(unreported) = self.report.bind(py).call1((error,)) {
-                        unreported.write_unraisable(py, Some(logger));
-                    }
-                }
+                self.report_error(py, error, logger);
             }
         }
         self.done.clone_ref(py)
@@ -197,6 +196,42 @@ impl EventSink {
 }
 
 impl EventSink {
+    /// The settings, when events at `level` are processed.
+    fn enabled_settings(&self, py: Python<'_>, level: i64) -> Option<Arc<Settings>> {
+        self.settings.with(py, |settings| {
+            settings
+                .as_ref()
+                .filter(|settings| level >= settings.threshold)
+                .cloned()
+        })
+    }
+
+    /// Reports what processing an event raised, `DropEvent` aside.
+    fn report_error(&self, py: Python<'_>, error: PyErr, logger: &Bound<'_, PyAny>) {
+        if error.is_instance(py, self.drop_event.bind(py)) {
+            return;
+        }
+        if let Err(unreported) = self.report.bind(py).call1((error,)) {
+            unreported.write_unraisable(py, Some(logger));
+        }
+    }
+
+    /// Queues a job the level methods built for the JSON output.
+    fn submit_direct(
+        &self,
+        py: Python<'_>,
+        settings: &Settings,
+        job: Job,
+        logger: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        if let Output::Json { handler, .. } = &settings.output {
+            if let Err(error) = handler.get().submit(py, job, false) {
+                self.report_error(py, error, logger);
+            }
+        }
+        Ok(())
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn process(
         &self,
