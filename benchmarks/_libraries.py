@@ -74,7 +74,7 @@ LIBRARIES: dict[str, Library] = {
             "structlog",
             "structlog",
             stdlib_api=False,
-            description="structured cases only: JSONRenderer with its WriteLogger on the file",
+            description="JSON cases only: JSONRenderer through a WriteLogger on the file",
         ),
         Library(
             "femtologging",

@@ -11,6 +11,8 @@ import pytest
 import structlog
 from femtologging import structured
 from femtologging.contextvars import bind_contextvars, clear_contextvars
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z")
 
@@ -339,3 +341,48 @@ def test_a_processor_may_drop_the_event(capfd):
     assert captured.err == ""
     lines = [json.loads(line) for line in written(capfd).splitlines()]
     assert [(line["event"], line["seen_by"]) for line in lines] == [("kept", "processor")]
+
+
+_KEYS = st.text(min_size=1, max_size=8).filter(lambda key: key not in _RESERVED)
+_RESERVED = {"event", "level", "timestamp", "exc_info"}
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | st.binary(max_size=8)
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=5) | st.integers() | st.none(), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    context=st.dictionaries(_KEYS, _VALUES, max_size=3),
+    key_values=st.dictionaries(_KEYS, _VALUES, max_size=5),
+    event=st.text(max_size=30),
+)
+def test_generated_events_are_the_bytes_of_structlogs_json_renderer(context, key_values, event):
+    """Any event of generated key-values: our line is JSONRenderer's, and strict JSON parses it
+    where structlog's does (lone surrogates and NaN are json.dumps's own)."""
+    stream = io.StringIO()
+    saved, sys.stdout = sys.stdout, stream
+    try:
+        structured.configure()
+        structured.get_logger(**context).info(event, **key_values)
+        assert structured._flush()
+    finally:
+        sys.stdout = saved
+    ours = stream.getvalue()
+    expected_dict = {**context, **key_values, "event": event, "level": "info", "timestamp": "T"}
+    theirs = structlog.processors.JSONRenderer()(None, "info", expected_dict)
+    assert _TIMESTAMP.sub("T", ours) == theirs + "\n"
+    assert json.loads(ours) is not None

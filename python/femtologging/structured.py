@@ -296,8 +296,13 @@ def configure(
     )
 
 
+_configured = False
+
+
 def _configure_sink(publisher: Any, fmt: str, threshold: int) -> list[Any]:
     """Sets the native chain and output; the structlog processors it runs."""
+    global _configured
+    _configured = True
     timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
     processors: list[Any] = [
         _contextvars.merge_contextvars,
@@ -334,6 +339,11 @@ def _console_line(renderer: Any) -> Any:
 def get_logger(*factory_args: Any, **context: Any) -> AsyncLogger:
     """A bound logger; ``factory_args[0]``, when given, names it, and
     ``context`` is added to every event it logs."""
+    if not _configured:
+        # Without configure(): JSON lines from INFO up, on the first logger
+        # (not at import: no worker thread for a module merely imported).
+        # structlog itself is left as the application configured it.
+        _configure_sink(None, "json", 20)
     name = factory_args[0] if factory_args else None
     return AsyncLogger(_EventWriter(name), [], context)
 
@@ -341,8 +351,3 @@ def get_logger(*factory_args: Any, **context: Any) -> AsyncLogger:
 def get_null_logger() -> AsyncLogger:
     """A logger that drops every event (for noisy objects, and the publisher)."""
     return _NullLogger(_EventWriter("null"), [], {})
-
-
-# Until configure() is called: JSON lines from INFO up (structlog itself is
-# left as the application configured it).
-_configure_sink(None, "json", 20)
