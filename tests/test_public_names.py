@@ -30,6 +30,7 @@ FEMTO_FACE = {
     "OverflowPolicy",
     "HandlerConfigError",
     "FemtoPythonHandler",
+    "JsonFormatter",
     "capture_stdlib",
 }
 

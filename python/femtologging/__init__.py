@@ -86,6 +86,8 @@ __all__ = [
     "OverflowPolicy",
     "HandlerConfigError",
     "FemtoPythonHandler",
+    # One JSON object per record, as python-json-logger writes it.
+    "JsonFormatter",
     # Routing the real `logging` module's records here.
     "capture_stdlib",
 ]
@@ -143,6 +145,7 @@ _nameToLevel = {
 
 
 def getLevelNamesMapping():
+    """A new dict from each level name to its number, the registered names included."""
     return _nameToLevel.copy()
 
 
@@ -160,6 +163,8 @@ def getLevelName(level):
 
 
 def addLevelName(level, levelName):
+    """Registers `levelName` as the name of the number `level` (both ways: `getLevelName` then
+    answers either)."""
     with _lock:
         _levelToName[level] = levelName
         _nameToLevel[levelName] = level
@@ -256,6 +261,9 @@ class LogRecord:
     def __init__(
         self, name, level, pathname, lineno, msg, args, exc_info, func=None, sinfo=None, **kwargs
     ):
+        """Fills in the event: the logger's `name`, `level`, where it was logged (`pathname`,
+        `lineno`, `func`), `msg` and its `args`, `exc_info`, and `sinfo` (stack text); the time,
+        thread, process and task are taken now. Loggers call this through `makeRecord`."""
         _native.init_record(self, name, level, pathname, lineno, msg, args, exc_info, func, sinfo)
 
     def __repr__(self):
@@ -265,6 +273,8 @@ class LogRecord:
         )
 
     def getMessage(self):
+        """The message with its arguments merged in: `str(msg) % args`, or `str(msg)` when there are
+        none."""
         return _native.merge_message(self.msg, self.args)
 
 
@@ -272,15 +282,20 @@ _logRecordFactory = LogRecord
 
 
 def setLogRecordFactory(factory):
+    """Sets the callable that makes records (called as `LogRecord` is); loggers use it from the next
+    record on."""
     global _logRecordFactory
     _logRecordFactory = factory
 
 
 def getLogRecordFactory():
+    """The callable that makes records: `LogRecord` unless `setLogRecordFactory` changed it."""
     return _logRecordFactory
 
 
 def makeLogRecord(dict):
+    """A record whose attributes are taken from a dict, such as the `__dict__` a `SocketHandler`
+    pickled."""
     record = _logRecordFactory(None, None, "", 0, "", (), None, None)
     record.__dict__.update(dict)
     return record
@@ -371,6 +386,8 @@ class Formatter:  # noqa: F811
     default_msec_format = "%s,%03d"
 
     def __init__(self, fmt=None, datefmt=None, style="%", validate=True, *, defaults=None):
+        """Checks the template against `style` (unless `validate` is false) and keeps `datefmt` for
+        `formatTime`."""
         if style not in _STYLES:
             raise ValueError("Style must be one of: {}".format(",".join(_STYLES.keys())))
         self._style = _STYLES[style][0](fmt, defaults=defaults)
@@ -380,6 +397,7 @@ class Formatter:  # noqa: F811
         self.datefmt = datefmt
 
     def formatException(self, ei):
+        """The traceback of an `exc_info` tuple as text, without the final newline."""
         buffer = io.StringIO()
         traceback.print_exception(ei[0], ei[1], ei[2], None, buffer)
         text = buffer.getvalue()
@@ -396,15 +414,20 @@ class BufferingFormatter:
     """Formats a batch of records with a header and a footer."""
 
     def __init__(self, linefmt=None):
+        """`linefmt` formats each record (the module's default formatter when None)."""
         self.linefmt = linefmt if linefmt else _defaultFormatter
 
     def formatHeader(self, records):
+        """The text before a batch of records; empty here, for subclasses."""
         return ""
 
     def formatFooter(self, records):
+        """The text after a batch of records; empty here, for subclasses."""
         return ""
 
     def format(self, records):
+        """The header, each record formatted by `linefmt`, and the footer, as one string; empty for
+        no records."""
         if not records:
             return ""
         parts = [self.formatHeader(records)]
@@ -422,6 +445,8 @@ Filterer = _native.Filterer
 @_attach(Filter)
 class Filter:  # noqa: F811
     def __init__(self, name=""):
+        """`name` is the logger whose records (its own and its children's) pass; empty for every
+        record."""
         self.name = name
 
 
@@ -431,10 +456,12 @@ class Filterer:  # noqa: F811
         self.filters = []
 
     def addFilter(self, filter):
+        """Adds a filter (an object with `filter(record)` or a callable), once."""
         if filter not in self.filters:
             self.filters.append(filter)
 
     def removeFilter(self, filter):
+        """Removes a filter, if it is there."""
         if filter in self.filters:
             self.filters.remove(filter)
 
@@ -462,9 +489,11 @@ def _addHandlerRef(handler):
 if _PY312:
 
     def getHandlerByName(name):
+        """The handler named `name` (by `set_name` or a configuration), or None."""
         return _handlers.get(name)
 
     def getHandlerNames():
+        """A frozenset of the names of the handlers that have one."""
         return frozenset(_handlers)
 
 
@@ -474,6 +503,8 @@ Handler = _native.Handler
 @_attach(Handler)
 class Handler:  # noqa: F811
     def __init__(self, level=NOTSET):
+        """Makes a handler of records at `level` and above, with no filters, no formatter and no
+        name, and registers it for `shutdown`."""
         Filterer.__init__(self)
         self._name = None
         self.level = _checkLevel(level)
@@ -483,9 +514,12 @@ class Handler:  # noqa: F811
         self.createLock()
 
     def get_name(self):
+        """The handler's name (None until given), by which `getHandlerByName` and configurations
+        find it."""
         return self._name
 
     def set_name(self, name):
+        """Names the handler, registering it under the new name."""
         with _lock:
             if self._name in _handlers:
                 del _handlers[self._name]
@@ -496,6 +530,7 @@ class Handler:  # noqa: F811
     name = property(get_name, set_name)
 
     def createLock(self):
+        """Makes the handler's lock, a reentrant one re-made in a forked child."""
         self.lock = threading.RLock()
         _register_at_fork_reinit_lock(self)
 
@@ -503,23 +538,31 @@ class Handler:  # noqa: F811
         self.lock._at_fork_reinit()
 
     def acquire(self):
+        """Takes the handler's lock (held while a record is emitted)."""
         if self.lock:
             self.lock.acquire()
 
     def release(self):
+        """Releases the handler's lock."""
         if self.lock:
             self.lock.release()
 
     def setLevel(self, level):
+        """Sets the level below which loggers do not pass records to this handler; a number or a
+        registered name."""
         self.level = _checkLevel(level)
 
     def setFormatter(self, fmt):
+        """Sets the `Formatter` used by `format` (None: the module's default)."""
         self.formatter = fmt
 
     def flush(self):
+        """Writes out what the handler holds; nothing here, for subclasses."""
         pass
 
     def close(self):
+        """Marks the handler closed and forgets its name; `shutdown` calls it at exit. Subclasses
+        release their resources, then call this."""
         with _lock:
             self._closed = True
             if self._name and self._name in _handlers:
@@ -592,12 +635,15 @@ StreamHandler = _native.StreamHandler
 @_attach(StreamHandler)
 class StreamHandler:  # noqa: F811
     def __init__(self, stream=None):
+        """Writes to `stream`, or to the `sys.stderr` in force now when None."""
         Handler.__init__(self)
         if stream is None:
             stream = sys.stderr
         self.stream = stream
 
     def setStream(self, stream):
+        """Writes to `stream` from now on, flushing the old one first; returns the old stream, or
+        None when it was the same."""
         if stream is self.stream:
             return None
         previous = self.stream
@@ -660,6 +706,8 @@ def _resolve_encoding(encoding):
 @_attach(FileHandler)
 class FileHandler:  # noqa: F811
     def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None):
+        """Opens `filename` now, or at the first record with `delay=True`; `mode` is `"a"` (append)
+        by default, `encoding` and `errors` as `open` takes them."""
         filename = os.fspath(filename)
         self.baseFilename = os.path.abspath(filename)
         self.mode = mode
@@ -688,6 +736,7 @@ class FileHandler:  # noqa: F811
         )
 
     def close(self):
+        """Flushes and closes the file; a later record opens it again."""
         with self.lock:
             try:
                 if self.stream:
@@ -732,6 +781,7 @@ class NullHandler:  # noqa: F811
         """Does nothing."""
 
     def createLock(self):
+        """Has no lock: a `NullHandler` does nothing to protect."""
         self.lock = None
 
     def _at_fork_reinit(self):
@@ -753,6 +803,7 @@ class PlaceHolder:
 
 
 def setLoggerClass(klass):
+    """Sets the class that `getLogger` makes new loggers of: `Logger` or a subclass of it."""
     if klass != Logger:
         if not issubclass(klass, Logger):
             raise TypeError("logger not derived from logging.Logger: " + klass.__name__)
@@ -761,6 +812,7 @@ def setLoggerClass(klass):
 
 
 def getLoggerClass():
+    """The class that `getLogger` makes new loggers of."""
     return _loggerClass
 
 
@@ -853,6 +905,7 @@ Logger = _native.Logger
 @_attach(Logger)
 class Logger:  # noqa: F811
     def __init__(self, name, level=NOTSET):
+        """Made by `getLogger`, which also links it into the tree; call that rather than this."""
         Filterer.__init__(self)
         self.name = name
         self.level = _checkLevel(level)
@@ -863,26 +916,33 @@ class Logger:  # noqa: F811
         self._cache = {}
 
     def setLevel(self, level):
+        """Sets this logger's level (a number or a registered name); records below it are not made.
+        NOTSET defers to the ancestors."""
         self.level = _checkLevel(level)
         self.manager._clear_cache()
 
     def warn(self, msg, *args, **kwargs):
+        """Deprecated spelling of `warning`: warns, then logs at WARNING."""
         warnings.warn(
             "The 'warn' method is deprecated, use 'warning' instead", DeprecationWarning, 2
         )
         self.warning(msg, *args, **kwargs)
 
     def addHandler(self, hdlr):
+        """Adds a handler to this logger, once."""
         with _lock:
             if hdlr not in self.handlers:
                 self.handlers.append(hdlr)
 
     def removeHandler(self, hdlr):
+        """Removes a handler from this logger, if it is there."""
         with _lock:
             if hdlr in self.handlers:
                 self.handlers.remove(hdlr)
 
     def hasHandlers(self):
+        """Whether a record logged here would reach a handler: one on this logger, or on an ancestor
+        reached through `propagate`."""
         current = self
         while current:
             if current.handlers:
@@ -893,6 +953,8 @@ class Logger:  # noqa: F811
         return False
 
     def getChild(self, suffix):
+        """The logger named `self.name + "." + suffix`: `getLogger("app").getChild("db")` is
+        `getLogger("app.db")`."""
         if self.root is not self:
             suffix = ".".join((self.name, suffix))
         return self.manager.getLogger(suffix)
@@ -900,6 +962,8 @@ class Logger:  # noqa: F811
     if _PY312:
 
         def getChildren(self):
+            """The set of loggers directly below this one in the tree."""
+
             def depth(logger):
                 return 0 if logger is self.root else logger.name.count(".") + 1
 
@@ -953,6 +1017,8 @@ class LoggerAdapter:
     if sys.version_info >= (3, 13):
 
         def __init__(self, logger, extra=None, merge_extra=False):
+            """Adapts `logger`, adding the mapping `extra` to each call's record; with
+            `merge_extra=True` the call's own `extra` is merged in rather than replaced."""
             self.logger = logger
             self.extra = extra
             self.merge_extra = merge_extra
@@ -960,10 +1026,14 @@ class LoggerAdapter:
     else:
 
         def __init__(self, logger, extra=None):
+            """Adapts `logger`, adding the mapping `extra` to each call's record
+            in place of the call's own `extra`."""
             self.logger = logger
             self.extra = extra
 
     def process(self, msg, kwargs):
+        """Returns the message and keyword arguments to log: adds the adapter's `extra` (merged with
+        the call's own when `merge_extra` is true). Override it to change the message."""
         if getattr(self, "merge_extra", False) and "extra" in kwargs:
             # The call's own keys win over the adapter's.
             kwargs["extra"] = {**self.extra, **kwargs["extra"]}
@@ -972,44 +1042,57 @@ class LoggerAdapter:
         return msg, kwargs
 
     def debug(self, msg, *args, **kwargs):
+        """Logs 'msg % args' at DEBUG on the adapted logger."""
         self.log(DEBUG, msg, *args, **kwargs)
 
     def info(self, msg, *args, **kwargs):
+        """Logs 'msg % args' at INFO on the adapted logger."""
         self.log(INFO, msg, *args, **kwargs)
 
     def warning(self, msg, *args, **kwargs):
+        """Logs 'msg % args' at WARNING on the adapted logger."""
         self.log(WARNING, msg, *args, **kwargs)
 
     def warn(self, msg, *args, **kwargs):
+        """Deprecated spelling of `warning`: warns, then logs at WARNING."""
         warnings.warn(
             "The 'warn' method is deprecated, use 'warning' instead", DeprecationWarning, 2
         )
         self.warning(msg, *args, **kwargs)
 
     def error(self, msg, *args, **kwargs):
+        """Logs 'msg % args' at ERROR on the adapted logger."""
         self.log(ERROR, msg, *args, **kwargs)
 
     def exception(self, msg, *args, exc_info=True, **kwargs):
+        """Logs 'msg % args' at ERROR with the current exception's traceback; call it from an
+        `except` block."""
         self.log(ERROR, msg, *args, exc_info=exc_info, **kwargs)
 
     def critical(self, msg, *args, **kwargs):
+        """Logs 'msg % args' at CRITICAL on the adapted logger."""
         self.log(CRITICAL, msg, *args, **kwargs)
 
     def log(self, level, msg, *args, **kwargs):
+        """Logs 'msg % args' at `level` on the adapted logger, after `process`."""
         if self.isEnabledFor(level):
             msg, kwargs = self.process(msg, kwargs)
             self.logger.log(level, msg, *args, **kwargs)
 
     def isEnabledFor(self, level):
+        """Whether the adapted logger makes records at `level`."""
         return self.logger.isEnabledFor(level)
 
     def setLevel(self, level):
+        """Sets the adapted logger's level."""
         self.logger.setLevel(level)
 
     def getEffectiveLevel(self):
+        """The adapted logger's effective level."""
         return self.logger.getEffectiveLevel()
 
     def hasHandlers(self):
+        """Whether the adapted logger has a handler to reach."""
         return self.logger.hasHandlers()
 
     def _log(self, level, msg, args, exc_info=None, extra=None, stack_info=False):
@@ -1019,6 +1102,7 @@ class LoggerAdapter:
 
     @property
     def manager(self):
+        """The adapted logger's `Manager`."""
         return self.logger.manager
 
     @manager.setter
@@ -1027,6 +1111,7 @@ class LoggerAdapter:
 
     @property
     def name(self):
+        """The adapted logger's name."""
         return self.logger.name
 
     def __repr__(self):
@@ -1108,12 +1193,16 @@ def basicConfig(**kwargs):
 
 
 def getLogger(name=None):
+    """The logger of that dotted name, made on first use with its ancestors; the same name always
+    gives the same logger. The root logger for None or ""."""
     if not name or isinstance(name, str) and name == root.name:
         return root
     return Logger.manager.getLogger(name)
 
 
 def critical(msg, *args, **kwargs):
+    """Logs 'msg % args' at CRITICAL on the root logger, for a quick script. When the root has no
+    handler, calls `basicConfig()` first, so the record is shown on stderr."""
     if len(root.handlers) == 0:
         basicConfig()
     root.critical(msg, *args, **kwargs)
@@ -1123,45 +1212,61 @@ fatal = critical
 
 
 def error(msg, *args, **kwargs):
+    """Logs 'msg % args' at ERROR on the root logger, for a quick script. When the root has no
+    handler, calls `basicConfig()` first, so the record is shown on stderr."""
     if len(root.handlers) == 0:
         basicConfig()
     root.error(msg, *args, **kwargs)
 
 
 def exception(msg, *args, exc_info=True, **kwargs):
+    """Logs 'msg % args' at ERROR with the current exception's traceback on the root logger, for a
+    quick script. When the root has no handler, calls `basicConfig()` first, so the record is
+    shown on stderr."""
     error(msg, *args, exc_info=exc_info, **kwargs)
 
 
 def warning(msg, *args, **kwargs):
+    """Logs 'msg % args' at WARNING on the root logger, for a quick script. When the root has no
+    handler, calls `basicConfig()` first, so the record is shown on stderr."""
     if len(root.handlers) == 0:
         basicConfig()
     root.warning(msg, *args, **kwargs)
 
 
 def warn(msg, *args, **kwargs):
+    """Deprecated spelling of `warning`: warns, then logs at WARNING."""
     warnings.warn("The 'warn' function is deprecated, use 'warning' instead", DeprecationWarning, 2)
     warning(msg, *args, **kwargs)
 
 
 def info(msg, *args, **kwargs):
+    """Logs 'msg % args' at INFO on the root logger, for a quick script. When the root has no
+    handler, calls `basicConfig()` first, so the record is shown on stderr."""
     if len(root.handlers) == 0:
         basicConfig()
     root.info(msg, *args, **kwargs)
 
 
 def debug(msg, *args, **kwargs):
+    """Logs 'msg % args' at DEBUG on the root logger, for a quick script. When the root has no
+    handler, calls `basicConfig()` first, so the record is shown on stderr."""
     if len(root.handlers) == 0:
         basicConfig()
     root.debug(msg, *args, **kwargs)
 
 
 def log(level, msg, *args, **kwargs):
+    """Logs 'msg % args' at `level` on the root logger, for a quick script. When the root has no
+    handler, calls `basicConfig()` first, so the record is shown on stderr."""
     if len(root.handlers) == 0:
         basicConfig()
     root.log(level, msg, *args, **kwargs)
 
 
 def disable(level=CRITICAL):
+    """Turns off every record at `level` and below, in every logger, over their own levels;
+    `disable(NOTSET)` turns them back on."""
     root.manager.disable = level
     root.manager._clear_cache()
 
@@ -1204,6 +1309,8 @@ def _showwarning(message, category, filename, lineno, file=None, line=None):
 
 
 def captureWarnings(capture):
+    """With True, sends what `warnings.warn` shows to the `py.warnings` logger at WARNING instead of
+    stderr; False undoes it."""
     global _warnings_showwarning
     if capture:
         if _warnings_showwarning is None:
@@ -1256,3 +1363,7 @@ _native.install(
     start_ns=_start_ns,
     python_minor=sys.version_info[1],
 )
+
+# ---------------------------------------------------------------- JSON lines
+
+from ._json import JsonFormatter  # noqa: E402

@@ -94,6 +94,7 @@ __all__ = [
     "OverflowPolicy",
     "HandlerConfigError",
     "FemtoPythonHandler",
+    "JsonFormatter",
     "capture_stdlib",
 ]
 if sys.version_info >= (3, 12):
@@ -275,6 +276,56 @@ class BufferingFormatter:
     def formatHeader(self, records: Sequence[LogRecord]) -> str: ...
     def formatFooter(self, records: Sequence[LogRecord]) -> str: ...
     def format(self, records: Sequence[LogRecord]) -> str: ...
+
+class JsonFormatter(Formatter):
+    prefix: str
+    rename_fields: dict[str, str]
+    rename_fields_keep_missing: bool
+    static_fields: dict[str, Any]
+    reserved_attrs: set[str]
+    timestamp: bool | str
+    defaults: dict[str, Any]
+    exc_info_as_array: bool
+    stack_info_as_array: bool
+    json_default: Callable[[Any], Any] | None
+    json_encoder: Callable[..., Any] | None
+    json_serializer: Callable[..., str]
+    json_indent: int | str | None
+    json_ensure_ascii: bool
+    def __init__(
+        self,
+        fmt: str | Sequence[str] | None = None,
+        datefmt: str | None = None,
+        style: str = "%",
+        validate: bool = True,
+        *,
+        prefix: str = "",
+        rename_fields: Mapping[str, str] | None = None,
+        rename_fields_keep_missing: bool = False,
+        static_fields: Mapping[str, Any] | None = None,
+        reserved_attrs: Sequence[str] | None = None,
+        timestamp: bool | str = False,
+        defaults: dict[str, Any] | None = None,
+        exc_info_as_array: bool = False,
+        stack_info_as_array: bool = False,
+        json_default: Callable[[Any], Any] | None = None,
+        json_encoder: Callable[..., Any] | None = None,
+        json_serializer: Callable[..., str] = ...,
+        json_indent: int | str | None = None,
+        json_ensure_ascii: bool = True,
+    ) -> None: ...
+    def parse(self) -> list[str]: ...
+    def add_fields(
+        self,
+        log_data: dict[str, Any],
+        record: LogRecord,
+        message_dict: dict[str, Any],
+    ) -> None: ...
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]: ...
+    def serialize_log_record(self, log_data: dict[str, Any]) -> str: ...
+    def jsonify_log_record(self, log_data: dict[str, Any]) -> str: ...
+    def formatException(self, ei: _SysExcInfo) -> str | list[str]: ...  # type: ignore[override]
+    def formatStack(self, stack_info: str) -> str | list[str]: ...  # type: ignore[override]
 
 # ---------------------------------------------------------------- filters
 

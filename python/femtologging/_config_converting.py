@@ -70,6 +70,9 @@ class ConvertingMixin:
     dicts, lists and tuples) and keeps the converted value in its place."""
 
     def convert_with_key(self, key, value, replace=True):
+        """Converts the value found at `key`, puts the result in its place (unless `replace` is
+        false) and links a converted container to its parent, so that `cfg://` paths can be
+        followed from it."""
         converted = self.configurator.convert(value)
         if converted is not value:
             if replace:
@@ -80,6 +83,7 @@ class ConvertingMixin:
         return converted
 
     def convert(self, value):
+        """Converts a value that has no key of its own (one popped from a list)."""
         converted = self.configurator.convert(value)
         if converted is not value and type(converted) in (
             ConvertingDict,
@@ -97,9 +101,11 @@ class ConvertingDict(dict, ConvertingMixin):
         return self.convert_with_key(key, dict.__getitem__(self, key))
 
     def get(self, key, default=None):
+        """`dict.get`, with the value converted."""
         return self.convert_with_key(key, dict.get(self, key, default))
 
     def pop(self, key, default=None):
+        """`dict.pop`, with the value converted (and not put back)."""
         return self.convert_with_key(key, dict.pop(self, key, default), replace=False)
 
 
@@ -110,6 +116,7 @@ class ConvertingList(list, ConvertingMixin):
         return self.convert_with_key(key, list.__getitem__(self, key))
 
     def pop(self, idx=-1):
+        """`list.pop`, with the item converted."""
         return self.convert(list.pop(self, idx))
 
 
@@ -141,6 +148,7 @@ class BaseConfigurator:
     importer = staticmethod(__import__)
 
     def __init__(self, config):
+        """Wraps `config` (a dict) in a `ConvertingDict` whose values resolve as they are read."""
         self.config = ConvertingDict(config)
         self.config.configurator = self
 
@@ -152,6 +160,7 @@ class BaseConfigurator:
             raise ValueError(f"Cannot resolve {s!r}: {error}") from error
 
     def ext_convert(self, value):
+        """Resolves an `ext://` value: the object at that dotted import path."""
         return self.resolve(value)
 
     def cfg_convert(self, value):

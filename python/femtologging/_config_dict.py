@@ -79,6 +79,9 @@ class DictConfigurator(BaseConfigurator):
     """Applies a configuration dictionary (`configure()`)."""
 
     def configure(self):
+        """Applies the configuration: version 1 only; `incremental` changes levels and propagation
+        of what exists; otherwise formatters, filters, handlers and loggers are made, and the
+        ones they replace are closed once the whole configuration succeeded."""
         config = self.config
         if "version" not in config:
             raise ValueError("dictionary doesn't specify a version")
@@ -229,6 +232,8 @@ class DictConfigurator(BaseConfigurator):
         return logging.Filter(config.get("name", ""))
 
     def add_filters(self, filterer, filters):
+        """Adds each filter named in `filters` (or given as an object or callable) to the logger or
+        handler; raises `ValueError` naming the one that cannot be added."""
         for entry in filters:
             try:
                 if callable(entry) or callable(getattr(entry, "filter", None)):
@@ -410,6 +415,8 @@ class DictConfigurator(BaseConfigurator):
     # ------------------------------------------------------------ loggers
 
     def add_handlers(self, logger, handlers):
+        """Adds each handler named in `handlers` to the logger; raises `ValueError` naming the one
+        that cannot be added."""
         for name in handlers:
             try:
                 logger.addHandler(self.config["handlers"][name])
@@ -417,6 +424,8 @@ class DictConfigurator(BaseConfigurator):
                 raise ValueError(f"Unable to add handler {name!r}") from error
 
     def common_logger_config(self, logger, config, incremental=False):
+        """Sets what loggers and the root share: `level`, and (unless `incremental`) `handlers` in
+        place of the old ones, and `filters`."""
         level = config.get("level", None)
         if level is not None:
             logger.setLevel(logging._checkLevel(level))
@@ -432,6 +441,8 @@ class DictConfigurator(BaseConfigurator):
             self.add_filters(logger, filters)
 
     def configure_logger(self, name, config, incremental=False):
+        """Configures the logger of that name from its entry under `loggers`, enabling it and
+        setting `propagate` when given."""
         logger = logging.getLogger(name)
         self.common_logger_config(logger, config, incremental)
         logger.disabled = False
@@ -440,4 +451,5 @@ class DictConfigurator(BaseConfigurator):
             logger.propagate = propagate
 
     def configure_root(self, config, incremental=False):
+        """Configures the root logger from the `root` entry."""
         self.common_logger_config(logging.getLogger(), config, incremental)

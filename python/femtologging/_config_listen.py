@@ -100,6 +100,8 @@ class ListenerThread(threading.Thread):
     server is bound, and `port` is then the port it listens on."""
 
     def __init__(self, port, verify, dict_config, file_config, publish):
+        """Serves on `port` (0: any free port) once started; `verify` checks each configuration's
+        bytes; `publish` receives the server so that `stopListening` can stop it."""
         super().__init__(daemon=True)
         self.port = port
         self.verify = verify
@@ -108,6 +110,8 @@ class ListenerThread(threading.Thread):
         self._publish = publish
 
     def run(self):
+        """Binds the server (publishing it for `stopListening`), says it is ready, and serves
+        configurations until stopped."""
         try:
             server = self._make()
         except Exception:

@@ -29,6 +29,8 @@ class OverflowPolicy:
     __slots__ = ("_text",)
 
     def __init__(self, text):
+        """`text` is `"drop"`, `"block"` or `"timeout:N"` (N milliseconds above zero); anything else
+        raises `ValueError`."""
         if not isinstance(text, str):
             raise TypeError(
                 f'OverflowPolicy({text!r}): a policy is "drop", "block" or "timeout:N" '
@@ -178,6 +180,7 @@ class HandlerOptions:
         compress=None,
         interprocess=False,
     ):
+        """Checks every setting at once: `ValueError` (or `TypeError`) names the one at fault."""
         self.capacity = _positive("capacity", capacity)
         self.flush_interval = _positive("flush_interval", flush_interval)
         self.policy = _policy_text(policy)
@@ -329,6 +332,10 @@ def _install(logging):
             formatter="default",
             errors="backslashreplace",
         ):
+            """`stream` is `"stderr"`, `"stdout"` or an object with `write`; `capacity` bounds the
+            queue and `policy` says what a full one does; `flush_timeout_ms` bounds `flush()`;
+            `formatter` is `"default"`, a `Formatter` or a callable; `errors`
+            (`"backslashreplace"` or `"strict"`) is what lone surrogates become."""
             if isinstance(stream, str):
                 if stream not in ("stderr", "stdout"):
                     raise ValueError(
@@ -387,6 +394,10 @@ def _install(logging):
             errors="backslashreplace",
             encoding=None,
         ):
+            """Opens `path` (appending, or truncating with `mode="w"`) and starts the worker;
+            `capacity`, `policy`, `flush_timeout_ms`, `formatter` and `errors` as for
+            `FemtoStreamHandler`; `encoding` may only name UTF-8. Raises what `open()` raises for
+            a file it cannot open."""
             _check_encoding(type(self).__name__, encoding)
             path = _init_file_handler(self, path, mode, formatter)
             _start(
@@ -418,6 +429,8 @@ def _install(logging):
             formatter="default",
             encoding=None,
         ):
+            """Opens `path` and starts the worker; `options` is a `HandlerOptions` (its `rotation`
+            gives `max_bytes` and `backup_count`), or None for the defaults, which do not rotate."""
             _check_encoding(type(self).__name__, encoding)
             self.options = _handler_options(options)
             path = _init_file_handler(self, path, mode, formatter)
@@ -446,6 +459,9 @@ def _install(logging):
             formatter="default",
             encoding=None,
         ):
+            """Opens `path` and starts the worker with the schedule given; `options` is a
+            `HandlerOptions` for the queue, compression and the interprocess lock, or None for
+            the defaults."""
             _check_encoding(type(self).__name__, encoding)
             self.options = _handler_options(options)
             if not isinstance(when, str):
@@ -485,6 +501,8 @@ def _install(logging):
             *,
             flush_timeout_ms=DEFAULT_FLUSH_TIMEOUT_MS,
         ):
+            """Wraps `target`, which must have a callable `handle`, and starts the worker that calls
+            it."""
             if not callable(getattr(target, "handle", None)):
                 raise TypeError(
                     f"{type(self).__name__}({target!r}): the object needs a callable "
@@ -532,6 +550,8 @@ def _install(logging):
         """Builds a `FemtoStreamHandler` step by step."""
 
         def __init__(self, stream="stderr"):
+            """Starts from a handler for `stream` (`"stderr"`, `"stdout"` or an object with `write`)
+            with the default settings."""
             super().__init__()
             self._stream = stream
 
@@ -559,6 +579,7 @@ def _install(logging):
         """Builds a `FemtoFileHandler` step by step."""
 
         def __init__(self, path):
+            """Starts from a handler appending to `path` with the default settings."""
             super().__init__()
             self._path = path
             self._flush_interval = 1
@@ -610,6 +631,8 @@ def _install(logging):
         """Builds a `FemtoRotatingFileHandler` step by step."""
 
         def __init__(self, path):
+            """Starts from a handler for `path` that does not rotate until `with_max_bytes` and
+            `with_backup_count` are given."""
             super().__init__(path)
             self._max_bytes = 0
 
@@ -650,6 +673,8 @@ def _install(logging):
         """Builds a `FemtoTimedRotatingFileHandler` step by step."""
 
         def __init__(self, path):
+            """Starts from a handler for `path` rolling over every hour, keeping every backup, until
+            told otherwise."""
             super().__init__(path)
             self._when = "h"
             self._interval = 1
@@ -725,6 +750,8 @@ def _install(logging):
         return wrapper
 
     def remove_handler(self, handler):
+        """Removes a handler added with `add_handler`; the wrapper of a plain object is also closed,
+        after writing what it holds."""
         if not isinstance(handler, Handler):
             wrapper = self.__dict__.get("_femto_wrappers", {}).pop(id(handler), None)
             if wrapper is None:

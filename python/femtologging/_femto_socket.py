@@ -81,6 +81,8 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
             backoff=DEFAULT_BACKOFF,
             max_frame_size=DEFAULT_MAX_FRAME_SIZE,
         ):
+            """Starts the worker; it connects when the first record comes. Prefer
+            `SocketHandlerBuilder`, which checks each setting as it is given."""
             from . import Handler
 
             base_ms, cap_ms, reset_after_ms, deadline_ms = backoff
@@ -120,6 +122,8 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
         over TCP to localhost:9020."""
 
         def __init__(self):
+            """Starts from the defaults: TCP to localhost:9020, a queue of 1024 records under
+            `"drop"`."""
             super().__init__()
             self._host = DEFAULT_HOST
             self._port = DEFAULT_PORT
@@ -133,12 +137,15 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
             self._max_frame_size = DEFAULT_MAX_FRAME_SIZE
 
         def with_tcp(self, host, port):
+            """Sends over TCP to `host:port` (the default: `localhost:9020`)."""
             self._host = _text("with_tcp", host)
             self._port = _whole("with_tcp", port, least=1, most=65535)
             self._unix_path = None
             return self
 
         def with_unix_path(self, path):
+            """Sends over the Unix stream socket at `path` instead of TCP; refused with
+            `HandlerConfigError` after `with_tls`."""
             if self._tls:
                 raise HandlerConfigError(
                     f"with_unix_path({path!r}): TLS was asked for, and TLS works over TCP only"
@@ -169,14 +176,19 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
             return self
 
         def with_capacity(self, capacity):
+            """How many records the queue holds before the policy applies (default 1024)."""
             self._capacity = _whole("with_capacity", capacity)
             return self
 
         def with_flush_timeout_ms(self, milliseconds):
+            """How long `flush()` and `close()` wait for the worker, in
+            milliseconds (default 1000)."""
             self._flush_timeout_ms = _whole("with_flush_timeout_ms", milliseconds)
             return self
 
         def with_overflow_policy(self, policy):
+            """What a full queue does: `"drop"` (the default, counted), `"block"`, `"timeout:N"` or
+            an `OverflowPolicy`."""
             text = policy_text(policy)
             if text not in ("drop", "block") and not _is_timeout(text):
                 raise ValueError(
@@ -187,10 +199,14 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
             return self
 
         def with_connect_timeout_ms(self, milliseconds):
+            """How long a connection (with its TLS handshake) may take, in milliseconds (default
+            5000)."""
             self._connect_timeout_ms = _whole("with_connect_timeout_ms", milliseconds)
             return self
 
         def with_write_timeout_ms(self, milliseconds):
+            """How long one write may block, in milliseconds (default 1000); a write that takes
+            longer drops the connection, and the worker reconnects."""
             self._write_timeout_ms = _whole("with_write_timeout_ms", milliseconds)
             return self
 
@@ -224,10 +240,14 @@ def install(FemtoHandler, HandlerBuilder, start, policy_text):
             return self
 
         def with_max_frame_size(self, size):
+            """The largest frame sent, in bytes (default 1 MiB); a record whose frame is larger is
+            not sent and is counted as `rejected`."""
             self._max_frame_size = _whole("with_max_frame_size", size, most=LARGEST_FRAME_SIZE)
             return self
 
         def build(self):
+            """Makes the `FemtoSocketHandler` with these settings; its worker connects when the
+            first record comes."""
             if self._tls and self._unix_path is not None:
                 raise HandlerConfigError("TLS works over TCP only, not over a Unix socket")
             return FemtoSocketHandler(

@@ -79,6 +79,10 @@ class HTTPHandler(Handler):
         timeout=None,
         background=False,
     ):
+        """`host` is `name` or `name:port`, `url` the path requested; `method` is GET or POST;
+        `secure` uses HTTPS (with the `ssl.SSLContext` `context`), `credentials` a `(user,
+        password)` pair for Basic authorization. The keyword-only options turn on batching, or
+        `background=True` a worker that sends one request per record."""
         Handler.__init__(self)
         method = method.upper()
         if method not in ("GET", "POST"):
@@ -140,6 +144,8 @@ class HTTPHandler(Handler):
         return http.client.HTTPSConnection(host, context=self.context)
 
     def emit(self, record):
+        """Sends the record: queued for the batching worker when batching, else one request as the
+        standard handler sends it. An error goes to `handleError`."""
         if self._batched is not None:
             try:
                 self._batched.submit(self.mapLogRecord(record))
@@ -190,6 +196,8 @@ class HTTPHandler(Handler):
         return Handler.flush(self)
 
     def close(self):
+        """Sends what the batching worker still holds (waiting up to its timeout), then closes the
+        handler."""
         if self._batched is not None:
             self._batched.close()
         Handler.close(self)
@@ -207,6 +215,8 @@ class NTEventLogHandler(Handler):
     pywin32 the constructor prints a notice and the handler does nothing."""
 
     def __init__(self, appname, dllname=None, logtype="Application"):
+        """Registers `appname` as an event source of the `logtype` log, with the message file
+        `dllname` (pywin32's when None)."""
         Handler.__init__(self)
         try:
             # Only present on Windows, with pywin32.
@@ -258,6 +268,7 @@ class NTEventLogHandler(Handler):
         return self.typemap.get(record.levelno, self.deftype)
 
     def emit(self, record):
+        """Reports the record to the Windows event log; does nothing where pywin32 is missing."""
         if not self._welu:
             return
         try:
@@ -270,6 +281,8 @@ class NTEventLogHandler(Handler):
             self.handleError(record)
 
     def close(self):
+        """Closes the handler; the event source stays registered, so that the events already logged
+        can still be read."""
         # The source stays in the registry: the event viewer needs it to
         # find the message file of the events already logged.
         Handler.close(self)

@@ -41,6 +41,10 @@ class SocketHandler(Handler):
     resend = False
 
     def __init__(self, host, port, *, resend=False, background=False, capacity=None, policy=None):
+        """Connects to `(host, port)`, or to the Unix socket `host` when `port` is None, at the
+        first record. `resend=True` sends a record again on a new connection when its write
+        failed; `background=True` sends from a worker thread, with `capacity` and `policy` for
+        its queue."""
         Handler.__init__(self)
         if resend:
             self.resend = True
@@ -149,12 +153,15 @@ class SocketHandler(Handler):
             Handler.handleError(self, record)
 
     def emit(self, record):
+        """Pickles the record and sends it; an error goes to `handleError` (which also drops the
+        connection, to be made again later)."""
         try:
             self.send(self.makePickle(record))
         except Exception:
             self.handleError(record)
 
     def close(self):
+        """Closes the socket, then the handler."""
         if _CLOSE_WITH_LOCK:
             with self.lock:
                 self._close_socket()
@@ -196,6 +203,9 @@ class DatagramHandler(SocketHandler):
     over UDP, or a Unix datagram socket when `port` is None."""
 
     def __init__(self, host, port, *, background=False, capacity=None, policy=None):
+        """Sends to `(host, port)` over UDP, or to the Unix datagram socket `host` when `port` is
+        None. `background=True` sends from a worker thread, with `capacity` and `policy` for its
+        queue."""
         SocketHandler.__init__(self, host, port)
         self.closeOnError = False
         if background:

@@ -42,6 +42,9 @@ class SMTPHandler(Handler):
         capacity=None,
         policy=None,
     ):
+        """Keeps the settings; nothing is sent or connected to until a record comes. `toaddrs` is an
+        address or a list of them; `timeout` is in seconds. `background=True` sends from a worker
+        thread, with `capacity` and `policy` for its queue."""
         Handler.__init__(self)
         # Attributes in the order, and with the presence rules, that code
         # reading `vars(handler)` sees on the standard handler: no `password`

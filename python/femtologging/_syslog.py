@@ -167,6 +167,10 @@ class SysLogHandler:  # noqa: F811
         capacity=None,
         policy=None,
     ):
+        """`address` is `(host, port)` or the path of a Unix socket; `facility` a `LOG_*` number or
+        its name; `socktype` `socket.SOCK_DGRAM` (UDP, the default) or `SOCK_STREAM` (TCP). A TCP
+        handler connects here and raises if it cannot. The keyword-only options are extensions,
+        each off by default (see docs/network.md)."""
         Handler.__init__(self)
         if tls:
             if isinstance(address, str):
@@ -292,6 +296,7 @@ class SysLogHandler:  # noqa: F811
         return self.priority_map.get(levelName, "warning")
 
     def close(self):
+        """Closes the socket, then the handler."""
         with self.lock:
             sock = self.socket
             if sock:

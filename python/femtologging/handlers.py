@@ -85,6 +85,7 @@ class BaseRotatingHandler:  # noqa: F811
     rotator = None
 
     def __init__(self, filename, mode, encoding=None, delay=False, errors=None):
+        """Opens `filename` as `FileHandler` does; subclasses add when to roll over."""
         FileHandler.__init__(
             self, filename, mode=mode, encoding=encoding, delay=delay, errors=errors
         )
@@ -131,6 +132,9 @@ class RotatingFileHandler:  # noqa: F811
         *,
         interprocess=False,
     ):
+        """With `maxBytes` or `backupCount` zero (the defaults) the file is never rolled over.
+        `interprocess=True` shares the files between processes. The other arguments are
+        `FileHandler`'s."""
         if maxBytes > 0:
             mode = "a"
         if "b" not in mode:
@@ -170,6 +174,9 @@ class TimedRotatingFileHandler:  # noqa: F811
         *,
         interprocess=False,
     ):
+        """`when` is "S", "M", "H", "D", "midnight" or "W0"-"W6" (Monday to Sunday), case-
+        insensitive; `utc` names backups and computes rollovers in UTC; the other arguments are
+        `FileHandler`'s."""
         encoding = io.text_encoding(encoding)
         BaseRotatingHandler.__init__(
             self, filename, "a", encoding=encoding, delay=delay, errors=errors
@@ -198,6 +205,7 @@ class WatchedFileHandler:  # noqa: F811
     as after logrotate moved it away."""
 
     def __init__(self, filename, mode="a", encoding=None, delay=False, errors=None):
+        """Opens `filename` as `FileHandler` does and remembers its device and inode."""
         if "b" not in mode:
             encoding = io.text_encoding(encoding)
         FileHandler.__init__(
@@ -229,23 +237,28 @@ class BufferingHandler(Handler):
     full; this base class's `flush` just empties it."""
 
     def __init__(self, capacity):
+        """Holds up to `capacity` records before `shouldFlush` says to flush."""
         Handler.__init__(self)
         self.capacity = capacity
         self.buffer = []
 
     def shouldFlush(self, record):
+        """Whether the buffer must be flushed now: it holds `capacity` records."""
         return len(self.buffer) >= self.capacity
 
     def emit(self, record):
+        """Appends the record to the buffer, and flushes when `shouldFlush` says so."""
         self.buffer.append(record)
         if self.shouldFlush(record):
             self.flush()
 
     def flush(self):
+        """Empties the buffer (this base class drops the records; subclasses send them on)."""
         with self.lock:
             self.buffer.clear()
 
     def close(self):
+        """Flushes, then closes the handler."""
         try:
             self.flush()
         finally:
@@ -258,19 +271,26 @@ class MemoryHandler(BufferingHandler):
     `flushOnClose` is false)."""
 
     def __init__(self, capacity, flushLevel=ERROR, target=None, flushOnClose=True):
+        """Buffers up to `capacity` records for `target`; a record at `flushLevel` (ERROR by
+        default) or above flushes at once."""
         BufferingHandler.__init__(self, capacity)
         self.flushLevel = flushLevel
         self.target = target
         self.flushOnClose = flushOnClose
 
     def shouldFlush(self, record):
+        """Whether to pass the buffer on now: it is full, or the record is at
+        `flushLevel` or above."""
         return len(self.buffer) >= self.capacity or record.levelno >= self.flushLevel
 
     def setTarget(self, target):
+        """Sets the handler the buffered records are passed to (None: keep them)."""
         with self.lock:
             self.target = target
 
     def flush(self):
+        """Hands every buffered record to `target`, in order, and empties the buffer; without a
+        target the records stay."""
         with self.lock:
             if self.target:
                 for record in self.buffer:
@@ -278,6 +298,7 @@ class MemoryHandler(BufferingHandler):
                 self.buffer.clear()
 
     def close(self):
+        """Flushes to the target if `flushOnClose`, then lets go of the target and closes."""
         try:
             if self.flushOnClose:
                 self.flush()
@@ -292,15 +313,22 @@ class QueueHandler(Handler):
     on a queue for a `QueueListener` (or anything else) to take."""
 
     def __init__(self, queue):
+        """Puts records on `queue`: a `queue.Queue`, a `SimpleQueue`, a `multiprocessing` queue, or
+        anything with `put_nowait`."""
         Handler.__init__(self)
         self.queue = queue
         if _QUEUE_HANDLER_HAS_LISTENER:
             self.listener = None
 
     def enqueue(self, record):
+        """Puts the prepared record on the queue without waiting (`put_nowait`); override it for a
+        queue with another method."""
         self.queue.put_nowait(record)
 
     def prepare(self, record):
+        """A copy of the record ready to cross a process boundary: its formatted text as `msg` and
+        `message`, with `args`, `exc_info`, `exc_text` and `stack_info` cleared (the traceback is
+        in the text)."""
         message = self.format(record)
         prepared = copy.copy(record)
         prepared.message = message
@@ -312,6 +340,7 @@ class QueueHandler(Handler):
         return prepared
 
     def emit(self, record):
+        """Prepares the record and enqueues it; an error goes to `handleError`."""
         try:
             self.enqueue(self.prepare(record))
         except Exception:
@@ -326,23 +355,29 @@ class QueueListener:
     _sentinel = None
 
     def __init__(self, queue, *handlers, respect_handler_level=False):
+        """Reads `queue` for `handlers`; `start()` begins, `stop()` ends."""
         self.queue = queue
         self.handlers = handlers
         self._thread = None
         self.respect_handler_level = respect_handler_level
 
     def dequeue(self, block):
+        """Takes the next record off the queue, waiting for one if `block`."""
         return self.queue.get(block)
 
     def start(self):
+        """Starts the thread that takes records off the queue and handles them."""
         self._thread = thread = threading.Thread(target=self._monitor)
         thread.daemon = True
         thread.start()
 
     def prepare(self, record):
+        """The record as the handlers get it; unchanged here, for subclasses."""
         return record
 
     def handle(self, record):
+        """Passes a record to each handler (only to those whose level it meets, with
+        `respect_handler_level`)."""
         record = self.prepare(record)
         for handler in self.handlers:
             if self.respect_handler_level and record.levelno < handler.level:
@@ -366,9 +401,12 @@ class QueueListener:
                 source.task_done()
 
     def enqueue_sentinel(self):
+        """Puts the marker that tells the thread to stop on the queue."""
         self.queue.put_nowait(self._sentinel)
 
     def stop(self):
+        """Tells the thread to stop once it has handled every record queued before, and waits for
+        it."""
         if _QUEUE_LISTENER_STOP_TWICE and not self._thread:
             return
         self.enqueue_sentinel()

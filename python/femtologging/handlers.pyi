@@ -144,8 +144,6 @@ class SocketHandler(Handler):
     retryFactor: float
     retryMax: float
     resend: bool
-    # background=True: sent from a worker thread (capacity, policy as on the
-    # femto handlers).
     def __init__(
         self,
         host: str,
@@ -162,7 +160,7 @@ class SocketHandler(Handler):
     def makePickle(self, record: LogRecord) -> bytes: ...
 
 class DatagramHandler(SocketHandler):
-    def __init__(  # type: ignore[override]
+    def __init__(
         self,
         host: str,
         port: int | None,

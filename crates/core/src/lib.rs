@@ -8,6 +8,7 @@ pub mod exit_signals;
 pub mod fork;
 pub mod format;
 pub mod held;
+pub mod json_line;
 pub mod level;
 pub mod line;
 pub mod record;

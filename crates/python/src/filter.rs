@@ -3,6 +3,10 @@
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+/// Lets through the records of one logger and its children: `Filter("app.db")`
+/// passes `app.db` and `app.db.pool`, not `app.dbx`; `Filter()` passes
+/// everything. Subclass it and override `filter` to decide otherwise; any
+/// callable taking a record works as a filter too.
 #[pyclass(subclass, frozen, dict, weakref, module = "femtologging")]
 pub struct Filter {
     name: crate::gil::PyField,
@@ -35,6 +39,9 @@ impl Filter {
         self.name.get(py).len()
     }
 
+    /// True for a record from the filter's logger or one of its children
+    /// (`name` is a dotted prefix of `record.name`); an empty name lets
+    /// every record through.
     fn filter(&self, py: Python<'_>, record: Bound<'_, PyAny>) -> PyResult<bool> {
         self.check(py, &record)
     }

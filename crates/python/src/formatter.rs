@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::gil::{GilCell, PyField};
+use crate::json_layout;
 use crate::levels::Level;
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
@@ -274,6 +275,14 @@ impl StringTemplateStyle {
     }
 }
 
+/// Turns a record into text. `fmt` is a template over the record's
+/// attributes in the `style` `%` (`%(levelname)s`), `{` (`{levelname}`) or
+/// `$` (`$levelname`), `"%(message)s"` when None; `datefmt` is the
+/// `time.strftime` format of `asctime`; `defaults` fills fields a record
+/// lacks; `validate` checks the template at once. The template is rendered
+/// natively; a subclass's override of `format`, `formatTime`,
+/// `formatException`, `formatMessage` or `formatStack` is called where the
+/// standard library calls it.
 #[pyclass(subclass, frozen, dict, weakref, module = "femtologging")]
 pub struct Formatter {
     style: PyField,
@@ -327,6 +336,10 @@ impl Formatter {
         settings_changed();
     }
 
+    /// Turns a record into its text: the merged message (`record.message`),
+    /// `asctime` when the template uses it, the template filled in, then the
+    /// traceback and stack, each on its own lines. Rendered natively unless a
+    /// subclass overrides a step, whose method is then called.
     fn format<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -334,11 +347,13 @@ impl Formatter {
         format_generic(slf.as_any(), &record).map(Bound::into_any)
     }
 
+    /// Whether the template uses `asctime`, so that `format` must fill it in.
     #[pyo3(name = "usesTime")]
     fn uses_time<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.style.get(py).call_method0(intern!(py, "usesTime"))
     }
 
+    /// Fills the template in from the record's attributes (through the style).
     #[pyo3(name = "formatMessage")]
     fn format_message<'py>(
         &self,
@@ -350,11 +365,17 @@ impl Formatter {
             .call_method1(intern!(py, "format"), (record,))
     }
 
+    /// The text of `record.stack_info` as it goes into the output; here
+    /// unchanged, for subclasses to override.
     #[pyo3(name = "formatStack")]
     fn format_stack<'py>(&self, stack_info: Bound<'py, PyAny>) -> Bound<'py, PyAny> {
         stack_info
     }
 
+    /// The record's creation time as text: `datefmt` through `time.strftime`
+    /// if given, else `default_time_format` with the milliseconds appended
+    /// by `default_msec_format`. `converter` (`time.localtime` by default)
+    /// turns the timestamp into a time tuple.
     #[pyo3(name = "formatTime", signature = (record, datefmt = None))]
     fn format_time<'py>(
         slf: &Bound<'py, Self>,
@@ -453,7 +474,13 @@ pub fn format_with<'py>(
         formatter.clone()
     };
     if let Some(native) = record.native(py) {
-        if let Some(text) = format_native(py, &formatter, native)? {
+        if !formatter.is_exact_instance_of::<Formatter>()
+            && json_layout::is_json_formatter(&formatter)?
+        {
+            if let Some(text) = json_layout::json_text(&formatter, native)? {
+                return Ok(FormattedText::Rust(text));
+            }
+        } else if let Some(text) = format_native(py, &formatter, native)? {
             return Ok(FormattedText::Rust(text));
         }
     }

@@ -20,6 +20,7 @@ use crate::file_stream::FileStream;
 use crate::filterer::{Filterer, Verdict};
 use crate::formatter::{self, FormattedText};
 use crate::gil::PyField;
+use crate::json_layout;
 use crate::levels::{self, Level, LevelField};
 use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
@@ -107,6 +108,11 @@ pub fn overridden(handler: &Bound<'_, Handler>) -> PyResult<u64> {
     overrides_for(handler.get().kind).overridden_for(handler.as_any())
 }
 
+/// Where records go. `Handler(level=NOTSET)`: loggers do not pass it
+/// records below `level`. The base class writes nothing; subclasses override `emit`.
+/// `handle` filters a record and emits it under the handler's lock, and an
+/// exception raised while emitting goes to `handleError`, which reports it
+/// on stderr and lets the program go on.
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Handler {
     level: LevelField,
@@ -114,15 +120,27 @@ pub struct Handler {
     kind: HandlerKind,
 }
 
+/// Writes each formatted record and `terminator` (`"\n"`) to `stream`:
+/// `sys.stderr` when None, or any object with `write` (and, optionally,
+/// `flush`, called after each record). Writes happen on the caller's
+/// thread; `FemtoStreamHandler` writes on a worker.
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct StreamHandler {
     stream: PyField,
     terminator: PyField,
 }
 
+/// Appends formatted records to the file `filename` (opened with `mode`,
+/// `encoding` and `errors` as `open` takes them): at once, or at the first
+/// record with `delay=True`; a record that comes after `close()` opens it
+/// again. Writes happen on the caller's thread; `FemtoFileHandler` writes
+/// on a worker.
 #[pyclass(extends = StreamHandler, subclass, frozen, module = "femtologging")]
 pub struct FileHandler {}
 
+/// Does nothing with the records it gets. A library adds one to its top
+/// logger so that, when the application configures no logging, its
+/// warnings do not go to `lastResort`.
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct NullHandler {}
 
@@ -426,6 +444,10 @@ fn femto_line<'py>(
                 if let Some(job) = femto::mapping_job(callable, native)? {
                     return Ok(job);
                 }
+            } else if json_layout::is_json_formatter(&formatter)? {
+                if let Some(job) = json_layout::json_job(&formatter, native)? {
+                    return Ok(job);
+                }
             } else if let Some(job) = femto::record_job(femto, &formatter, native)? {
                 return Ok(job);
             }
@@ -633,6 +655,10 @@ impl Handler {
         self.formatter.set(py, value)
     }
 
+    /// Filters the record and, if the filters let it through, emits it
+    /// under the handler's lock. Returns what the filtering returned: false
+    /// when a filter refused the record (on 3.12 and later, otherwise the
+    /// record to emit). Called by loggers; calling it directly works too.
     fn handle<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -642,6 +668,8 @@ impl Handler {
         handle(slf, overridden & !HANDLE, &RecordRef::Python(record), true)
     }
 
+    /// The record's text, made by the handler's formatter (or the module's
+    /// default formatter when none is set).
     fn format<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -651,6 +679,9 @@ impl Handler {
         formatter::format_with(py, &formatter, &RecordRef::Python(record))?.into_python(py)
     }
 
+    /// Writes the record out. Subclasses of `Handler` override this; the
+    /// native handlers write natively, and the femto handlers queue the
+    /// record for their worker.
     fn emit(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<()> {
         match slf.get().kind {
             HandlerKind::Base => Err(pyo3::exceptions::PyNotImplementedError::new_err(
@@ -705,6 +736,7 @@ impl StreamHandler {
         self.terminator.set(py, value)
     }
 
+    /// Flushes the stream, if it has a `flush` method.
     fn flush(&self, py: Python<'_>) -> PyResult<()> {
         let stream = self.stream.get(py);
         if let Ok(file) = stream.cast::<FileStream>() {

@@ -23,6 +23,8 @@ mod filterer;
 mod formatter;
 mod gil;
 mod handler;
+mod json_formatter;
+mod json_layout;
 mod level_methods;
 mod levels;
 mod logger;
@@ -223,6 +225,12 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     timed_rotating::capture_time_function(module.py())?;
     module.add_class::<femto::FemtoHandler>()?;
     module.add_class::<femto::CallableFormatter>()?;
+    module.add_class::<json_layout::JsonLayout>()?;
+    module.add_function(wrap_pyfunction!(json_layout::json_layout, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        json_layout::register_json_formatter,
+        module
+    )?)?;
     module.add_class::<femto::SocketTarget>()?;
     module.add_function(wrap_pyfunction!(femto::normalize_policy, module)?)?;
     module.add_class::<femto::HttpTarget>()?;
@@ -244,6 +252,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<formatter::PercentStyle>()?;
     module.add_class::<formatter::StrFormatStyle>()?;
     module.add_class::<formatter::StringTemplateStyle>()?;
+    module.add_function(wrap_pyfunction!(json_formatter::render_json, module)?)?;
     module.add_function(wrap_pyfunction!(install, module)?)?;
     module.add_function(wrap_pyfunction!(init_record, module)?)?;
     module.add_function(wrap_pyfunction!(merge_message, module)?)?;

@@ -53,6 +53,14 @@ const HANDLE: u64 = 1 << 5;
 const CALL_HANDLERS: u64 = 1 << 6;
 const FILTER: u64 = 1 << 7;
 
+/// A named channel for records, made by `getLogger(name)` (never directly:
+/// the same name gives the same logger). Loggers form a tree by their
+/// dotted names under the root. A call such as `logger.info("took %d ms",
+/// 42)` makes a record when the level is enabled (`setLevel`, or the
+/// nearest ancestor's level), passes it through the logger's filters and
+/// hands it to its handlers and, while `propagate` is true, to its
+/// ancestors'. The message is merged with its arguments only once a
+/// handler needs the text.
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Logger {
     name: PyField,
@@ -938,6 +946,9 @@ impl Logger {
         log_native(slf, overridden & !LOG, level, msg, args, options)
     }
 
+    /// Makes the `LogRecord` for a call: what `_log` uses, and what a
+    /// subclass overrides to make its own records. A key of `extra` that
+    /// would overwrite one of the record's attributes raises `KeyError`.
     #[pyo3(name = "makeRecord")]
     #[pyo3(signature = (name, level, r#fn, lno, msg, args, exc_info, func = None, extra = None, sinfo = None))]
     #[allow(clippy::too_many_arguments)]
@@ -980,6 +991,9 @@ impl Logger {
         Ok(record)
     }
 
+    /// Finds the caller of the logging call, skipping `stacklevel - 1`
+    /// frames beyond it and femtologging's own: returns `(filename, lineno,
+    /// function name, stack text or None)`.
     #[pyo3(name = "findCaller")]
     #[pyo3(signature = (stack_info = None, stacklevel = default_stacklevel()))]
     #[pyo3(text_signature = "($self, stack_info=False, stacklevel=1)")]
@@ -1008,13 +1022,17 @@ impl Logger {
         )
     }
 
+    /// Passes a record to the handlers, unless the logger is disabled or a
+    /// filter refuses it: what a logging call does once it has its record.
     fn handle<'py>(slf: &Bound<'py, Self>, record: Bound<'py, PyAny>) -> PyResult<()> {
         let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
         handle_native(slf, overridden & !HANDLE, RecordRef::Python(record))
     }
 
+    /// Hands the record to every handler of this logger and of its
+    /// ancestors up to the first that does not propagate, each handler
+    /// checking its own level; `lastResort` takes it when there was none.
     #[pyo3(name = "callHandlers")]
-
     fn call_handlers_method<'py>(
         slf: &Bound<'py, Self>,
         record: Bound<'py, PyAny>,
@@ -1022,8 +1040,9 @@ impl Logger {
         call_handlers(slf, &RecordRef::Python(record))
     }
 
+    /// Whether a record at `level` would be made: not `disable`d and at or
+    /// above the effective level.
     #[pyo3(name = "isEnabledFor")]
-
     fn is_enabled_for(slf: &Bound<'_, Self>, level: Bound<'_, PyAny>) -> PyResult<bool> {
         let overridden = LOGGER_OVERRIDES.overridden_for(slf.as_any())?;
         enabled(
@@ -1033,8 +1052,9 @@ impl Logger {
         )
     }
 
+    /// The level in force: this logger's, or the first one set on an
+    /// ancestor, or NOTSET.
     #[pyo3(name = "getEffectiveLevel")]
-
     fn get_effective_level<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.effective_level(py)?.to_object(py))
     }

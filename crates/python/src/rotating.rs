@@ -398,6 +398,9 @@ impl RotatingFileHandler {
             .add_subclass(RotatingFileHandler {})
     }
 
+    /// Whether writing the record would take the file past `maxBytes`, in
+    /// which case `emit` rolls the file over first. Never for a file that is
+    /// not a regular file (a FIFO, /dev/null).
     #[pyo3(name = "shouldRollover")]
     fn should_rollover_method(slf: &Bound<'_, Self>, record: Bound<'_, PyAny>) -> PyResult<bool> {
         let handler = slf.cast::<Handler>()?;
@@ -441,6 +444,8 @@ impl WatchedFileHandler {
         FileHandler::initializer(py, HandlerKind::Watched).add_subclass(WatchedFileHandler {})
     }
 
+    /// Reopens the file if it was moved or deleted since it was opened (its
+    /// device or inode changed), as `emit` does before each record.
     #[pyo3(name = "reopenIfNeeded")]
     fn reopen_if_needed_method(slf: &Bound<'_, Self>) -> PyResult<()> {
         reopen_if_needed(slf.cast::<Handler>()?)

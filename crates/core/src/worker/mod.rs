@@ -258,7 +258,7 @@ impl<M: Send + 'static> Worker<M> {
             }
             Err(error) => self
                 .stats
-                .count_write_failure(&self.options.name, 1, &error),
+                .count_write_failure(&self.options.name, 1, 0, &error),
         }
     }
 
@@ -459,7 +459,7 @@ fn write<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D, pend
     let (delivered, lost) = match drain.write(pending) {
         Ok(delivered) => (delivered, 0),
         Err(failure) => {
-            stats.count_write_failure(name, failure.records, &failure.error);
+            stats.count_write_failure(name, failure.records, drain.held(), &failure.error);
             (failure.delivered, failure.records)
         }
     };
@@ -488,7 +488,7 @@ fn flush<M, D: Drain<M> + ?Sized>(name: &str, stats: &Stats, drain: &mut D) -> b
             true
         }
         Err(error) => {
-            stats.count_write_failure(name, 0, &error);
+            stats.count_write_failure(name, 0, drain.held(), &error);
             false
         }
     }

@@ -157,14 +157,28 @@ impl Stats {
         self.written.fetch_add(records, Ordering::Relaxed);
     }
 
-    pub(crate) fn count_write_failure(&self, name: &str, records: u64, error: &std::io::Error) {
+    /// A failed write: `records` lost by it, `held` kept (a line it cut,
+    /// records a failed flush still holds) for a later attempt to write or
+    /// count lost, so not called lost yet.
+    pub(crate) fn count_write_failure(
+        &self,
+        name: &str,
+        records: u64,
+        held: u64,
+        error: &std::io::Error,
+    ) {
         self.failed.fetch_add(records, Ordering::Relaxed);
         let errors = self.write_errors.fetch_add(1, Ordering::Relaxed) + 1;
         let lost = self.failed.load(Ordering::Relaxed);
         self.warn(|| {
             let since = since_notice(&self.noticed_failed, lost);
+            let kept = if held > 0 {
+                format!(", {} kept to try again", record_count(held))
+            } else {
+                String::new()
+            };
             format!(
-                "femtologging: {name}: write failed ({error}); {} lost since the last notice, {lost} in total ({errors} failed write(s))\n",
+                "femtologging: {name}: write failed ({error}); {} lost since the last notice, {lost} in total{kept} ({errors} failed write(s))\n",
                 record_count(since)
             )
         });

@@ -192,6 +192,22 @@ impl FileDrain {
                         reject(format!("formatting failed: {error}"))
                     }
                 },
+                Job::Json {
+                    record,
+                    layout,
+                    extra,
+                } => match layout.render(&record, &extra, &mut self.buffer) {
+                    Ok(()) => {
+                        self.buffer.push('\n');
+                        self.line_ends.push(self.buffer.len());
+                        if timed {
+                            self.line_times
+                                .push(whole_seconds_from_ns(record.created_ns));
+                        }
+                        records += 1;
+                    }
+                    Err(error) => reject(format!("formatting failed: {error}")),
+                },
                 Job::Mapping {
                     record,
                     extra,

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use femtologging_core::json_line::JsonLine;
 use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
 use femtologging_core::rotation::compress::Compression;
@@ -36,7 +37,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-pub use deferred::record_job;
+pub use deferred::{record_job, snapshot};
 use drain::Target;
 pub use http::HttpTarget;
 pub use mapping::{mapping_job, CallableFormatter};
@@ -57,6 +58,13 @@ pub enum Job {
     Record {
         record: Record,
         format: Arc<LineFormat>,
+    },
+    /// A record for a `JsonFormatter`, with its plain `extra` fields,
+    /// written as JSON on the worker.
+    Json {
+        record: Record,
+        layout: Arc<JsonLine>,
+        extra: Vec<(String, Value)>,
     },
     /// A record for a Python formatter function, called on the worker.
     Mapping {
@@ -153,6 +161,13 @@ fn rolling_options(
     }))
 }
 
+/// The base class of the femto handlers: a `Handler` whose records are
+/// formatted by the caller and written by a worker thread. The queue
+/// between them holds `capacity` records; when it is full, `policy`
+/// decides (`"drop"`, counted; `"block"`; `"timeout:N"`). `flush()`
+/// waits for the worker, `stats()` returns its counters, `close()` writes
+/// the rest and stops it. Not made directly: use `FemtoFileHandler`,
+/// `FemtoStreamHandler`, the rotating ones or a builder.
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct FemtoHandler {
     worker: GilCell<Option<Arc<Worker<Job>>>>,

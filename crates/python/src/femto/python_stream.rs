@@ -40,6 +40,7 @@ impl Drain<Job> for PythonStreamDrain {
                     }
                     // The caller formats every line for a Python stream.
                     Job::Record { .. }
+                    | Job::Json { .. }
                     | Job::Mapping { .. }
                     | Job::Call { .. }
                     | Job::Wire(_)

@@ -68,15 +68,7 @@ fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
         Value::BigInt(number) => {
             let _ = write!(out, "{number}");
         }
-        Value::Float(number) if number.is_nan() => out.push_str("NaN"),
-        Value::Float(number) if number.is_infinite() => {
-            out.push_str(if *number > 0.0 {
-                "Infinity"
-            } else {
-                "-Infinity"
-            });
-        }
-        Value::Float(number) => float_repr(*number, out),
+        Value::Float(number) => write_float(*number, out),
         Value::Str(text) => write_string(&text.text, style, out),
         Value::Bytes(bytes) => write_string(&bytes_repr(bytes), style, out),
         Value::Tuple(items) | Value::List(items) => {
@@ -104,7 +96,26 @@ fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
     }
 }
 
-fn write_string(text: &str, style: JsonStyle, out: &mut String) {
+/// A float as `json.dumps` writes it: `repr()` for the finite ones, `NaN`,
+/// `Infinity` and `-Infinity` for the others (`allow_nan=True`).
+pub fn write_float(number: f64, out: &mut String) {
+    if number.is_nan() {
+        out.push_str("NaN");
+    } else if number.is_infinite() {
+        out.push_str(if number > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        });
+    } else {
+        float_repr(number, out);
+    }
+}
+
+/// A string in quotes, escaped as `json.dumps` escapes it: the two-letter
+/// escapes where JSON has them, other control characters as `\u00XX`, and
+/// with `ensure_ascii` everything outside printable ASCII as UTF-16 units.
+pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     out.reserve(text.len() + 2);
     out.push('"');
     // Characters written as they are go in runs, one copy each.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use super::error::{is_timeout, Destination, TransportError};
 use super::stream::send_no_signal;
 use super::tcp::resolve;
-use super::{Kind, Timeouts, Transport};
+use super::{FramesFailure, Kind, Timeouts, Transport};
 
 /// Sends `frame` as one datagram on a connected socket.
 fn send_datagram(
@@ -21,7 +21,7 @@ fn send_datagram(
     destination: &Destination,
 ) -> Result<(), TransportError> {
     loop {
-        let error = match send_no_signal(descriptor, frame) {
+        match send_no_signal(descriptor, frame) {
             Ok(count) if count == frame.len() => return Ok(()),
             // A datagram goes whole or not at all; a short count would be a
             // kernel's oddity, reported rather than ignored.
@@ -33,29 +33,142 @@ fn send_datagram(
                     source: io::Error::from(io::ErrorKind::WriteZero),
                 })
             }
-            Err(error) => error,
-        };
-        return Err(match error.raw_os_error() {
-            _ if error.kind() == io::ErrorKind::Interrupted => continue,
-            Some(libc::EMSGSIZE) => TransportError::Oversized {
-                destination: destination.clone(),
-                length: frame.len(),
-                source: error,
-            },
-            _ if is_timeout(&error) => TransportError::WriteTimeout {
-                destination: destination.clone(),
-                written: 0,
-                length: frame.len(),
-                timeout,
-            },
-            _ => TransportError::Write {
-                destination: destination.clone(),
-                written: 0,
-                length: frame.len(),
-                source: error,
-            },
-        });
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(send_error(error, frame.len(), timeout, destination)),
+        }
     }
+}
+
+/// What a failed send of a `length`-byte datagram means.
+fn send_error(
+    error: io::Error,
+    length: usize,
+    timeout: Duration,
+    destination: &Destination,
+) -> TransportError {
+    match error.raw_os_error() {
+        Some(libc::EMSGSIZE) => TransportError::Oversized {
+            destination: destination.clone(),
+            length,
+            source: error,
+        },
+        _ if is_timeout(&error) => TransportError::WriteTimeout {
+            destination: destination.clone(),
+            written: 0,
+            length,
+            timeout,
+        },
+        _ => TransportError::Write {
+            destination: destination.clone(),
+            written: 0,
+            length,
+            source: error,
+        },
+    }
+}
+
+/// Datagrams handed to the kernel by one `sendmmsg` call at most. The
+/// tests use a few, so that a run of calls fits a receive buffer.
+#[cfg(all(any(target_os = "linux", target_os = "android"), not(test)))]
+const DATAGRAMS_PER_CALL: usize = 256;
+#[cfg(all(any(target_os = "linux", target_os = "android"), test))]
+const DATAGRAMS_PER_CALL: usize = 8;
+
+/// Sends each frame (`bytes[start..ends[0]]`, then up to each next end) as
+/// a datagram of its own, many per system call: on loopback the call
+/// itself is a good part of a small datagram's cost. A datagram the kernel
+/// refuses stops the run there, as a `send` of it alone would have.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn send_datagrams(
+    descriptor: RawFd,
+    bytes: &[u8],
+    start: usize,
+    ends: &[usize],
+    timeout: Duration,
+    destination: &Destination,
+) -> Result<(), FramesFailure> {
+    let mut iovecs: Vec<libc::iovec> = Vec::with_capacity(ends.len().min(DATAGRAMS_PER_CALL));
+    let mut headers: Vec<libc::mmsghdr> = Vec::with_capacity(iovecs.capacity());
+    let mut sent = 0;
+    let mut from = start;
+    while sent < ends.len() {
+        let batch = &ends[sent..ends.len().min(sent + DATAGRAMS_PER_CALL)];
+        iovecs.clear();
+        let mut at = from;
+        for &end in batch {
+            iovecs.push(libc::iovec {
+                iov_base: bytes[at..end].as_ptr() as *mut libc::c_void,
+                iov_len: end - at,
+            });
+            at = end;
+        }
+        headers.clear();
+        for iovec in iovecs.iter_mut() {
+            // SAFETY: an all-zero msghdr is a valid "no address, no control
+            // data" header; only its iovec fields are filled in.
+            let mut header: libc::mmsghdr = unsafe { std::mem::zeroed() };
+            header.msg_hdr.msg_iov = iovec;
+            header.msg_hdr.msg_iovlen = 1;
+            headers.push(header);
+        }
+        // SAFETY: every header points at one iovec of `iovecs`, each within
+        // `bytes`, all alive until the call returns; the kernel only reads
+        // them and writes the headers' msg_len.
+        let count = unsafe {
+            libc::sendmmsg(
+                descriptor,
+                headers.as_mut_ptr(),
+                headers.len() as libc::c_uint,
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if count < 0 {
+            let error = io::Error::last_os_error();
+            if error.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            let length = iovecs[0].iov_len;
+            return Err(FramesFailure {
+                sent,
+                error: send_error(error, length, timeout, destination),
+            });
+        }
+        let count = count as usize;
+        if count == 0 {
+            // A blocking sendmmsg sends at least one or fails; never spin.
+            return Err(FramesFailure {
+                sent,
+                error: send_error(
+                    io::Error::from(io::ErrorKind::WriteZero),
+                    iovecs[0].iov_len,
+                    timeout,
+                    destination,
+                ),
+            });
+        }
+        for header in &headers[..count] {
+            if header.msg_len as usize != header_length(header) {
+                return Err(FramesFailure {
+                    sent,
+                    error: TransportError::Write {
+                        destination: destination.clone(),
+                        written: header.msg_len as usize,
+                        length: header_length(header),
+                        source: io::Error::from(io::ErrorKind::WriteZero),
+                    },
+                });
+            }
+            sent += 1;
+        }
+        from = if sent == 0 { start } else { ends[sent - 1] };
+    }
+    Ok(())
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn header_length(header: &libc::mmsghdr) -> usize {
+    // SAFETY: each header points at exactly one live iovec.
+    unsafe { (*header.msg_hdr.msg_iov).iov_len }
 }
 
 /// A connected datagram socket as a transport: UDP and Unix datagram
@@ -81,6 +194,23 @@ impl<S: AsRawFd + Send> Transport for DatagramTransport<S> {
         send_datagram(
             self.socket.as_raw_fd(),
             frame,
+            self.write_timeout,
+            &self.destination,
+        )
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn send_frames(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        ends: &[usize],
+    ) -> Result<(), FramesFailure> {
+        send_datagrams(
+            self.socket.as_raw_fd(),
+            bytes,
+            start,
+            ends,
             self.write_timeout,
             &self.destination,
         )
@@ -192,6 +322,74 @@ mod tests {
         let count = receiver.recv(&mut buffer).unwrap();
         assert_eq!(&buffer[..count], b"<14>two");
         assert_eq!(transport.kind(), Kind::Datagram);
+    }
+
+    /// Frames as the workers pass them: one run of bytes and where each ends.
+    fn frames_of(texts: &[Vec<u8>]) -> (Vec<u8>, Vec<usize>) {
+        let mut bytes = b"skipped".to_vec();
+        let mut ends = Vec::new();
+        for text in texts {
+            bytes.extend_from_slice(text);
+            ends.push(bytes.len());
+        }
+        (bytes, ends)
+    }
+
+    #[test]
+    fn frames_sent_together_are_one_datagram_each_in_order() {
+        let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+        receiver
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut transport = connect(receiver.local_addr().unwrap().port());
+        // Several system calls' worth, of lengths up to 600, one empty.
+        let texts: Vec<Vec<u8>> = (0..61)
+            .map(|index| {
+                let length = if index == 35 { 0 } else { 1 + index * 10 };
+                let mut text = format!("<14>{index}:").into_bytes();
+                text.resize(text.len().max(length), b'x');
+                text.truncate(if index == 35 { 0 } else { text.len() });
+                text
+            })
+            .collect();
+        let (bytes, ends) = frames_of(&texts);
+        transport.send_frames(&bytes, 7, &ends).unwrap();
+        let mut buffer = vec![0u8; 2048];
+        for text in &texts {
+            let count = receiver.recv(&mut buffer).unwrap();
+            assert_eq!(&buffer[..count], &text[..]);
+        }
+    }
+
+    #[test]
+    fn an_oversized_frame_among_others_stops_the_run_there() {
+        let receiver = UdpSocket::bind("127.0.0.1:0").unwrap();
+        receiver
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut transport = connect(receiver.local_addr().unwrap().port());
+        let texts = vec![
+            b"first".to_vec(),
+            b"second".to_vec(),
+            vec![b'x'; 70_000],
+            b"after".to_vec(),
+        ];
+        let (bytes, ends) = frames_of(&texts);
+        let failure = transport.send_frames(&bytes, 7, &ends).err().unwrap();
+        assert_eq!(failure.sent, 2);
+        assert!(
+            matches!(
+                failure.error,
+                TransportError::Oversized { length: 70_000, .. }
+            ),
+            "{:?}",
+            failure.error
+        );
+        let mut buffer = [0u8; 64];
+        for text in [&b"first"[..], b"second"] {
+            let count = receiver.recv(&mut buffer).unwrap();
+            assert_eq!(&buffer[..count], text);
+        }
     }
 
     #[test]

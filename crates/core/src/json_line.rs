@@ -1,0 +1,288 @@
+//! A record as one line of JSON, laid out as python-json-logger's
+//! `JsonFormatter` lays it out, rendered without the host.
+//!
+//! The host works out once, from the formatter's settings, which key holds
+//! what (`JsonLine`): a constant (a default or static field, already JSON
+//! text), one of the record's own fields, or an `extra` value named by the
+//! format. Per record the worker fills that layout and adds, in
+//! python-json-logger's order, the traceback (`exc_info`), the stack
+//! (`stack_info`), the `extra` fields and the timestamp. A key written again
+//! keeps its first place and takes the later value, as the `dict` that
+//! python-json-logger fills does.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+use std::sync::Arc;
+
+use crate::format::FieldKey;
+use crate::record::Record;
+use crate::time::{AscTime, RecordTimes, TimeError};
+use crate::wire::serialize::json::{encode_text, write_float, write_string, JsonStyle};
+use crate::wire::serialize::value::Value;
+
+/// What one of the layout's fixed keys holds.
+#[derive(Debug, Clone)]
+pub enum Slot {
+    /// A value known in advance, as JSON text.
+    Constant(String),
+    /// One of the record's own fields (`JsonLine::answers` says which).
+    Field(FieldKey),
+    /// The `extra` value of this name; `null` when the call gave none.
+    Extra(String),
+}
+
+/// The layout of one formatter's lines.
+#[derive(Debug)]
+pub struct JsonLine {
+    /// Keys in order, renamed, each once.
+    pub fixed: Vec<(String, Slot)>,
+    /// The keys of the traceback and the stack, renamed.
+    pub exception_key: String,
+    pub stack_key: String,
+    /// `extra` names that are not written as fields of their own.
+    pub skipped: HashSet<String>,
+    pub renamed: HashMap<String, String>,
+    /// The key of the UTC timestamp, when there is one.
+    pub timestamp_key: Option<String>,
+    /// Keys written as `null` at the end when nothing filled them
+    /// (`rename_fields_keep_missing`).
+    pub keep_missing: Vec<String>,
+    pub prefix: String,
+    /// `json_ensure_ascii`; the separators are always `", "` and `": "`.
+    pub ensure_ascii: bool,
+    /// `formatTime`, when a slot holds `asctime`.
+    pub asctime: Option<Arc<AscTime>>,
+}
+
+/// A value for one key of the line being built.
+enum Piece<'a> {
+    Json(&'a str),
+    Field(&'a FieldKey),
+    Value(&'a Value),
+    Text(&'a str),
+    Timestamp,
+    Null,
+}
+
+impl JsonLine {
+    /// The record fields the worker knows for itself. The others
+    /// (`threadName`, `process`, `args`, ...) keep a formatter on the host.
+    pub fn answers(key: &FieldKey) -> bool {
+        matches!(
+            key,
+            FieldKey::Name
+                | FieldKey::LevelName
+                | FieldKey::LevelNo
+                | FieldKey::PathName
+                | FieldKey::FileName
+                | FieldKey::Module
+                | FieldKey::LineNo
+                | FieldKey::FuncName
+                | FieldKey::Created
+                | FieldKey::Msecs
+                | FieldKey::RelativeCreated
+                | FieldKey::Message
+                | FieldKey::AscTime
+        )
+    }
+
+    /// Appends the line for `record` with its `extra` fields (without the
+    /// line's end). On error `out` is left as it was.
+    pub fn render(
+        &self,
+        record: &Record,
+        extra: &[(String, Value)],
+        out: &mut String,
+    ) -> Result<(), TimeError> {
+        let times = record.times();
+        let mut asctime = String::new();
+        if let Some(format) = &self.asctime {
+            format.format(times.created, times.msecs, &mut asctime)?;
+        }
+        let mut pieces: Vec<(&str, Piece<'_>)> =
+            Vec::with_capacity(self.fixed.len() + extra.len() + 3);
+        for (key, slot) in &self.fixed {
+            let piece = match slot {
+                Slot::Constant(text) => Piece::Json(text),
+                Slot::Field(field) => Piece::Field(field),
+                Slot::Extra(name) => extra
+                    .iter()
+                    .find(|(extra_name, _)| extra_name == name)
+                    .map_or(Piece::Null, |(_, value)| Piece::Value(value)),
+            };
+            pieces.push((key, piece));
+        }
+        if let Some(text) = record.exception_text().filter(|text| !text.is_empty()) {
+            put(&mut pieces, &self.exception_key, Piece::Text(text));
+        }
+        if let Some(text) = record.stack_info().filter(|text| !text.is_empty()) {
+            put(&mut pieces, &self.stack_key, Piece::Text(text));
+        }
+        for (name, value) in extra {
+            if name.starts_with('_') || self.skipped.contains(name) {
+                continue;
+            }
+            let key = self.renamed.get(name).unwrap_or(name);
+            put(&mut pieces, key, Piece::Value(value));
+        }
+        if let Some(key) = &self.timestamp_key {
+            put(&mut pieces, key, Piece::Timestamp);
+        }
+        for key in &self.keep_missing {
+            if !pieces.iter().any(|(present, _)| present == key) {
+                pieces.push((key, Piece::Null));
+            }
+        }
+
+        let style = JsonStyle {
+            ensure_ascii: self.ensure_ascii,
+            compact: false,
+        };
+        out.push_str(&self.prefix);
+        out.push('{');
+        for (index, (key, piece)) in pieces.iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            write_string(key, style, out);
+            out.push_str(": ");
+            match piece {
+                Piece::Json(text) => out.push_str(text),
+                Piece::Field(field) => write_field(field, record, &times, &asctime, style, out),
+                Piece::Value(value) => encode_text(value, style, out),
+                Piece::Text(text) => write_string(text, style, out),
+                Piece::Timestamp => {
+                    out.push('"');
+                    write_utc_isoformat(times.created, out);
+                    out.push('"');
+                }
+                Piece::Null => out.push_str("null"),
+            }
+        }
+        out.push('}');
+        Ok(())
+    }
+}
+
+/// Sets `key` to `piece`: in its place when it is there, else at the end.
+fn put<'a>(pieces: &mut Vec<(&'a str, Piece<'a>)>, key: &'a str, piece: Piece<'a>) {
+    match pieces.iter_mut().find(|(present, _)| *present == key) {
+        Some(entry) => entry.1 = piece,
+        None => pieces.push((key, piece)),
+    }
+}
+
+fn write_field(
+    field: &FieldKey,
+    record: &Record,
+    times: &RecordTimes,
+    asctime: &str,
+    style: JsonStyle,
+    out: &mut String,
+) {
+    let origin = &*record.origin;
+    match field {
+        FieldKey::Name => write_string(&origin.logger_name, style, out),
+        FieldKey::LevelName => write_string(&origin.level_name, style, out),
+        FieldKey::LevelNo => {
+            let _ = write!(out, "{}", record.level);
+        }
+        FieldKey::PathName => write_string(&origin.site.pathname, style, out),
+        FieldKey::FileName => write_string(&origin.site.filename, style, out),
+        FieldKey::Module => write_string(&origin.site.module, style, out),
+        FieldKey::LineNo => {
+            let _ = write!(out, "{}", record.line);
+        }
+        FieldKey::FuncName => write_string(&origin.site.function, style, out),
+        FieldKey::Created => write_float(times.created, out),
+        FieldKey::Msecs => write_float(times.msecs, out),
+        FieldKey::RelativeCreated => write_float(times.relative_created, out),
+        FieldKey::Message => write_string(&record.message, style, out),
+        FieldKey::AscTime => write_string(asctime, style, out),
+        // Never in a layout: `answers` refuses them.
+        _ => out.push_str("null"),
+    }
+}
+
+/// `datetime.fromtimestamp(created, tz=timezone.utc).isoformat()`: the
+/// microseconds rounded half to even from the float, as `datetime` rounds
+/// them, and left out when zero.
+pub fn write_utc_isoformat(created: f64, out: &mut String) {
+    let whole = created.trunc();
+    let mut seconds = whole as i64;
+    let mut micros = ((created - whole) * 1e6).round_ties_even() as i64;
+    if micros >= 1_000_000 {
+        micros -= 1_000_000;
+        seconds += 1;
+    } else if micros < 0 {
+        micros += 1_000_000;
+        seconds -= 1;
+    }
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_date(days);
+    let _ = write!(
+        out,
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    );
+    if micros != 0 {
+        let _ = write!(out, ".{micros:06}");
+    }
+    out.push_str("+00:00");
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01, counting in
+/// 400-year eras of 146,097 days that start on 1 March.
+fn civil_date(days: i64) -> (i64, i64, i64) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(created: f64) -> String {
+        let mut out = String::new();
+        write_utc_isoformat(created, &mut out);
+        out
+    }
+
+    #[test]
+    fn timestamps_read_as_datetime_isoformat_gives_them() {
+        // Values checked against datetime.fromtimestamp(x, tz=timezone.utc).isoformat().
+        assert_eq!(iso(0.0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(
+            iso(1_796_429_287.768446),
+            "2026-12-05T00:08:07.768446+00:00"
+        );
+        assert_eq!(iso(951_782_400.5), "2000-02-29T00:00:00.500000+00:00");
+        assert_eq!(iso(-1.25), "1969-12-31T23:59:58.750000+00:00");
+        assert_eq!(iso(4_102_444_799.9999996), "2100-01-01T00:00:00+00:00");
+    }
+
+    #[test]
+    fn dates_follow_the_gregorian_leap_years() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+        assert_eq!(civil_date(47_540), (2100, 2, 28));
+        assert_eq!(civil_date(47_541), (2100, 3, 1));
+        assert_eq!(civil_date(-1), (1969, 12, 31));
+    }
+}
