@@ -203,3 +203,42 @@ def test_merge_contextvars_is_a_structlog_processor():
     bind_contextvars(request_id="r", event="not this")
     event = merge_contextvars(None, "info", {"event": "e", "k": 1})
     assert event == {"event": "e", "k": 1, "request_id": "r"}
+
+
+def test_extra_and_bound_values_in_a_femto_template_give_the_standard_lines(tmp_path, capsys):
+    """%(key)s of extra or bound values: a femto handler writes what a standard FileHandler
+    writes, across value kinds, a missing key and a value the template does not suit."""
+    import logging as std_logging
+
+    fmt = "%(levelname)s %(message)s request=%(request_id)s attempt=%(attempt)s"
+    written = []
+    for module, handler_class in (
+        (std_logging, std_logging.FileHandler),
+        (logging, logging.FemtoFileHandler),
+    ):
+        path = tmp_path / f"{module.__name__}.log"
+        handler = handler_class(str(path))
+        handler.setFormatter(module.Formatter(fmt))
+        logger = module.getLogger(f"contextvars.template.{module.__name__}")
+        logger.handlers[:] = [handler]
+        logger.setLevel(module.DEBUG)
+        logger.propagate = False
+        calls = [
+            {"request_id": "r-1", "attempt": 1},
+            {"request_id": "r-2", "attempt": 2},
+            {"request_id": 3, "attempt": 2.5},
+            {"request_id": None, "attempt": True},
+            {"request_id": "r-4", "attempt": [1, 2]},
+            {"request_id": "é", "attempt": 5},
+        ]
+        for number, extra in enumerate(calls):
+            logger.info("call %d", number, extra=extra)
+        if module is logging:
+            with bound_contextvars(request_id="bound", attempt=6):
+                logger.warning("bound")
+        else:
+            logger.warning("bound", extra={"request_id": "bound", "attempt": 6})
+        handler.close()
+        written.append(path.read_text())
+    assert written[1] == written[0]
+    assert written[0].count("\n") == 7

@@ -175,7 +175,11 @@ impl FileDrain {
                     }
                     records += 1;
                 }
-                Job::Record { record, format } => match format.render(&record, &mut self.buffer) {
+                Job::Record {
+                    record,
+                    format,
+                    extra,
+                } => match format.render_with_extra(&record, &extra, &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
                         self.line_ends.push(self.buffer.len());

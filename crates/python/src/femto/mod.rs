@@ -54,10 +54,12 @@ pub enum Job {
     /// A line formatted by the caller, terminator included, and when its
     /// record was logged (whole seconds of the epoch).
     Line { text: String, logged_at: i64 },
-    /// A record for the worker to format.
+    /// A record for the worker to format, with the `extra` values its
+    /// template names.
     Record {
         record: Record,
         format: Arc<LineFormat>,
+        extra: Vec<(String, Value)>,
     },
     /// A record for a `JsonFormatter`, with its plain `extra` fields,
     /// written as JSON on the worker.
@@ -176,6 +178,10 @@ pub struct FemtoHandler {
     handler_errors: Arc<AtomicU64>,
     /// Whether the worker can format with the current formatter.
     line_format: GilCell<Option<CachedLineFormat>>,
+    /// For a template naming `extra` keys: the format (its address) and the
+    /// kinds of those values the caller last rendered it with; records whose
+    /// values are of the same kinds are rendered by the worker.
+    extra_kinds: GilCell<Option<(usize, Vec<u8>)>>,
     /// Lone surrogates in a line are written as `\udcff` escapes (the
     /// standard streams' and `basicConfig`'s files' "backslashreplace"),
     /// rather than refused as "strict" refuses them.
@@ -331,6 +337,7 @@ impl FemtoHandler {
             flush_timeout_ms: AtomicU64::new(1000),
             handler_errors: Arc::new(AtomicU64::new(0)),
             line_format: GilCell::new(None),
+            extra_kinds: GilCell::new(None),
             reopened: GilCell::new(None),
             escape_surrogates: AtomicBool::new(true),
         })
