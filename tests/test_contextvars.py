@@ -242,3 +242,26 @@ def test_extra_and_bound_values_in_a_femto_template_give_the_standard_lines(tmp_
         written.append(path.read_text())
     assert written[1] == written[0]
     assert written[0].count("\n") == 7
+
+
+def test_a_json_formatter_on_a_femto_handler_writes_the_bound_values(tmp_path):
+    """Bound values are extra fields of JsonFormatter's line, written by the worker."""
+    import json
+
+    path = tmp_path / "json.log"
+    handler = logging.FemtoFileHandler(str(path))
+    handler.setFormatter(logging.JsonFormatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("contextvars.json")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    with bound_contextvars(request_id="r-7", user={"id": 3}):
+        logger.info("served", extra={"status": 200})
+    handler.close()
+    assert json.loads(path.read_text()) == {
+        "levelname": "INFO",
+        "message": "served",
+        "status": 200,
+        "request_id": "r-7",
+        "user": {"id": 3},
+    }

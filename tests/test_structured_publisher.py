@@ -210,14 +210,17 @@ def test_events_logged_from_other_threads_are_published():
             ]
             for thread in threads:
                 thread.start()
-            while any(thread.is_alive() for thread in threads):
-                await asyncio.sleep(0.01)
+            # Joined without yielding to the loop: every event is still in
+            # the loop's hands when the block is left, and must be sent.
+            for thread in threads:
+                thread.join()
 
     asyncio.run(main())
     received = sorted(
         (event["thread"], event["i"]) for _, event in (notification(p[1]) for p in node.sent)
     )
-    assert received == [(number, i) for number in range(4) for i in range(50)]
+    expected = [(number, i) for number in range(4) for i in range(50)]
+    assert received == expected, publisher.stats()
 
 
 def test_a_full_queue_drops_and_counts_and_the_caller_never_waits():

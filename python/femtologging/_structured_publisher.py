@@ -164,6 +164,9 @@ class LogPublisher:
     async def __aexit__(self, *exc_info: object) -> None:
         queue = self._queue
         self._loop = None
+        # Events other threads handed over before this point wait in the
+        # loop's ready queue: let them reach the queue before joining it.
+        await asyncio.sleep(0)
         if queue is not None:
             try:
                 await asyncio.wait_for(queue.join(), self.drain_timeout)
