@@ -18,7 +18,9 @@ _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z")
 
 
 @pytest.fixture(autouse=True)
-def fresh_configuration():
+def fresh_configuration(capfd):
+    # capfd is requested so that this teardown runs first, while the test's
+    # captured stdout (which the output handler may write to) is still open.
     clear_contextvars()
     yield
     clear_contextvars()
@@ -364,7 +366,11 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     context=st.dictionaries(_KEYS, _VALUES, max_size=3),
     key_values=st.dictionaries(_KEYS, _VALUES, max_size=5),

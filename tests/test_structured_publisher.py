@@ -13,7 +13,9 @@ from femtologging import structured
 
 
 @pytest.fixture(autouse=True)
-def restore_configuration():
+def restore_configuration(capfd):
+    # capfd is requested so that this teardown runs first, while the test's
+    # captured stdout (which the output handler may write to) is still open.
     yield
     saved, sys.stdout = sys.stdout, sys.__stdout__
     try:
