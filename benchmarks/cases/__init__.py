@@ -19,6 +19,7 @@ from . import (
     rotating,
     routed_file,
     stream_stringio,
+    structured_json,
     syslog_udp,
     tcp_socket,
     udp_datagram,
@@ -49,6 +50,7 @@ CASES: dict[str, Case] = {
         femto_socket.CASE,
         femto_socket_threads.CASE,
         http_batch.CASE,
+        structured_json.CASE,
     )
 }
 

@@ -70,6 +70,9 @@ FACES: dict[str, str] = {
         "Femto face: handlers that write or send on a background thread, "
         "against stdlib's synchronous FileHandler or SocketHandler"
     ),
+    "structured": (
+        "Structured API: femtologging.structured against stock structlog writing the same bytes"
+    ),
 }
 
 

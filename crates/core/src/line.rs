@@ -5,7 +5,8 @@
 //! traceback already formatted) and queues it; its worker renders it with a
 //! `LineFormat`. Only templates whose every field the record answers without
 //! the host qualify (`LineFormat::new` says which): the thread and process
-//! fields, `extra` keys and the raw `msg`/`args` stay with the host.
+//! fields and the raw `msg`/`args` stay with the host. `extra` keys (and the
+//! values bound to the context) are given beside the record as plain data.
 
 use std::cell::Cell;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use crate::format::{ConversionSpec, FieldKey, FieldSource, FieldValue, RenderError, Template};
 use crate::record::Record;
 use crate::time::{AscTime, RecordTimes};
+use crate::wire::serialize::value::Value;
 
 /// The template of a standard formatter, with its `formatTime` when the
 /// template uses the time.
@@ -54,16 +56,38 @@ impl LineFormat {
     /// traceback and the stack, each on a new line, as `Formatter.format`
     /// does. On error `out` is left as it was.
     pub fn render(&self, record: &Record, out: &mut String) -> Result<(), RenderError> {
+        self.render_with_extra(record, &[], out)
+    }
+
+    /// `render` for a record whose `extra` keys (and values bound to the
+    /// context, which become `extra` keys) the template names: `extra`
+    /// holds them as plain data. A key it lacks, or a value other than
+    /// `None`, `bool`, `int`, `float` or `str`, needs the host.
+    pub fn render_with_extra(
+        &self,
+        record: &Record,
+        extra: &[(String, Value)],
+        out: &mut String,
+    ) -> Result<(), RenderError> {
         let mut asctime = ASCTIME.take();
         asctime.clear();
-        let result = self.render_with(record, &mut asctime, out);
+        let result = self.render_with(record, extra, &mut asctime, out);
         ASCTIME.set(asctime);
         result
+    }
+
+    /// The `extra` keys the template names, in order of first use.
+    pub fn extra_keys(&self) -> impl Iterator<Item = &str> {
+        self.template.fields().filter_map(|key| match key {
+            FieldKey::Other(name) => Some(&**name),
+            _ => None,
+        })
     }
 
     fn render_with(
         &self,
         record: &Record,
+        extra: &[(String, Value)],
         asctime_text: &mut String,
         out: &mut String,
     ) -> Result<(), RenderError> {
@@ -77,6 +101,7 @@ impl LineFormat {
         }
         let mut source = RecordSource {
             record,
+            extra,
             times,
             asctime: asctime_text,
         };
@@ -111,6 +136,7 @@ fn answers(key: &FieldKey) -> bool {
             | FieldKey::Msecs
             | FieldKey::RelativeCreated
             | FieldKey::Message
+            | FieldKey::Other(_)
     )
 }
 
@@ -122,6 +148,7 @@ thread_local! {
 
 struct RecordSource<'a> {
     record: &'a Record,
+    extra: &'a [(String, Value)],
     /// Computed on first use.
     times: Option<RecordTimes>,
     asctime: &'a str,
@@ -151,6 +178,21 @@ impl FieldSource for RecordSource<'_> {
             FieldKey::RelativeCreated => FieldValue::Float(self.times().relative_created),
             FieldKey::Message => FieldValue::Str(&record.message),
             FieldKey::AscTime => FieldValue::Str(self.asctime),
+            FieldKey::Other(name) => {
+                let value = self
+                    .extra
+                    .iter()
+                    .find(|(key, _)| **key == **name)
+                    .map(|(_, value)| value);
+                match value {
+                    Some(Value::Str(text)) => FieldValue::Str(&text.text),
+                    Some(Value::Int(number)) => FieldValue::Int(*number),
+                    Some(Value::Float(number)) => FieldValue::Float(*number),
+                    Some(Value::Bool(flag)) => FieldValue::Bool(*flag),
+                    Some(Value::None) => FieldValue::None,
+                    _ => return Err(RenderError::RequiresHost),
+                }
+            }
             _ => return Err(RenderError::RequiresHost),
         })
     }
@@ -250,12 +292,45 @@ mod tests {
     }
 
     #[test]
+    fn extra_keys_are_rendered_from_the_plain_values_given() {
+        let template = Arc::new(Template::compile(
+            "%(message)s %(request_id)s %(attempt)03d %(ratio).1f %(flag)s %(missing)s",
+            Style::Percent,
+        ));
+        let format = LineFormat::new(template, None).expect("answerable with extra");
+        assert_eq!(
+            format.extra_keys().collect::<Vec<_>>(),
+            ["request_id", "attempt", "ratio", "flag", "missing"]
+        );
+        let mut extra = vec![
+            ("request_id".to_owned(), Value::str("r-1")),
+            ("attempt".to_owned(), Value::Int(7)),
+            ("ratio".to_owned(), Value::Float(0.25)),
+            ("flag".to_owned(), Value::Bool(true)),
+        ];
+        let mut out = String::new();
+        // A key the values lack needs the host, and leaves `out` as it was.
+        assert!(format
+            .render_with_extra(&record("served"), &extra, &mut out)
+            .is_err());
+        assert_eq!(out, "");
+        extra.push(("missing".to_owned(), Value::None));
+        format
+            .render_with_extra(&record("served"), &extra, &mut out)
+            .expect("renders");
+        assert_eq!(out, "served r-1 007 0.2 True None");
+        extra[0].1 = Value::List(vec![]);
+        assert!(format
+            .render_with_extra(&record("served"), &extra, &mut String::new())
+            .is_err());
+    }
+
+    #[test]
     fn templates_needing_the_host_are_refused() {
         let asctime = || Some(Arc::new(AscTime::new(Converter::Utc, None)));
         for fmt in [
             "%(threadName)s %(message)s",
             "%(process)d",
-            "%(request_id)s",
             "%(msg)s",
             "%(args)s",
             "%(exc_info)s",

@@ -199,7 +199,7 @@ fn plain_extra(extra: &Bound<'_, PyDict>) -> Option<Vec<(String, Value)>> {
 /// `default`: `None`, and exactly `bool`, `int` (within 64 bits), `float`,
 /// `str` (without lone surrogates), `list`, `tuple` and `dict` with `str`
 /// keys. A subclass (an `IntEnum`, a `str` enum) stays with Python.
-fn plain_value(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
+pub(crate) fn plain_value(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
     if depth > MAX_NESTING {
         return None;
     }

@@ -13,6 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
+mod bound_context;
 mod call_context;
 mod caller;
 mod compiled_messages;
@@ -38,6 +39,7 @@ mod shared_text;
 mod socket_handler;
 mod socket_io;
 mod socket_pickle;
+mod structured;
 mod syslog;
 mod time_cache;
 mod timed_rotating;
@@ -251,6 +253,11 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
         femto::exit_signals::restart_signal_watcher,
         module
     )?)?;
+    module.add_class::<structured::EventSink>()?;
+    module.add_function(wrap_pyfunction!(
+        structured::attach_structured_methods,
+        module
+    )?)?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;
@@ -263,5 +270,9 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(socket_pickle::pickle_record, module)?)?;
     module.add_function(wrap_pyfunction!(invalidate_levels, module)?)?;
     module.add_function(wrap_pyfunction!(set_internal_files, module)?)?;
+    module.add_function(wrap_pyfunction!(
+        bound_context::set_bound_context_variable,
+        module
+    )?)?;
     Ok(())
 }

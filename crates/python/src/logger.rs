@@ -13,6 +13,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
+use crate::bound_context;
 use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
 use crate::gil::PyField;
@@ -638,6 +639,24 @@ fn log_native<'py>(
     let factory_is_standard = runtime.standard_factory(py);
 
     if overridden & MAKE_RECORD != 0 || !factory_is_standard {
+        // Values bound to the context reach `makeRecord` as `extra` keys.
+        let extra = if bound_context::current(py).is_some() {
+            let given = if options.extra.is_none() {
+                None
+            } else {
+                Some(
+                    py.get_type::<PyDict>()
+                        .call1((&options.extra,))?
+                        .cast_into::<PyDict>()?,
+                )
+            };
+            match bound_context::merged_extra(py, given.as_ref())? {
+                Some(merged) => merged.into_any(),
+                None => options.extra,
+            }
+        } else {
+            options.extra
+        };
         let record = slf.call_method1(
             intern!(py, "makeRecord"),
             (
@@ -649,7 +668,7 @@ fn log_native<'py>(
                 args,
                 exc_info,
                 caller.function(py),
-                options.extra,
+                extra,
                 stack_info,
             ),
         )?;
@@ -666,9 +685,15 @@ fn log_native<'py>(
         exc_info.unbind(),
         stack_info.unbind(),
     )?;
-    if !options.extra.is_none() {
-        record.extra = Some(checked_extra(py, &options.extra)?.unbind());
-    }
+    let extra = if options.extra.is_none() {
+        None
+    } else {
+        Some(checked_extra(py, &options.extra)?)
+    };
+    record.extra = match bound_context::merged_extra(py, extra.as_ref())? {
+        Some(merged) => Some(merged.unbind()),
+        None => extra.map(Bound::unbind),
+    };
     handle_record(slf, overridden, RecordRef::Native(&record))
 }
 

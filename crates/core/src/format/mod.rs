@@ -39,7 +39,7 @@ pub(crate) use template::Applied;
 
 /// Appends `repr(value)` as CPython writes it (`1e+16`, `0.1`, `inf`, `nan`): what
 /// `json.dumps` writes for a finite float, shared with the wire serializers.
-pub(crate) fn float_repr(value: f64, out: &mut String) {
+pub fn float_repr(value: f64, out: &mut String) {
     let format = float::FloatFormat::new(float::FloatPresentation::Repr, 0);
     let start = out.len();
     if float::write_float(value, &format, out) {

@@ -11,6 +11,7 @@ mod asctime;
 mod calendar;
 mod clock;
 mod error;
+mod iso;
 mod strftime;
 
 #[cfg(test)]
@@ -25,4 +26,5 @@ pub use clock::{
     RecordTimes,
 };
 pub use error::TimeError;
+pub use iso::write_iso_utc;
 pub use strftime::{strftime, strftime_checked};

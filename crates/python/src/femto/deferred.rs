@@ -10,14 +10,17 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use femtologging_core::line::LineFormat;
 use femtologging_core::record::{Additions, Origin, Record};
 use femtologging_core::time::whole_seconds_from_ns;
+use femtologging_core::wire::serialize::value::Value;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use super::{FemtoHandler, Job};
 use crate::formatter;
 use crate::gil::GilCell;
+use crate::json_layout::plain_value;
 use crate::levels::Level;
 use crate::record::CallRecord;
 use crate::runtime;
@@ -38,8 +41,15 @@ pub fn record_job(
     let Some(record) = snapshot(formatter, native)? else {
         return Ok(None);
     };
+    if format.extra_keys().next().is_some() {
+        return extra_record_job(py, femto, format, record, native);
+    }
     if verified {
-        return Ok(Some(Job::Record { record, format }));
+        return Ok(Some(Job::Record {
+            record,
+            format,
+            extra: Vec::new(),
+        }));
     }
     // The first record of this format is rendered here: a template that does
     // not suit the record's fields (`%(name)d`) then fails on the caller,
@@ -55,6 +65,77 @@ pub fn record_job(
         text: line,
         logged_at: whole_seconds_from_ns(record.created_ns),
     }))
+}
+
+/// The job for a record whose template names `extra` keys (the call's
+/// `extra`, or values bound to the context). Values of the kinds the worker
+/// renders (`None`, `bool`, `int`, `float`, `str`) go with the record; the
+/// first record of each combination of kinds is rendered here, so a
+/// template that does not suit them (`%(request_id)d` of a `str`) fails on
+/// the caller, reported the standard way. A missing key or another kind of
+/// value: the caller formats, as the standard library would.
+fn extra_record_job(
+    py: Python<'_>,
+    femto: &FemtoHandler,
+    format: Arc<LineFormat>,
+    record: Record,
+    native: &CallRecord,
+) -> PyResult<Option<Job>> {
+    let Some(given) = &native.extra else {
+        return Ok(None);
+    };
+    let given = given.bind(py);
+    let mut extra = Vec::new();
+    let mut kinds = Vec::new();
+    for key in format.extra_keys() {
+        let Some(value) = given.get_item(key)? else {
+            return Ok(None);
+        };
+        let value = match plain_value(&value, 0) {
+            Some(value @ (Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_))) => value,
+            Some(value @ Value::Str(_)) => value,
+            _ => return Ok(None),
+        };
+        kinds.push(kind(&value));
+        extra.push((key.to_owned(), value));
+    }
+    let address = Arc::as_ptr(&format) as usize;
+    let known = femto.extra_kinds.with(py, |memo| {
+        memo.as_ref().is_some_and(|(known_address, known_kinds)| {
+            *known_address == address && *known_kinds == kinds
+        })
+    });
+    if known {
+        return Ok(Some(Job::Record {
+            record,
+            format,
+            extra,
+        }));
+    }
+    let mut line = String::new();
+    if format
+        .render_with_extra(&record, &extra, &mut line)
+        .is_err()
+    {
+        return Ok(None);
+    }
+    drop(femto.extra_kinds.replace(py, Some((address, kinds))));
+    line.push('\n');
+    Ok(Some(Job::Line {
+        text: line,
+        logged_at: whole_seconds_from_ns(record.created_ns),
+    }))
+}
+
+/// A value's kind, as far as formatting it goes.
+fn kind(value: &Value) -> u8 {
+    match value {
+        Value::None => 0,
+        Value::Bool(_) => 1,
+        Value::Int(_) => 2,
+        Value::Float(_) => 3,
+        _ => 4,
+    }
 }
 
 /// The record as plain data; `None` when a field is not a plain string.

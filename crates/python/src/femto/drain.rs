@@ -175,7 +175,11 @@ impl FileDrain {
                     }
                     records += 1;
                 }
-                Job::Record { record, format } => match format.render(&record, &mut self.buffer) {
+                Job::Record {
+                    record,
+                    format,
+                    extra,
+                } => match format.render_with_extra(&record, &extra, &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
                         self.line_ends.push(self.buffer.len());
@@ -228,6 +232,14 @@ impl FileDrain {
                     },
                     None => reject("the interpreter is shutting down".into()),
                 },
+                Job::Event(event) => {
+                    event.render(&mut self.buffer);
+                    self.line_ends.push(self.buffer.len());
+                    if timed {
+                        self.line_times.push(event.logged_at);
+                    }
+                    records += 1;
+                }
                 // Never queued for a file or a standard stream.
                 Job::Text(_) | Job::Call { .. } | Job::Wire(_) | Job::Frame(_) | Job::Emit(_) => {}
             }

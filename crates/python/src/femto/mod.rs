@@ -27,6 +27,7 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
+use femtologging_core::wire::serialize::json::{self, JsonStyle};
 use femtologging_core::wire::serialize::value::Value;
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
@@ -41,6 +42,7 @@ use drain::Target;
 pub use http::HttpTarget;
 pub use mapping::{mapping_job, CallableFormatter};
 use reopening::Reopening;
+pub(crate) use socket::big_int;
 pub use socket::{wire_job, SocketTarget};
 
 use crate::formatter::CachedLineFormat;
@@ -52,10 +54,12 @@ pub enum Job {
     /// A line formatted by the caller, terminator included, and when its
     /// record was logged (whole seconds of the epoch).
     Line { text: String, logged_at: i64 },
-    /// A record for the worker to format.
+    /// A record for the worker to format, with the `extra` values its
+    /// template names.
     Record {
         record: Record,
         format: Arc<LineFormat>,
+        extra: Vec<(String, Value)>,
     },
     /// A record for a `JsonFormatter`, with its plain `extra` fields,
     /// written as JSON on the worker.
@@ -89,6 +93,26 @@ pub enum Job {
     /// A record for a standard handler whose `emit` is Python code
     /// (`background=True`), called on the worker with the record.
     Emit(Py<PyAny>),
+    /// A structured event's fields as plain data (`femtologging.structured`),
+    /// rendered by the worker as one JSON line.
+    Event(Event),
+}
+
+/// The fields of a structured event, in the event dict's order, and how its
+/// line is written.
+pub struct Event {
+    pub fields: Value,
+    pub style: JsonStyle,
+    /// Whole seconds of the epoch, for a file rotating on time.
+    pub logged_at: i64,
+}
+
+impl Event {
+    /// Appends the event's line, its terminator included.
+    pub fn render(&self, out: &mut String) {
+        json::encode_text(&self.fields, self.style, out);
+        out.push('\n');
+    }
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
@@ -154,6 +178,10 @@ pub struct FemtoHandler {
     handler_errors: Arc<AtomicU64>,
     /// Whether the worker can format with the current formatter.
     line_format: GilCell<Option<CachedLineFormat>>,
+    /// For a template naming `extra` keys: the format (its address) and the
+    /// kinds of those values the caller last rendered it with; records whose
+    /// values are of the same kinds are rendered by the worker.
+    extra_kinds: GilCell<Option<(usize, Vec<u8>)>>,
     /// Lone surrogates in a line are written as `\udcff` escapes (the
     /// standard streams' and `basicConfig`'s files' "backslashreplace"),
     /// rather than refused as "strict" refuses them.
@@ -309,6 +337,7 @@ impl FemtoHandler {
             flush_timeout_ms: AtomicU64::new(1000),
             handler_errors: Arc::new(AtomicU64::new(0)),
             line_format: GilCell::new(None),
+            extra_kinds: GilCell::new(None),
             reopened: GilCell::new(None),
             escape_surrogates: AtomicBool::new(true),
         })

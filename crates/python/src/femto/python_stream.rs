@@ -30,6 +30,7 @@ impl Drain<Job> for PythonStreamDrain {
             for job in jobs {
                 match job {
                     Job::Line { text: line, .. } => text.push_str(&line),
+                    Job::Event(event) => event.render(&mut text),
                     Job::Text(line) => {
                         if !text.is_empty() {
                             stream.call_method1(intern!(py, "write"), (&text,))?;

@@ -538,7 +538,7 @@ pub(super) fn to_value(value: &Bound<'_, PyAny>, depth: usize) -> Value {
 }
 
 /// An int beyond 64 bits, from its two's complement bytes.
-fn big_int(value: &Bound<'_, PyAny>) -> Option<Value> {
+pub(crate) fn big_int(value: &Bound<'_, PyAny>) -> Option<Value> {
     let py = value.py();
     let bits: usize = value
         .call_method0(intern!(py, "bit_length"))

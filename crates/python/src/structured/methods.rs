@@ -1,0 +1,442 @@
+//! `structured.Logger.debug`, `info`, `msg`, `warning`, `warn`, `error`,
+//! `critical`, `fatal` and their `a`-prefixed forms, as `METH_FASTCALL`
+//! method descriptors on the Python class.
+//!
+//! A Python method taking `**kw` has the interpreter build a dict per call,
+//! and a frame; these entry points take the interpreter's argument array
+//! and keyword names instead. When the chain holds only the processors the
+//! sink runs natively and the output is JSON (`Settings::direct`), the event
+//! is built as the core's `Value` straight from the bound context, the
+//! keywords and the event, with the dict semantics structlog's event dict
+//! has (a later key replaces an earlier one in its place), and no Python
+//! dict is made at all. Anything else (another processor, an `exc_info`, a
+//! value only Python can render) goes the way `EventSink.log` goes.
+
+use std::ffi::{c_int, CStr};
+
+use femtologging_core::time::{now_ns, whole_seconds_from_ns, write_iso_utc};
+use femtologging_core::wire::serialize::value::{Text, Value};
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+
+use super::convert;
+use super::{EventSink, Output, Settings, Step};
+use crate::bound_context;
+use crate::femto::{Event, Job};
+use crate::gil::GilCell;
+
+/// The sink the descriptors log through, set when they are attached.
+static SINK: GilCell<Option<Py<EventSink>>> = GilCell::new(None);
+
+fn current_sink(py: Python<'_>) -> Option<Py<EventSink>> {
+    SINK.with(py, |sink| sink.as_ref().map(|sink| sink.clone_ref(py)))
+}
+
+/// A method's level and the method name the processors are given.
+struct LevelMethod {
+    level: i64,
+    name: &'static str,
+}
+
+/// The arguments of one call as the interpreter passed them.
+struct Arguments<'a, 'py> {
+    positional: &'a [*mut ffi::PyObject],
+    keyword_values: &'a [*mut ffi::PyObject],
+    keyword_names: Option<Bound<'py, PyTuple>>,
+}
+
+impl<'py> Arguments<'_, 'py> {
+    fn keywords(&self) -> impl Iterator<Item = (Bound<'py, PyAny>, *mut ffi::PyObject)> + '_ {
+        self.keyword_names
+            .iter()
+            .flat_map(|names| names.iter())
+            .zip(self.keyword_values.iter().copied())
+    }
+}
+
+/// What the call logs: `event` (`None` when not given) and the positionals
+/// after it, merged into it as `event % args`.
+fn event_of<'py>(py: Python<'py>, arguments: &Arguments<'_, 'py>) -> Bound<'py, PyAny> {
+    match arguments.positional.first() {
+        // SAFETY: the interpreter keeps the arguments alive for the call.
+        Some(&event) => unsafe { Bound::from_borrowed_ptr(py, event) },
+        None => arguments
+            .keywords()
+            .find(|(name, _)| name.cast::<PyString>().is_ok_and(|name| name == "event"))
+            // SAFETY: as above.
+            .map(|(_, value)| unsafe { Bound::from_borrowed_ptr(py, value) })
+            .unwrap_or_else(|| py.None().into_bound(py)),
+    }
+}
+
+fn rest<'py>(py: Python<'py>, arguments: &Arguments<'_, 'py>) -> PyResult<Bound<'py, PyTuple>> {
+    let rest = arguments.positional.get(1..).unwrap_or(&[]);
+    // SAFETY: as above.
+    PyTuple::new(
+        py,
+        rest.iter()
+            .map(|&object| unsafe { Bound::from_borrowed_ptr(py, object) }),
+    )
+}
+
+/// The keywords as structlog's `**kw` (without `event`, a parameter).
+fn keyword_dict<'py>(
+    py: Python<'py>,
+    arguments: &Arguments<'_, 'py>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, value) in arguments.keywords() {
+        if arguments.positional.is_empty()
+            && name.cast::<PyString>().is_ok_and(|name| name == "event")
+        {
+            continue;
+        }
+        // SAFETY: as above.
+        dict.set_item(name, unsafe { Bound::from_borrowed_ptr(py, value) })?;
+    }
+    Ok(dict)
+}
+
+fn call(
+    py: Python<'_>,
+    method: &LevelMethod,
+    logger: &Bound<'_, PyAny>,
+    arguments: &Arguments<'_, '_>,
+) -> PyResult<()> {
+    let Some(sink) = current_sink(py) else {
+        return Ok(());
+    };
+    let sink = sink.get();
+    let Some(settings) = sink.enabled_settings(py, method.level) else {
+        return Ok(());
+    };
+    let event = event_of(py, arguments);
+    if settings.direct {
+        match direct_event(py, &settings, method, logger, &event, arguments) {
+            Ok(Some(job)) => return sink.submit_direct(py, &settings, job, logger),
+            Ok(None) => {}
+            Err(error) => {
+                sink.report_error(py, error, logger);
+                return Ok(());
+            }
+        }
+    }
+    let method_name = PyString::new(py, method.name);
+    let outcome = rest(py, arguments).and_then(|args| {
+        let key_values = keyword_dict(py, arguments)?;
+        sink.process(
+            py,
+            &settings,
+            logger,
+            &method_name,
+            &event,
+            &args,
+            &key_values,
+        )
+    });
+    if let Err(error) = outcome {
+        sink.report_error(py, error, logger);
+    }
+    Ok(())
+}
+
+/// Replaces the value of `key` in place, or appends it, as a dict does.
+fn set_field(fields: &mut Vec<(Text, Value)>, key: &str, value: Value) {
+    match fields.iter_mut().find(|(name, _)| name.text == key) {
+        Some(field) => field.1 = value,
+        None => fields.push((Text::new(key), value)),
+    }
+}
+
+/// The event's job built without a Python dict; `None` when it must go the
+/// dict's way (see the module's comment).
+fn direct_event(
+    py: Python<'_>,
+    settings: &Settings,
+    method: &LevelMethod,
+    logger: &Bound<'_, PyAny>,
+    event: &Bound<'_, PyAny>,
+    arguments: &Arguments<'_, '_>,
+) -> PyResult<Option<Job>> {
+    let Output::Json {
+        style, fallback, ..
+    } = &settings.output
+    else {
+        return Ok(None);
+    };
+    let fallback = fallback.bind(py);
+    let created_ns = now_ns();
+    let context = logger.getattr(intern!(py, "_context"))?;
+    let Ok(context) = context.cast::<PyDict>() else {
+        return Ok(None);
+    };
+    let mut fields = Vec::with_capacity(context.len() + arguments.keyword_values.len() + 3);
+    for (key, value) in context.iter() {
+        let (Ok(key), Ok(value)) = (string(&key), convert::plain_value(&value, fallback)) else {
+            return Ok(None);
+        };
+        set_field(&mut fields, key, value);
+    }
+    for (name, value) in arguments.keywords() {
+        let Ok(name) = string(&name) else {
+            return Ok(None);
+        };
+        if name == "event" && arguments.positional.is_empty() {
+            continue;
+        }
+        // SAFETY: the interpreter keeps the arguments alive for the call.
+        let value = unsafe { Bound::from_borrowed_ptr(py, value) };
+        let Ok(value) = convert::plain_value(&value, fallback) else {
+            return Ok(None);
+        };
+        set_field(&mut fields, name, value);
+    }
+    if !event.is_none() {
+        let event = if arguments.positional.len() > 1 {
+            event.rem(rest(py, arguments)?)?
+        } else {
+            event.clone()
+        };
+        let Ok(event) = convert::plain_value(&event, fallback) else {
+            return Ok(None);
+        };
+        set_field(&mut fields, "event", event);
+    }
+    for step in &settings.steps {
+        match step {
+            Step::MergeContext => {
+                if let Some(bound) = bound_context::current(py) {
+                    for (key, value) in bound.iter() {
+                        let Ok(key) = string(&key) else {
+                            return Ok(None);
+                        };
+                        if fields.iter().any(|(name, _)| name.text == key) {
+                            continue;
+                        }
+                        let Ok(value) = convert::plain_value(&value, fallback) else {
+                            return Ok(None);
+                        };
+                        fields.push((Text::new(key), value));
+                    }
+                }
+            }
+            Step::AddLogLevel => {
+                let name = match method.name {
+                    "warn" => "warning",
+                    "exception" => "error",
+                    name => name,
+                };
+                set_field(&mut fields, "level", Value::str(name));
+            }
+            Step::TimestampIsoUtc => {
+                let mut text = String::with_capacity(32);
+                write_iso_utc(created_ns, &mut text);
+                set_field(&mut fields, "timestamp", Value::Str(Text::new(text)));
+            }
+            Step::WhenKey { key, .. } => {
+                let key = key.bind(py).to_str()?;
+                if fields.iter().any(|(name, _)| name.text == key) {
+                    return Ok(None);
+                }
+            }
+            Step::Call(_) => return Ok(None),
+        }
+    }
+    Ok(Some(Job::Event(Event {
+        fields: Value::Dict(fields),
+        style: *style,
+        logged_at: whole_seconds_from_ns(created_ns),
+    })))
+}
+
+fn string<'a>(key: &'a Bound<'_, PyAny>) -> Result<&'a str, ()> {
+    key.cast::<PyString>()
+        .map_err(|_| ())?
+        .to_str()
+        .map_err(|_| ())
+}
+
+/// # Safety
+/// Called with the calling convention of `METH_FASTCALL | METH_KEYWORDS`.
+unsafe fn entry(
+    py: Python<'_>,
+    method: &LevelMethod,
+    slf: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+    kwnames: *mut ffi::PyObject,
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: `slf` and `kwnames` are borrowed from the caller, and `args`
+    // holds `nargs` positionals then one value per keyword name.
+    let (logger, keyword_names) = unsafe {
+        (
+            Bound::from_borrowed_ptr(py, slf),
+            Bound::from_borrowed_ptr_or_opt(py, kwnames),
+        )
+    };
+    let keyword_names = keyword_names
+        .map(|names| names.cast_into::<PyTuple>())
+        .transpose()?;
+    let positional_count = nargs as usize;
+    let keyword_count = keyword_names.as_ref().map_or(0, |names| names.len());
+    let all = if args.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: see above.
+        unsafe { std::slice::from_raw_parts(args, positional_count + keyword_count) }
+    };
+    let arguments = Arguments {
+        positional: &all[..positional_count],
+        keyword_values: &all[positional_count..],
+        keyword_names: keyword_names.filter(|names| !names.is_empty()),
+    };
+    call(py, method, &logger, &arguments)?;
+    Ok(match current_sink(py) {
+        Some(sink) => sink.get().done.clone_ref(py).into_ptr(),
+        None => py.None().into_ptr(),
+    })
+}
+
+macro_rules! entry_point {
+    ($function:ident, $level:expr, $name:expr) => {
+        /// # Safety
+        /// See `entry`.
+        unsafe fn $function<'py>(
+            py: Python<'py>,
+            slf: *mut ffi::PyObject,
+            args: *const *mut ffi::PyObject,
+            nargs: ffi::Py_ssize_t,
+            kwnames: *mut ffi::PyObject,
+        ) -> PyResult<*mut ffi::PyObject> {
+            const METHOD: LevelMethod = LevelMethod {
+                level: $level,
+                name: $name,
+            };
+            // SAFETY: forwarded from the caller.
+            unsafe { entry(py, &METHOD, slf, args, nargs, kwnames) }
+        }
+    };
+}
+
+entry_point!(debug, 10, "debug");
+entry_point!(info, 20, "info");
+entry_point!(warning, 30, "warning");
+entry_point!(warn, 30, "warn");
+entry_point!(error, 40, "error");
+entry_point!(critical, 50, "critical");
+
+type FastFunction = unsafe extern "C" fn(
+    *mut ffi::PyObject,
+    *const *mut ffi::PyObject,
+    ffi::Py_ssize_t,
+    *mut ffi::PyObject,
+) -> *mut ffi::PyObject;
+
+macro_rules! trampoline {
+    ($function:ident) => {
+        pyo3::impl_::trampoline::get_trampoline_function!(
+            fastcall_cfunction_with_keywords,
+            $function
+        )
+    };
+}
+
+const METHODS: [(&CStr, FastFunction, &CStr); 13] = [
+    (
+        c"debug",
+        trampoline!(debug),
+        c"debug($self, event=None, *args, **kw)\n--\n\nLogs event at debug.",
+    ),
+    (
+        c"adebug",
+        trampoline!(debug),
+        c"adebug($self, event=None, *args, **kw)\n--\n\nLogs event at debug.",
+    ),
+    (
+        c"info",
+        trampoline!(info),
+        c"info($self, event=None, *args, **kw)\n--\n\nLogs event at info.",
+    ),
+    (
+        c"ainfo",
+        trampoline!(info),
+        c"ainfo($self, event=None, *args, **kw)\n--\n\nLogs event at info.",
+    ),
+    (
+        c"msg",
+        trampoline!(info),
+        c"msg($self, event=None, *args, **kw)\n--\n\nLogs event at info.",
+    ),
+    (
+        c"warning",
+        trampoline!(warning),
+        c"warning($self, event=None, *args, **kw)\n--\n\nLogs event at warning.",
+    ),
+    (
+        c"awarning",
+        trampoline!(warning),
+        c"awarning($self, event=None, *args, **kw)\n--\n\nLogs event at warning.",
+    ),
+    (
+        c"warn",
+        trampoline!(warn),
+        c"warn($self, event=None, *args, **kw)\n--\n\nLogs event at warning.",
+    ),
+    (
+        c"error",
+        trampoline!(error),
+        c"error($self, event=None, *args, **kw)\n--\n\nLogs event at error.",
+    ),
+    (
+        c"aerror",
+        trampoline!(error),
+        c"aerror($self, event=None, *args, **kw)\n--\n\nLogs event at error.",
+    ),
+    (
+        c"critical",
+        trampoline!(critical),
+        c"critical($self, event=None, *args, **kw)\n--\n\nLogs event at critical.",
+    ),
+    (
+        c"acritical",
+        trampoline!(critical),
+        c"acritical($self, event=None, *args, **kw)\n--\n\nLogs event at critical.",
+    ),
+    (
+        c"fatal",
+        trampoline!(critical),
+        c"fatal($self, event=None, *args, **kw)\n--\n\nLogs event at critical.",
+    ),
+];
+
+/// Puts the level methods on `logger_class` and logs them through `sink`.
+#[pyfunction]
+pub fn attach_structured_methods(
+    logger_class: &Bound<'_, PyType>,
+    sink: Py<EventSink>,
+) -> PyResult<()> {
+    let py = logger_class.py();
+    drop(SINK.replace(py, Some(sink)));
+    for (name, function, doc) in METHODS {
+        // The definition must outlive the descriptor, i.e. the process.
+        let definition = Box::leak(Box::new(ffi::PyMethodDef {
+            ml_name: name.as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer {
+                PyCFunctionFastWithKeywords: function,
+            },
+            ml_flags: (ffi::METH_FASTCALL | ffi::METH_KEYWORDS) as c_int,
+            ml_doc: doc.as_ptr(),
+        }));
+        // SAFETY: a live type object and a definition that is never freed.
+        let descriptor = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyDescr_NewMethod(logger_class.as_type_ptr(), definition),
+            )?
+        };
+        logger_class.setattr(name.to_str().expect("ASCII names"), descriptor)?;
+    }
+    Ok(())
+}
