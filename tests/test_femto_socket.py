@@ -547,6 +547,103 @@ def test_without_log_threads_the_thread_fields_are_zero_and_empty(logger, receiv
     assert (record["thread_id"], record["thread_name"]) == (0, "")
 
 
+def test_a_thread_renamed_between_records_sends_each_records_name(logger, receiver):
+    """thread_name is the thread's name when each record was logged."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+
+    def work():
+        me = threading.current_thread()
+        for name in ("first", "second", "second", "third"):
+            me.name = name
+            logger.info("as %s", name)
+
+    thread = threading.Thread(target=work, name="unnamed")
+    thread.start()
+    thread.join()
+    assert handler.flush()
+    assert receiver.wait_for(4)
+    assert [(r["message"], r["thread_name"]) for r in receiver.records] == [
+        ("as first", "first"),
+        ("as second", "second"),
+        ("as second", "second"),
+        ("as third", "third"),
+    ]
+
+
+def test_a_thread_class_with_its_own_name_property_is_asked_each_time(logger, receiver):
+    """A Thread subclass whose `name` is computed sends what the property returns."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+
+    class Counting(threading.Thread):
+        calls = 0
+
+        @property
+        def name(self):
+            Counting.calls += 1
+            return f"call-{Counting.calls}"
+
+        @name.setter
+        def name(self, value):
+            self._name = value
+
+    def work():
+        logger.info("one")
+        logger.info("two")
+
+    thread = Counting(target=work)
+    thread.start()
+    thread.join()
+    assert handler.flush()
+    assert receiver.wait_for(2)
+    names = [record["thread_name"] for record in receiver.records]
+    assert len(set(names)) == 2 and all(name.startswith("call-") for name in names)
+
+
+def test_threads_that_come_and_go_each_send_their_own_name(logger, receiver):
+    """Many short threads (whose ids the system reuses) each send their own name,
+    and a finished thread's object is not kept alive by the handler."""
+    import weakref
+
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    finished = []
+    for index in range(40):
+        thread = threading.Thread(target=lambda: logger.info("hello"), name=f"short-{index}")
+        thread.start()
+        thread.join()
+        finished.append(weakref.ref(thread))
+        del thread
+    assert handler.flush()
+    assert receiver.wait_for(40)
+    assert [r["thread_name"] for r in receiver.records] == [f"short-{i}" for i in range(40)]
+    gc.collect()
+    assert all(reference() is None for reference in finished)
+
+
+def test_a_thread_threading_never_started_is_named_as_current_thread_names_it(logger, receiver):
+    """A thread started with _thread sends the dummy name current_thread() gives it."""
+    import _thread
+
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    done = threading.Event()
+    seen = []
+
+    def work():
+        logger.info("foreign")
+        logger.info("foreign again")
+        seen.append(threading.current_thread().name)
+        done.set()
+
+    _thread.start_new_thread(work, ())
+    assert done.wait(10)
+    assert handler.flush()
+    assert receiver.wait_for(2)
+    assert [r["thread_name"] for r in receiver.records] == seen * 2
+
+
 def test_close_with_the_receiver_away_returns_at_once_and_counts_the_records(logger):
     """Nothing listening and the default two-minute deadline: close() gives up
     the queued records, counted as failed, instead of waiting."""

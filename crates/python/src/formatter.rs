@@ -800,7 +800,9 @@ fn is_gmtime(py: Python<'_>, converter: &Bound<'_, PyAny>) -> PyResult<bool> {
 extern "C" {
     // Exported by every CPython 3 (`Include/cpython/object.h`); pyo3-ffi
     // leaves it out as private.
-    fn _PyObject_GetDictPtr(object: *mut pyo3::ffi::PyObject) -> *mut *mut pyo3::ffi::PyObject;
+    pub(crate) fn _PyObject_GetDictPtr(
+        object: *mut pyo3::ffi::PyObject,
+    ) -> *mut *mut pyo3::ffi::PyObject;
 }
 
 fn has_instance_settings(py: Python<'_>, formatter: &Bound<'_, PyAny>) -> PyResult<bool> {

@@ -37,6 +37,7 @@ mod socket_handler;
 mod socket_io;
 mod socket_pickle;
 mod syslog;
+mod thread_names;
 mod time_cache;
 mod timed_rotating;
 

@@ -44,6 +44,7 @@ pub struct HotValues {
     /// Whether the clock function is still the one found at import.
     standard_clock: (u64, bool),
     standard_factory: (u64, bool),
+    log_threads: (u64, bool),
     /// `(level, name)` pairs and the versions of `_levelToName` and
     /// `_nameToLevel` they were read at.
     level_names: Vec<(i64, Py<PyAny>)>,
@@ -212,6 +213,27 @@ impl Runtime {
                 .with(py, |hot| hot.standard_factory = (version, answer));
         }
         answer
+    }
+
+    /// `logThreads`, read again only after the module's globals changed.
+    /// Deleted from the package, it raises as `logging.logThreads` would.
+    pub fn log_threads(&self, py: Python<'_>) -> PyResult<bool> {
+        let version = dict_version(self.module_dict.bind(py));
+        if let Some(version) = version {
+            let (known, answer) = self.hot.with(py, |hot| hot.log_threads);
+            if known == version {
+                return Ok(answer);
+            }
+        }
+        let value = self
+            .module
+            .bind(py)
+            .getattr(pyo3::intern!(py, "logThreads"))?;
+        let answer = value.is_truthy()?;
+        if let Some(version) = version.filter(|_| truth_is_fixed(&value)) {
+            self.hot.with(py, |hot| hot.log_threads = (version, answer));
+        }
+        Ok(answer)
     }
 
     /// The name `_levelToName` (then `_nameToLevel`) gives a level, from

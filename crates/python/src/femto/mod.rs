@@ -26,6 +26,7 @@ use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
+use femtologging_core::wire::serialize::{Text, Value};
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -74,12 +75,28 @@ pub enum Job {
     /// A record's MessagePack map, encoded by the caller, for a socket
     /// handler to frame and send.
     Wire(Vec<u8>),
+    /// A record for a socket handler, for the worker to render, encode,
+    /// frame and send.
+    WireRecord(WireRecord),
     /// Bytes a standard network handler made and framed on the caller
     /// (`background=True`), for its socket.
     Frame(Vec<u8>),
     /// A record for a standard handler whose `emit` is Python code
     /// (`background=True`), called on the worker with the record.
     Emit(Py<PyAny>),
+}
+
+/// A socket handler's record as plain data: what the MessagePack map holds
+/// beyond the `Record` (the thread's name as the record's view would say
+/// it, the `extra` values), and the format of its `message`. The record's
+/// `thread_id` is the view's `thread` (zero when `logThreads` is false).
+pub struct WireRecord {
+    pub record: Record,
+    pub format: Arc<LineFormat>,
+    pub thread_name: Option<Arc<str>>,
+    /// A boxed slice, not a `Vec`: the job is moved through the queue, and
+    /// a record without `extra` allocates nothing for it either way.
+    pub key_values: Box<[(Text, Value)]>,
 }
 
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
