@@ -19,6 +19,7 @@ from . import (
     stream_stringio,
     syslog_udp,
     tcp_socket,
+    udp_datagram,
 )
 from ._case import FACES, ROWS, Case, CaseFunction, Measurement, Row
 from ._checks import ASCTIME_NOT_COMPARED, CheckFailed
@@ -34,6 +35,7 @@ CASES: dict[str, Case] = {
         file_threads,
         rotating,
         tcp_socket,
+        udp_datagram,
         syslog_udp,
         femto_file,
         femto_file_threads,

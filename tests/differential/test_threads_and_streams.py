@@ -144,3 +144,101 @@ def test_records_from_asyncio_tasks_carry_the_task_name(logging):
 
     logging.warning("outside any task")
     asyncio.run(main())
+
+
+@differential
+def test_thread_names_follow_renames_subclasses_replacements_and_foreign_threads(logging):
+    """threadName is current_thread().name at the call: after a rename, from a Thread
+    subclass with its own name property, through a replaced current_thread, and from a
+    thread started without threading (a dummy thread)."""
+    import _thread
+    import io
+    import re
+    import threading
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(threadName)s|%(message)s"))
+    logger = logging.getLogger("thread.names")
+    logger.addHandler(handler)
+    main = threading.current_thread()
+    logger.warning("main")
+    main.name = "renamed-main"
+    logger.warning("after a rename")
+    main.name = "MainThread"
+
+    class Labelled(threading.Thread):
+        @property
+        def name(self):
+            return "label-" + self._name
+
+        @name.setter
+        def name(self, value):
+            self._name = value
+
+    worker = Labelled(target=lambda: logger.warning("in a subclass"), name="w")
+    worker.start()
+    worker.join()
+    plain = threading.Thread(target=lambda: logger.warning("in a thread"), name="plain")
+    plain.start()
+    plain.join()
+
+    done = threading.Event()
+
+    def foreign():
+        logger.warning("in a foreign thread")
+        done.set()
+
+    _thread.start_new_thread(foreign, ())
+    done.wait(10)
+
+    class Stand:
+        name = "stand-in"
+
+    original = threading.current_thread
+    threading.current_thread = lambda: Stand()
+    try:
+        logger.warning("through a replaced current_thread")
+    finally:
+        threading.current_thread = original
+    logger.warning("restored")
+    print(re.sub(r"Dummy-\d+", "Dummy-N", stream.getvalue()))
+
+
+@differential
+def test_process_ids_follow_a_fork_and_a_replaced_getpid(logging):
+    """process is os.getpid() at the call: the child's own after os.fork(), and what a
+    replacement of os.getpid returns while it is in place."""
+    import io
+    import os
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(process)d|%(message)s"))
+    logger = logging.getLogger("process.ids")
+    logger.addHandler(handler)
+    logger.warning("parent")
+    print(stream.getvalue() == f"{os.getpid()}|parent\n")
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:
+        stream.seek(0)
+        stream.truncate()
+        logger.warning("child")
+        os.write(writer, str(stream.getvalue() == f"{os.getpid()}|child\n").encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    with os.fdopen(reader) as answer:
+        print("child:", answer.read())
+    stream.seek(0)
+    stream.truncate()
+    logger.warning("parent again")
+    print(stream.getvalue() == f"{os.getpid()}|parent again\n")
+    original = os.getpid
+    os.getpid = lambda: 4242424242
+    try:
+        logger.warning("replaced")
+    finally:
+        os.getpid = original
+    print(stream.getvalue().splitlines()[-1])

@@ -10,17 +10,32 @@
 //! up where the standard library looks them up, so a program that replaces
 //! one still sees its replacement called, without a Python frame of ours.
 
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Once;
+
 use pyo3::exceptions::{PyAttributeError, PyException};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule, PyString, PyTuple};
+use pyo3::types::{PyDict, PyModule, PyString};
 
 use crate::runtime;
 
+/// `(thread, threadName, processName, process, taskName)` of a record, by
+/// index as in a tuple. Not a Python tuple: one would be allocated (and
+/// tracked by the garbage collector) for every record only to be read
+/// once.
+pub struct CallContext<'py>([Bound<'py, PyAny>; 5]);
+
+impl<'py> CallContext<'py> {
+    pub fn get_item(&self, index: usize) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.0[index].clone())
+    }
+}
+
 /// `(thread, threadName, processName, process, taskName)` for a record
 /// logged on the thread `thread_id`.
-pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<Bound<'py, PyTuple>> {
+pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContext<'py>> {
     let runtime = runtime::get(py)?;
     let package = runtime.module.bind(py);
     let globals = runtime.module_dict.bind(py);
@@ -34,12 +49,9 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<Bound<'py,
     };
     let none = || py.None().into_bound(py);
     let (thread, thread_name) = if switch(intern!(py, "logThreads"))? {
-        let current = module(py, &THREADING, "threading")?
-            .getattr(intern!(py, "current_thread"))?
-            .call0()?;
         (
             thread_id.into_pyobject(py)?.into_any(),
-            current.getattr(intern!(py, "name"))?,
+            current_thread_name(py, thread_id)?,
         )
     } else {
         (none(), none())
@@ -51,7 +63,7 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<Bound<'py,
     };
     let process = if switch(intern!(py, "logProcesses"))? {
         match module(py, &OS, "os")?.getattr(intern!(py, "getpid")) {
-            Ok(getpid) => getpid.call0()?,
+            Ok(getpid) => process_id(py, &getpid)?,
             Err(error) if error.is_instance_of::<PyAttributeError>(py) => none(),
             Err(error) => return Err(error),
         }
@@ -64,7 +76,128 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<Bound<'py,
         // Records carry no `taskName` before 3.12.
         none()
     };
-    PyTuple::new(py, [thread, thread_name, process_name, process, task_name])
+    Ok(CallContext([
+        thread,
+        thread_name,
+        process_name,
+        process,
+        task_name,
+    ]))
+}
+
+/// `threading.current_thread().name`. While the program uses threading's
+/// own `current_thread` and the record is made on the calling thread, the
+/// thread is its entry in `threading._active` (what `current_thread`
+/// returns) and, for a `Thread` or the main thread, whose `name` property
+/// returns `_name`, the name is that attribute: no Python code runs for it.
+/// A replaced `current_thread`, a thread threading does not know (which
+/// gets a `_DummyThread`) and a subclass of `Thread` are asked as Python
+/// would ask them.
+fn current_thread_name(py: Python<'_>, thread_id: u64) -> PyResult<Bound<'_, PyAny>> {
+    let threading = module(py, &THREADING, "threading")?;
+    let current_thread = threading.getattr(intern!(py, "current_thread"))?;
+    let known = THREADING_PARTS.get_or_try_init(py, || ThreadingParts::new(threading))?;
+    // SAFETY: reading the calling thread's identifier has no precondition.
+    let calling = unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64;
+    if let Some(known) = known {
+        if current_thread.is(known.current_thread.bind(py)) && calling == thread_id {
+            if let Some(thread) = known.active.bind(py).get_item(thread_id)? {
+                let class = thread.get_type();
+                if class.is(known.thread_class.bind(py)) || class.is(known.main_class.bind(py)) {
+                    return thread.getattr(intern!(py, "_name"));
+                }
+                return thread.getattr(intern!(py, "name"));
+            }
+        }
+    }
+    current_thread.call0()?.getattr(intern!(py, "name"))
+}
+
+/// threading's own `current_thread`, `_active`, `Thread` and `_MainThread`,
+/// as the module defines them; `None` when `current_thread` was already
+/// replaced by a function of the program's when first looked at (its
+/// globals are not threading's), which is then always called.
+struct ThreadingParts {
+    current_thread: Py<PyAny>,
+    active: Py<PyDict>,
+    thread_class: Py<PyAny>,
+    main_class: Py<PyAny>,
+}
+
+impl ThreadingParts {
+    fn new(threading: &Bound<'_, PyModule>) -> PyResult<Option<Self>> {
+        let py = threading.py();
+        let current_thread = threading.getattr(intern!(py, "current_thread"))?;
+        let own = match current_thread.getattr(intern!(py, "__globals__")) {
+            Ok(globals) => globals.is(threading.dict()),
+            Err(_) => false,
+        };
+        let parts = (
+            threading.getattr(intern!(py, "_active")),
+            threading.getattr(intern!(py, "Thread")),
+            threading.getattr(intern!(py, "_MainThread")),
+        );
+        let (Ok(active), Ok(thread_class), Ok(main_class)) = parts else {
+            return Ok(None);
+        };
+        let Ok(active) = active.cast_into::<PyDict>() else {
+            return Ok(None);
+        };
+        Ok(own.then(|| ThreadingParts {
+            current_thread: current_thread.unbind(),
+            active: active.unbind(),
+            thread_class: thread_class.unbind(),
+            main_class: main_class.unbind(),
+        }))
+    }
+}
+
+static THREADING_PARTS: PyOnceLock<Option<ThreadingParts>> = PyOnceLock::new();
+
+/// `os.getpid()`. The process's own `getpid` (the `posix` module's, which
+/// `os` exports) answers from a copy kept since the process started or last
+/// forked (a `fork` in this process clears it): a system call per record
+/// saved. A replaced `os.getpid` is called.
+fn process_id<'py>(py: Python<'py>, getpid: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let original = POSIX_GETPID.get_or_try_init(py, || -> PyResult<Option<Py<PyAny>>> {
+        Ok(match py.import(intern!(py, "posix")) {
+            Ok(posix) => posix.getattr(intern!(py, "getpid")).ok().map(Bound::unbind),
+            Err(_) => None,
+        })
+    })?;
+    match original {
+        Some(original) if getpid.is(original.bind(py)) => {
+            Ok(cached_process_id().into_pyobject(py)?.into_any())
+        }
+        _ => getpid.call0(),
+    }
+}
+
+static POSIX_GETPID: PyOnceLock<Option<Py<PyAny>>> = PyOnceLock::new();
+/// The process id, or 0 before it is read and in a child after a fork.
+static PROCESS_ID: AtomicI32 = AtomicI32::new(0);
+static FORGET_ON_FORK: Once = Once::new();
+
+fn cached_process_id() -> i32 {
+    FORGET_ON_FORK.call_once(|| {
+        extern "C" fn forget_in_child() {
+            PROCESS_ID.store(0, Ordering::Relaxed);
+        }
+        // SAFETY: the handler only stores to an atomic, which is safe in
+        // a child after fork.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(forget_in_child));
+        }
+    });
+    match PROCESS_ID.load(Ordering::Relaxed) {
+        0 => {
+            // SAFETY: getpid has no precondition.
+            let id = unsafe { libc::getpid() };
+            PROCESS_ID.store(id, Ordering::Relaxed);
+            id
+        }
+        id => id,
+    }
 }
 
 static THREADING: PyOnceLock<Py<PyModule>> = PyOnceLock::new();

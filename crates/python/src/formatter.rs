@@ -17,9 +17,9 @@ use femtologging_core::format::{
 use pyo3::exceptions::{PyKeyError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 
-use crate::call_context::call_context;
+use crate::call_context::{call_context, CallContext};
 use crate::gil::{GilCell, PyField};
 use crate::levels::Level;
 use crate::overrides::OverrideCheck;
@@ -888,7 +888,7 @@ struct NativeSource<'a, 'py> {
     asctime: Option<&'a str>,
     /// `(thread, threadName, processName, process, taskName)`, asked of
     /// Python once per record and only by templates that use them.
-    context: Option<Bound<'py, PyTuple>>,
+    context: Option<CallContext<'py>>,
     outcome: Option<HostOutcome>,
 }
 

@@ -19,7 +19,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use crate::call_context::call_context;
+use crate::call_context::{call_context, CallContext};
 use crate::levels::Level;
 use crate::record::{CallRecord, Message};
 use crate::runtime;
@@ -235,7 +235,7 @@ fn write_entries(
     py: Python<'_>,
     record: &CallRecord,
     message: (&str, Option<usize>),
-    context: &Bound<'_, PyTuple>,
+    context: &CallContext<'_>,
     out: &mut Vec<u8>,
 ) -> Result<(), Unrepresentable> {
     let mut converter = Converter::default();

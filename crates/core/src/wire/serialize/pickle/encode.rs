@@ -24,9 +24,6 @@
 //!   object, so the second is a `BINGET`. Bytes carry no identity and get
 //!   this rule always; a str gets it when the binding gave no identity.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use super::opcodes as op;
 use super::PickleError;
 use crate::wire::serialize::value::{Text, Value};
@@ -135,52 +132,104 @@ impl<'a> DictWriter<'a> {
     }
 }
 
-/// The memo's keys are object addresses and a few small tags, which a
-/// multiplicative hash spreads well: SipHash's defence against chosen keys
-/// buys nothing here (no key is a peer's data beyond one character) and
-/// cost more than the rest of an encode.
-#[derive(Default)]
-struct MemoHasher(u64);
-
-impl MemoHasher {
-    fn mix(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
+/// The memo: an open-addressed table from a key's code to its index. A
+/// record's dict memoizes a few dozen objects, nearly all of them met once,
+/// so what counts is the cost of an insert and of a miss: a multiply, a
+/// probe or two in one flat array and no separate control bytes. Keys are
+/// object addresses and a few small tags, which the multiplicative hash
+/// spreads well (no key is a peer's data beyond one character, so a
+/// defence against chosen keys buys nothing).
+struct Memo {
+    slots: Vec<Slot>,
+    /// log2 of `slots.len()`.
+    bits: u32,
+    used: usize,
 }
 
-impl Hasher for MemoHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// A key's code (`kind` 0 marks a free slot) and the memo index it has.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    kind: u32,
+    index: u32,
+    payload: u64,
+}
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.mix(u64::from(byte));
+impl Memo {
+    fn new() -> Self {
+        const BITS: u32 = 7;
+        Memo {
+            slots: vec![Slot::default(); 1 << BITS],
+            bits: BITS,
+            used: 0,
         }
     }
 
-    fn write_u8(&mut self, value: u8) {
-        self.mix(u64::from(value));
+    fn home(&self, kind: u32, payload: u64) -> usize {
+        let mixed = (payload ^ u64::from(kind).rotate_right(8)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - self.bits)) as usize
     }
 
-    fn write_u32(&mut self, value: u32) {
-        self.mix(u64::from(value));
+    fn get(&self, key: &MemoKey) -> Option<u32> {
+        let (kind, payload) = key.code();
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(kind, payload);
+        loop {
+            let slot = &self.slots[at];
+            if slot.kind == 0 {
+                return None;
+            }
+            if slot.kind == kind && slot.payload == payload {
+                return Some(slot.index);
+            }
+            at = (at + 1) & mask;
+        }
     }
 
-    fn write_u64(&mut self, value: u64) {
-        self.mix(value);
+    /// Gives `key` the index `index` (the latest index wins, as a second
+    /// insert into CPython's memo would not happen: a key is put once).
+    fn insert(&mut self, key: MemoKey, index: u32) {
+        // At most half full, so a probe ends soon.
+        if (self.used + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let (kind, payload) = key.code();
+        self.place(Slot {
+            kind,
+            index,
+            payload,
+        });
     }
 
-    fn write_usize(&mut self, value: usize) {
-        self.mix(value as u64);
+    fn place(&mut self, entry: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(entry.kind, entry.payload);
+        loop {
+            let slot = &mut self.slots[at];
+            if slot.kind == 0 {
+                *slot = entry;
+                self.used += 1;
+                return;
+            }
+            if slot.kind == entry.kind && slot.payload == entry.payload {
+                slot.index = entry.index;
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        self.bits += 1;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); 1 << self.bits]);
+        self.used = 0;
+        for entry in old.into_iter().filter(|slot| slot.kind != 0) {
+            self.place(entry);
+        }
     }
 }
 
-type Memo = HashMap<MemoKey, u32, BuildHasherDefault<MemoHasher>>;
-
 /// What the memo knows by identity: the binding's objects, and the three
 /// objects CPython's pickler reuses for every `bytes` value.
-#[derive(Hash, PartialEq, Eq)]
 enum MemoKey {
     Object(usize),
     BytesType,
@@ -191,6 +240,22 @@ enum MemoKey {
     SingletonBytes(Option<u8>),
     /// The interpreter's cached `""` and one-character Latin-1 strings.
     SingletonStr(Option<char>),
+}
+
+impl MemoKey {
+    /// A distinct (kind, payload) pair per key; kind 0 is a free slot.
+    fn code(&self) -> (u32, u64) {
+        match *self {
+            MemoKey::Object(address) => (1, address as u64),
+            MemoKey::BytesType => (2, 0),
+            MemoKey::CodecsEncode => (3, 0),
+            MemoKey::Latin1 => (4, 0),
+            MemoKey::SingletonBytes(None) => (5, 0),
+            MemoKey::SingletonBytes(Some(byte)) => (6, u64::from(byte)),
+            MemoKey::SingletonStr(None) => (7, 0),
+            MemoKey::SingletonStr(Some(character)) => (8, u64::from(u32::from(character))),
+        }
+    }
 }
 
 /// The key of a value CPython keeps one object of.
@@ -215,8 +280,7 @@ impl<'a> Encoder<'a> {
     fn new(out: &'a mut Vec<u8>) -> Self {
         Encoder {
             out,
-            // A record's dict memoizes a few dozen objects.
-            memo: Memo::with_capacity_and_hasher(32, BuildHasherDefault::default()),
+            memo: Memo::new(),
             memo_size: 0,
         }
     }
@@ -376,7 +440,7 @@ impl<'a> Encoder<'a> {
 
     /// Writes a reference to a memoized object; false when it is not there.
     fn get(&mut self, key: Option<&MemoKey>) -> bool {
-        let Some(index) = key.and_then(|key| self.memo.get(key)).copied() else {
+        let Some(index) = key.and_then(|key| self.memo.get(key)) else {
             return false;
         };
         match u8::try_from(index) {
