@@ -437,7 +437,7 @@ fn append_on_new_line<'py>(
 /// formatter.
 pub fn default_formatter(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     runtime::get(py)?
-        .global(py, intern!(py, "_defaultFormatter"))
+        .default_formatter(py)
         .ok_or_else(|| PyTypeError::new_err("no default formatter"))
 }
 

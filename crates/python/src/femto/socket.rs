@@ -22,7 +22,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use femtologging_core::record::Record;
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
 use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
@@ -446,7 +445,7 @@ fn wire_record(
     else {
         return Ok(None);
     };
-    let Some(record) = snapshot(&formatter, native)? else {
+    let Some(mut record) = snapshot(&formatter, native)? else {
         return Ok(None);
     };
     if !verified {
@@ -460,11 +459,9 @@ fn wire_record(
         }
     }
     let thread = thread_fields(py, native.thread_id)?;
+    record.thread_id = thread.id;
     Ok(Some(WireRecord {
-        record: Record {
-            thread_id: thread.id,
-            ..record
-        },
+        record,
         format,
         thread_name: thread.name,
         key_values: extra_values(py, native).into_boxed_slice(),
