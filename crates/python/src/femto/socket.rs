@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use femtologging_core::line::LineFormat;
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
 use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
@@ -35,8 +36,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use super::deferred::snapshot;
-use super::{FemtoHandler, Job, WireRecord};
+use super::{FemtoHandler, Job, WireRecord, WireShared};
 use crate::formatter::{self, default_formatter, FormattedText};
+use crate::gil::GilCell;
 use crate::handler::{format_for, Handler, FORMAT};
 use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
 use crate::shared_text::text_of;
@@ -206,23 +208,32 @@ impl SocketDrain {
     fn add_wire_record(&mut self, wire: &WireRecord) -> Result<(), String> {
         let record = &wire.record;
         let origin = &*record.origin;
-        self.message.clear();
-        wire.format
-            .render(record, &mut self.message)
-            .map_err(|error| error.to_string())?;
+        let shared = &*wire.shared;
+        // The default `"%(message)s"` is the message itself: no copy.
+        let message = match shared.format.message_as_is(record) {
+            Some(message) => message,
+            None => {
+                self.message.clear();
+                shared
+                    .format
+                    .render(record, &mut self.message)
+                    .map_err(|error| error.to_string())?;
+                &self.message
+            }
+        };
         let mut payload = std::mem::take(&mut self.payload);
         payload.clear();
         let encoded = msgpack::encode_fields(
             &MsgpackFields {
                 logger: &origin.logger_name,
                 level: &origin.level_name,
-                message: &self.message,
+                message,
                 timestamp_ns: record.created_ns,
                 filename: &origin.site.pathname,
                 line_number: record.line,
                 module_path: &origin.site.module,
                 thread_id: record.thread_id,
-                thread_name: wire.thread_name.as_deref().unwrap_or(""),
+                thread_name: shared.thread_name.as_deref().unwrap_or(""),
                 key_values: &wire.key_values,
             },
             &mut payload,
@@ -462,11 +473,56 @@ fn wire_record(
     record.thread_id = thread.id;
     Ok(Some(WireRecord {
         record,
-        format,
-        thread_name: thread.name,
+        shared: wire_shared(py, format, thread.name),
         key_values: extra_values(py, native).into_boxed_slice(),
     }))
 }
+
+/// The `WireShared` of a format and a thread name, found again among the
+/// last ones made: a busy program logs through a few formats from a few
+/// threads.
+fn wire_shared(
+    py: Python<'_>,
+    format: Arc<LineFormat>,
+    thread_name: Option<Arc<str>>,
+) -> Arc<WireShared> {
+    // The entries hold their format and name, so an address seen here is
+    // never another's while its entry lives.
+    let key = (
+        Arc::as_ptr(&format) as usize,
+        thread_name
+            .as_ref()
+            .map_or(0, |name| Arc::as_ptr(name).cast::<u8>() as usize),
+    );
+    let found = RECENT_SHARED.with(py, |recent| {
+        recent
+            .iter()
+            .flatten()
+            .find(|(known, _)| *known == key)
+            .map(|(_, shared)| shared.clone())
+    });
+    if let Some(shared) = found {
+        return shared;
+    }
+    let shared = Arc::new(WireShared {
+        format,
+        thread_name,
+    });
+    let evicted = RECENT_SHARED.with(py, |recent| {
+        recent.rotate_right(1);
+        recent[0].replace((key, shared.clone()))
+    });
+    // Dropped outside the cell, as every value leaving a `GilCell` is.
+    drop(evicted);
+    shared
+}
+
+const RECENT_SHARED_SIZE: usize = 8;
+
+/// By the addresses of the format and the name (zero: none), newest first.
+type RecentShared = [Option<((usize, usize), Arc<WireShared>)>; RECENT_SHARED_SIZE];
+
+static RECENT_SHARED: GilCell<RecentShared> = GilCell::new([const { None }; RECENT_SHARED_SIZE]);
 
 /// The map's bytes; an error (a field beyond what MessagePack can say) is
 /// reported as the record's.
