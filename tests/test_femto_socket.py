@@ -5,6 +5,7 @@ counters say when frames are refused or given up."""
 import gc
 import inspect
 import os
+import re
 import shutil
 import signal
 import socket
@@ -644,6 +645,46 @@ def test_a_thread_threading_never_started_is_named_as_current_thread_names_it(lo
     assert [r["thread_name"] for r in receiver.records] == seen * 2
 
 
+def test_records_a_full_queue_refused_leave_the_rest_whole(logger, receiver):
+    """Under drop with a tiny queue, threads and formats taking turns: every record that
+    arrives carries its own thread's name and its own handler's format."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(2)
+        .with_overflow_policy("drop")
+        .build()
+    )
+    logger.addHandler(handler)
+    plain = handler.formatter
+    bracketed = femtologging.Formatter("[%(message)s]")
+
+    def work(index):
+        for number in range(300):
+            logger.info("t%d n%d", index, number)
+
+    threads = [threading.Thread(target=work, args=(index,), name=f"w{index}") for index in range(3)]
+    for thread in threads:
+        thread.start()
+    for number in range(300):
+        handler.setFormatter(bracketed if number % 2 else plain)
+        logger.info("main n%d", number)
+    for thread in threads:
+        thread.join()
+    assert handler.flush()
+    stats = handler.stats()
+    assert receiver.wait_for(stats["written"])
+    assert stats["written"] + stats["dropped"] == 1200
+    assert stats["rejected"] == 0
+    for record in receiver.records:
+        message = record["message"]
+        if record["thread_name"] == "MainThread":
+            assert re.fullmatch(r"main n\d+|\[main n\d+\]", message), message
+        else:
+            index = record["thread_name"][1:]
+            assert re.fullmatch(rf"\[?t{index} n\d+\]?", message), message
+
+
 def test_close_with_the_receiver_away_returns_at_once_and_counts_the_records(logger):
     """Nothing listening and the default two-minute deadline: close() gives up
     the queued records, counted as failed, instead of waiting."""
@@ -918,6 +959,43 @@ def test_a_stalled_receiver_under_drop_loses_only_what_is_counted(logger, receiv
     assert stats["failed"] == 0
     assert len(numbers) + stats["dropped"] == count
     assert numbers == sorted(set(numbers))
+
+
+def test_a_record_after_a_refused_one_keeps_its_own_format(logger, receiver):
+    """A record the full queue refused, the first with a new formatter, does not leave
+    the next record with the old formatter's message."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(4)
+        .with_overflow_policy("drop")
+        .with_write_timeout_ms(10_000)
+        .with_flush_timeout_ms(10_000)
+        .build()
+    )
+    logger.addHandler(handler)
+    logger.info("connected")
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    receiver.stall()
+    payload = "s" * 10_000
+    deadline = time.monotonic() + 10
+    # Until the worker is stuck in a send the receiver does not take and
+    # the queue stays full.
+    while handler.stats()["dropped"] < 50 and time.monotonic() < deadline:
+        logger.info("old %s", payload)
+    dropped = handler.stats()["dropped"]
+    assert dropped >= 50
+    handler.setFormatter(femtologging.Formatter("new: %(message)s"))
+    logger.info("refused")
+    assert handler.stats()["dropped"] == dropped + 1
+    receiver.resume()
+    assert handler.flush()
+    logger.info("after")
+    assert handler.flush()
+    assert receiver.wait_for(handler.stats()["written"])
+    time.sleep(0.05)
+    assert receiver.messages()[-1] == "new: after"
 
 
 def test_a_stalled_receiver_under_block_gets_every_record_once_it_resumes(logger, receiver):

@@ -92,16 +92,18 @@ pub enum Job {
 /// `thread_id` is the view's `thread` (zero when `logThreads` is false).
 pub struct WireRecord {
     pub record: Record,
-    pub shared: Arc<WireShared>,
+    /// `None`: the same as the previous record's of this handler.
+    pub shared: Option<Arc<WireShared>>,
     /// A boxed slice, not a `Vec`: the job is moved through the queue, and
     /// a record without `extra` allocates nothing for it either way.
     pub key_values: Box<[(Text, Value)]>,
 }
 
-/// What the records of one thread through one format have in common, behind
-/// one reference count: the caller takes it and the worker drops it while
-/// both run, so each count shared with the worker costs the caller a cache
-/// miss per record.
+/// What the records of one thread through one format have in common. It
+/// travels with the first record of a run only (`WireRecord::shared`): a
+/// reference count that the caller took and the worker dropped for every
+/// record would move between their processors on each, a cache miss for
+/// the caller per record.
 pub struct WireShared {
     pub format: Arc<LineFormat>,
     pub thread_name: Option<Arc<str>>,
@@ -169,6 +171,12 @@ pub struct FemtoHandler {
     escape_surrogates: AtomicBool,
     /// The target opened again for records that come after `close`.
     reopened: GilCell<Option<Box<dyn Drain<Job>>>>,
+    /// The `WireShared` of the last `WireRecord` queued; a record that
+    /// shares it is queued without it (`WireRecord::shared` is `None`) and
+    /// the socket's drain uses the one it holds. Forgotten whenever a record
+    /// is not queued and when the worker is replaced, so that the next
+    /// record carries it again.
+    last_wire_shared: GilCell<Option<Arc<WireShared>>>,
 }
 
 impl Drop for FemtoHandler {
@@ -252,6 +260,7 @@ impl FemtoHandler {
             Ok(Err(SubmitError::Full(job))) => job,
             Err(_) => return Err(PyRuntimeError::new_err("the handler was never started")),
             Ok(Err(SubmitError::Closed(job))) => {
+                let job = self.with_wire_shared(py, job);
                 self.write_after_close(py, job);
                 return Ok(());
             }
@@ -260,6 +269,7 @@ impl FemtoHandler {
             return Err(PyRuntimeError::new_err("the handler was never started"));
         };
         if worker.options().policy == OverflowPolicy::Drop {
+            self.forget_wire_shared(py);
             worker.count_dropped();
             if raise_when_full {
                 return Err(PyRuntimeError::new_err(
@@ -271,12 +281,48 @@ impl FemtoHandler {
         // Block or timeout: wait without holding the interpreter, so the
         // worker (which may need it for a Python handler) can make room.
         let outcome = py.detach(|| worker.submit(job).map_err(|_| ()));
+        if outcome.is_err() {
+            self.forget_wire_shared(py);
+        }
         if outcome.is_err() && raise_when_full {
             return Err(PyRuntimeError::new_err(
                 "the handler's queue stayed full; the record was dropped",
             ));
         }
         Ok(())
+    }
+
+    /// Whether a record with this `WireShared` may be queued without it,
+    /// remembering it as the last one queued otherwise.
+    pub fn shares_last_wire_shared(&self, py: Python<'_>, shared: &Arc<WireShared>) -> bool {
+        let previous = self.last_wire_shared.with(py, |last| match last {
+            Some(last) if Arc::ptr_eq(last, shared) => None,
+            _ => Some(last.replace(shared.clone())),
+        });
+        match previous {
+            None => true,
+            Some(previous) => {
+                drop(previous);
+                false
+            }
+        }
+    }
+
+    /// The next `WireRecord` queued carries its `WireShared` again.
+    fn forget_wire_shared(&self, py: Python<'_>) {
+        drop(self.last_wire_shared.replace(py, None));
+    }
+
+    /// A job with its `WireShared` filled in, for a drain that did not see
+    /// the records before it.
+    fn with_wire_shared(&self, py: Python<'_>, job: Job) -> Job {
+        match job {
+            Job::WireRecord(mut wire) if wire.shared.is_none() => {
+                wire.shared = self.last_wire_shared.get(py);
+                Job::WireRecord(wire)
+            }
+            job => job,
+        }
     }
 
     /// A record that came after `close` (an exit hook that runs after
@@ -319,6 +365,7 @@ impl FemtoHandler {
             handler_errors: Arc::new(AtomicU64::new(0)),
             line_format: GilCell::new(None),
             reopened: GilCell::new(None),
+            last_wire_shared: GilCell::new(None),
             escape_surrogates: AtomicBool::new(true),
         })
     }
@@ -406,6 +453,8 @@ impl FemtoHandler {
         self.escape_surrogates
             .store(escape_surrogates, Ordering::Relaxed);
         drop(self.target.replace(py, Some(target)));
+        // A new drain has seen no record yet.
+        self.forget_wire_shared(py);
         if let Some(old) = self.worker.replace(py, Some(Arc::new(worker))) {
             py.detach(|| old.close());
         }
@@ -497,6 +546,7 @@ impl FemtoHandler {
         };
         let worker =
             Worker::spawn(options, drain).map_err(|error| PyOSError::new_err(error.to_string()))?;
+        self.forget_wire_shared(py);
         drop(self.worker.replace(py, Some(Arc::new(worker))));
         Ok(())
     }

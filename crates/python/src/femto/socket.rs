@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use femtologging_core::line::LineFormat;
+use femtologging_core::record::Record;
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
 use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
@@ -77,6 +78,7 @@ impl SocketSettings {
             ends: Vec::new(),
             message: String::new(),
             payload: Vec::new(),
+            shared: None,
         })
     }
 }
@@ -170,6 +172,8 @@ pub struct SocketDrain {
     /// A `WireRecord`'s message and map, kept from record to record.
     message: String,
     payload: Vec<u8>,
+    /// The `WireShared` of the last `WireRecord` that carried one.
+    shared: Option<Arc<WireShared>>,
 }
 
 /// Frames given up, and the first reason.
@@ -205,10 +209,27 @@ impl SocketDrain {
     }
 
     /// Renders a record's message, encodes its map and appends its frame.
-    fn add_wire_record(&mut self, wire: &WireRecord) -> Result<(), String> {
-        let record = &wire.record;
+    fn add_wire_record(&mut self, wire: WireRecord) -> Result<(), String> {
+        if let Some(shared) = wire.shared {
+            self.shared = Some(shared);
+        }
+        // Moved out and back rather than cloned: the caller touches this
+        // count too.
+        let Some(shared) = self.shared.take() else {
+            return Err("a record came without its format".into());
+        };
+        let result = self.encode_wire_record(&wire.record, &shared, &wire.key_values);
+        self.shared = Some(shared);
+        result
+    }
+
+    fn encode_wire_record(
+        &mut self,
+        record: &Record,
+        shared: &WireShared,
+        key_values: &[(Text, Value)],
+    ) -> Result<(), String> {
         let origin = &*record.origin;
-        let shared = &*wire.shared;
         // The default `"%(message)s"` is the message itself: no copy.
         let message = match shared.format.message_as_is(record) {
             Some(message) => message,
@@ -234,7 +255,7 @@ impl SocketDrain {
                 module_path: &origin.site.module,
                 thread_id: record.thread_id,
                 thread_name: shared.thread_name.as_deref().unwrap_or(""),
-                key_values: &wire.key_values,
+                key_values,
             },
             &mut payload,
         )
@@ -308,7 +329,7 @@ impl Drain<Job> for SocketDrain {
         for job in batch.drain(..) {
             let added = match job {
                 Job::Wire(payload) => self.add_record(&payload),
-                Job::WireRecord(wire) => self.add_wire_record(&wire),
+                Job::WireRecord(wire) => self.add_wire_record(wire),
                 // A standard handler's bytes, framed by the caller.
                 Job::Frame(frame) => {
                     self.frames.extend_from_slice(&frame);
@@ -471,9 +492,10 @@ fn wire_record(
     }
     let thread = thread_fields(py, native.thread_id)?;
     record.thread_id = thread.id;
+    let shared = wire_shared(py, format, thread.name);
     Ok(Some(WireRecord {
         record,
-        shared: wire_shared(py, format, thread.name),
+        shared: (!femto.shares_last_wire_shared(py, &shared)).then_some(shared),
         key_values: extra_values(py, native).into_boxed_slice(),
     }))
 }
