@@ -94,9 +94,12 @@ pub struct WireRecord {
     pub record: Record,
     /// `None`: the same as the previous record's of this handler.
     pub shared: Option<Arc<WireShared>>,
-    /// A boxed slice, not a `Vec`: the job is moved through the queue, and
-    /// a record without `extra` allocates nothing for it either way.
-    pub key_values: Box<[(Text, Value)]>,
+    /// Behind one thin pointer, `None` without `extra`: every job of every
+    /// femto handler is as large as the largest kind, and is moved through
+    /// the queue. (A `Box<Vec>` for the thin pointer: a boxed slice is two
+    /// words.)
+    #[allow(clippy::box_collection)]
+    pub key_values: Option<Box<Vec<(Text, Value)>>>,
 }
 
 /// What the records of one thread through one format have in common. It
@@ -604,4 +607,17 @@ pub fn normalize_policy(text: &str) -> PyResult<String> {
     OverflowPolicy::parse(text)
         .map(|policy| policy.to_string())
         .map_err(|error| PyValueError::new_err(error.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_record_makes_no_job_larger_than_a_formatter_functions() {
+        let mapping = std::mem::size_of::<Record>()
+            + std::mem::size_of::<Option<Py<PyDict>>>()
+            + std::mem::size_of::<Arc<Py<PyAny>>>();
+        assert!(std::mem::size_of::<WireRecord>() <= mapping);
+    }
 }

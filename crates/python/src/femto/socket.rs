@@ -218,7 +218,8 @@ impl SocketDrain {
         let Some(shared) = self.shared.take() else {
             return Err("a record came without its format".into());
         };
-        let result = self.encode_wire_record(&wire.record, &shared, &wire.key_values);
+        let key_values = wire.key_values.as_deref().map_or(&[][..], Vec::as_slice);
+        let result = self.encode_wire_record(&wire.record, &shared, key_values);
         self.shared = Some(shared);
         result
     }
@@ -496,7 +497,10 @@ fn wire_record(
     Ok(Some(WireRecord {
         record,
         shared: (!femto.shares_last_wire_shared(py, &shared)).then_some(shared),
-        key_values: extra_values(py, native).into_boxed_slice(),
+        key_values: native
+            .extra
+            .is_some()
+            .then(|| Box::new(extra_values(py, native))),
     }))
 }
 
