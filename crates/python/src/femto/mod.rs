@@ -112,6 +112,25 @@ pub struct WireShared {
     pub thread_name: Option<Arc<str>>,
 }
 
+/// See `WireShared::key`.
+pub type WireSharedKey = (usize, usize);
+
+impl WireShared {
+    /// The addresses of the format and the name (zero: none). Whoever holds
+    /// the `WireShared` holds both, so while it lives no other format or
+    /// name has these addresses.
+    pub fn key(&self) -> WireSharedKey {
+        WireShared::key_of(&self.format, self.thread_name.as_ref())
+    }
+
+    pub fn key_of(format: &Arc<LineFormat>, thread_name: Option<&Arc<str>>) -> WireSharedKey {
+        (
+            Arc::as_ptr(format) as usize,
+            thread_name.map_or(0, |name| Arc::as_ptr(name).cast::<u8>() as usize),
+        )
+    }
+}
+
 /// A time-rotating handler's `(when, interval, utc, at_time in seconds of
 /// the day, backup_count)`.
 type TimedSettings = (String, i64, bool, Option<i64>, u32);
@@ -179,7 +198,9 @@ pub struct FemtoHandler {
     /// the socket's drain uses the one it holds. Forgotten whenever a record
     /// is not queued and when the worker is replaced, so that the next
     /// record carries it again.
-    last_wire_shared: GilCell<Option<Arc<WireShared>>>,
+    /// With its key (`WireShared::key`), held here: comparing it touches
+    /// no memory the worker writes.
+    last_wire_shared: GilCell<Option<(WireSharedKey, Arc<WireShared>)>>,
 }
 
 impl Drop for FemtoHandler {
@@ -295,20 +316,20 @@ impl FemtoHandler {
         Ok(())
     }
 
-    /// Whether a record with this `WireShared` may be queued without it,
-    /// remembering it as the last one queued otherwise.
-    pub fn shares_last_wire_shared(&self, py: Python<'_>, shared: &Arc<WireShared>) -> bool {
-        let previous = self.last_wire_shared.with(py, |last| match last {
-            Some(last) if Arc::ptr_eq(last, shared) => None,
-            _ => Some(last.replace(shared.clone())),
-        });
-        match previous {
-            None => true,
-            Some(previous) => {
-                drop(previous);
-                false
-            }
-        }
+    /// Whether the last `WireRecord` queued had the `WireShared` of `key`,
+    /// so that the next may go without it.
+    pub fn queued_wire_shared(&self, py: Python<'_>, key: WireSharedKey) -> bool {
+        self.last_wire_shared.with(py, |last| {
+            last.as_ref().is_some_and(|(known, _)| *known == key)
+        })
+    }
+
+    /// Remembers the `WireShared` a `WireRecord` about to be queued carries.
+    pub fn remember_wire_shared(&self, py: Python<'_>, shared: Arc<WireShared>) {
+        let previous = self
+            .last_wire_shared
+            .replace(py, Some((shared.key(), shared)));
+        drop(previous);
     }
 
     /// The next `WireRecord` queued carries its `WireShared` again.
@@ -321,7 +342,9 @@ impl FemtoHandler {
     fn with_wire_shared(&self, py: Python<'_>, job: Job) -> Job {
         match job {
             Job::WireRecord(mut wire) if wire.shared.is_none() => {
-                wire.shared = self.last_wire_shared.get(py);
+                wire.shared = self
+                    .last_wire_shared
+                    .with(py, |last| last.as_ref().map(|(_, shared)| shared.clone()));
                 Job::WireRecord(wire)
             }
             job => job,

@@ -37,7 +37,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use super::deferred::snapshot;
-use super::{FemtoHandler, Job, WireRecord, WireShared};
+use super::{FemtoHandler, Job, WireRecord, WireShared, WireSharedKey};
 use crate::formatter::{self, default_formatter, FormattedText};
 use crate::gil::GilCell;
 use crate::handler::{format_for, Handler, FORMAT};
@@ -493,10 +493,19 @@ fn wire_record(
     }
     let thread = thread_fields(py, native.thread_id)?;
     record.thread_id = thread.id;
-    let shared = wire_shared(py, format, thread.name);
+    // The common case, a record like the handler's last one, touches no
+    // reference count the worker touches.
+    let shared = if femto.queued_wire_shared(py, WireShared::key_of(&format, thread.name.as_ref()))
+    {
+        None
+    } else {
+        let shared = wire_shared(py, format, thread.name);
+        femto.remember_wire_shared(py, shared.clone());
+        Some(shared)
+    };
     Ok(Some(WireRecord {
         record,
-        shared: (!femto.shares_last_wire_shared(py, &shared)).then_some(shared),
+        shared,
         key_values: native
             .extra
             .is_some()
@@ -512,14 +521,7 @@ fn wire_shared(
     format: Arc<LineFormat>,
     thread_name: Option<Arc<str>>,
 ) -> Arc<WireShared> {
-    // The entries hold their format and name, so an address seen here is
-    // never another's while its entry lives.
-    let key = (
-        Arc::as_ptr(&format) as usize,
-        thread_name
-            .as_ref()
-            .map_or(0, |name| Arc::as_ptr(name).cast::<u8>() as usize),
-    );
+    let key = WireShared::key_of(&format, thread_name.as_ref());
     let found = RECENT_SHARED.with(py, |recent| {
         recent
             .iter()
@@ -546,7 +548,7 @@ fn wire_shared(
 const RECENT_SHARED_SIZE: usize = 8;
 
 /// By the addresses of the format and the name (zero: none), newest first.
-type RecentShared = [Option<((usize, usize), Arc<WireShared>)>; RECENT_SHARED_SIZE];
+type RecentShared = [Option<(WireSharedKey, Arc<WireShared>)>; RECENT_SHARED_SIZE];
 
 static RECENT_SHARED: GilCell<RecentShared> = GilCell::new([const { None }; RECENT_SHARED_SIZE]);
 
