@@ -5,6 +5,7 @@ counters say when frames are refused or given up."""
 import gc
 import inspect
 import os
+import re
 import shutil
 import signal
 import socket
@@ -547,6 +548,143 @@ def test_without_log_threads_the_thread_fields_are_zero_and_empty(logger, receiv
     assert (record["thread_id"], record["thread_name"]) == (0, "")
 
 
+def test_a_thread_renamed_between_records_sends_each_records_name(logger, receiver):
+    """thread_name is the thread's name when each record was logged."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+
+    def work():
+        me = threading.current_thread()
+        for name in ("first", "second", "second", "third"):
+            me.name = name
+            logger.info("as %s", name)
+
+    thread = threading.Thread(target=work, name="unnamed")
+    thread.start()
+    thread.join()
+    assert handler.flush()
+    assert receiver.wait_for(4)
+    assert [(r["message"], r["thread_name"]) for r in receiver.records] == [
+        ("as first", "first"),
+        ("as second", "second"),
+        ("as second", "second"),
+        ("as third", "third"),
+    ]
+
+
+def test_a_thread_class_with_its_own_name_property_is_asked_each_time(logger, receiver):
+    """A Thread subclass whose `name` is computed sends what the property returns."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+
+    class Counting(threading.Thread):
+        calls = 0
+
+        @property
+        def name(self):
+            Counting.calls += 1
+            return f"call-{Counting.calls}"
+
+        @name.setter
+        def name(self, value):
+            self._name = value
+
+    def work():
+        logger.info("one")
+        logger.info("two")
+
+    thread = Counting(target=work)
+    thread.start()
+    thread.join()
+    assert handler.flush()
+    assert receiver.wait_for(2)
+    names = [record["thread_name"] for record in receiver.records]
+    assert len(set(names)) == 2 and all(name.startswith("call-") for name in names)
+
+
+def test_threads_that_come_and_go_each_send_their_own_name(logger, receiver):
+    """Many short threads (whose ids the system reuses) each send their own name,
+    and a finished thread's object is not kept alive by the handler."""
+    import weakref
+
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    finished = []
+    for index in range(40):
+        thread = threading.Thread(target=lambda: logger.info("hello"), name=f"short-{index}")
+        thread.start()
+        thread.join()
+        finished.append(weakref.ref(thread))
+        del thread
+    assert handler.flush()
+    assert receiver.wait_for(40)
+    assert [r["thread_name"] for r in receiver.records] == [f"short-{i}" for i in range(40)]
+    gc.collect()
+    assert all(reference() is None for reference in finished)
+
+
+def test_a_thread_threading_never_started_is_named_as_current_thread_names_it(logger, receiver):
+    """A thread started with _thread sends the dummy name current_thread() gives it."""
+    import _thread
+
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    done = threading.Event()
+    seen = []
+
+    def work():
+        logger.info("foreign")
+        logger.info("foreign again")
+        seen.append(threading.current_thread().name)
+        done.set()
+
+    _thread.start_new_thread(work, ())
+    assert done.wait(10)
+    assert handler.flush()
+    assert receiver.wait_for(2)
+    assert [r["thread_name"] for r in receiver.records] == seen * 2
+
+
+def test_records_a_full_queue_refused_leave_the_rest_whole(logger, receiver):
+    """Under drop with a tiny queue, threads and formats taking turns: every record that
+    arrives carries its own thread's name and its own handler's format."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(2)
+        .with_overflow_policy("drop")
+        .build()
+    )
+    logger.addHandler(handler)
+    plain = handler.formatter
+    bracketed = femtologging.Formatter("[%(message)s]")
+
+    def work(index):
+        for number in range(300):
+            logger.info("t%d n%d", index, number)
+
+    threads = [threading.Thread(target=work, args=(index,), name=f"w{index}") for index in range(3)]
+    for thread in threads:
+        thread.start()
+    for number in range(300):
+        handler.setFormatter(bracketed if number % 2 else plain)
+        logger.info("main n%d", number)
+    for thread in threads:
+        thread.join()
+    assert handler.flush()
+    stats = handler.stats()
+    assert receiver.wait_for(stats["written"])
+    assert stats["written"] + stats["dropped"] == 1200
+    assert stats["rejected"] == 0
+    for record in receiver.records:
+        message = record["message"]
+        if record["thread_name"] == "MainThread":
+            assert re.fullmatch(r"main n\d+|\[main n\d+\]", message), message
+        else:
+            index = record["thread_name"][1:]
+            assert re.fullmatch(rf"\[?t{index} n\d+\]?", message), message
+
+
 def test_close_with_the_receiver_away_returns_at_once_and_counts_the_records(logger):
     """Nothing listening and the default two-minute deadline: close() gives up
     the queued records, counted as failed, instead of waiting."""
@@ -821,6 +959,50 @@ def test_a_stalled_receiver_under_drop_loses_only_what_is_counted(logger, receiv
     assert stats["failed"] == 0
     assert len(numbers) + stats["dropped"] == count
     assert numbers == sorted(set(numbers))
+
+
+def test_a_record_after_a_refused_one_keeps_its_own_format(logger, receiver):
+    """A record the full queue refused, the first with a new formatter, does not leave
+    the next record with the old formatter's message."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(4)
+        .with_overflow_policy("drop")
+        .with_max_frame_size(4 << 20)
+        .with_write_timeout_ms(10_000)
+        .with_flush_timeout_ms(10_000)
+        .build()
+    )
+    logger.addHandler(handler)
+    logger.info("connected")
+    assert handler.flush()
+    assert receiver.wait_for(1)
+    receiver.stall()
+    # Records of 2 MB: a few fill the socket's buffers, the worker is stuck
+    # in a send the receiver does not take, and the queue stays full.
+    payload = "s" * (2 << 20)
+    deadline = time.monotonic() + 10
+    while handler.stats()["dropped"] < 5 and time.monotonic() < deadline:
+        logger.info("old %s", payload)
+    assert handler.stats()["dropped"] >= 5
+    # The first record of a new formatter is refused (the worker may make
+    # room at any moment: a fresh formatter again until one is).
+    for attempt in range(100):
+        handler.setFormatter(femtologging.Formatter(f"new {attempt}: %(message)s"))
+        dropped = handler.stats()["dropped"]
+        logger.info("refused")
+        if handler.stats()["dropped"] == dropped + 1:
+            break
+    else:
+        pytest.fail("no record was refused")
+    receiver.resume()
+    assert handler.flush()
+    logger.info("after")
+    assert handler.flush()
+    assert receiver.wait_for(handler.stats()["written"])
+    time.sleep(0.05)
+    assert receiver.messages()[-1] == f"new {attempt}: after"
 
 
 def test_a_stalled_receiver_under_block_gets_every_record_once_it_resumes(logger, receiver):

@@ -52,6 +52,17 @@ impl LineFormat {
         &self.template
     }
 
+    /// The record's line when it is its message as it is (a template of the
+    /// message alone, no traceback or stack to follow): what `render` would
+    /// write, without copying it.
+    pub fn message_as_is<'a>(&self, record: &'a Record) -> Option<&'a str> {
+        let bare = [record.exception_text(), record.stack_info()]
+            .into_iter()
+            .flatten()
+            .all(str::is_empty);
+        (bare && self.template.is_message_only()).then_some(record.message.as_str())
+    }
+
     /// Appends the formatted record to `out`: the template, then the
     /// traceback and the stack, each on a new line, as `Formatter.format`
     /// does. On error `out` is left as it was.
@@ -232,6 +243,43 @@ mod tests {
             message: message.into(),
             additions: None,
         }
+    }
+
+    #[test]
+    fn the_message_alone_is_its_line_as_is_without_a_traceback() {
+        let asctime = Arc::new(AscTime::new(Converter::Utc, None));
+        let format = |fmt: &str, style| {
+            LineFormat::new(
+                Arc::new(Template::compile(fmt, style)),
+                Some(asctime.clone()),
+            )
+            .expect("answerable")
+        };
+        let plain = record("disk %d full");
+        for (fmt, style) in [("%(message)s", Style::Percent), ("{message}", Style::Brace)] {
+            let format = format(fmt, style);
+            assert_eq!(format.message_as_is(&plain), Some("disk %d full"));
+            let mut rendered = String::new();
+            format.render(&plain, &mut rendered).expect("renders");
+            assert_eq!(rendered, "disk %d full");
+        }
+        for (fmt, style) in [
+            ("%(message)10s", Style::Percent),
+            ("%(message)s!", Style::Percent),
+            ("%(name)s", Style::Percent),
+            ("{message:>5}", Style::Brace),
+        ] {
+            assert_eq!(format(fmt, style).message_as_is(&plain), None, "{fmt}");
+        }
+        let mut with_traceback = record("failed");
+        with_traceback.additions = Some(Box::new(Additions {
+            exception_text: Some("Traceback ...".into()),
+            stack_info: None,
+        }));
+        let message_only = format("%(message)s", Style::Percent);
+        assert_eq!(message_only.message_as_is(&with_traceback), None);
+        with_traceback.additions = Some(Box::new(Additions::default()));
+        assert_eq!(message_only.message_as_is(&with_traceback), Some("failed"));
     }
 
     fn line(fmt: &str, style: Style, record: &Record) -> Result<String, RenderError> {

@@ -458,7 +458,7 @@ fn append_on_new_line<'py>(
 /// formatter.
 pub fn default_formatter(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     runtime::get(py)?
-        .global(py, intern!(py, "_defaultFormatter"))
+        .default_formatter(py)
         .ok_or_else(|| PyTypeError::new_err("no default formatter"))
 }
 
@@ -827,7 +827,9 @@ fn is_gmtime(py: Python<'_>, converter: &Bound<'_, PyAny>) -> PyResult<bool> {
 extern "C" {
     // Exported by every CPython 3 (`Include/cpython/object.h`); pyo3-ffi
     // leaves it out as private.
-    fn _PyObject_GetDictPtr(object: *mut pyo3::ffi::PyObject) -> *mut *mut pyo3::ffi::PyObject;
+    pub(crate) fn _PyObject_GetDictPtr(
+        object: *mut pyo3::ffi::PyObject,
+    ) -> *mut *mut pyo3::ffi::PyObject;
 }
 
 fn has_instance_settings(py: Python<'_>, formatter: &Bound<'_, PyAny>) -> PyResult<bool> {

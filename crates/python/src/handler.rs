@@ -75,7 +75,7 @@ const NAMES: &[&str] = &[
 const HANDLE: u64 = 1 << 0;
 const FILTER: u64 = 1 << 1;
 const EMIT: u64 = 1 << 2;
-const FORMAT: u64 = 1 << 3;
+pub(crate) const FORMAT: u64 = 1 << 3;
 const FLUSH: u64 = 1 << 4;
 const TERMINATOR: u64 = 1 << 5;
 const STREAM: u64 = 1 << 6;
@@ -129,7 +129,7 @@ pub fn overridden(handler: &Bound<'_, Handler>) -> PyResult<u64> {
 #[pyclass(extends = Filterer, subclass, frozen, module = "femtologging")]
 pub struct Handler {
     level: LevelField,
-    formatter: PyField,
+    pub(crate) formatter: PyField,
     kind: HandlerKind,
 }
 
@@ -436,7 +436,7 @@ fn emit_femto<'py>(
             Err(error) => return report_error(handler.as_any(), record, error),
         }
     } else if femto.sends_frames(py) {
-        match femto::wire_job(handler, overridden, record) {
+        match femto::wire_job(handler, femto, overridden, record) {
             Ok(job) => job,
             Err(error) if error.is_instance_of::<PyRecursionError>(py) => return Err(error),
             Err(error) => return report_error(handler.as_any(), record, error),

@@ -41,6 +41,7 @@ mod socket_io;
 mod socket_pickle;
 mod structured;
 mod syslog;
+mod thread_names;
 mod time_cache;
 mod timed_rotating;
 mod traceback;

@@ -167,7 +167,7 @@ fn absent(py: Python<'_>) -> Py<PyAny> {
 pub static VERSION_TAG_FLAG_IN_USE: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(true);
 
-fn current_version_tag(raw: *mut pyo3::ffi::PyTypeObject) -> u32 {
+pub(crate) fn current_version_tag(raw: *mut pyo3::ffi::PyTypeObject) -> u32 {
     const VALID_VERSION_TAG: std::os::raw::c_ulong = 1 << 19;
     let flag_in_use = VERSION_TAG_FLAG_IN_USE.load(std::sync::atomic::Ordering::Relaxed);
     // SAFETY: reading two plain fields of a live type object with the GIL held.

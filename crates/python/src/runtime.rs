@@ -44,6 +44,9 @@ pub struct HotValues {
     /// Whether the clock function is still the one found at import.
     standard_clock: (u64, bool),
     standard_factory: (u64, bool),
+    log_threads: (u64, bool),
+    /// `_defaultFormatter`, as it was at that version.
+    default_formatter: (u64, Option<Py<PyAny>>),
     /// `(level, name)` pairs and the versions of `_levelToName` and
     /// `_nameToLevel` they were read at.
     level_names: Vec<(i64, Py<PyAny>)>,
@@ -212,6 +215,57 @@ impl Runtime {
                 .with(py, |hot| hot.standard_factory = (version, answer));
         }
         answer
+    }
+
+    /// `_defaultFormatter` (`None` when it was deleted), read again only
+    /// after the module's globals changed: every record of a handler
+    /// without a formatter asks for it.
+    pub fn default_formatter<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        let version = dict_version(self.module_dict.bind(py));
+        if let Some(version) = version {
+            let known = self.hot.with(py, |hot| match &hot.default_formatter {
+                (known, formatter) if *known == version => {
+                    Some(formatter.as_ref().map(|formatter| formatter.clone_ref(py)))
+                }
+                _ => None,
+            });
+            if let Some(formatter) = known {
+                return formatter.map(|formatter| formatter.into_bound(py));
+            }
+        }
+        let formatter = self.global(py, pyo3::intern!(py, "_defaultFormatter"));
+        if let Some(version) = version {
+            let remembered = formatter
+                .as_ref()
+                .map(|formatter| formatter.clone().unbind());
+            let previous = self.hot.with(py, |hot| {
+                std::mem::replace(&mut hot.default_formatter, (version, remembered))
+            });
+            // Released outside the cell: dropping an object may run Python code.
+            drop(previous);
+        }
+        formatter
+    }
+
+    /// `logThreads`, read again only after the module's globals changed.
+    /// Deleted from the package, it raises as `logging.logThreads` would.
+    pub fn log_threads(&self, py: Python<'_>) -> PyResult<bool> {
+        let version = dict_version(self.module_dict.bind(py));
+        if let Some(version) = version {
+            let (known, answer) = self.hot.with(py, |hot| hot.log_threads);
+            if known == version {
+                return Ok(answer);
+            }
+        }
+        let value = self
+            .module
+            .bind(py)
+            .getattr(pyo3::intern!(py, "logThreads"))?;
+        let answer = value.is_truthy()?;
+        if let Some(version) = version.filter(|_| truth_is_fixed(&value)) {
+            self.hot.with(py, |hot| hot.log_threads = (version, answer));
+        }
+        Ok(answer)
     }
 
     /// The name `_levelToName` (then `_nameToLevel`) gives a level, from

@@ -80,3 +80,25 @@ fn remember(py: Python<'_>, key: usize, shared: &Arc<str>) {
         recent[0] = (key, Some(shared.clone()));
     });
 }
+
+/// A value's `str()` ("" for None); lone surrogates as `\udcxx` escapes.
+pub fn any_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if value.is_none() {
+        return Ok(String::new());
+    }
+    Ok(match value.cast::<PyString>() {
+        Ok(text) => text_of(text),
+        Err(_) => text_of(&value.str()?),
+    })
+}
+
+/// A Python `str` as UTF-8; lone surrogates as `\udcxx` escapes.
+pub fn text_of(text: &Bound<'_, PyString>) -> String {
+    match text.to_str() {
+        Ok(text) => text.to_owned(),
+        Err(_) => text
+            .call_method1("encode", ("utf-8", "backslashreplace"))
+            .and_then(|bytes| Ok(String::from_utf8_lossy(bytes.extract::<&[u8]>()?).into_owned()))
+            .unwrap_or_else(|_| text.to_string_lossy().into_owned()),
+    }
+}

@@ -106,6 +106,19 @@ impl Template {
     /// True when the whole template must be rendered by the host: positional `%s` with a
     /// mapping, `%(x)*d`, `{0}`, `{}`, `{a.b}`, `{a[0]}`, `{x:{y}}`, an invalid `$`
     /// placeholder, any syntax error.
+    /// Whether the template is the message and nothing else (`"%(message)s"`,
+    /// `"{message}"`, `"$message"`): rendering it copies the message as it is.
+    pub fn is_message_only(&self) -> bool {
+        matches!(
+            &*self.segments,
+            [Segment::Field(Field {
+                key: FieldKey::Message,
+                plain: true,
+                ..
+            })]
+        )
+    }
+
     pub fn python_only(&self) -> bool {
         self.python_only
     }

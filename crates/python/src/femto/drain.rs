@@ -241,7 +241,12 @@ impl FileDrain {
                     records += 1;
                 }
                 // Never queued for a file or a standard stream.
-                Job::Text(_) | Job::Call { .. } | Job::Wire(_) | Job::Frame(_) | Job::Emit(_) => {}
+                Job::Text(_)
+                | Job::Call { .. }
+                | Job::Wire(_)
+                | Job::WireRecord(_)
+                | Job::Frame(_)
+                | Job::Emit(_) => {}
             }
         }
         (records, delivered)

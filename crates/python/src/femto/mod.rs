@@ -28,7 +28,7 @@ use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
 use femtologging_core::rotation::timed::{AtTime, TimedSchedule};
 use femtologging_core::time::PythonVersion;
 use femtologging_core::wire::serialize::json::{self, JsonStyle};
-use femtologging_core::wire::serialize::value::Value;
+use femtologging_core::wire::serialize::{Text, Value};
 use femtologging_core::worker::{
     Drain, OverflowPolicy, SubmitError, Worker, WorkerOptions, DEFAULT_LINGER,
 };
@@ -87,6 +87,9 @@ pub enum Job {
     /// A record's MessagePack map, encoded by the caller, for a socket
     /// handler to frame and send.
     Wire(Vec<u8>),
+    /// A record for a socket handler, for the worker to render, encode,
+    /// frame and send.
+    WireRecord(WireRecord),
     /// Bytes a standard network handler made and framed on the caller
     /// (`background=True`), for its socket.
     Frame(Vec<u8>),
@@ -112,6 +115,51 @@ impl Event {
     pub fn render(&self, out: &mut String) {
         json::encode_text(&self.fields, self.style, out);
         out.push('\n');
+    }
+}
+
+/// A socket handler's record as plain data: what the MessagePack map holds
+/// beyond the `Record` (the thread's name as the record's view would say
+/// it, the `extra` values), and the format of its `message`. The record's
+/// `thread_id` is the view's `thread` (zero when `logThreads` is false).
+pub struct WireRecord {
+    pub record: Record,
+    /// `None`: the same as the previous record's of this handler.
+    pub shared: Option<Arc<WireShared>>,
+    /// Behind one thin pointer, `None` without `extra`: every job of every
+    /// femto handler is as large as the largest kind, and is moved through
+    /// the queue. (A `Box<Vec>` for the thin pointer: a boxed slice is two
+    /// words.)
+    #[allow(clippy::box_collection)]
+    pub key_values: Option<Box<Vec<(Text, Value)>>>,
+}
+
+/// What the records of one thread through one format have in common. It
+/// travels with the first record of a run only (`WireRecord::shared`): a
+/// reference count that the caller took and the worker dropped for every
+/// record would move between their processors on each, a cache miss for
+/// the caller per record.
+pub struct WireShared {
+    pub format: Arc<LineFormat>,
+    pub thread_name: Option<Arc<str>>,
+}
+
+/// See `WireShared::key`.
+pub type WireSharedKey = (usize, usize);
+
+impl WireShared {
+    /// The addresses of the format and the name (zero: none). Whoever holds
+    /// the `WireShared` holds both, so while it lives no other format or
+    /// name has these addresses.
+    pub fn key(&self) -> WireSharedKey {
+        WireShared::key_of(&self.format, self.thread_name.as_ref())
+    }
+
+    pub fn key_of(format: &Arc<LineFormat>, thread_name: Option<&Arc<str>>) -> WireSharedKey {
+        (
+            Arc::as_ptr(format) as usize,
+            thread_name.map_or(0, |name| Arc::as_ptr(name).cast::<u8>() as usize),
+        )
     }
 }
 
@@ -188,6 +236,14 @@ pub struct FemtoHandler {
     escape_surrogates: AtomicBool,
     /// The target opened again for records that come after `close`.
     reopened: GilCell<Option<Box<dyn Drain<Job>>>>,
+    /// The `WireShared` of the last `WireRecord` queued; a record that
+    /// shares it is queued without it (`WireRecord::shared` is `None`) and
+    /// the socket's drain uses the one it holds. Forgotten whenever a record
+    /// is not queued and when the worker is replaced, so that the next
+    /// record carries it again.
+    /// With its key (`WireShared::key`), held here: comparing it touches
+    /// no memory the worker writes.
+    last_wire_shared: GilCell<Option<(WireSharedKey, Arc<WireShared>)>>,
 }
 
 impl Drop for FemtoHandler {
@@ -271,6 +327,7 @@ impl FemtoHandler {
             Ok(Err(SubmitError::Full(job))) => job,
             Err(_) => return Err(PyRuntimeError::new_err("the handler was never started")),
             Ok(Err(SubmitError::Closed(job))) => {
+                let job = self.with_wire_shared(py, job);
                 self.write_after_close(py, job);
                 return Ok(());
             }
@@ -279,6 +336,7 @@ impl FemtoHandler {
             return Err(PyRuntimeError::new_err("the handler was never started"));
         };
         if worker.options().policy == OverflowPolicy::Drop {
+            self.forget_wire_shared(py);
             worker.count_dropped();
             if raise_when_full {
                 return Err(PyRuntimeError::new_err(
@@ -290,12 +348,50 @@ impl FemtoHandler {
         // Block or timeout: wait without holding the interpreter, so the
         // worker (which may need it for a Python handler) can make room.
         let outcome = py.detach(|| worker.submit(job).map_err(|_| ()));
+        if outcome.is_err() {
+            self.forget_wire_shared(py);
+        }
         if outcome.is_err() && raise_when_full {
             return Err(PyRuntimeError::new_err(
                 "the handler's queue stayed full; the record was dropped",
             ));
         }
         Ok(())
+    }
+
+    /// Whether the last `WireRecord` queued had the `WireShared` of `key`,
+    /// so that the next may go without it.
+    pub fn queued_wire_shared(&self, py: Python<'_>, key: WireSharedKey) -> bool {
+        self.last_wire_shared.with(py, |last| {
+            last.as_ref().is_some_and(|(known, _)| *known == key)
+        })
+    }
+
+    /// Remembers the `WireShared` a `WireRecord` about to be queued carries.
+    pub fn remember_wire_shared(&self, py: Python<'_>, shared: Arc<WireShared>) {
+        let previous = self
+            .last_wire_shared
+            .replace(py, Some((shared.key(), shared)));
+        drop(previous);
+    }
+
+    /// The next `WireRecord` queued carries its `WireShared` again.
+    fn forget_wire_shared(&self, py: Python<'_>) {
+        drop(self.last_wire_shared.replace(py, None));
+    }
+
+    /// A job with its `WireShared` filled in, for a drain that did not see
+    /// the records before it.
+    fn with_wire_shared(&self, py: Python<'_>, job: Job) -> Job {
+        match job {
+            Job::WireRecord(mut wire) if wire.shared.is_none() => {
+                wire.shared = self
+                    .last_wire_shared
+                    .with(py, |last| last.as_ref().map(|(_, shared)| shared.clone()));
+                Job::WireRecord(wire)
+            }
+            job => job,
+        }
     }
 
     /// A record that came after `close` (an exit hook that runs after
@@ -339,6 +435,7 @@ impl FemtoHandler {
             line_format: GilCell::new(None),
             extra_kinds: GilCell::new(None),
             reopened: GilCell::new(None),
+            last_wire_shared: GilCell::new(None),
             escape_surrogates: AtomicBool::new(true),
         })
     }
@@ -426,6 +523,8 @@ impl FemtoHandler {
         self.escape_surrogates
             .store(escape_surrogates, Ordering::Relaxed);
         drop(self.target.replace(py, Some(target)));
+        // A new drain has seen no record yet.
+        self.forget_wire_shared(py);
         if let Some(old) = self.worker.replace(py, Some(Arc::new(worker))) {
             py.detach(|| old.close());
         }
@@ -517,6 +616,7 @@ impl FemtoHandler {
         };
         let worker =
             Worker::spawn(options, drain).map_err(|error| PyOSError::new_err(error.to_string()))?;
+        self.forget_wire_shared(py);
         drop(self.worker.replace(py, Some(Arc::new(worker))));
         Ok(())
     }
@@ -574,4 +674,17 @@ pub fn normalize_policy(text: &str) -> PyResult<String> {
     OverflowPolicy::parse(text)
         .map(|policy| policy.to_string())
         .map_err(|error| PyValueError::new_err(error.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_record_makes_no_job_larger_than_a_formatter_functions() {
+        let mapping = std::mem::size_of::<Record>()
+            + std::mem::size_of::<Option<Py<PyDict>>>()
+            + std::mem::size_of::<Arc<Py<PyAny>>>();
+        assert!(std::mem::size_of::<WireRecord>() <= mapping);
+    }
 }

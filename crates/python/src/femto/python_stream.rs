@@ -44,6 +44,7 @@ impl Drain<Job> for PythonStreamDrain {
                     | Job::Mapping { .. }
                     | Job::Call { .. }
                     | Job::Wire(_)
+                    | Job::WireRecord(_)
                     | Job::Frame(_)
                     | Job::Emit(_) => {}
                 }

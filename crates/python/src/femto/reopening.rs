@@ -9,12 +9,15 @@ use std::sync::Arc;
 use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 
 use super::drain::Target;
-use super::Job;
+use super::{Job, WireShared};
 
 pub struct Reopening {
     target: Target,
     handler_errors: Arc<AtomicU64>,
     opened: Option<Box<dyn Drain<Job>>>,
+    /// The last `WireShared` among the records lost before the drain
+    /// opened: the records after them come without it.
+    wire_shared: Option<Arc<WireShared>>,
 }
 
 impl Reopening {
@@ -23,6 +26,7 @@ impl Reopening {
             target,
             handler_errors,
             opened: None,
+            wire_shared: None,
         }
     }
 }
@@ -31,10 +35,27 @@ impl Drain<Job> for Reopening {
     fn write(&mut self, batch: &mut Vec<Job>) -> Result<Delivered, WriteFailure> {
         if self.opened.is_none() {
             match self.target.drain(false, &self.handler_errors) {
-                Ok(drain) => self.opened = Some(drain),
+                Ok(drain) => {
+                    self.opened = Some(drain);
+                    let first = batch.iter_mut().find_map(|job| match job {
+                        Job::WireRecord(wire) => Some(wire),
+                        _ => None,
+                    });
+                    if let Some(wire) = first {
+                        if wire.shared.is_none() {
+                            wire.shared = self.wire_shared.take();
+                        }
+                    }
+                }
                 Err(error) => {
                     let records = batch.len() as u64;
-                    batch.clear();
+                    for job in batch.drain(..) {
+                        if let Job::WireRecord(wire) = job {
+                            if wire.shared.is_some() {
+                                self.wire_shared = wire.shared;
+                            }
+                        }
+                    }
                     return Err(WriteFailure {
                         records,
                         error,

@@ -3,15 +3,18 @@
 //! big-endian length, and the worker sends it through a `Connection`, which
 //! reconnects with backoff.
 //!
-//! The caller encodes the record's fields (Python objects that may change
-//! once the call returns) straight into the map's bytes: one allocation per
-//! record, where copying each field out would take one per field, each freed
-//! on the worker's thread. The worker frames a batch into one buffer and
-//! sends it. What becomes of each frame is counted by the worker's stats:
-//! `written` once handed to the kernel, `rejected` when it is over the
-//! maximum frame size (never sent), `failed` when the backoff's deadline
-//! passed without a connection, or the handler closed while the receiver
-//! was away.
+//! The caller reads what may change once the call returns (the merged
+//! message, the traceback, the thread's name, the `extra` values) into a
+//! `WireRecord` of plain data, the logger, level and call site shared with
+//! every record of the same origin; the worker renders the message with
+//! the handler's formatter, encodes the map, frames a batch into one buffer
+//! and sends it. A record Python code has seen, or a formatter the worker
+//! cannot run, is encoded on the caller straight from the Python objects
+//! instead (`Job::Wire`). What becomes of each frame is counted by the
+//! worker's stats: `written` once handed to the kernel, `rejected` when it
+//! is over the maximum frame size (never sent) or its message cannot be
+//! rendered, `failed` when the backoff's deadline passed without a
+//! connection, or the handler closed while the receiver was away.
 
 use std::borrow::Cow;
 use std::io;
@@ -19,6 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use femtologging_core::line::LineFormat;
+use femtologging_core::record::Record;
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
 use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
@@ -29,14 +34,16 @@ use femtologging_core::worker::{Delivered, Drain, WriteFailure};
 use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use super::Job;
-use crate::formatter::FormattedText;
-use crate::handler::{format_for, Handler};
+use super::deferred::snapshot;
+use super::{FemtoHandler, Job, WireRecord, WireShared, WireSharedKey};
+use crate::formatter::{self, default_formatter, FormattedText};
+use crate::gil::GilCell;
+use crate::handler::{format_for, Handler, FORMAT};
 use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
-use crate::runtime;
+use crate::shared_text::text_of;
+use crate::thread_names::thread_fields;
 
 /// Nesting beyond this is sent as the value's `str()`.
 const MAX_VALUE_DEPTH: usize = 32;
@@ -69,6 +76,9 @@ impl SocketSettings {
             settings: self.clone(),
             frames: Vec::new(),
             ends: Vec::new(),
+            message: String::new(),
+            payload: Vec::new(),
+            shared: None,
         })
     }
 }
@@ -159,6 +169,11 @@ pub struct SocketDrain {
     frames: Vec<u8>,
     /// Where each frame ends in `frames`.
     ends: Vec<usize>,
+    /// A `WireRecord`'s message and map, kept from record to record.
+    message: String,
+    payload: Vec<u8>,
+    /// The `WireShared` of the last `WireRecord` that carried one.
+    shared: Option<Arc<WireShared>>,
 }
 
 /// Frames given up, and the first reason.
@@ -191,6 +206,64 @@ impl SocketDrain {
             })?;
         self.ends.push(self.frames.len());
         Ok(())
+    }
+
+    /// Renders a record's message, encodes its map and appends its frame.
+    fn add_wire_record(&mut self, wire: WireRecord) -> Result<(), String> {
+        if let Some(shared) = wire.shared {
+            self.shared = Some(shared);
+        }
+        // Moved out and back rather than cloned: the caller touches this
+        // count too.
+        let Some(shared) = self.shared.take() else {
+            return Err("a record came without its format".into());
+        };
+        let key_values = wire.key_values.as_deref().map_or(&[][..], Vec::as_slice);
+        let result = self.encode_wire_record(&wire.record, &shared, key_values);
+        self.shared = Some(shared);
+        result
+    }
+
+    fn encode_wire_record(
+        &mut self,
+        record: &Record,
+        shared: &WireShared,
+        key_values: &[(Text, Value)],
+    ) -> Result<(), String> {
+        let origin = &*record.origin;
+        // The default `"%(message)s"` is the message itself: no copy.
+        let message = match shared.format.message_as_is(record) {
+            Some(message) => message,
+            None => {
+                self.message.clear();
+                shared
+                    .format
+                    .render(record, &mut self.message)
+                    .map_err(|error| error.to_string())?;
+                &self.message
+            }
+        };
+        let mut payload = std::mem::take(&mut self.payload);
+        payload.clear();
+        let encoded = msgpack::encode_fields(
+            &MsgpackFields {
+                logger: &origin.logger_name,
+                level: &origin.level_name,
+                message,
+                timestamp_ns: record.created_ns,
+                filename: &origin.site.pathname,
+                line_number: record.line,
+                module_path: &origin.site.module,
+                thread_id: record.thread_id,
+                thread_name: shared.thread_name.as_deref().unwrap_or(""),
+                key_values,
+            },
+            &mut payload,
+        )
+        .map_err(|error| error.to_string())
+        .and_then(|()| self.add_record(&payload));
+        self.payload = payload;
+        encoded
     }
 
     /// Sends the batch's frames, waiting as the backoff says while the
@@ -257,6 +330,7 @@ impl Drain<Job> for SocketDrain {
         for job in batch.drain(..) {
             let added = match job {
                 Job::Wire(payload) => self.add_record(&payload),
+                Job::WireRecord(wire) => self.add_wire_record(wire),
                 // A standard handler's bytes, framed by the caller.
                 Job::Frame(frame) => {
                     self.frames.extend_from_slice(&frame);
@@ -275,6 +349,10 @@ impl Drain<Job> for SocketDrain {
         // A burst must not keep a burst-sized buffer for the life of the handler.
         if self.frames.capacity() > 4 << 20 {
             self.frames = Vec::new();
+        }
+        if self.message.capacity() > 1 << 20 || self.payload.capacity() > 1 << 20 {
+            self.message = String::new();
+            self.payload = Vec::new();
         }
         match lost.reason {
             None => Ok(delivered),
@@ -297,17 +375,27 @@ impl Drain<Job> for SocketDrain {
     }
 }
 
-/// The job for one record: its MessagePack map, encoded now, on the caller,
-/// straight from the Python objects that hold its fields (they may change
-/// once the call returns). `message` is the handler's formatter's output,
-/// `"%(message)s"` (the merged message, and the traceback when there is
-/// one) unless a formatter was given.
+/// The job for one record. A native record no Python code has seen, with a
+/// standard formatter the worker can render, travels as plain data and the
+/// worker renders its message and encodes its map (`WireRecord`); any other
+/// is encoded here, straight from the Python objects that hold its fields
+/// (they may change once the call returns). `message` is the handler's
+/// formatter's output, `"%(message)s"` (the merged message, and the
+/// traceback when there is one) unless a formatter was given.
 pub fn wire_job<'py>(
     handler: &Bound<'py, Handler>,
+    femto: &FemtoHandler,
     overridden: u64,
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<Job> {
     let py = handler.py();
+    if overridden & FORMAT == 0 {
+        if let Some(native) = record.native(py) {
+            if let Some(wire) = wire_record(handler, femto, native)? {
+                return Ok(Job::WireRecord(wire));
+            }
+        }
+    }
     let message = match format_for(handler, overridden, record)? {
         FormattedText::Rust(text) => text,
         FormattedText::Python(text) => text_of(&text.str()?),
@@ -366,6 +454,104 @@ pub fn wire_job<'py>(
     .map(Job::Wire)
 }
 
+/// A record for the worker to render and encode: what the caller must read
+/// now (the merged message, the traceback, the thread's name, the `extra`
+/// values) as plain data, the rest shared (`Origin`). `None` when the
+/// formatter or a field needs Python, or the record's path is not its call
+/// site's own (a `findCaller` override), whose module the view derives.
+fn wire_record(
+    handler: &Bound<'_, Handler>,
+    femto: &FemtoHandler,
+    native: &CallRecord,
+) -> PyResult<Option<WireRecord>> {
+    let py = handler.py();
+    if native.plain_pathname(py) != Some(&*native.site.pathname) {
+        return Ok(None);
+    }
+    let formatter = handler.get().formatter.get(py);
+    let formatter = if formatter.is_none() {
+        default_formatter(py)?
+    } else {
+        formatter
+    };
+    let Some((format, verified)) = formatter::line_format(py, &formatter, &femto.line_format)?
+    else {
+        return Ok(None);
+    };
+    let Some(mut record) = snapshot(&formatter, native)? else {
+        return Ok(None);
+    };
+    if !verified {
+        // The first record of this format is rendered here: a template that
+        // does not suit the record's fields fails on the caller, reported the
+        // standard way, and the worker never sees it.
+        let works = format.render(&record, &mut String::new()).is_ok();
+        formatter::settle_line_format(py, &femto.line_format, &format, works);
+        if !works {
+            return Ok(None);
+        }
+    }
+    let thread = thread_fields(py, native.thread_id)?;
+    record.thread_id = thread.id;
+    // The common case, a record like the handler's last one, touches no
+    // reference count the worker touches.
+    let shared = if femto.queued_wire_shared(py, WireShared::key_of(&format, thread.name.as_ref()))
+    {
+        None
+    } else {
+        let shared = wire_shared(py, format, thread.name);
+        femto.remember_wire_shared(py, shared.clone());
+        Some(shared)
+    };
+    Ok(Some(WireRecord {
+        record,
+        shared,
+        key_values: native
+            .extra
+            .is_some()
+            .then(|| Box::new(extra_values(py, native))),
+    }))
+}
+
+/// The `WireShared` of a format and a thread name, found again among the
+/// last ones made: a busy program logs through a few formats from a few
+/// threads.
+fn wire_shared(
+    py: Python<'_>,
+    format: Arc<LineFormat>,
+    thread_name: Option<Arc<str>>,
+) -> Arc<WireShared> {
+    let key = WireShared::key_of(&format, thread_name.as_ref());
+    let found = RECENT_SHARED.with(py, |recent| {
+        recent
+            .iter()
+            .flatten()
+            .find(|(known, _)| *known == key)
+            .map(|(_, shared)| shared.clone())
+    });
+    if let Some(shared) = found {
+        return shared;
+    }
+    let shared = Arc::new(WireShared {
+        format,
+        thread_name,
+    });
+    let evicted = RECENT_SHARED.with(py, |recent| {
+        recent.rotate_right(1);
+        recent[0].replace((key, shared.clone()))
+    });
+    // Dropped outside the cell, as every value leaving a `GilCell` is.
+    drop(evicted);
+    shared
+}
+
+const RECENT_SHARED_SIZE: usize = 8;
+
+/// By the addresses of the format and the name (zero: none), newest first.
+type RecentShared = [Option<(WireSharedKey, Arc<WireShared>)>; RECENT_SHARED_SIZE];
+
+static RECENT_SHARED: GilCell<RecentShared> = GilCell::new([const { None }; RECENT_SHARED_SIZE]);
+
 /// The map's bytes; an error (a field beyond what MessagePack can say) is
 /// reported as the record's.
 fn encoded(fields: &MsgpackFields<'_>) -> PyResult<Vec<u8>> {
@@ -383,20 +569,7 @@ fn native_payload(py: Python<'_>, native: &CallRecord, message: &str) -> PyResul
     if native.plain_pathname(py) != Some(&*site.pathname) {
         return Ok(None);
     }
-    let (thread_id, thread_name) = thread_fields(py, native.thread_id)?;
-    let mut key_values = Vec::new();
-    if let Some(extra) = &native.extra {
-        for (key, value) in extra.bind(py).iter() {
-            let Ok(key) = key.cast::<PyString>() else {
-                continue;
-            };
-            key_values.push((Text::new(text_of(key)), to_value(&value, 0)));
-        }
-    }
-    let thread_name = match &thread_name {
-        Some(name) => text(name)?,
-        None => Cow::Borrowed(""),
-    };
+    let thread = thread_fields(py, native.thread_id)?;
     encoded(&MsgpackFields {
         logger: &text(native.logger_name.bind(py))?,
         level: &text(native.level_name.bind(py))?,
@@ -405,46 +578,26 @@ fn native_payload(py: Python<'_>, native: &CallRecord, message: &str) -> PyResul
         filename: &site.pathname,
         line_number: native.line,
         module_path: &site.module,
-        thread_id,
-        thread_name: &thread_name,
-        key_values: &key_values,
+        thread_id: thread.id,
+        thread_name: thread.name.as_deref().unwrap_or(""),
+        key_values: &extra_values(py, native),
     })
     .map(Some)
 }
 
-/// `thread` and `threadName` as the record's view would say (zero and no
-/// name when `logging.logThreads` is false). The thread is looked up in
-/// `threading._active`, as `current_thread()` finds it, without running
-/// Python code; one that is not there (a thread `threading` never saw) asks
-/// `current_thread()` through the cold path, which registers it.
-fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<(u64, Option<Bound<'_, PyAny>>)> {
-    static ACTIVE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
-    let runtime = runtime::get(py)?;
-    let log_threads = runtime
-        .module
+/// The record's `extra` keys and values, in the wire's value model.
+fn extra_values(py: Python<'_>, native: &CallRecord) -> Vec<(Text, Value)> {
+    let Some(extra) = &native.extra else {
+        return Vec::new();
+    };
+    extra
         .bind(py)
-        .getattr(intern!(py, "logThreads"))?
-        .is_truthy()?;
-    if !log_threads {
-        return Ok((0, None));
-    }
-    let active = ACTIVE.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
-        let threading = py.import(intern!(py, "threading"))?;
-        Ok(threading
-            .getattr(intern!(py, "_active"))?
-            .cast_into::<PyDict>()?
-            .unbind())
-    })?;
-    if let Some(thread) = active.bind(py).get_item(thread_id)? {
-        return Ok((thread_id, Some(thread.getattr(intern!(py, "name"))?)));
-    }
-    // A thread threading does not know (a foreign one): the record's view
-    // asks `threading.current_thread()`, which names it as a dummy.
-    let context = crate::call_context::call_context(py, thread_id)?;
-    Ok((
-        context.get_item(0)?.extract::<u64>().unwrap_or(0),
-        Some(context.get_item(1)?),
-    ))
+        .iter()
+        .filter_map(|(key, value)| {
+            let key = key.cast::<PyString>().ok()?;
+            Some((Text::new(text_of(key)), to_value(&value, 0)))
+        })
+        .collect()
 }
 
 /// A value's `str()` ("" for None), borrowed from a `str` when it can be.
@@ -459,17 +612,6 @@ fn text<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
         },
         Err(_) => Cow::Owned(text_of(&value.str()?)),
     })
-}
-
-/// A Python `str` as UTF-8; lone surrogates as `\udcxx` escapes.
-fn text_of(text: &Bound<'_, PyString>) -> String {
-    match text.to_str() {
-        Ok(text) => text.to_owned(),
-        Err(_) => text
-            .call_method1("encode", ("utf-8", "backslashreplace"))
-            .and_then(|bytes| Ok(String::from_utf8_lossy(bytes.extract::<&[u8]>()?).into_owned()))
-            .unwrap_or_else(|_| text.to_string_lossy().into_owned()),
-    }
 }
 
 /// An `extra` value in the wire's value model: `None`, bool, int, float,

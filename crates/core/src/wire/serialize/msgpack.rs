@@ -53,6 +53,21 @@ const FIELDS: [&str; 10] = [
     "key_values",
 ];
 
+/// The ten keys as `string` writes them, header included: written once per
+/// record each, for every record a socket handler sends.
+const ENCODED_FIELDS: [&[u8]; 10] = [
+    b"\xa6logger",
+    b"\xa5level",
+    b"\xa7message",
+    b"\xactimestamp_ns",
+    b"\xa8filename",
+    b"\xabline_number",
+    b"\xabmodule_path",
+    b"\xa9thread_id",
+    b"\xabthread_name",
+    b"\xaakey_values",
+];
+
 /// Why a record could not be written or read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MsgpackError {
@@ -154,28 +169,27 @@ pub fn encode_fields(record: &MsgpackFields<'_>, out: &mut Vec<u8>) -> Result<()
     ];
     out.reserve(texts.iter().map(|text| text.len() + 5).sum::<usize>() + 160);
     let _ = write::write_map_len(out, FIELDS.len() as u32);
-    let strings = [
-        (FIELDS[0], record.logger),
-        (FIELDS[1], record.level),
-        (FIELDS[2], record.message),
-    ];
-    for (field, text) in strings {
-        string(out, field)?;
-        string(out, text)?;
-    }
-    string(out, "timestamp_ns")?;
+    let [logger, level, message, timestamp_ns, filename, line_number, module_path, thread_id, thread_name, key_values] =
+        ENCODED_FIELDS;
+    out.extend_from_slice(logger);
+    string(out, record.logger)?;
+    out.extend_from_slice(level);
+    string(out, record.level)?;
+    out.extend_from_slice(message);
+    string(out, record.message)?;
+    out.extend_from_slice(timestamp_ns);
     let _ = write::write_sint(out, record.timestamp_ns);
-    string(out, "filename")?;
+    out.extend_from_slice(filename);
     string(out, record.filename)?;
-    string(out, "line_number")?;
+    out.extend_from_slice(line_number);
     let _ = write::write_uint(out, record.line_number.into());
-    string(out, "module_path")?;
+    out.extend_from_slice(module_path);
     string(out, record.module_path)?;
-    string(out, "thread_id")?;
+    out.extend_from_slice(thread_id);
     let _ = write::write_uint(out, record.thread_id);
-    string(out, "thread_name")?;
+    out.extend_from_slice(thread_name);
     string(out, record.thread_name)?;
-    string(out, "key_values")?;
+    out.extend_from_slice(key_values);
     map(out, record.key_values)
 }
 
@@ -461,6 +475,15 @@ mod tests {
     use super::*;
     use crate::wire::serialize::pickle;
     use crate::wire::serialize::test_support::hex;
+
+    #[test]
+    fn the_encoded_keys_are_the_field_names_as_strings() {
+        for (field, encoded) in FIELDS.iter().zip(ENCODED_FIELDS) {
+            let mut expected = Vec::new();
+            string(&mut expected, field).expect("short");
+            assert_eq!(encoded, expected.as_slice(), "{field}");
+        }
+    }
 
     fn record_from(dict: &Value) -> MsgpackRecord {
         let text = |key| match dict.get(key) {
