@@ -80,8 +80,8 @@ def queue_listener_socket(library: ModuleType, port: int, name: str) -> SocketTa
 
 
 def femto_socket(library: ModuleType, port: int, name: str) -> SocketTarget:
-    """femtologging: `FemtoSocketHandler` from `SocketHandlerBuilder`; the caller encodes
-    each record as MessagePack, a Rust worker thread frames and sends the batches."""
+    """femtologging: `FemtoSocketHandler` from `SocketHandlerBuilder`; the caller queues each
+    record as plain data, a Rust worker thread encodes it as MessagePack and sends the batches."""
     logger = _logger(library, name)
     handler = (
         library.SocketHandlerBuilder()
