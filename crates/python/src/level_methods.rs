@@ -8,13 +8,14 @@
 //! interpreter's argument array instead, check the level first, and build
 //! the tuple only for a call that goes on to make a record.
 
-use std::ffi::{c_int, CStr};
+use std::ffi::CStr;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyString, PyTuple, PyType};
 
+use crate::fastcall::{self, trampoline};
 use crate::levels::Level;
 use crate::logger::{check_level, check_plain_level, log_enabled, Logger};
 use crate::runtime;
@@ -274,31 +275,16 @@ unsafe fn entry(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> PyResult<*mut ffi::PyObject> {
-    // SAFETY: `slf` and `kwnames` are borrowed from the caller, and `args`
-    // holds `nargs` positionals then one value per keyword name.
-    let (slf, keyword_names) = unsafe {
-        (
-            Bound::from_borrowed_ptr(py, slf),
-            Bound::from_borrowed_ptr_or_opt(py, kwnames),
-        )
-    };
+    // SAFETY: `slf` is borrowed from the caller; the rest is a fastcall's.
+    let slf = unsafe { Bound::from_borrowed_ptr(py, slf) };
     let logger = slf.cast::<Logger>()?;
-    let keyword_names = keyword_names
-        .map(|names| names.cast_into::<PyTuple>())
-        .transpose()?;
-    let positional_count = nargs as usize;
-    let keyword_count = keyword_names.as_ref().map_or(0, |names| names.len());
-    let all = if args.is_null() {
-        &[][..]
-    } else {
-        // SAFETY: see above.
-        unsafe { std::slice::from_raw_parts(args, positional_count + keyword_count) }
-    };
+    // SAFETY: forwarded from the caller.
+    let raw = unsafe { fastcall::split(py, args, nargs, kwnames)? };
     let arguments = Arguments {
         py,
-        positional: &all[..positional_count],
-        keyword_values: &all[positional_count..],
-        keyword_names: keyword_names.filter(|names| !names.is_empty()),
+        positional: raw.positional,
+        keyword_values: raw.keyword_values,
+        keyword_names: raw.keyword_names,
     };
     call(method, logger, arguments)?;
     Ok(py.None().into_ptr())
@@ -330,23 +316,7 @@ entry_point!(critical, CRITICAL);
 entry_point!(fatal, FATAL);
 entry_point!(log, LOG);
 
-type FastFunction = unsafe extern "C" fn(
-    *mut ffi::PyObject,
-    *const *mut ffi::PyObject,
-    ffi::Py_ssize_t,
-    *mut ffi::PyObject,
-) -> *mut ffi::PyObject;
-
-macro_rules! trampoline {
-    ($function:ident) => {
-        pyo3::impl_::trampoline::get_trampoline_function!(
-            fastcall_cfunction_with_keywords,
-            $function
-        )
-    };
-}
-
-const METHODS: [(&CStr, FastFunction, &CStr); 8] = [
+const METHODS: [(&CStr, fastcall::FastFunction, &CStr); 8] = [
     (
         c"debug",
         trampoline!(debug),
@@ -391,25 +361,5 @@ const METHODS: [(&CStr, FastFunction, &CStr); 8] = [
 
 /// Puts the methods on the `Logger` class.
 pub fn add_to(logger_class: &Bound<'_, PyType>) -> PyResult<()> {
-    let py = logger_class.py();
-    for (name, function, doc) in METHODS {
-        // The definition must outlive the descriptor, i.e. the process.
-        let definition = Box::leak(Box::new(ffi::PyMethodDef {
-            ml_name: name.as_ptr(),
-            ml_meth: ffi::PyMethodDefPointer {
-                PyCFunctionFastWithKeywords: function,
-            },
-            ml_flags: (ffi::METH_FASTCALL | ffi::METH_KEYWORDS) as c_int,
-            ml_doc: doc.as_ptr(),
-        }));
-        // SAFETY: a live type object and a definition that is never freed.
-        let descriptor = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyDescr_NewMethod(logger_class.as_type_ptr(), definition),
-            )?
-        };
-        logger_class.setattr(name.to_str().expect("ASCII names"), descriptor)?;
-    }
-    Ok(())
+    fastcall::add_methods(logger_class, &METHODS)
 }

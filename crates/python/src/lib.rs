@@ -17,6 +17,7 @@ mod bound_context;
 mod call_context;
 mod caller;
 mod compiled_messages;
+mod fastcall;
 mod femto;
 mod file_stream;
 mod filter;

@@ -12,7 +12,7 @@
 //! dict is made at all. Anything else (another processor, an `exc_info`, a
 //! value only Python can render) goes the way `EventSink.log` goes.
 
-use std::ffi::{c_int, CStr};
+use std::ffi::CStr;
 
 use femtologging_core::time::{now_ns, whole_seconds_from_ns, write_iso_utc};
 use femtologging_core::wire::serialize::value::{Text, Value};
@@ -24,6 +24,7 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use super::convert;
 use super::{EventSink, Output, Settings, Step};
 use crate::bound_context;
+use crate::fastcall::{self, trampoline, RawArguments as Arguments};
 use crate::femto::{Event, Job};
 use crate::gil::GilCell;
 
@@ -38,22 +39,6 @@ fn current_sink(py: Python<'_>) -> Option<Py<EventSink>> {
 struct LevelMethod {
     level: i64,
     name: &'static str,
-}
-
-/// The arguments of one call as the interpreter passed them.
-struct Arguments<'a, 'py> {
-    positional: &'a [*mut ffi::PyObject],
-    keyword_values: &'a [*mut ffi::PyObject],
-    keyword_names: Option<Bound<'py, PyTuple>>,
-}
-
-impl<'py> Arguments<'_, 'py> {
-    fn keywords(&self) -> impl Iterator<Item = (Bound<'py, PyAny>, *mut ffi::PyObject)> + '_ {
-        self.keyword_names
-            .iter()
-            .flat_map(|names| names.iter())
-            .zip(self.keyword_values.iter().copied())
-    }
 }
 
 /// What the call logs: `event` (`None` when not given) and the positionals
@@ -268,30 +253,10 @@ unsafe fn entry(
     nargs: ffi::Py_ssize_t,
     kwnames: *mut ffi::PyObject,
 ) -> PyResult<*mut ffi::PyObject> {
-    // SAFETY: `slf` and `kwnames` are borrowed from the caller, and `args`
-    // holds `nargs` positionals then one value per keyword name.
-    let (logger, keyword_names) = unsafe {
-        (
-            Bound::from_borrowed_ptr(py, slf),
-            Bound::from_borrowed_ptr_or_opt(py, kwnames),
-        )
-    };
-    let keyword_names = keyword_names
-        .map(|names| names.cast_into::<PyTuple>())
-        .transpose()?;
-    let positional_count = nargs as usize;
-    let keyword_count = keyword_names.as_ref().map_or(0, |names| names.len());
-    let all = if args.is_null() {
-        &[][..]
-    } else {
-        // SAFETY: see above.
-        unsafe { std::slice::from_raw_parts(args, positional_count + keyword_count) }
-    };
-    let arguments = Arguments {
-        positional: &all[..positional_count],
-        keyword_values: &all[positional_count..],
-        keyword_names: keyword_names.filter(|names| !names.is_empty()),
-    };
+    // SAFETY: `slf` is borrowed from the caller; the rest is a fastcall's.
+    let logger = unsafe { Bound::from_borrowed_ptr(py, slf) };
+    // SAFETY: forwarded from the caller.
+    let arguments = unsafe { fastcall::split(py, args, nargs, kwnames)? };
     call(py, method, &logger, &arguments)?;
     Ok(match current_sink(py) {
         Some(sink) => sink.get().done.clone_ref(py).into_ptr(),
@@ -327,23 +292,7 @@ entry_point!(warn, 30, "warn");
 entry_point!(error, 40, "error");
 entry_point!(critical, 50, "critical");
 
-type FastFunction = unsafe extern "C" fn(
-    *mut ffi::PyObject,
-    *const *mut ffi::PyObject,
-    ffi::Py_ssize_t,
-    *mut ffi::PyObject,
-) -> *mut ffi::PyObject;
-
-macro_rules! trampoline {
-    ($function:ident) => {
-        pyo3::impl_::trampoline::get_trampoline_function!(
-            fastcall_cfunction_with_keywords,
-            $function
-        )
-    };
-}
-
-const METHODS: [(&CStr, FastFunction, &CStr); 13] = [
+const METHODS: [(&CStr, fastcall::FastFunction, &CStr); 13] = [
     (
         c"debug",
         trampoline!(debug),
@@ -419,24 +368,5 @@ pub fn attach_structured_methods(
 ) -> PyResult<()> {
     let py = logger_class.py();
     drop(SINK.replace(py, Some(sink)));
-    for (name, function, doc) in METHODS {
-        // The definition must outlive the descriptor, i.e. the process.
-        let definition = Box::leak(Box::new(ffi::PyMethodDef {
-            ml_name: name.as_ptr(),
-            ml_meth: ffi::PyMethodDefPointer {
-                PyCFunctionFastWithKeywords: function,
-            },
-            ml_flags: (ffi::METH_FASTCALL | ffi::METH_KEYWORDS) as c_int,
-            ml_doc: doc.as_ptr(),
-        }));
-        // SAFETY: a live type object and a definition that is never freed.
-        let descriptor = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyDescr_NewMethod(logger_class.as_type_ptr(), definition),
-            )?
-        };
-        logger_class.setattr(name.to_str().expect("ASCII names"), descriptor)?;
-    }
-    Ok(())
+    fastcall::add_methods(logger_class, &METHODS)
 }
