@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::format::FieldKey;
 use crate::record::Record;
-use crate::time::{AscTime, RecordTimes, TimeError};
+use crate::time::{write_date_time, AscTime, RecordTimes, TimeError};
 use crate::wire::serialize::json::{encode_text, write_float, write_string, JsonStyle};
 use crate::wire::serialize::value::Value;
 
@@ -218,40 +218,11 @@ pub fn write_utc_isoformat(created: f64, out: &mut String) {
         micros += 1_000_000;
         seconds -= 1;
     }
-    let days = seconds.div_euclid(86_400);
-    let second_of_day = seconds.rem_euclid(86_400);
-    let (year, month, day) = civil_date(days);
-    let _ = write!(
-        out,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    );
+    write_date_time(seconds, out);
     if micros != 0 {
         let _ = write!(out, ".{micros:06}");
     }
     out.push_str("+00:00");
-}
-
-/// The proleptic Gregorian date `days` after 1970-01-01, counting in
-/// 400-year eras of 146,097 days that start on 1 March.
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -275,14 +246,5 @@ mod tests {
         assert_eq!(iso(951_782_400.5), "2000-02-29T00:00:00.500000+00:00");
         assert_eq!(iso(-1.25), "1969-12-31T23:59:58.750000+00:00");
         assert_eq!(iso(4_102_444_799.9999996), "2100-01-01T00:00:00+00:00");
-    }
-
-    #[test]
-    fn dates_follow_the_gregorian_leap_years() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-        assert_eq!(civil_date(47_540), (2100, 2, 28));
-        assert_eq!(civil_date(47_541), (2100, 3, 1));
-        assert_eq!(civil_date(-1), (1969, 12, 31));
     }
 }

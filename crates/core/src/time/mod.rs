@@ -9,6 +9,7 @@
 
 mod asctime;
 mod calendar;
+mod civil;
 mod clock;
 mod error;
 mod iso;
@@ -21,6 +22,7 @@ pub use asctime::{
     reset_timezone_cache, AscTime, Converter, DEFAULT_MSEC_FORMAT, DEFAULT_TIME_FORMAT,
 };
 pub use calendar::{gmtime, localtime, seconds_from_timestamp, CalendarTime};
+pub use civil::{civil_from_days, days_from_civil, write_date_time};
 pub use clock::{
     now_ns, ns_for_seconds, record_times, seconds_from_ns, whole_seconds_from_ns, PythonVersion,
     RecordTimes,

@@ -31,14 +31,9 @@ pub(super) fn schedule(
     TimedSchedule::new(when, interval, utc, at, version).unwrap()
 }
 
-/// Seconds since the epoch of a UTC date and time (days from the civil calendar).
+/// Seconds since the epoch of a UTC date and time.
 fn utc_time(year: i64, month: i64, day: i64, hour: i64, minute: i64, second: i64) -> i64 {
-    let shifted_year = if month <= 2 { year - 1 } else { year };
-    let era = shifted_year.div_euclid(400);
-    let year_of_era = shifted_year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
+    let days = crate::time::days_from_civil(year, month, day);
     ((days * 24 + hour) * 60 + minute) * 60 + second
 }
 

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::time::{days_from_civil, write_date_time};
+
 const NANOS_PER_SECOND: i64 = 1_000_000_000;
 
 /// An instant and the UTC offset to show it in.
@@ -27,16 +29,8 @@ impl Timestamp {
         let local_ns = self.unix_ns + i64::from(self.utc_offset_minutes) * 60 * NANOS_PER_SECOND;
         let seconds = local_ns.div_euclid(NANOS_PER_SECOND);
         let micros = local_ns.rem_euclid(NANOS_PER_SECOND) / 1000;
-        let days = seconds.div_euclid(86_400);
-        let second_of_day = seconds.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        let _ = write!(
-            out,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{micros:06}",
-            second_of_day / 3600,
-            second_of_day / 60 % 60,
-            second_of_day % 60
-        );
+        write_date_time(seconds, out);
+        let _ = write!(out, ".{micros:06}");
         if self.utc_offset_minutes == 0 {
             out.push('Z');
         } else {
@@ -132,37 +126,6 @@ fn days_in_month(year: i64, month: i64) -> i64 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date, counted in 400-year
-/// eras that start on March 1st so the leap day falls at an era's year end.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The inverse of `days_from_civil`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
