@@ -154,6 +154,15 @@ impl FileDrain {
         })))
     }
 
+    /// Marks the end of the line just put in the buffer, logged at
+    /// `logged_at` (whole seconds), which a time-rotating file needs.
+    fn line_written(&mut self, timed: bool, logged_at: i64) {
+        self.line_ends.push(self.buffer.len());
+        if timed {
+            self.line_times.push(logged_at);
+        }
+    }
+
     /// Formats the batch into the buffer; `py` is there when the batch has
     /// jobs for a Python formatter function and the interpreter could be
     /// attached.
@@ -169,10 +178,7 @@ impl FileDrain {
             match job {
                 Job::Line { text, logged_at } => {
                     self.buffer.push_str(&text);
-                    self.line_ends.push(self.buffer.len());
-                    if timed {
-                        self.line_times.push(logged_at);
-                    }
+                    self.line_written(timed, logged_at);
                     records += 1;
                 }
                 Job::Record {
@@ -182,11 +188,7 @@ impl FileDrain {
                 } => match format.render_with_extra(&record, &extra, &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
-                        self.line_ends.push(self.buffer.len());
-                        if timed {
-                            self.line_times
-                                .push(whole_seconds_from_ns(record.created_ns));
-                        }
+                        self.line_written(timed, whole_seconds_from_ns(record.created_ns));
                         records += 1;
                     }
                     Err(error) => {
@@ -203,11 +205,7 @@ impl FileDrain {
                 } => match layout.render(&record, &extra, &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
-                        self.line_ends.push(self.buffer.len());
-                        if timed {
-                            self.line_times
-                                .push(whole_seconds_from_ns(record.created_ns));
-                        }
+                        self.line_written(timed, whole_seconds_from_ns(record.created_ns));
                         records += 1;
                     }
                     Err(error) => reject(format!("formatting failed: {error}")),
@@ -221,11 +219,7 @@ impl FileDrain {
                         Ok(line) => {
                             self.buffer.push_str(&line);
                             self.buffer.push('\n');
-                            self.line_ends.push(self.buffer.len());
-                            if timed {
-                                self.line_times
-                                    .push(whole_seconds_from_ns(record.created_ns));
-                            }
+                            self.line_written(timed, whole_seconds_from_ns(record.created_ns));
                             records += 1;
                         }
                         Err(reason) => reject(reason),
@@ -234,10 +228,7 @@ impl FileDrain {
                 },
                 Job::Event(event) => {
                     event.render(&mut self.buffer);
-                    self.line_ends.push(self.buffer.len());
-                    if timed {
-                        self.line_times.push(event.logged_at);
-                    }
+                    self.line_written(timed, event.logged_at);
                     records += 1;
                 }
                 // Never queued for a file or a standard stream.
