@@ -20,6 +20,7 @@ from . import (
     routed_file,
     stream_stringio,
     structured_json,
+    structured_pretty,
     syslog_udp,
     tcp_socket,
     udp_datagram,
@@ -51,6 +52,7 @@ CASES: dict[str, Case] = {
         femto_socket_threads.CASE,
         http_batch.CASE,
         structured_json.CASE,
+        structured_pretty.CASE,
     )
 }
 

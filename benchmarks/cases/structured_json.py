@@ -52,13 +52,24 @@ def _check(text: str, n: int) -> None:
             raise CheckFailed(f"line {ms + 1} of {n} is not as expected: {line[:300]!r}")
 
 
-def _log_calls(logger, n: int) -> None:
+def log_calls(logger, n: int) -> None:
     for ms in range(n):
         logger.info("request handled", path=_PATH, status=200, duration_ms=ms, user="alice")
 
 
 def run_structlog(library: ModuleType, n: int) -> Measurement:
     structlog = library
+    renderer = structlog.processors.JSONRenderer()
+    return run_structlog_to_file(
+        structlog, [structlog.processors.format_exc_info], renderer, n, _check
+    )
+
+
+def run_structlog_to_file(
+    structlog: ModuleType, exception_steps: list, renderer, n: int, check
+) -> Measurement:
+    """structlog's processors as `configure` chooses them, `renderer` last, through its
+    `WriteLogger` on a file."""
     with tempfile.TemporaryDirectory(prefix="femtologging-bench-") as directory:
         path = os.path.join(directory, "bench.log")
         with open(path, "w") as file:
@@ -66,9 +77,9 @@ def run_structlog(library: ModuleType, n: int) -> Measurement:
                 processors=[
                     structlog.contextvars.merge_contextvars,
                     structlog.processors.add_log_level,
-                    structlog.processors.format_exc_info,
+                    *exception_steps,
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
-                    structlog.processors.JSONRenderer(),
+                    renderer,
                 ],
                 wrapper_class=structlog.make_filtering_bound_logger(20),
                 logger_factory=structlog.WriteLoggerFactory(file),
@@ -76,17 +87,22 @@ def run_structlog(library: ModuleType, n: int) -> Measurement:
             )
             logger = structlog.get_logger().bind(service="catalog")
             start = time.perf_counter_ns()
-            _log_calls(logger, n)
+            log_calls(logger, n)
             logged = time.perf_counter_ns()
         finished = time.perf_counter_ns()
         text = read_text(path)
-    _check(text, n)
+    check(text, n)
     return Measurement(
         elapsed_ns=finished - start, calls=n, output_bytes=len(text), caller_ns=logged - start
     )
 
 
 def run_femtologging(library: ModuleType, n: int) -> Measurement:
+    return run_femtologging_to_file("json", n, _check)
+
+
+def run_femtologging_to_file(fmt: str, n: int, check) -> Measurement:
+    """`configure(fmt=fmt)` with standard output pointed at a file, until every line is on it."""
     from femtologging import structured
 
     with tempfile.TemporaryDirectory(prefix="femtologging-bench-") as directory:
@@ -96,10 +112,10 @@ def run_femtologging(library: ModuleType, n: int) -> Measurement:
         os.dup2(file_descriptor, 1)
         os.close(file_descriptor)
         try:
-            structured.configure(fmt="json")
+            structured.configure(fmt=fmt)
             logger = structured.get_logger(service="catalog")
             start = time.perf_counter_ns()
-            _log_calls(logger, n)
+            log_calls(logger, n)
             logged = time.perf_counter_ns()
             if not structured._flush():
                 raise CheckFailed("the worker did not write everything within its timeout")
@@ -108,13 +124,13 @@ def run_femtologging(library: ModuleType, n: int) -> Measurement:
             os.dup2(saved_stdout, 1)
             os.close(saved_stdout)
         text = read_text(path)
-    _check(text, n)
+    check(text, n)
     return Measurement(
         elapsed_ns=finished - start, calls=n, output_bytes=len(text), caller_ns=logged - start
     )
 
 
-def _not_applicable(library: ModuleType, n: int) -> Measurement:
+def not_applicable(library: ModuleType, n: int) -> Measurement:
     raise CheckFailed("the structured case runs only structlog and femtologging")
 
 
@@ -126,7 +142,7 @@ CASE = Case(
         "with its WriteLogger (the same bytes)"
     ),
     default_n=100_000,
-    run=_not_applicable,
+    run=not_applicable,
     rows=("caller", "end_to_end"),
     face="structured",
     per_library={

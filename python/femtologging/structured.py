@@ -323,7 +323,16 @@ def _configure_sink(publisher: Any, fmt: str, threshold: int) -> list[Any]:
         output: tuple[Any, ...] = ("json", handler, True, _FALLBACK, _render_json)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=False)
-        output = ("rendered", handler, _console_line(renderer))
+        output = (
+            "console",
+            handler,
+            renderer.pad_event_to,
+            max(map(len, renderer.level_styles)),
+            # Another formatter (rich's, when rich is installed) leaves
+            # events with an exception to the renderer itself.
+            renderer.exception_formatter is structlog.dev.plain_traceback,
+            _console_line(renderer),
+        )
     processors.append(renderer)
     _SINK.configure(threshold, steps, output)
     return processors

@@ -4,6 +4,7 @@
 //! no dependency on pyo3, so the core is usable and tested from Rust alone.
 //! The `femtologging-python` crate translates between CPython and this crate.
 
+pub mod console;
 pub mod exit_signals;
 pub mod fork;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod json_line;
 pub mod level;
 pub mod line;
 pub mod record;
+pub mod repr;
 pub mod rotation;
 pub mod time;
 pub mod traceback;

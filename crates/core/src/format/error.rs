@@ -7,6 +7,7 @@ use std::error::Error;
 use std::fmt;
 
 use super::field::FieldKey;
+use crate::repr::python_repr_lenient;
 
 /// Why `Formatter(validate=True)` rejects a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,78 +83,9 @@ impl Error for RenderError {
     }
 }
 
-/// `repr(text)` exactly as CPython writes it, or `None` when the text has a non-ASCII
-/// character: whether CPython escapes one depends on `str.isprintable`, i.e. on Unicode
-/// tables this crate does not carry.
-pub(crate) fn python_repr(text: &str) -> Option<String> {
-    if !text.is_ascii() {
-        return None;
-    }
-    Some(python_repr_lenient(text))
-}
-
-/// `repr(text)`, exact for ASCII; other characters are kept as they are, which is what
-/// CPython does for every printable one.
-pub(crate) fn python_repr_lenient(text: &str) -> String {
-    // CPython prefers single quotes and switches to double quotes only when that avoids
-    // escaping: the text has a single quote and no double quote.
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut repr = String::with_capacity(text.len() + 2);
-    repr.push(quote);
-    for character in text.chars() {
-        match character {
-            '\\' => repr.push_str("\\\\"),
-            '\t' => repr.push_str("\\t"),
-            '\n' => repr.push_str("\\n"),
-            '\r' => repr.push_str("\\r"),
-            _ if character == quote => {
-                repr.push('\\');
-                repr.push(character);
-            }
-            _ if (character as u32) < 0x20 || character == '\u{7f}' => {
-                repr.push_str(&format!("\\x{:02x}", character as u32));
-            }
-            _ => repr.push(character),
-        }
-    }
-    repr.push(quote);
-    repr
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn repr_prefers_single_quotes() {
-        assert_eq!(python_repr("abc").unwrap(), "'abc'");
-        assert_eq!(python_repr("").unwrap(), "''");
-    }
-
-    #[test]
-    fn repr_switches_to_double_quotes_only_to_avoid_escapes() {
-        assert_eq!(python_repr("it's").unwrap(), "\"it's\"");
-        assert_eq!(python_repr("it's \"x\"").unwrap(), "'it\\'s \"x\"'");
-        assert_eq!(python_repr("\"").unwrap(), "'\"'");
-    }
-
-    #[test]
-    fn repr_escapes_control_characters() {
-        assert_eq!(
-            python_repr("a\tb\nc\rd\\e\x01\x7f").unwrap(),
-            "'a\\tb\\nc\\rd\\\\e\\x01\\x7f'"
-        );
-    }
-
-    #[test]
-    fn repr_refuses_what_needs_unicode_tables() {
-        assert_eq!(python_repr("é"), None);
-        assert_eq!(python_repr_lenient("é"), "'é'");
-    }
 
     #[test]
     fn missing_field_message_matches_logging() {

@@ -8,7 +8,8 @@
 //! `TemplateError::RequiresHost`.
 
 use super::dollar::{placeholder, Placeholder};
-use super::error::{python_repr, TemplateError};
+use super::error::TemplateError;
+use crate::repr::python_repr;
 
 /// A regular-expression match attempt whose result may hinge on Unicode properties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

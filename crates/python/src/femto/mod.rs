@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use femtologging_core::console::{ConsoleEvent, ConsoleLayout};
 use femtologging_core::json_line::JsonLine;
 use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
@@ -101,20 +102,36 @@ pub enum Job {
     Event(Event),
 }
 
-/// The fields of a structured event, in the event dict's order, and how its
-/// line is written.
+/// A structured event as plain data (`femtologging.structured`), and how
+/// its line is written.
 pub struct Event {
-    pub fields: Value,
-    pub style: JsonStyle,
+    pub body: EventBody,
     /// Whole seconds of the epoch, for a file rotating on time.
     pub logged_at: i64,
+}
+
+/// What the worker renders an event from.
+pub enum EventBody {
+    /// The fields, in the event dict's order, for one JSON line.
+    Json { fields: Value, style: JsonStyle },
+    /// The event as `ConsoleRenderer` shows it (boxed: it is larger than
+    /// the other jobs, and every job is as large as the largest).
+    Console {
+        event: Box<ConsoleEvent>,
+        layout: ConsoleLayout,
+    },
 }
 
 impl Event {
     /// Appends the event's line, its terminator included.
     pub fn render(&self, out: &mut String) {
-        json::encode_text(&self.fields, self.style, out);
-        out.push('\n');
+        match &self.body {
+            EventBody::Json { fields, style } => {
+                json::encode_text(fields, *style, out);
+                out.push('\n');
+            }
+            EventBody::Console { event, layout } => event.write_line(*layout, out),
+        }
     }
 }
 

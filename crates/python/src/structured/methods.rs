@@ -25,7 +25,7 @@ use super::convert;
 use super::{EventSink, Output, Settings, Step};
 use crate::bound_context;
 use crate::fastcall::{self, trampoline, RawArguments as Arguments};
-use crate::femto::{Event, Job};
+use crate::femto::{Event, EventBody, Job};
 use crate::gil::GilCell;
 
 /// The sink the descriptors log through, set when they are attached.
@@ -230,8 +230,10 @@ fn direct_event(
         }
     }
     Ok(Some(Job::Event(Event {
-        fields: Value::Dict(fields),
-        style: *style,
+        body: EventBody::Json {
+            fields: Value::Dict(fields),
+            style: *style,
+        },
         logged_at: whole_seconds_from_ns(created_ns),
     })))
 }

@@ -11,8 +11,10 @@
 //! utc=True)`; any other processor (a `LogPublisher`, `format_exc_info` when
 //! there is an exception) is called as structlog calls it. The JSON output
 //! queues the event as plain data (`Job::Event`) and the worker writes the
-//! line; an output rendered by a Python renderer queues that line.
+//! line; so does the console output (`console`), whose values only Python
+//! can write (an object's `repr`, a traceback) are made into text here.
 
+mod console;
 mod convert;
 mod methods;
 
@@ -20,6 +22,7 @@ pub use methods::attach_structured_methods;
 
 use std::sync::Arc;
 
+use femtologging_core::console::ConsoleLayout;
 use femtologging_core::time::{now_ns, whole_seconds_from_ns, write_iso_utc};
 use femtologging_core::wire::serialize::json::JsonStyle;
 use pyo3::exceptions::PyValueError;
@@ -28,7 +31,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::bound_context;
-use crate::femto::{Event, FemtoHandler, Job};
+use crate::femto::{Event, EventBody, FemtoHandler, Job};
 use crate::gil::GilCell;
 
 /// One processor of the chain.
@@ -60,9 +63,15 @@ enum Output {
         /// Renders an event the native conversion gave up on.
         render: Py<PyAny>,
     },
-    /// A Python renderer makes the line; the worker writes it.
-    Rendered {
+    /// The worker renders the event as `ConsoleRenderer(colors=False)`
+    /// shows it (`console`).
+    Console {
         handler: Py<FemtoHandler>,
+        layout: ConsoleLayout,
+        /// The renderer's exception formatter is `plain_traceback`, whose
+        /// text the native traceback gives.
+        native_exceptions: bool,
+        /// Renders an event the native conversion gave up on.
         render: Py<PyAny>,
     },
 }
@@ -104,7 +113,8 @@ impl EventSink {
     /// "merge_contextvars", "add_log_level", "timestamp_iso_utc",
     /// "when_key" (object: `(key, processor)`) and "call"; `output` is
     /// `("json", handler, ensure_ascii, fallback, render)` or
-    /// `("rendered", handler, render)`.
+    /// `("console", handler, pad_event_to, level_width, native_exceptions,
+    /// render)`.
     fn configure(
         &self,
         py: Python<'_>,
@@ -142,9 +152,14 @@ impl EventSink {
                 fallback: output.get_item(3)?.unbind(),
                 render: output.get_item(4)?.unbind(),
             },
-            "rendered" => Output::Rendered {
+            "console" => Output::Console {
                 handler: output.get_item(1)?.extract()?,
-                render: output.get_item(2)?.unbind(),
+                layout: ConsoleLayout {
+                    pad_event_to: output.get_item(2)?.extract()?,
+                    level_width: output.get_item(3)?.extract()?,
+                },
+                native_exceptions: output.get_item(4)?.extract()?,
+                render: output.get_item(5)?.unbind(),
             },
             _ => return Err(PyValueError::new_err(format!("unknown output {kind:?}"))),
         };
@@ -311,8 +326,10 @@ impl EventSink {
             } => {
                 let job = match convert::event_value(&event_dict, fallback.bind(py)) {
                     Ok(fields) => Job::Event(Event {
-                        fields,
-                        style: *style,
+                        body: EventBody::Json {
+                            fields,
+                            style: *style,
+                        },
                         logged_at,
                     }),
                     Err(convert::Unfit) => {
@@ -322,9 +339,25 @@ impl EventSink {
                 };
                 handler.get().submit(py, job, false)
             }
-            Output::Rendered { handler, render } => {
-                let line = render.bind(py).call1((event_dict,))?;
-                let job = handler.get().line_job(line.cast()?, logged_at)?;
+            Output::Console {
+                handler,
+                layout,
+                native_exceptions,
+                render,
+            } => {
+                let job = match console::console_event(&event_dict, *native_exceptions) {
+                    Ok(event) => Job::Event(Event {
+                        body: EventBody::Console {
+                            event: Box::new(event),
+                            layout: *layout,
+                        },
+                        logged_at,
+                    }),
+                    Err(convert::Unfit) => {
+                        let line = render.bind(py).call1((event_dict,))?;
+                        handler.get().line_job(line.cast()?, logged_at)?
+                    }
+                };
                 handler.get().submit(py, job, false)
             }
         }

@@ -17,6 +17,7 @@ use std::fmt::{self, Write};
 
 use super::value::{BigInt, Text, Value};
 use crate::format::float_repr;
+use crate::repr::write_bytes_repr;
 
 /// How deep arrays and objects may nest when reading, against stack exhaustion.
 pub const MAX_DEPTH: usize = 900;
@@ -70,7 +71,11 @@ fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
         }
         Value::Float(number) => write_float(*number, out),
         Value::Str(text) => write_string(&text.text, style, out),
-        Value::Bytes(bytes) => write_string(&bytes_repr(bytes), style, out),
+        Value::Bytes(bytes) => {
+            let mut repr = String::with_capacity(bytes.len() + 3);
+            write_bytes_repr(bytes, &mut repr);
+            write_string(&repr, style, out);
+        }
         Value::Tuple(items) | Value::List(items) => {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
@@ -153,35 +158,6 @@ pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     }
     out.push_str(&text[run_start..]);
     out.push('"');
-}
-
-/// `repr(b)`: single quotes unless the bytes hold one and no double quote.
-fn bytes_repr(bytes: &[u8]) -> String {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from("b");
-    out.push(quote);
-    for byte in bytes {
-        match byte {
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            _ if char::from(*byte) == quote => {
-                out.push('\\');
-                out.push(quote);
-            }
-            b' '..=b'~' => out.push(char::from(*byte)),
-            _ => {
-                let _ = write!(out, "\\x{byte:02x}");
-            }
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// Why a JSON text could not be read, and where.
