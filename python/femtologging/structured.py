@@ -8,8 +8,8 @@ awaited or not, ``LogPublisher`` ships events over the network.
 structlog's processors run (``add_log_level``, ``TimeStamper``,
 ``format_exc_info``, the publisher) and a line is the bytes structlog's own
 ``JSONRenderer`` or ``ConsoleRenderer(colors=False)`` gives for the event;
-the known processors run natively and a femtologging worker thread writes
-the line (for ``fmt="json"`` it also renders it), so a call only queues.
+the known processors run natively and a femtologging worker thread renders
+and writes the line, so a call only queues.
 Needs the ``structured`` extra: ``pip install femtologging[structured]``.
 """
 
