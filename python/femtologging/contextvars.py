@@ -11,6 +11,9 @@ A record gets the bound values as ``extra`` keys (the call's own ``extra``
 wins; a name that is one of a ``LogRecord``'s attributes is left out), so
 they are attributes of a ``LogRecord``, fields of a format string and
 key-values of the femto handlers and of ``femtologging.structured`` events.
+Values bound through structlog's own ``structlog.contextvars`` are another
+store: ``femtologging.structured`` events carry them too (a key bound in
+both takes the value bound here), standard records do not.
 """
 
 from __future__ import annotations

@@ -306,9 +306,14 @@ def _configure_sink(publisher: Any, fmt: str, threshold: int) -> list[Any]:
     timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
     processors: list[Any] = [
         _contextvars.merge_contextvars,
+        structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
     ]
-    steps: list[tuple[str, Any]] = [("merge_contextvars", None), ("add_log_level", None)]
+    steps: list[tuple[str, Any]] = [
+        ("merge_contextvars", None),
+        _structlog_context_step(),
+        ("add_log_level", None),
+    ]
     if fmt == "json":
         processors.append(structlog.processors.format_exc_info)
         steps.append(("when_key", ("exc_info", structlog.processors.format_exc_info)))
@@ -336,6 +341,19 @@ def _configure_sink(publisher: Any, fmt: str, threshold: int) -> list[Any]:
     processors.append(renderer)
     _SINK.configure(threshold, steps, output)
     return processors
+
+
+def _structlog_context_step() -> tuple[str, Any]:
+    """The step merging what is bound through ``structlog.contextvars``."""
+    merge = structlog.contextvars.merge_contextvars
+    # structlog keeps a ContextVar per key ever bound through its API in this
+    # dict: reading those tells, without copying the context, that nothing
+    # is bound, which is the common case. Without it (another structlog),
+    # its processor runs for every event.
+    variables = getattr(structlog.contextvars, "_CONTEXT_VARS", None)
+    if isinstance(variables, dict):
+        return ("merge_structlog_contextvars", (variables, merge))
+    return ("call", merge)
 
 
 def _console_line(renderer: Any) -> Any:

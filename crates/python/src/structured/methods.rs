@@ -22,6 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use super::convert;
+use super::structlog_context;
 use super::{EventSink, Output, Settings, Step};
 use crate::bound_context;
 use crate::fastcall::{self, trampoline, RawArguments as Arguments};
@@ -205,6 +206,12 @@ fn direct_event(
                         };
                         fields.push((Text::new(key), value));
                     }
+                }
+            }
+            Step::MergeStructlogContext { variables, .. } => {
+                // Its processor orders the keys; the dict's way calls it.
+                if structlog_context::anything_bound(variables.bind(py)) {
+                    return Ok(None);
                 }
             }
             Step::AddLogLevel => {

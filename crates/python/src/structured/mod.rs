@@ -17,6 +17,7 @@
 mod console;
 mod convert;
 mod methods;
+mod structlog_context;
 
 pub use methods::attach_structured_methods;
 
@@ -38,6 +39,13 @@ use crate::gil::GilCell;
 enum Step {
     /// `merge_contextvars` over `femtologging.contextvars`.
     MergeContext,
+    /// structlog's own `merge_contextvars`, called only when a value is
+    /// bound through `structlog.contextvars` (`structlog_context`).
+    MergeStructlogContext {
+        /// structlog's dict of its context variables.
+        variables: Py<PyDict>,
+        processor: Py<PyAny>,
+    },
     /// structlog's `add_log_level`.
     AddLogLevel,
     /// structlog's `TimeStamper(fmt="iso", utc=True)`.
@@ -110,7 +118,8 @@ impl EventSink {
     }
 
     /// Replaces the chain: `steps` are `(kind, object)` pairs, kind one of
-    /// "merge_contextvars", "add_log_level", "timestamp_iso_utc",
+    /// "merge_contextvars", "merge_structlog_contextvars" (object:
+    /// `(variables, processor)`), "add_log_level", "timestamp_iso_utc",
     /// "when_key" (object: `(key, processor)`) and "call"; `output` is
     /// `("json", handler, ensure_ascii, fallback, render)` or
     /// `("console", handler, pad_event_to, level_width, native_exceptions,
@@ -127,6 +136,14 @@ impl EventSink {
             let (kind, object): (String, Bound<'_, PyAny>) = step.extract()?;
             parsed.push(match kind.as_str() {
                 "merge_contextvars" => Step::MergeContext,
+                "merge_structlog_contextvars" => {
+                    let (variables, processor): (Bound<'_, PyDict>, Bound<'_, PyAny>) =
+                        object.extract()?;
+                    Step::MergeStructlogContext {
+                        variables: variables.unbind(),
+                        processor: processor.unbind(),
+                    }
+                }
                 "add_log_level" => Step::AddLogLevel,
                 "timestamp_iso_utc" => Step::TimestampIsoUtc,
                 "when_key" => {
@@ -281,6 +298,19 @@ impl EventSink {
                         for (key, value) in bound.iter() {
                             event_dict.set_default(key, value)?;
                         }
+                    }
+                }
+                Step::MergeStructlogContext {
+                    variables,
+                    processor,
+                } => {
+                    if structlog_context::anything_bound(variables.bind(py)) {
+                        let wrapped = wrapped_logger(logger, &mut wrapped)?;
+                        event_dict = as_event_dict(processor.bind(py).call1((
+                            wrapped,
+                            method_name,
+                            event_dict,
+                        ))?)?;
                     }
                 }
                 Step::AddLogLevel => {
