@@ -9,7 +9,7 @@ from collections import OrderedDict
 import pytest
 import structlog
 from femtologging import structured
-from femtologging.contextvars import clear_contextvars
+from femtologging.contextvars import bind_contextvars, clear_contextvars
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +131,9 @@ def test_columns_are_padded_sorted_and_bracketed():
         logger.info("formatted %s and %d", "args", 5)
         logger.msg("as msg")
         logger.warn("warned")
+        bind_contextvars(shared="context", request_id="r-1")
+        logger.bind(shared="bound", level="replaced", logger="svc").info("bound", shared="own")
+        clear_contextvars()
 
     expected = [
         ("debug", {"event": "short", "b": 1, "a": 2, "Z": 3, "_": 4, "é": 5}),
@@ -141,6 +144,7 @@ def test_columns_are_padded_sorted_and_bracketed():
         ("info", {"event": "formatted args and 5"}),
         ("info", {"event": "as msg"}),
         ("warning", {"event": "warned"}),
+        ("info", {"event": "bound", "shared": "own", "logger": "svc", "request_id": "r-1"}),
     ]
     assert pretty_lines(events) == "".join(console_line(level, event) for level, event in expected)
 

@@ -77,7 +77,7 @@ pub fn console_event(
 
 /// The text of an exact `str` (the special columns are written as they are
 /// only for those).
-fn exact_str<'a>(object: &'a Bound<'_, PyAny>) -> Result<&'a str, Unfit> {
+pub(super) fn exact_str<'a>(object: &'a Bound<'_, PyAny>) -> Result<&'a str, Unfit> {
     if !object.is_exact_instance_of::<PyString>() {
         return Err(Unfit);
     }
@@ -137,7 +137,7 @@ fn with_traceback(value: Bound<'_, PyAny>) -> Result<Raised<'_>, Unfit> {
 
 /// A key-value's value: a `str` is shown as it is unless it needs quoting,
 /// anything else by its `repr`.
-fn shown_value(value: &Bound<'_, PyAny>) -> Result<ReprValue, Unfit> {
+pub(super) fn shown_value(value: &Bound<'_, PyAny>) -> Result<ReprValue, Unfit> {
     if value.is_exact_instance_of::<PyString>() {
         let text = exact_str(value)?;
         if text.is_ascii() || shown_as_is(text) {

@@ -5,28 +5,21 @@
 //! A Python method taking `**kw` has the interpreter build a dict per call,
 //! and a frame; these entry points take the interpreter's argument array
 //! and keyword names instead. When the chain holds only the processors the
-//! sink runs natively and the output is JSON (`Settings::direct`), the event
-//! is built as the core's `Value` straight from the bound context, the
-//! keywords and the event, with the dict semantics structlog's event dict
-//! has (a later key replaces an earlier one in its place), and no Python
-//! dict is made at all. Anything else (another processor, an `exc_info`, a
-//! value only Python can render) goes the way `EventSink.log` goes.
+//! sink runs natively (`Settings::direct`), the event is built straight
+//! from the bound context, the keywords and the event (`direct`), and no
+//! Python dict is made at all. Anything else (another processor, an
+//! `exc_info`, a value only Python can render) goes the way `EventSink.log`
+//! goes.
 
 use std::ffi::CStr;
 
-use femtologging_core::time::{now_ns, whole_seconds_from_ns, write_iso_utc};
-use femtologging_core::wire::serialize::value::{Text, Value};
 use pyo3::ffi;
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
-use super::convert;
-use super::structlog_context;
-use super::{EventSink, Output, Settings, Step};
-use crate::bound_context;
+use super::direct::direct_event;
+use super::EventSink;
 use crate::fastcall::{self, trampoline, RawArguments as Arguments};
-use crate::femto::{Event, EventBody, Job};
 use crate::gil::GilCell;
 
 /// The sink the descriptors log through, set when they are attached.
@@ -37,9 +30,9 @@ fn current_sink(py: Python<'_>) -> Option<Py<EventSink>> {
 }
 
 /// A method's level and the method name the processors are given.
-struct LevelMethod {
-    level: i64,
-    name: &'static str,
+pub(super) struct LevelMethod {
+    pub(super) level: i64,
+    pub(super) name: &'static str,
 }
 
 /// What the call logs: `event` (`None` when not given) and the positionals
@@ -57,7 +50,10 @@ fn event_of<'py>(py: Python<'py>, arguments: &Arguments<'_, 'py>) -> Bound<'py, 
     }
 }
 
-fn rest<'py>(py: Python<'py>, arguments: &Arguments<'_, 'py>) -> PyResult<Bound<'py, PyTuple>> {
+pub(super) fn rest<'py>(
+    py: Python<'py>,
+    arguments: &Arguments<'_, 'py>,
+) -> PyResult<Bound<'py, PyTuple>> {
     let rest = arguments.positional.get(1..).unwrap_or(&[]);
     // SAFETY: as above.
     PyTuple::new(
@@ -126,130 +122,6 @@ fn call(
         sink.report_error(py, error, logger);
     }
     Ok(())
-}
-
-/// Replaces the value of `key` in place, or appends it, as a dict does.
-fn set_field(fields: &mut Vec<(Text, Value)>, key: &str, value: Value) {
-    match fields.iter_mut().find(|(name, _)| name.text == key) {
-        Some(field) => field.1 = value,
-        None => fields.push((Text::new(key), value)),
-    }
-}
-
-/// The event's job built without a Python dict; `None` when it must go the
-/// dict's way (see the module's comment).
-fn direct_event(
-    py: Python<'_>,
-    settings: &Settings,
-    method: &LevelMethod,
-    logger: &Bound<'_, PyAny>,
-    event: &Bound<'_, PyAny>,
-    arguments: &Arguments<'_, '_>,
-) -> PyResult<Option<Job>> {
-    let Output::Json {
-        style, fallback, ..
-    } = &settings.output
-    else {
-        return Ok(None);
-    };
-    let fallback = fallback.bind(py);
-    let created_ns = now_ns();
-    let context = logger.getattr(intern!(py, "_context"))?;
-    let Ok(context) = context.cast::<PyDict>() else {
-        return Ok(None);
-    };
-    let mut fields = Vec::with_capacity(context.len() + arguments.keyword_values.len() + 3);
-    for (key, value) in context.iter() {
-        let (Ok(key), Ok(value)) = (string(&key), convert::plain_value(&value, fallback)) else {
-            return Ok(None);
-        };
-        set_field(&mut fields, key, value);
-    }
-    for (name, value) in arguments.keywords() {
-        let Ok(name) = string(&name) else {
-            return Ok(None);
-        };
-        if name == "event" && arguments.positional.is_empty() {
-            continue;
-        }
-        // SAFETY: the interpreter keeps the arguments alive for the call.
-        let value = unsafe { Bound::from_borrowed_ptr(py, value) };
-        let Ok(value) = convert::plain_value(&value, fallback) else {
-            return Ok(None);
-        };
-        set_field(&mut fields, name, value);
-    }
-    if !event.is_none() {
-        let event = if arguments.positional.len() > 1 {
-            event.rem(rest(py, arguments)?)?
-        } else {
-            event.clone()
-        };
-        let Ok(event) = convert::plain_value(&event, fallback) else {
-            return Ok(None);
-        };
-        set_field(&mut fields, "event", event);
-    }
-    for step in &settings.steps {
-        match step {
-            Step::MergeContext => {
-                if let Some(bound) = bound_context::current(py) {
-                    for (key, value) in bound.iter() {
-                        let Ok(key) = string(&key) else {
-                            return Ok(None);
-                        };
-                        if fields.iter().any(|(name, _)| name.text == key) {
-                            continue;
-                        }
-                        let Ok(value) = convert::plain_value(&value, fallback) else {
-                            return Ok(None);
-                        };
-                        fields.push((Text::new(key), value));
-                    }
-                }
-            }
-            Step::MergeStructlogContext { variables, .. } => {
-                // Its processor orders the keys; the dict's way calls it.
-                if structlog_context::anything_bound(variables.bind(py)) {
-                    return Ok(None);
-                }
-            }
-            Step::AddLogLevel => {
-                let name = match method.name {
-                    "warn" => "warning",
-                    "exception" => "error",
-                    name => name,
-                };
-                set_field(&mut fields, "level", Value::str(name));
-            }
-            Step::TimestampIsoUtc => {
-                let mut text = String::with_capacity(32);
-                write_iso_utc(created_ns, &mut text);
-                set_field(&mut fields, "timestamp", Value::Str(Text::new(text)));
-            }
-            Step::WhenKey { key, .. } => {
-                let key = key.bind(py).to_str()?;
-                if fields.iter().any(|(name, _)| name.text == key) {
-                    return Ok(None);
-                }
-            }
-            Step::Call(_) => return Ok(None),
-        }
-    }
-    Ok(Some(Job::Event(Event {
-        body: EventBody::Json {
-            fields: Value::Dict(fields),
-            style: *style,
-        },
-        logged_at: whole_seconds_from_ns(created_ns),
-    })))
-}
-
-fn string<'a>(key: &'a Bound<'_, PyAny>) -> Result<&'a str, ()> {
-    key.cast::<PyString>()
-        .map_err(|_| ())?
-        .to_str()
-        .map_err(|_| ())
 }
 
 /// # Safety

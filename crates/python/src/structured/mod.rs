@@ -16,6 +16,7 @@
 
 mod console;
 mod convert;
+mod direct;
 mod methods;
 mod structlog_context;
 
@@ -84,12 +85,20 @@ enum Output {
     },
 }
 
+impl Output {
+    fn handler(&self) -> &Py<FemtoHandler> {
+        match self {
+            Output::Json { handler, .. } | Output::Console { handler, .. } => handler,
+        }
+    }
+}
+
 struct Settings {
     threshold: i64,
     steps: Vec<Step>,
     output: Output,
-    /// Every step runs natively and the output is JSON: the level methods
-    /// may build the event without a Python dict (`methods`).
+    /// Every step runs natively: the level methods may build the event
+    /// without a Python dict (`direct`).
     direct: bool,
 }
 
@@ -180,8 +189,7 @@ impl EventSink {
             },
             _ => return Err(PyValueError::new_err(format!("unknown output {kind:?}"))),
         };
-        let direct = matches!(output, Output::Json { .. })
-            && parsed.iter().all(|step| !matches!(step, Step::Call(_)));
+        let direct = parsed.iter().all(|step| !matches!(step, Step::Call(_)));
         let settings = Settings {
             threshold,
             steps: parsed,
@@ -256,10 +264,8 @@ impl EventSink {
         job: Job,
         logger: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        if let Output::Json { handler, .. } = &settings.output {
-            if let Err(error) = handler.get().submit(py, job, false) {
-                self.report_error(py, error, logger);
-            }
+        if let Err(error) = settings.output.handler().get().submit(py, job, false) {
+            self.report_error(py, error, logger);
         }
         Ok(())
     }
