@@ -256,6 +256,18 @@ def test_lines_are_rendered_without_calling_structlogs_console_renderer(monkeypa
     assert "ZeroDivisionError: division by zero" in lines
 
 
+def test_a_renderer_whose_lines_differ_renders_every_event_itself(monkeypatch):
+    """A ConsoleRenderer laying lines out otherwise (another structlog) keeps its own bytes."""
+
+    class Bracketed(structlog.dev.ConsoleRenderer):
+        def __call__(self, logger, name, event_dict):
+            return "<" + super().__call__(logger, name, event_dict) + ">"
+
+    monkeypatch.setattr(structlog.dev, "ConsoleRenderer", Bracketed)
+    lines = pretty_lines(lambda logger: logger.info("served", status=200))
+    assert lines == "<T [info     ] served                         status=200>\n"
+
+
 def test_what_structlog_refuses_is_reported_as_it_would_raise(capfd):
     """An `exception` that is not text makes ConsoleRenderer raise: reported, never raised."""
 

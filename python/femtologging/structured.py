@@ -331,8 +331,7 @@ def _configure_sink(publisher: Any, fmt: str, threshold: int) -> list[Any]:
         output = (
             "console",
             handler,
-            renderer.pad_event_to,
-            max(map(len, renderer.level_styles)),
+            _console_layout(renderer),
             # Another formatter (rich's, when rich is installed) leaves
             # events with an exception to the renderer itself.
             renderer.exception_formatter is structlog.dev.plain_traceback,
@@ -354,6 +353,50 @@ def _structlog_context_step() -> tuple[str, Any]:
     if isinstance(variables, dict):
         return ("merge_structlog_contextvars", (variables, merge))
     return ("call", merge)
+
+
+# Events whose lines show every rule the worker follows: padded and long
+# events, levels, loggers, sorted keys, values shown as they are and by
+# repr, stack and exception text.
+_CONSOLE_PROBES: tuple[dict[str, Any], ...] = (
+    {"timestamp": "2021-06-29T21:01:22.301992Z", "level": "info", "event": "Router connected"},
+    {
+        "timestamp": "T",
+        "level": "warning",
+        "event": "Health check",
+        "threads": 4,
+        "name": "x y",
+        "Ratio": 0.5,
+        "_flags": [None, True, b"b", "it's"],
+        "nested": {"k": ("v",), 1: 2.5e-7},
+        "empty": "",
+        "equals": "a=b",
+        "plain": "a-b/c.d",
+    },
+    {
+        "level": "critical",
+        "event": "an event longer than thirty characters in all",
+        "logger": "svc",
+        "logger_name": "name",
+    },
+    {"event": "trailing  ", "stack": "Stack", "exception": "Traceback"},
+    {"event": "", "timestamp": "", "exception": ""},
+)
+
+
+def _console_layout(renderer: Any) -> tuple[int, int] | None:
+    """``(pad_event_to, level_width)`` of the renderer, when the worker's lines
+    are the bytes it gives for the probes; ``None`` leaves every event to it
+    (a structlog whose layout differs from the one the worker writes)."""
+    try:
+        layout = (int(renderer.pad_event_to), max(map(len, renderer.level_styles)))
+        for probe in _CONSOLE_PROBES:
+            theirs = renderer(None, "info", dict(probe))
+            if _native.native_console_line(dict(probe), layout, False) != theirs:
+                return None
+    except Exception:
+        return None
+    return layout
 
 
 def _console_line(renderer: Any) -> Any:

@@ -260,6 +260,7 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
         structured::attach_structured_methods,
         module
     )?)?;
+    module.add_function(wrap_pyfunction!(structured::native_console_line, module)?)?;
     module.add_class::<file_stream::FileStream>()?;
     module.add_class::<formatter::Formatter>()?;
     module.add_class::<formatter::PercentStyle>()?;

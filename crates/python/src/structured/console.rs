@@ -16,7 +16,7 @@
 //! formatter, a traceback only `traceback` can make) is `Unfit`: Python
 //! renders it on the caller.
 
-use femtologging_core::console::{shown_as_is, ConsoleEvent};
+use femtologging_core::console::{shown_as_is, ConsoleEvent, ConsoleLayout};
 use femtologging_core::repr::ReprValue;
 use pyo3::exceptions::PyBaseException;
 use pyo3::ffi;
@@ -73,6 +73,29 @@ pub fn console_event(
         }
     }
     Ok(console)
+}
+
+/// The line (without its newline) the worker writes for `event_dict` in
+/// the layout `(pad_event_to, level_width)`, or `None` where Python renders
+/// the event: `configure` compares it with the installed renderer's.
+#[pyfunction]
+pub fn native_console_line(
+    event_dict: &Bound<'_, PyDict>,
+    layout: (usize, usize),
+    native_exceptions: bool,
+) -> Option<String> {
+    let event = console_event(event_dict, native_exceptions).ok()?;
+    let (pad_event_to, level_width) = layout;
+    let mut line = String::new();
+    event.write_line(
+        ConsoleLayout {
+            pad_event_to,
+            level_width,
+        },
+        &mut line,
+    );
+    line.pop();
+    Some(line)
 }
 
 /// The text of an exact `str` (the special columns are written as they are

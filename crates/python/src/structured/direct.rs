@@ -59,7 +59,10 @@ pub(super) fn direct_event(
                 style: *style,
             }
         }
-        Output::Console { layout, .. } => {
+        Output::Console {
+            layout: Some(layout),
+            ..
+        } => {
             let mut fields = ConsoleFields::default();
             if !fill(
                 py,
@@ -78,6 +81,8 @@ pub(super) fn direct_event(
                 layout: *layout,
             }
         }
+        // Python renders every event.
+        Output::Console { layout: None, .. } => return Ok(None),
     };
     Ok(Some(Job::Event(Event { body, logged_at })))
 }

@@ -20,6 +20,7 @@ mod direct;
 mod methods;
 mod structlog_context;
 
+pub use console::native_console_line;
 pub use methods::attach_structured_methods;
 
 use std::sync::Arc;
@@ -76,7 +77,9 @@ enum Output {
     /// shows it (`console`).
     Console {
         handler: Py<FemtoHandler>,
-        layout: ConsoleLayout,
+        /// `None`: the installed renderer's lines are not the native ones
+        /// (`configure` compared them), and Python renders every event.
+        layout: Option<ConsoleLayout>,
         /// The renderer's exception formatter is `plain_traceback`, whose
         /// text the native traceback gives.
         native_exceptions: bool,
@@ -131,8 +134,8 @@ impl EventSink {
     /// `(variables, processor)`), "add_log_level", "timestamp_iso_utc",
     /// "when_key" (object: `(key, processor)`) and "call"; `output` is
     /// `("json", handler, ensure_ascii, fallback, render)` or
-    /// `("console", handler, pad_event_to, level_width, native_exceptions,
-    /// render)`.
+    /// `("console", handler, (pad_event_to, level_width) or None,
+    /// native_exceptions, render)`.
     fn configure(
         &self,
         py: Python<'_>,
@@ -180,16 +183,20 @@ impl EventSink {
             },
             "console" => Output::Console {
                 handler: output.get_item(1)?.extract()?,
-                layout: ConsoleLayout {
-                    pad_event_to: output.get_item(2)?.extract()?,
-                    level_width: output.get_item(3)?.extract()?,
-                },
-                native_exceptions: output.get_item(4)?.extract()?,
-                render: output.get_item(5)?.unbind(),
+                layout: output
+                    .get_item(2)?
+                    .extract::<Option<(usize, usize)>>()?
+                    .map(|(pad_event_to, level_width)| ConsoleLayout {
+                        pad_event_to,
+                        level_width,
+                    }),
+                native_exceptions: output.get_item(3)?.extract()?,
+                render: output.get_item(4)?.unbind(),
             },
             _ => return Err(PyValueError::new_err(format!("unknown output {kind:?}"))),
         };
-        let direct = parsed.iter().all(|step| !matches!(step, Step::Call(_)));
+        let direct = parsed.iter().all(|step| !matches!(step, Step::Call(_)))
+            && !matches!(output, Output::Console { layout: None, .. });
         let settings = Settings {
             threshold,
             steps: parsed,
@@ -381,11 +388,16 @@ impl EventSink {
                 native_exceptions,
                 render,
             } => {
-                let job = match console::console_event(&event_dict, *native_exceptions) {
-                    Ok(event) => Job::Event(Event {
+                let converted = match layout {
+                    Some(layout) => console::console_event(&event_dict, *native_exceptions)
+                        .map(|event| (event, *layout)),
+                    None => Err(convert::Unfit),
+                };
+                let job = match converted {
+                    Ok((event, layout)) => Job::Event(Event {
                         body: EventBody::Console {
                             event: Box::new(event),
-                            layout: *layout,
+                            layout,
                         },
                         logged_at,
                     }),
