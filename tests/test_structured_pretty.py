@@ -316,3 +316,40 @@ def test_generated_events_are_the_bytes_of_structlogs_console_renderer(
     """Any event of generated key-values gives ConsoleRenderer's line."""
     ours = pretty_lines(lambda logger: getattr(logger.bind(**context), level)(event, **key_values))
     assert ours == console_line(level, {**context, **key_values, "event": event})
+
+
+def made_exception(kind, message, raised, cause):
+    exception = kind(message)
+    if cause:
+        exception.__cause__ = raised_in_a_call(KeyError(message))
+    if not raised:
+        return exception
+    return raised_in_a_call(exception)
+
+
+def raised_in_a_call(exception):
+    def fail():
+        raise exception
+
+    try:
+        fail()
+    except BaseException as caught:
+        return caught
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from([ValueError, KeyError, RuntimeError, ZeroDivisionError, SystemExit]),
+    message=st.text(max_size=20),
+    raised=st.booleans(),
+    cause=st.booleans(),
+    key_values=st.dictionaries(_KEYS, _VALUES, max_size=3),
+)
+def test_generated_exceptions_are_the_bytes_of_structlogs_console_renderer(
+    kind, message, raised, cause, key_values
+):
+    """Any exception (raised or not, with a cause or not) given as exc_info: ConsoleRenderer's
+    line and traceback."""
+    exception = made_exception(kind, message, raised, cause)
+    ours = pretty_lines(lambda logger: logger.error("failed", exc_info=exception, **key_values))
+    assert ours == console_line("error", {**key_values, "event": "failed", "exc_info": exception})
