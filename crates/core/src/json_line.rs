@@ -10,10 +10,11 @@
 //! keeps its first place and takes the later value, as the `dict` that
 //! python-json-logger fills does.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::decimal::{push_integer, push_zero_padded};
 use crate::format::FieldKey;
 use crate::record::Record;
 use crate::time::{write_date_time, AscTime, RecordTimes, TimeError};
@@ -39,9 +40,11 @@ pub struct JsonLine {
     /// The keys of the traceback and the stack, renamed.
     pub exception_key: String,
     pub stack_key: String,
-    /// `extra` names that are not written as fields of their own.
-    pub skipped: HashSet<String>,
-    pub renamed: HashMap<String, String>,
+    /// `extra` names that are not written as fields of their own. Ordered
+    /// sets: for the few dozen short names involved a comparison search is
+    /// cheaper per record than hashing each `extra` key.
+    pub skipped: BTreeSet<String>,
+    pub renamed: BTreeMap<String, String>,
     /// The key of the UTC timestamp, when there is one.
     pub timestamp_key: Option<String>,
     /// Keys written as `null` at the end when nothing filled them
@@ -54,11 +57,36 @@ pub struct JsonLine {
     pub asctime: Option<Arc<AscTime>>,
 }
 
+/// A record's `extra` fields as a line reads them: in order, each a name
+/// and a value that writes itself as JSON. The worker holds them as plain
+/// data (`[(String, Value)]`); the binding reads them where they are.
+pub trait ExtraFields {
+    fn count(&self) -> usize;
+    fn name(&self, index: usize) -> &str;
+    /// Appends the JSON text of the value at `index`.
+    fn write_value(&self, index: usize, style: JsonStyle, out: &mut String);
+}
+
+impl ExtraFields for [(String, Value)] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn name(&self, index: usize) -> &str {
+        &self[index].0
+    }
+
+    fn write_value(&self, index: usize, style: JsonStyle, out: &mut String) {
+        encode_text(&self[index].1, style, out);
+    }
+}
+
 /// A value for one key of the line being built.
 enum Piece<'a> {
     Json(&'a str),
     Field(&'a FieldKey),
-    Value(&'a Value),
+    /// The `extra` value at this index.
+    Extra(usize),
     Text(&'a str),
     Timestamp,
     Null,
@@ -88,10 +116,10 @@ impl JsonLine {
 
     /// Appends the line for `record` with its `extra` fields (without the
     /// line's end). On error `out` is left as it was.
-    pub fn render(
+    pub fn render<Extra: ExtraFields + ?Sized>(
         &self,
         record: &Record,
-        extra: &[(String, Value)],
+        extra: &Extra,
         out: &mut String,
     ) -> Result<(), TimeError> {
         let times = record.times();
@@ -100,15 +128,14 @@ impl JsonLine {
             format.format(times.created, times.msecs, &mut asctime)?;
         }
         let mut pieces: Vec<(&str, Piece<'_>)> =
-            Vec::with_capacity(self.fixed.len() + extra.len() + 3);
+            Vec::with_capacity(self.fixed.len() + extra.count() + 3);
         for (key, slot) in &self.fixed {
             let piece = match slot {
                 Slot::Constant(text) => Piece::Json(text),
                 Slot::Field(field) => Piece::Field(field),
-                Slot::Extra(name) => extra
-                    .iter()
-                    .find(|(extra_name, _)| extra_name == name)
-                    .map_or(Piece::Null, |(_, value)| Piece::Value(value)),
+                Slot::Extra(name) => (0..extra.count())
+                    .find(|&index| extra.name(index) == name)
+                    .map_or(Piece::Null, Piece::Extra),
             };
             pieces.push((key, piece));
         }
@@ -118,12 +145,13 @@ impl JsonLine {
         if let Some(text) = record.stack_info().filter(|text| !text.is_empty()) {
             put(&mut pieces, &self.stack_key, Piece::Text(text));
         }
-        for (name, value) in extra {
+        for index in 0..extra.count() {
+            let name = extra.name(index);
             if name.starts_with('_') || self.skipped.contains(name) {
                 continue;
             }
-            let key = self.renamed.get(name).unwrap_or(name);
-            put(&mut pieces, key, Piece::Value(value));
+            let key = self.renamed.get(name).map_or(name, String::as_str);
+            put(&mut pieces, key, Piece::Extra(index));
         }
         if let Some(key) = &self.timestamp_key {
             put(&mut pieces, key, Piece::Timestamp);
@@ -149,7 +177,7 @@ impl JsonLine {
             match piece {
                 Piece::Json(text) => out.push_str(text),
                 Piece::Field(field) => write_field(field, record, &times, &asctime, style, out),
-                Piece::Value(value) => encode_text(value, style, out),
+                Piece::Extra(index) => extra.write_value(*index, style, out),
                 Piece::Text(text) => write_string(text, style, out),
                 Piece::Timestamp => {
                     out.push('"');
@@ -184,15 +212,11 @@ fn write_field(
     match field {
         FieldKey::Name => write_string(&origin.logger_name, style, out),
         FieldKey::LevelName => write_string(&origin.level_name, style, out),
-        FieldKey::LevelNo => {
-            let _ = write!(out, "{}", record.level);
-        }
+        FieldKey::LevelNo => push_integer(out, i64::from(record.level)),
         FieldKey::PathName => write_string(&origin.site.pathname, style, out),
         FieldKey::FileName => write_string(&origin.site.filename, style, out),
         FieldKey::Module => write_string(&origin.site.module, style, out),
-        FieldKey::LineNo => {
-            let _ = write!(out, "{}", record.line);
-        }
+        FieldKey::LineNo => push_integer(out, i64::from(record.line)),
         FieldKey::FuncName => write_string(&origin.site.function, style, out),
         FieldKey::Created => write_float(times.created, out),
         FieldKey::Msecs => write_float(times.msecs, out),
@@ -202,6 +226,12 @@ fn write_field(
         // Never in a layout: `answers` refuses them.
         _ => out.push_str("null"),
     }
+}
+
+thread_local! {
+    /// The date and time text of the second last written by this thread:
+    /// a busy logger writes the same second hundreds of times over.
+    static LAST_SECOND: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
 }
 
 /// `datetime.fromtimestamp(created, tz=timezone.utc).isoformat()`: the
@@ -218,9 +248,18 @@ pub fn write_utc_isoformat(created: f64, out: &mut String) {
         micros += 1_000_000;
         seconds -= 1;
     }
-    write_date_time(seconds, out);
+    LAST_SECOND.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != seconds {
+            last.1.clear();
+            write_date_time(seconds, &mut last.1);
+            last.0 = seconds;
+        }
+        out.push_str(&last.1);
+    });
     if micros != 0 {
-        let _ = write!(out, ".{micros:06}");
+        out.push('.');
+        push_zero_padded(out, micros.unsigned_abs(), 6);
     }
     out.push_str("+00:00");
 }

@@ -4,6 +4,7 @@
 //! no dependency on pyo3, so the core is usable and tested from Rust alone.
 //! The `femtologging-python` crate translates between CPython and this crate.
 
+pub mod decimal;
 pub mod exit_signals;
 pub mod fork;
 pub mod format;

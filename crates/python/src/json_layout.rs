@@ -12,15 +12,15 @@
 
 use std::sync::Arc;
 
+use femtologging_core::decimal::push_integer;
 use femtologging_core::format::FieldKey;
-use femtologging_core::json_line::{JsonLine, Slot};
+use femtologging_core::json_line::{ExtraFields, JsonLine, Slot};
+use femtologging_core::wire::serialize::json::{write_float, write_string, JsonStyle};
 use femtologging_core::wire::serialize::value::{Text, Value};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
-
-use femtologging_core::record::Record;
 
 use crate::femto::{snapshot, Job};
 use crate::record::CallRecord;
@@ -120,41 +120,57 @@ pub fn is_json_formatter(formatter: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// The job for a native record the worker can write as JSON, or `None`
 /// when the caller must format it.
 pub fn json_job(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<Job>> {
-    Ok(plain_record(formatter, native)?.map(|plain| Job::Json {
-        record: plain.record,
-        layout: plain.layout,
-        extra: plain.extra,
+    let Some(layout) = layout_for(formatter, native)? else {
+        return Ok(None);
+    };
+    let py = formatter.py();
+    let extra = match &native.extra {
+        None => Vec::new(),
+        Some(extra) => match plain_extra(extra.bind(py)) {
+            Some(extra) => extra,
+            None => return Ok(None),
+        },
+    };
+    let Some(record) = snapshot(formatter, native)? else {
+        return Ok(None);
+    };
+    Ok(Some(Job::Json {
+        record,
+        layout,
+        extra,
     }))
 }
 
 /// The JSON line of a native record, written here; `None` when `format`
 /// must write it.
 pub fn json_text(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<String>> {
-    let Some(plain) = plain_record(formatter, native)? else {
+    let Some(layout) = layout_for(formatter, native)? else {
+        return Ok(None);
+    };
+    let py = formatter.py();
+    let extra = match &native.extra {
+        None => WrittenExtra::default(),
+        Some(extra) => match WrittenExtra::of(extra.bind(py), layout.ensure_ascii) {
+            Some(extra) => extra,
+            None => return Ok(None),
+        },
+    };
+    let Some(record) = snapshot(formatter, native)? else {
         return Ok(None);
     };
     let mut line = String::with_capacity(256);
     // A time the C library cannot convert is left to Python's error.
-    Ok(plain
-        .layout
-        .render(&plain.record, &plain.extra, &mut line)
+    Ok(layout
+        .render(&record, &extra, &mut line)
         .ok()
         .map(|()| line))
 }
 
-/// What a layout writes a line from.
-struct PlainRecord {
-    layout: Arc<JsonLine>,
-    record: Record,
-    extra: Vec<(String, Value)>,
-}
-
-/// The formatter's layout, the record and its `extra` fields as plain data,
-/// when the layout can write this record.
-fn plain_record(
+/// The formatter's layout, when it can write this record.
+fn layout_for(
     formatter: &Bound<'_, PyAny>,
     native: &CallRecord,
-) -> PyResult<Option<PlainRecord>> {
+) -> PyResult<Option<Arc<JsonLine>>> {
     let py = formatter.py();
     let mut layout = formatter.getattr(intern!(py, "_femto_json"))?;
     if layout.is_none() {
@@ -167,21 +183,7 @@ fn plain_record(
     if native.msg.bind(py).is_instance_of::<PyDict>() {
         return Ok(None);
     }
-    let extra = match &native.extra {
-        None => Vec::new(),
-        Some(extra) => match plain_extra(extra.bind(py)) {
-            Some(extra) => extra,
-            None => return Ok(None),
-        },
-    };
-    let Some(record) = snapshot(formatter, native)? else {
-        return Ok(None);
-    };
-    Ok(Some(PlainRecord {
-        layout: layout.get().line.clone(),
-        record,
-        extra,
-    }))
+    Ok(Some(layout.get().line.clone()))
 }
 
 /// The `extra` fields as plain data, in their order; `None` when a key is
@@ -195,10 +197,127 @@ fn plain_extra(extra: &Bound<'_, PyDict>) -> Option<Vec<(String, Value)>> {
     Some(fields)
 }
 
+/// The `extra` fields of a line written at once: the names read from their
+/// Python strings, the values already written as JSON text, all in one
+/// buffer, instead of being copied out as `Value`s first.
+#[derive(Default)]
+struct WrittenExtra<'py> {
+    names: Vec<Bound<'py, PyString>>,
+    /// The values' JSON texts, one after the other; `ends[i]` is where the
+    /// `i`th ends.
+    values: String,
+    ends: Vec<usize>,
+}
+
+impl<'py> WrittenExtra<'py> {
+    /// `None` under the same conditions as `plain_extra`.
+    fn of(extra: &Bound<'py, PyDict>, ensure_ascii: bool) -> Option<WrittenExtra<'py>> {
+        let style = JsonStyle {
+            ensure_ascii,
+            compact: false,
+        };
+        let mut written = WrittenExtra {
+            names: Vec::with_capacity(extra.len()),
+            values: String::with_capacity(16 * extra.len()),
+            ends: Vec::with_capacity(extra.len()),
+        };
+        for (key, value) in extra.iter() {
+            let key = key.cast_into_exact::<PyString>().ok()?;
+            key.to_str().ok()?;
+            write_plain(&value, style, 0, &mut written.values)?;
+            written.names.push(key);
+            written.ends.push(written.values.len());
+        }
+        Some(written)
+    }
+}
+
+impl ExtraFields for WrittenExtra<'_> {
+    fn count(&self) -> usize {
+        self.names.len()
+    }
+
+    fn name(&self, index: usize) -> &str {
+        // Each name was read as UTF-8 once already, so this cannot fail.
+        self.names[index].to_str().unwrap_or_default()
+    }
+
+    fn write_value(&self, index: usize, _style: JsonStyle, out: &mut String) {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        out.push_str(&self.values[start..self.ends[index]]);
+    }
+}
+
+/// Appends the JSON text of `value` when it is plain data as `plain_value`
+/// takes it (the same types, the same limits), as `encode_text` would
+/// write that `Value`; `None` otherwise, with `out` partly written.
+fn write_plain(
+    value: &Bound<'_, PyAny>,
+    style: JsonStyle,
+    depth: usize,
+    out: &mut String,
+) -> Option<()> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let (item_separator, key_separator) = if style.compact {
+        (",", ":")
+    } else {
+        (", ", ": ")
+    };
+    if value.is_none() {
+        out.push_str("null");
+    } else if let Ok(text) = value.cast_exact::<PyString>() {
+        write_string(text.to_str().ok()?, style, out);
+    } else if let Ok(flag) = value.cast_exact::<PyBool>() {
+        out.push_str(if flag.is_true() { "true" } else { "false" });
+    } else if value.is_exact_instance_of::<PyInt>() {
+        push_integer(out, value.extract::<i64>().ok()?);
+    } else if let Ok(number) = value.cast_exact::<PyFloat>() {
+        write_float(number.value(), out);
+    } else if let Ok(list) = value.cast_exact::<PyList>() {
+        out.push('[');
+        for (index, item) in list.iter().enumerate() {
+            if index > 0 {
+                out.push_str(item_separator);
+            }
+            write_plain(&item, style, depth + 1, out)?;
+        }
+        out.push(']');
+    } else if let Ok(tuple) = value.cast_exact::<PyTuple>() {
+        out.push('[');
+        for (index, item) in tuple.iter().enumerate() {
+            if index > 0 {
+                out.push_str(item_separator);
+            }
+            write_plain(&item, style, depth + 1, out)?;
+        }
+        out.push(']');
+    } else if let Ok(dict) = value.cast_exact::<PyDict>() {
+        out.push('{');
+        for (index, (key, item)) in dict.iter().enumerate() {
+            if index > 0 {
+                out.push_str(item_separator);
+            }
+            let key = key.cast_exact::<PyString>().ok()?.to_str().ok()?;
+            write_string(key, style, out);
+            out.push_str(key_separator);
+            write_plain(&item, style, depth + 1, out)?;
+        }
+        out.push('}');
+    } else {
+        return None;
+    }
+    Some(())
+}
+
 /// `value` as plain data when the JSON encoder would write it without its
 /// `default`: `None`, and exactly `bool`, `int` (within 64 bits), `float`,
 /// `str` (without lone surrogates), `list`, `tuple` and `dict` with `str`
 /// keys. A subclass (an `IntEnum`, a `str` enum) stays with Python.
+///
+/// `write_plain` takes the same values, for lines written at once: the two
+/// must agree, or a line would depend on the handler that writes it.
 pub(crate) fn plain_value(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
     if depth > MAX_NESTING {
         return None;

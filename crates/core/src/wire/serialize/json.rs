@@ -16,6 +16,7 @@
 use std::fmt::{self, Write};
 
 use super::value::{BigInt, Text, Value};
+use crate::decimal::push_integer;
 use crate::format::float_repr;
 
 /// How deep arrays and objects may nest when reading, against stack exhaustion.
@@ -62,9 +63,7 @@ fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
         Value::None => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Int(number) => {
-            let _ = write!(out, "{number}");
-        }
+        Value::Int(number) => push_integer(out, *number),
         Value::BigInt(number) => {
             let _ = write!(out, "{number}");
         }
@@ -118,20 +117,29 @@ pub fn write_float(number: f64, out: &mut String) {
 pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     out.reserve(text.len() + 2);
     out.push('"');
-    // Characters written as they are go in runs, one copy each.
+    // Bytes written as they are go in runs, one copy each. The scan is by
+    // byte: every byte to escape is ASCII or, with `ensure_ascii`, the first
+    // byte of a character (the scan steps over whole characters there).
+    let bytes = text.as_bytes();
     let mut run_start = 0;
-    for (index, character) in text.char_indices() {
-        let as_is = match character {
-            '"' | '\\' => false,
-            ' '..='~' => true,
-            '\0'..='\u{1f}' => false,
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let as_is = match byte {
+            b'"' | b'\\' | 0..=0x1f => false,
+            b' '..=b'~' => true,
             _ => !style.ensure_ascii,
         };
         if as_is {
+            index += 1;
             continue;
         }
+        let Some(character) = text[index..].chars().next() else {
+            break;
+        };
         out.push_str(&text[run_start..index]);
-        run_start = index + character.len_utf8();
+        index += character.len_utf8();
+        run_start = index;
         match character {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
