@@ -11,11 +11,12 @@
 //! python-json-logger fills does.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::decimal::{push_integer, push_zero_padded};
 use crate::format::FieldKey;
+use crate::name_set::NameSet;
 use crate::record::Record;
 use crate::time::{write_date_time, AscTime, RecordTimes, TimeError};
 use crate::wire::serialize::json::{encode_text, write_float, write_string, JsonStyle};
@@ -40,10 +41,9 @@ pub struct JsonLine {
     /// The keys of the traceback and the stack, renamed.
     pub exception_key: String,
     pub stack_key: String,
-    /// `extra` names that are not written as fields of their own. Ordered
-    /// sets: for the few dozen short names involved a comparison search is
-    /// cheaper per record than hashing each `extra` key.
-    pub skipped: BTreeSet<String>,
+    /// `extra` names that are not written as fields of their own.
+    pub skipped: NameSet,
+    /// Usually empty, where an ordered map answers without comparing.
     pub renamed: BTreeMap<String, String>,
     /// The key of the UTC timestamp, when there is one.
     pub timestamp_key: Option<String>,

@@ -12,6 +12,7 @@ pub mod held;
 pub mod json_line;
 pub mod level;
 pub mod line;
+pub mod name_set;
 pub mod record;
 pub mod rotation;
 pub mod time;

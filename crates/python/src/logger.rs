@@ -16,7 +16,7 @@ use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 use crate::bound_context;
 use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
-use crate::gil::PyField;
+use crate::gil::{GilCell, PyField};
 use crate::handler;
 use crate::levels::{self, Level, LevelField};
 use crate::manager::Manager;
@@ -759,6 +759,10 @@ fn normalise_exc_info<'py>(
         .call_method0(intern!(py, "exc_info"))
 }
 
+/// The version tag (`runtime::dict_version`) of the last `extra` dict whose
+/// keys passed the check: a tag is never given to two dict states.
+static LAST_CHECKED_EXTRA: GilCell<Option<u64>> = GilCell::new(None);
+
 /// `extra` copied as `makeRecord` copies it into the record's `__dict__`,
 /// with its `KeyError` for a key that would overwrite a record attribute.
 fn checked_extra<'py>(py: Python<'py>, extra: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
@@ -766,8 +770,15 @@ fn checked_extra<'py>(py: Python<'py>, extra: &Bound<'py, PyAny>) -> PyResult<Bo
     // keep their order, as the loop below keeps it) and only its keys are
     // read: no Python-level iteration or lookup per key.
     if let Ok(dict) = extra.cast_exact::<PyDict>() {
-        for (key, _) in dict.iter() {
-            refuse_record_attribute(&key)?;
+        // A program passes the same `extra` dict call after call: its keys
+        // are checked again only when the dict changed since it passed.
+        let version = runtime::dict_version(dict);
+        let known = version.is_some() && LAST_CHECKED_EXTRA.with(py, |last| *last) == version;
+        if !known {
+            for (key, _) in dict.iter() {
+                refuse_record_attribute(&key)?;
+            }
+            LAST_CHECKED_EXTRA.with(py, |last| *last = version);
         }
         return dict.copy();
     }
