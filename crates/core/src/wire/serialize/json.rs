@@ -124,7 +124,10 @@ pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     let mut run_start = 0;
     let mut index = 0;
     while index < bytes.len() {
-        let byte = bytes[index];
+        index += plain_prefix(&bytes[index..], style.ensure_ascii);
+        let Some(&byte) = bytes.get(index) else {
+            break;
+        };
         let as_is = match byte {
             b'"' | b'\\' | 0..=0x1f => false,
             b' '..=b'~' => true,
@@ -161,6 +164,36 @@ pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     }
     out.push_str(&text[run_start..]);
     out.push('"');
+}
+
+/// How many bytes at the start of `bytes` are written as they are, found
+/// eight at a time: a line is mostly text that needs no escaping, and a
+/// byte-by-byte scan of it costs more than the rest of writing it.
+fn plain_prefix(bytes: &[u8], ensure_ascii: bool) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of the result is set where `word` has a
+    // zero byte (and possibly above one: the chunk is then rescanned by
+    // byte, so a false alarm only costs time).
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut scanned = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let mut stops = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            // Below 0x20: the byte minus 0x20 borrows into its high bit
+            // (a byte of 0x80 or more has its high bit set already and is
+            // told apart below).
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if ensure_ascii {
+            stops |= (word & HIGHS) | zero_bytes(word ^ (ONES * 0x7f));
+        }
+        if stops != 0 {
+            break;
+        }
+        scanned += 8;
+    }
+    scanned
 }
 
 /// `repr(b)`: single quotes unless the bytes hold one and no double quote.
@@ -476,6 +509,56 @@ impl Reader<'_> {
 mod tests {
     use super::*;
     use crate::wire::serialize::pickle;
+
+    /// `write_string` as one character at a time would write it.
+    fn escaped_by_character(text: &str, ensure_ascii: bool) -> String {
+        let mut out = String::from('"');
+        for character in text.chars() {
+            match character {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '\0'..='\u{1f}' => out.push_str(&format!("\\u{:04x}", u32::from(character))),
+                ' '..='~' => out.push(character),
+                _ if !ensure_ascii => out.push(character),
+                _ => {
+                    for unit in character.encode_utf16(&mut [0; 2]) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn every_character_is_escaped_at_every_place_in_a_word() {
+        let specials = [
+            '\0', '\u{1}', '\u{8}', '\t', '\n', '\u{c}', '\r', '\u{1f}', ' ', '!', '"', '#', '/',
+            '\\', '~', '\u{7f}', '\u{80}', '\u{ff}', 'é', '\u{2028}', '日', '\u{ffff}', '😀',
+        ];
+        for ensure_ascii in [true, false] {
+            let style = JsonStyle {
+                ensure_ascii,
+                compact: false,
+            };
+            for special in specials {
+                for before in 0..17 {
+                    for after in [0, 1, 7, 8, 9] {
+                        let text = format!("{}{special}{}", "a".repeat(before), "b".repeat(after));
+                        let mut out = String::new();
+                        write_string(&text, style, &mut out);
+                        assert_eq!(out, escaped_by_character(&text, ensure_ascii), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
     use crate::wire::serialize::test_support::hex;
 
     fn dumps(value: &Value, style: JsonStyle) -> String {
