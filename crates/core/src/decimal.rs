@@ -7,22 +7,25 @@
 /// Appends `value` in decimal, zero-padded on the left to `width` digits
 /// (more when it needs more), as `{value:0width$}` writes it.
 pub fn push_zero_padded(out: &mut String, value: u64, width: usize) {
+    // The digits, last first.
     let mut digits = [0u8; 20];
-    let mut start = digits.len();
+    let mut count = 0;
     let mut rest = value;
     loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
+        digits[count] = (rest % 10) as u8;
         rest /= 10;
+        count += 1;
         if rest == 0 {
             break;
         }
     }
-    for _ in digits.len() - start..width {
+    out.reserve(count.max(width));
+    for _ in count..width {
         out.push('0');
     }
-    // The bytes are ASCII digits.
-    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+    for digit in digits[..count].iter().rev() {
+        out.push(char::from(b'0' + digit));
+    }
 }
 
 /// Appends `value` in decimal, as `{value}` writes it.

@@ -33,11 +33,33 @@ pub enum Slot {
     Extra(String),
 }
 
+/// One of the layout's fixed keys, with its JSON text (quoted and
+/// escaped) written once rather than per line.
+#[derive(Debug, Clone)]
+pub struct FixedKey {
+    pub name: String,
+    json: String,
+    pub slot: Slot,
+}
+
+impl FixedKey {
+    pub fn new(name: String, slot: Slot, ensure_ascii: bool) -> FixedKey {
+        let mut json = String::with_capacity(name.len() + 2);
+        let style = JsonStyle {
+            ensure_ascii,
+            compact: false,
+        };
+        write_string(&name, style, &mut json);
+        FixedKey { name, json, slot }
+    }
+}
+
 /// The layout of one formatter's lines.
 #[derive(Debug)]
 pub struct JsonLine {
-    /// Keys in order, renamed, each once.
-    pub fixed: Vec<(String, Slot)>,
+    /// Keys in order, renamed, each once, their JSON text written with the
+    /// layout's `ensure_ascii`.
+    pub fixed: Vec<FixedKey>,
     /// The keys of the traceback and the stack, renamed.
     pub exception_key: String,
     pub stack_key: String,
@@ -123,21 +145,28 @@ impl JsonLine {
         out: &mut String,
     ) -> Result<(), TimeError> {
         let times = record.times();
-        let mut asctime = String::new();
+        // Room for the standard format's 23 characters and most others.
+        let mut asctime = String::with_capacity(32);
         if let Some(format) = &self.asctime {
             format.format(times.created, times.msecs, &mut asctime)?;
         }
-        let mut pieces: Vec<(&str, Piece<'_>)> =
+        let mut pieces: Vec<(Key<'_>, Piece<'_>)> =
             Vec::with_capacity(self.fixed.len() + extra.count() + 3);
-        for (key, slot) in &self.fixed {
-            let piece = match slot {
+        for key in &self.fixed {
+            let piece = match &key.slot {
                 Slot::Constant(text) => Piece::Json(text),
                 Slot::Field(field) => Piece::Field(field),
                 Slot::Extra(name) => (0..extra.count())
                     .find(|&index| extra.name(index) == name)
                     .map_or(Piece::Null, Piece::Extra),
             };
-            pieces.push((key, piece));
+            pieces.push((
+                Key {
+                    name: &key.name,
+                    json: Some(&key.json),
+                },
+                piece,
+            ));
         }
         if let Some(text) = record.exception_text().filter(|text| !text.is_empty()) {
             put(&mut pieces, &self.exception_key, Piece::Text(text));
@@ -157,8 +186,8 @@ impl JsonLine {
             put(&mut pieces, key, Piece::Timestamp);
         }
         for key in &self.keep_missing {
-            if !pieces.iter().any(|(present, _)| present == key) {
-                pieces.push((key, Piece::Null));
+            if !pieces.iter().any(|(present, _)| present.name == key) {
+                pieces.push((Key::named(key), Piece::Null));
             }
         }
 
@@ -172,7 +201,10 @@ impl JsonLine {
             if index > 0 {
                 out.push_str(", ");
             }
-            write_string(key, style, out);
+            match key.json {
+                Some(json) => out.push_str(json),
+                None => write_string(key.name, style, out),
+            }
             out.push_str(": ");
             match piece {
                 Piece::Json(text) => out.push_str(text),
@@ -192,11 +224,24 @@ impl JsonLine {
     }
 }
 
+/// A key of the line being built: its name, and its JSON text when the
+/// layout holds it written.
+struct Key<'a> {
+    name: &'a str,
+    json: Option<&'a str>,
+}
+
+impl<'a> Key<'a> {
+    fn named(name: &'a str) -> Key<'a> {
+        Key { name, json: None }
+    }
+}
+
 /// Sets `key` to `piece`: in its place when it is there, else at the end.
-fn put<'a>(pieces: &mut Vec<(&'a str, Piece<'a>)>, key: &'a str, piece: Piece<'a>) {
-    match pieces.iter_mut().find(|(present, _)| *present == key) {
+fn put<'a>(pieces: &mut Vec<(Key<'a>, Piece<'a>)>, key: &'a str, piece: Piece<'a>) {
+    match pieces.iter_mut().find(|(present, _)| present.name == key) {
         Some(entry) => entry.1 = piece,
-        None => pieces.push((key, piece)),
+        None => pieces.push((Key::named(key), piece)),
     }
 }
 

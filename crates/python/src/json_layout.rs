@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use femtologging_core::decimal::push_integer;
 use femtologging_core::format::FieldKey;
-use femtologging_core::json_line::{ExtraFields, JsonLine, Slot};
+use femtologging_core::json_line::{ExtraFields, FixedKey, JsonLine, Slot};
 use femtologging_core::wire::serialize::json::{write_float, write_string, JsonStyle};
 use femtologging_core::wire::serialize::value::{Text, Value};
 use pyo3::intern;
@@ -23,7 +23,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
 use crate::femto::{snapshot, Job};
-use crate::record::CallRecord;
+use crate::record::{refused_in_extra, CallRecord};
 use crate::time_cache;
 
 /// `extra` values nested deeper than this are left to the caller's
@@ -83,7 +83,7 @@ pub fn json_layout(
             },
             (None, None) => Slot::Constant("null".into()),
         };
-        slots.push((key, slot));
+        slots.push(FixedKey::new(key, slot, ensure_ascii));
     }
     let asctime = if uses_time {
         let asctime = time_cache::shared(py, datefmt.as_deref(), utc);
@@ -98,7 +98,13 @@ pub fn json_layout(
             fixed: slots,
             exception_key,
             stack_key,
-            skipped: skipped.into_iter().collect(),
+            // A name `extra` cannot hold (a record attribute, refused when
+            // the record is made) is never met: left out, the set is usually
+            // empty and asked nothing.
+            skipped: skipped
+                .into_iter()
+                .filter(|name| !refused_in_extra(name))
+                .collect(),
             renamed: renamed.into_iter().collect(),
             timestamp_key,
             keep_missing,
@@ -202,11 +208,10 @@ fn plain_extra(extra: &Bound<'_, PyDict>) -> Option<Vec<(String, Value)>> {
 /// buffer, instead of being copied out as `Value`s first.
 #[derive(Default)]
 struct WrittenExtra<'py> {
-    names: Vec<Bound<'py, PyString>>,
-    /// The values' JSON texts, one after the other; `ends[i]` is where the
-    /// `i`th ends.
+    /// Each name, with where its value's text ends in `values`.
+    fields: Vec<(Bound<'py, PyString>, usize)>,
+    /// The values' JSON texts, one after the other.
     values: String,
-    ends: Vec<usize>,
 }
 
 impl<'py> WrittenExtra<'py> {
@@ -217,16 +222,14 @@ impl<'py> WrittenExtra<'py> {
             compact: false,
         };
         let mut written = WrittenExtra {
-            names: Vec::with_capacity(extra.len()),
+            fields: Vec::with_capacity(extra.len()),
             values: String::with_capacity(16 * extra.len()),
-            ends: Vec::with_capacity(extra.len()),
         };
         for (key, value) in extra.iter() {
             let key = key.cast_into_exact::<PyString>().ok()?;
             key.to_str().ok()?;
             write_plain(&value, style, 0, &mut written.values)?;
-            written.names.push(key);
-            written.ends.push(written.values.len());
+            written.fields.push((key, written.values.len()));
         }
         Some(written)
     }
@@ -234,17 +237,21 @@ impl<'py> WrittenExtra<'py> {
 
 impl ExtraFields for WrittenExtra<'_> {
     fn count(&self) -> usize {
-        self.names.len()
+        self.fields.len()
     }
 
     fn name(&self, index: usize) -> &str {
         // Each name was read as UTF-8 once already, so this cannot fail.
-        self.names[index].to_str().unwrap_or_default()
+        self.fields[index].0.to_str().unwrap_or_default()
     }
 
     fn write_value(&self, index: usize, _style: JsonStyle, out: &mut String) {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        out.push_str(&self.values[start..self.ends[index]]);
+        let start = if index == 0 {
+            0
+        } else {
+            self.fields[index - 1].1
+        };
+        out.push_str(&self.values[start..self.fields[index].1]);
     }
 }
 

@@ -21,7 +21,7 @@ use crate::handler;
 use crate::levels::{self, Level, LevelField};
 use crate::manager::Manager;
 use crate::overrides::OverrideCheck;
-use crate::record::{CallRecord, CallerInfo, RecordRef, RECORD_ATTRIBUTES};
+use crate::record::{refused_in_extra, CallRecord, CallerInfo, RecordRef};
 use crate::runtime;
 
 /// Bumped whenever anything an effective level depends on changes (a level,
@@ -798,9 +798,7 @@ fn refuse_record_attribute(key: &Bound<'_, PyAny>) -> PyResult<()> {
         .ok()
         .and_then(|name| name.to_str().ok())
     {
-        let reserved = RECORD_ATTRIBUTES.contains(&name)
-            && (name != "taskName" || runtime::python_minor() >= 12);
-        if reserved {
+        if refused_in_extra(name) {
             return Err(PyKeyError::new_err(format!(
                 "Attempt to overwrite {} in LogRecord",
                 key.repr()?

@@ -125,16 +125,13 @@ pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     let mut index = 0;
     while index < bytes.len() {
         index += plain_prefix(&bytes[index..], style.ensure_ascii);
-        let Some(&byte) = bytes.get(index) else {
-            break;
-        };
-        let as_is = match byte {
-            b'"' | b'\\' | 0..=0x1f => false,
-            b' '..=b'~' => true,
-            _ => !style.ensure_ascii,
-        };
-        if as_is {
+        // Then byte by byte, through the word that stopped the scan (or the
+        // last few bytes), up to the byte to escape.
+        let word_end = (index + 8).min(bytes.len());
+        while index < word_end && written_as_is(bytes[index], style.ensure_ascii) {
             index += 1;
+        }
+        if index == word_end {
             continue;
         }
         let Some(character) = text[index..].chars().next() else {
@@ -164,6 +161,17 @@ pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     }
     out.push_str(&text[run_start..]);
     out.push('"');
+}
+
+/// Whether `byte` goes into a JSON string as it is: with `ensure_ascii`,
+/// printable ASCII only; without, anything but a quote, a backslash and the
+/// control characters (the bytes of a non-ASCII character included).
+fn written_as_is(byte: u8, ensure_ascii: bool) -> bool {
+    match byte {
+        b'"' | b'\\' | 0..=0x1f => false,
+        b' '..=b'~' => true,
+        _ => !ensure_ascii,
+    }
 }
 
 /// How many bytes at the start of `bytes` are written as they are, found
