@@ -266,3 +266,152 @@ if sys.version_info >= (3, 12):
         ours, theirs = femto_and_reference_lines(tmp_path, "task", {"fmt": "%(message)s"})
         assert ours == theirs
         assert all("taskName" not in json.loads(line) for line in ours)
+
+
+BENCHMARK_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def standard_and_reference_lines(tmp_path, name, arguments, calls):
+    """A FileHandler with JsonFormatter and a StreamHandler with python-json-logger's, both on
+    one logger, after `calls(logger)`: their lines."""
+    path = tmp_path / f"{name}.jsonl"
+    ours = logging.FileHandler(str(path), encoding="utf-8")
+    ours.setFormatter(JsonFormatter(**arguments))
+    stream = io.StringIO()
+    reference = logging.StreamHandler(stream)
+    reference.setFormatter(ReferenceFormatter(**arguments))
+    logger = logging.getLogger(f"json.standard.{name}")
+    logger.handlers[:] = [ours, reference]
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    try:
+        calls(logger)
+    finally:
+        ours.close()
+        logger.handlers.clear()
+    return lines_of(path.read_text(encoding="utf-8")), lines_of(stream.getvalue())
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False], ids=["ascii", "unicode"])
+def test_extra_names_and_values_are_escaped_as_the_reference_escapes_them(tmp_path, ensure_ascii):
+    """Names and values with quotes, controls, DEL and non-ASCII text, nested containers and
+    numbers at the edges of 64 bits give python-json-logger's lines."""
+    arguments = {"fmt": BENCHMARK_FORMAT, "timestamp": True, "json_ensure_ascii": ensure_ascii}
+
+    def calls(logger):
+        logger.info(
+            "r\u00e9sum\u00e9 %s \u2713",
+            "\x7f\x1f",
+            extra={
+                'quote"d': 'a "b" \\ c',
+                "caf\u00e9 \u65e5\u672c": "\U0001f600 \u2028",
+                "edges": [2**63 - 1, -(2**63), 0.5, -0.0, (True, None)],
+                "nested": {"k\x01": {"": []}},
+            },
+        )
+
+    ours, theirs = standard_and_reference_lines(
+        tmp_path, f"escapes.{ensure_ascii}", arguments, calls
+    )
+    assert ours == theirs
+
+
+def test_an_extra_dict_reused_and_changed_between_calls_is_read_again(tmp_path):
+    """The same extra dict, changed between calls, gives each call's own values, and a key
+    added later that clashes with a record attribute raises KeyError as in the standard
+    library."""
+    extra = {"user_id": 7, "path": "/api/items", "ok": True}
+
+    def calls(logger):
+        logger.info("first", extra=extra)
+        extra["user_id"] = 8
+        del extra["ok"]
+        logger.info("second", extra=extra)
+        extra["lineno"] = 1
+        with pytest.raises(KeyError, match="lineno"):
+            logger.info("refused", extra=extra)
+        del extra["lineno"]
+        logger.info("third", extra=extra)
+
+    ours, theirs = standard_and_reference_lines(
+        tmp_path, "reused", {"fmt": BENCHMARK_FORMAT}, calls
+    )
+    assert ours == theirs
+    assert [json.loads(line).get("user_id") for line in ours] == [7, 8, 8]
+
+
+def test_a_filter_that_changes_the_record_changes_the_line(tmp_path):
+    """A handler filter that rewrites the message and adds an attribute is seen in the
+    FileHandler's line, as python-json-logger sees it."""
+
+    class Rewriting(logging.Filter):
+        def filter(self, record):
+            record.msg = "rewritten %s"
+            record.added = ["by", "filter"]
+            return True
+
+    def calls(logger):
+        for handler in logger.handlers:
+            handler.addFilter(Rewriting())
+        logger.info("original %s", "argument", extra={"user_id": 7})
+
+    ours, theirs = standard_and_reference_lines(
+        tmp_path, "filtered", {"fmt": BENCHMARK_FORMAT, "timestamp": True}, calls
+    )
+    assert ours == theirs
+    assert json.loads(ours[0])["message"] == "rewritten argument"
+
+
+def test_a_subclass_overriding_format_or_emit_is_called(tmp_path):
+    """A JsonFormatter subclass overriding format, and a FileHandler subclass overriding
+    emit, are called for every record instead of the native writer."""
+    seen = []
+
+    class Tagging(JsonFormatter):
+        def format(self, record):
+            return "tagged " + super().format(record)
+
+    class Counting(logging.FileHandler):
+        def emit(self, record):
+            seen.append(record.user_id)
+            super().emit(record)
+
+    path = tmp_path / "subclass.jsonl"
+    handler = Counting(str(path), encoding="utf-8")
+    handler.setFormatter(Tagging(BENCHMARK_FORMAT))
+    logger = logging.getLogger("json.standard.subclass")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.warning("one", extra={"user_id": 1})
+    logger.warning("two", extra={"user_id": 2})
+    handler.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert seen == [1, 2]
+    assert all(line.startswith("tagged {") for line in lines)
+    assert [json.loads(line[len("tagged ") :])["user_id"] for line in lines] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "datefmt", [None, "%Y-%m-%dT%H:%M:%S%z", "%d/%m %H:%M:%S.%%"], ids=["default", "iso", "odd"]
+)
+def test_asctime_and_the_timestamp_are_the_reference_ones(tmp_path, datefmt, request):
+    """asctime (with and without datefmt) and the UTC timestamp of records made at chosen
+    times, a whole second and the last millisecond of one included, are python-json-logger's."""
+    import time
+    from unittest import mock
+
+    arguments = {"fmt": BENCHMARK_FORMAT, "timestamp": True, "datefmt": datefmt}
+    moments = [1_796_429_287.0, 1_796_429_287.999_9, 1_796_429_288.000_5, 951_782_400.25]
+
+    def calls(logger):
+        # The clock LogRecord reads: time.time_ns from 3.13, time.time before.
+        name = "time_ns" if sys.version_info >= (3, 13) else "time"
+        for moment in moments:
+            value = int(moment * 1e9) if name == "time_ns" else moment
+            with mock.patch.object(time, name, return_value=value):
+                logger.info("at %s", moment)
+
+    ours, theirs = standard_and_reference_lines(
+        tmp_path, request.node.callspec.id, arguments, calls
+    )
+    assert ours == theirs

@@ -140,3 +140,67 @@ def test_adapter_exposes_logger_level_helpers(logging):
     logging.disable(logging.CRITICAL)
     adapter.critical("disabled")
     print(adapter.isEnabledFor(logging.CRITICAL))
+
+
+@differential
+def test_extra_may_be_any_mapping_and_any_string_key(logging):
+    """extra given as a mapping proxy, a dict subclass or a Mapping is copied key by key,
+    and a key holding a lone surrogate is stored like any other."""
+    import collections.abc
+    import sys
+    import types
+
+    class Doubling(dict):
+        def __getitem__(self, key):
+            return 2 * super().__getitem__(key)
+
+    class Pairs(collections.abc.Mapping):
+        def __getitem__(self, key):
+            return {"user": "carol", "ip": "::1"}[key]
+
+        def __iter__(self):
+            return iter(("user", "ip"))
+
+        def __len__(self):
+            return 2
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(user)s %(ip)s %(message)s"))
+    logger = logging.getLogger("mappings")
+    logger.addHandler(handler)
+    logger.warning("proxy", extra=types.MappingProxyType({"user": "alice", "ip": "10.0.0.1"}))
+    logger.warning("subclass", extra=Doubling(user="bob", ip="10."))
+    logger.warning("mapping", extra=Pairs())
+
+    class Capture(logging.Filter):
+        def filter(self, record):
+            print(ascii(getattr(record, "odd\udc80", "absent")))
+            return True
+
+    logger.addFilter(Capture())
+    logger.warning("surrogate", extra={"odd\udc80": 1, "user": "-", "ip": "-"})
+
+
+@differential
+def test_the_record_keeps_extra_as_it_was_at_the_call(logging):
+    """A filter that changes the caller's extra dict after the call does not change the record."""
+    import sys
+
+    extra = {"user": "alice"}
+
+    class Meddling(logging.Filter):
+        def filter(self, record):
+            extra["user"] = "mallory"
+            extra["added"] = 1
+            return True
+
+    first = logging.StreamHandler(sys.stdout)
+    first.addFilter(Meddling())
+    first.setFormatter(logging.Formatter("first %(user)s %(message)s"))
+    second = logging.StreamHandler(sys.stdout)
+    second.setFormatter(logging.Formatter("second %(user)s %(message)s"))
+    logger = logging.getLogger("kept")
+    logger.addHandler(first)
+    logger.addHandler(second)
+    logger.warning("call", extra=extra)
+    print(sorted(extra.items()))

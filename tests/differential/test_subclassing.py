@@ -44,6 +44,24 @@ def test_logger_subclass_overriding_log_keeps_caller_information(logging):
 
 
 @differential
+def test_logger_subclass_overriding_log_receives_the_call_keywords(logging):
+    """A Logger subclass overriding _log gets the call's keywords, by name, as given."""
+    import sys
+
+    class Reporting(logging.Logger):
+        def _log(self, level, msg, args, **kwargs):
+            print(sorted(kwargs.items(), key=lambda item: item[0]))
+            super()._log(level, msg, args, **kwargs)
+
+    logging.setLoggerClass(Reporting)
+    logging.basicConfig(stream=sys.stdout, format="%(user)s %(message)s")
+    logger = logging.getLogger("reporting")
+    logger.warning("one %s", "arg", extra={"user": "alice"}, stacklevel=1)
+    logger.error("two", extra={"user": "bob"}, stack_info=False)
+    logger.log(logging.ERROR, msg="three", extra={"user": "carol"})
+
+
+@differential
 def test_set_logger_class_rejects_non_logger_classes(logging):
     """setLoggerClass raises TypeError naming the class that is not a Logger subclass."""
 

@@ -5,6 +5,7 @@
 //! The `femtologging-python` crate translates between CPython and this crate.
 
 pub mod console;
+pub mod decimal;
 pub mod exit_signals;
 pub mod fork;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod held;
 pub mod json_line;
 pub mod level;
 pub mod line;
+pub mod name_set;
 pub mod record;
 pub mod repr;
 pub mod rotation;

@@ -11,8 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use crate::gil::GilCell;
-use crate::record::RECORD_ATTRIBUTES;
-use crate::runtime;
+use crate::record::refused_in_extra;
 
 static VARIABLE: GilCell<Option<Py<PyAny>>> = GilCell::new(None);
 
@@ -55,7 +54,7 @@ fn joins_record(key: &Bound<'_, PyAny>) -> bool {
     let Ok(name) = name.to_str() else {
         return true;
     };
-    !(RECORD_ATTRIBUTES.contains(&name) && (name != "taskName" || runtime::python_minor() >= 12))
+    !refused_in_extra(name)
 }
 
 /// `extra` with the bound values added: the call's own keys first and

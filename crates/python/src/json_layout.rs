@@ -12,18 +12,18 @@
 
 use std::sync::Arc;
 
+use femtologging_core::decimal::push_integer;
 use femtologging_core::format::FieldKey;
-use femtologging_core::json_line::{JsonLine, Slot};
+use femtologging_core::json_line::{ExtraFields, FixedKey, JsonLine, Slot};
+use femtologging_core::wire::serialize::json::{write_float, write_string, JsonStyle};
 use femtologging_core::wire::serialize::value::{Text, Value};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
-use femtologging_core::record::Record;
-
 use crate::femto::{snapshot, Job};
-use crate::record::CallRecord;
+use crate::record::{refused_in_extra, CallRecord};
 use crate::time_cache;
 
 /// `extra` values nested deeper than this are left to the caller's
@@ -83,7 +83,7 @@ pub fn json_layout(
             },
             (None, None) => Slot::Constant("null".into()),
         };
-        slots.push((key, slot));
+        slots.push(FixedKey::new(key, slot, ensure_ascii));
     }
     let asctime = if uses_time {
         let asctime = time_cache::shared(py, datefmt.as_deref(), utc);
@@ -98,7 +98,13 @@ pub fn json_layout(
             fixed: slots,
             exception_key,
             stack_key,
-            skipped: skipped.into_iter().collect(),
+            // A name `extra` cannot hold (a record attribute, refused when
+            // the record is made) is never met: left out, the set is usually
+            // empty and asked nothing.
+            skipped: skipped
+                .into_iter()
+                .filter(|name| !refused_in_extra(name))
+                .collect(),
             renamed: renamed.into_iter().collect(),
             timestamp_key,
             keep_missing,
@@ -120,41 +126,57 @@ pub fn is_json_formatter(formatter: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// The job for a native record the worker can write as JSON, or `None`
 /// when the caller must format it.
 pub fn json_job(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<Job>> {
-    Ok(plain_record(formatter, native)?.map(|plain| Job::Json {
-        record: plain.record,
-        layout: plain.layout,
-        extra: plain.extra,
+    let Some(layout) = layout_for(formatter, native)? else {
+        return Ok(None);
+    };
+    let py = formatter.py();
+    let extra = match &native.extra {
+        None => Vec::new(),
+        Some(extra) => match plain_extra(extra.bind(py)) {
+            Some(extra) => extra,
+            None => return Ok(None),
+        },
+    };
+    let Some(record) = snapshot(formatter, native)? else {
+        return Ok(None);
+    };
+    Ok(Some(Job::Json {
+        record,
+        layout,
+        extra,
     }))
 }
 
 /// The JSON line of a native record, written here; `None` when `format`
 /// must write it.
 pub fn json_text(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<Option<String>> {
-    let Some(plain) = plain_record(formatter, native)? else {
+    let Some(layout) = layout_for(formatter, native)? else {
+        return Ok(None);
+    };
+    let py = formatter.py();
+    let extra = match &native.extra {
+        None => WrittenExtra::default(),
+        Some(extra) => match WrittenExtra::of(extra.bind(py), layout.ensure_ascii) {
+            Some(extra) => extra,
+            None => return Ok(None),
+        },
+    };
+    let Some(record) = snapshot(formatter, native)? else {
         return Ok(None);
     };
     let mut line = String::with_capacity(256);
     // A time the C library cannot convert is left to Python's error.
-    Ok(plain
-        .layout
-        .render(&plain.record, &plain.extra, &mut line)
+    Ok(layout
+        .render(&record, &extra, &mut line)
         .ok()
         .map(|()| line))
 }
 
-/// What a layout writes a line from.
-struct PlainRecord {
-    layout: Arc<JsonLine>,
-    record: Record,
-    extra: Vec<(String, Value)>,
-}
-
-/// The formatter's layout, the record and its `extra` fields as plain data,
-/// when the layout can write this record.
-fn plain_record(
+/// The formatter's layout, when it can write this record.
+fn layout_for(
     formatter: &Bound<'_, PyAny>,
     native: &CallRecord,
-) -> PyResult<Option<PlainRecord>> {
+) -> PyResult<Option<Arc<JsonLine>>> {
     let py = formatter.py();
     let mut layout = formatter.getattr(intern!(py, "_femto_json"))?;
     if layout.is_none() {
@@ -167,21 +189,7 @@ fn plain_record(
     if native.msg.bind(py).is_instance_of::<PyDict>() {
         return Ok(None);
     }
-    let extra = match &native.extra {
-        None => Vec::new(),
-        Some(extra) => match plain_extra(extra.bind(py)) {
-            Some(extra) => extra,
-            None => return Ok(None),
-        },
-    };
-    let Some(record) = snapshot(formatter, native)? else {
-        return Ok(None);
-    };
-    Ok(Some(PlainRecord {
-        layout: layout.get().line.clone(),
-        record,
-        extra,
-    }))
+    Ok(Some(layout.get().line.clone()))
 }
 
 /// The `extra` fields as plain data, in their order; `None` when a key is
@@ -195,10 +203,128 @@ fn plain_extra(extra: &Bound<'_, PyDict>) -> Option<Vec<(String, Value)>> {
     Some(fields)
 }
 
+/// The `extra` fields of a line written at once: the names read from their
+/// Python strings, the values already written as JSON text, all in one
+/// buffer, instead of being copied out as `Value`s first.
+#[derive(Default)]
+struct WrittenExtra<'py> {
+    /// Each name, with where its value's text ends in `values`.
+    fields: Vec<(Bound<'py, PyString>, usize)>,
+    /// The values' JSON texts, one after the other.
+    values: String,
+}
+
+impl<'py> WrittenExtra<'py> {
+    /// `None` under the same conditions as `plain_extra`.
+    fn of(extra: &Bound<'py, PyDict>, ensure_ascii: bool) -> Option<WrittenExtra<'py>> {
+        let style = JsonStyle {
+            ensure_ascii,
+            compact: false,
+        };
+        let mut written = WrittenExtra {
+            fields: Vec::with_capacity(extra.len()),
+            values: String::with_capacity(16 * extra.len()),
+        };
+        for (key, value) in extra.iter() {
+            let key = key.cast_into_exact::<PyString>().ok()?;
+            key.to_str().ok()?;
+            write_plain(&value, style, 0, &mut written.values)?;
+            written.fields.push((key, written.values.len()));
+        }
+        Some(written)
+    }
+}
+
+impl ExtraFields for WrittenExtra<'_> {
+    fn count(&self) -> usize {
+        self.fields.len()
+    }
+
+    fn name(&self, index: usize) -> &str {
+        // Each name was read as UTF-8 once already, so this cannot fail.
+        self.fields[index].0.to_str().unwrap_or_default()
+    }
+
+    fn write_value(&self, index: usize, _style: JsonStyle, out: &mut String) {
+        let start = if index == 0 {
+            0
+        } else {
+            self.fields[index - 1].1
+        };
+        out.push_str(&self.values[start..self.fields[index].1]);
+    }
+}
+
+/// Appends the JSON text of `value` when it is plain data as `plain_value`
+/// takes it (the same types, the same limits), as `encode_text` would
+/// write that `Value`; `None` otherwise, with `out` partly written.
+fn write_plain(
+    value: &Bound<'_, PyAny>,
+    style: JsonStyle,
+    depth: usize,
+    out: &mut String,
+) -> Option<()> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let (item_separator, key_separator) = if style.compact {
+        (",", ":")
+    } else {
+        (", ", ": ")
+    };
+    if value.is_none() {
+        out.push_str("null");
+    } else if let Ok(text) = value.cast_exact::<PyString>() {
+        write_string(text.to_str().ok()?, style, out);
+    } else if let Ok(flag) = value.cast_exact::<PyBool>() {
+        out.push_str(if flag.is_true() { "true" } else { "false" });
+    } else if value.is_exact_instance_of::<PyInt>() {
+        push_integer(out, value.extract::<i64>().ok()?);
+    } else if let Ok(number) = value.cast_exact::<PyFloat>() {
+        write_float(number.value(), out);
+    } else if let Ok(list) = value.cast_exact::<PyList>() {
+        out.push('[');
+        for (index, item) in list.iter().enumerate() {
+            if index > 0 {
+                out.push_str(item_separator);
+            }
+            write_plain(&item, style, depth + 1, out)?;
+        }
+        out.push(']');
+    } else if let Ok(tuple) = value.cast_exact::<PyTuple>() {
+        out.push('[');
+        for (index, item) in tuple.iter().enumerate() {
+            if index > 0 {
+                out.push_str(item_separator);
+            }
+            write_plain(&item, style, depth + 1, out)?;
+        }
+        out.push(']');
+    } else if let Ok(dict) = value.cast_exact::<PyDict>() {
+        out.push('{');
+        for (index, (key, item)) in dict.iter().enumerate() {
+            if index > 0 {
+                out.push_str(item_separator);
+            }
+            let key = key.cast_exact::<PyString>().ok()?.to_str().ok()?;
+            write_string(key, style, out);
+            out.push_str(key_separator);
+            write_plain(&item, style, depth + 1, out)?;
+        }
+        out.push('}');
+    } else {
+        return None;
+    }
+    Some(())
+}
+
 /// `value` as plain data when the JSON encoder would write it without its
 /// `default`: `None`, and exactly `bool`, `int` (within 64 bits), `float`,
 /// `str` (without lone surrogates), `list`, `tuple` and `dict` with `str`
 /// keys. A subclass (an `IntEnum`, a `str` enum) stays with Python.
+///
+/// `write_plain` takes the same values, for lines written at once: the two
+/// must agree, or a line would depend on the handler that writes it.
 pub(crate) fn plain_value(value: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
     if depth > MAX_NESTING {
         return None;

@@ -13,11 +13,11 @@ use std::ffi::CStr;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyInt, PyString, PyTuple, PyType};
 
 use crate::fastcall::{self, trampoline};
 use crate::levels::Level;
-use crate::logger::{check_level, check_plain_level, log_enabled, Logger};
+use crate::logger::{check_level, check_plain_level, log_enabled, Keywords, Logger};
 use crate::runtime;
 
 /// A method's fixed part: its name, the level it logs at (`None` for `log`,
@@ -123,13 +123,14 @@ impl<'py> Arguments<'_, 'py> {
         )
     }
 
-    /// `**kwargs`: every keyword except those that fill a named parameter
-    /// not given by position.
-    fn keywords(&self, named: &[&str]) -> PyResult<Option<Bound<'py, PyDict>>> {
+    /// `**kwargs`, in the order given: every keyword except those that fill
+    /// a named parameter not given by position. A list of pairs: the logging
+    /// call reads them once, and a dict is built only for a `_log` override.
+    fn keywords(&self, named: &[&str]) -> PyResult<Option<Keywords<'py>>> {
         let Some(names) = &self.keyword_names else {
             return Ok(None);
         };
-        let dict = PyDict::new(self.py);
+        let mut pairs = Vec::with_capacity(names.len());
         for (index, key) in names.iter().enumerate() {
             let key = key.cast_into::<PyString>()?;
             let text = key.to_str()?;
@@ -142,9 +143,9 @@ impl<'py> Arguments<'_, 'py> {
                     named[position]
                 )));
             }
-            dict.set_item(key, self.keyword_value(index))?;
+            pairs.push((key, self.keyword_value(index)));
         }
-        Ok(Some(dict))
+        Ok(Some(Keywords(pairs)))
     }
 }
 

@@ -16,12 +16,12 @@ use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 use crate::bound_context;
 use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
-use crate::gil::PyField;
+use crate::gil::{GilCell, PyField};
 use crate::handler;
 use crate::levels::{self, Level, LevelField};
 use crate::manager::Manager;
 use crate::overrides::OverrideCheck;
-use crate::record::{CallRecord, CallerInfo, RecordRef, RECORD_ATTRIBUTES};
+use crate::record::{refused_in_extra, CallRecord, CallerInfo, RecordRef};
 use crate::runtime;
 
 /// Bumped whenever anything an effective level depends on changes (a level,
@@ -179,6 +179,9 @@ impl RootLogger {
     }
 }
 
+/// The keyword arguments a logging call was given, by name, in order.
+pub struct Keywords<'py>(pub Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>);
+
 /// The keyword arguments of a logging call. `stack_info` and `stacklevel`
 /// are kept as given (`None`: not given) until the caller is looked for,
 /// which is where the standard library first reads them.
@@ -213,7 +216,7 @@ impl<'py> CallOptions<'py> {
 
     fn parse(
         py: Python<'py>,
-        kwargs: Option<&Bound<'py, PyDict>>,
+        kwargs: Option<&Keywords<'py>>,
         exc_info_default: bool,
     ) -> PyResult<Self> {
         let mut options = CallOptions {
@@ -227,8 +230,8 @@ impl<'py> CallOptions<'py> {
             stacklevel: None,
         };
         if let Some(kwargs) = kwargs {
-            for (key, value) in kwargs.iter() {
-                let key = key.cast_into::<PyString>()?;
+            for (key, value) in &kwargs.0 {
+                let value = value.clone();
                 match key.to_str()? {
                     "exc_info" => options.exc_info = value,
                     "extra" => options.extra = value,
@@ -544,14 +547,16 @@ pub fn log_enabled<'py>(
     level: Level,
     msg: Bound<'py, PyAny>,
     args: Bound<'py, PyTuple>,
-    kwargs: Option<&Bound<'py, PyDict>>,
+    kwargs: Option<&Keywords<'py>>,
     exc_info_default: bool,
 ) -> PyResult<()> {
     let py = slf.py();
     if overridden & LOG != 0 {
         let call_kwargs = PyDict::new(py);
         if let Some(kwargs) = kwargs {
-            call_kwargs.update(kwargs.as_mapping())?;
+            for (key, value) in &kwargs.0 {
+                call_kwargs.set_item(key, value)?;
+            }
         }
         if exc_info_default && !call_kwargs.contains(intern!(py, "exc_info"))? {
             call_kwargs.set_item(intern!(py, "exc_info"), true)?;
@@ -754,24 +759,53 @@ fn normalise_exc_info<'py>(
         .call_method0(intern!(py, "exc_info"))
 }
 
+/// The version tag (`runtime::dict_version`) of the last `extra` dict whose
+/// keys passed the check: a tag is never given to two dict states.
+static LAST_CHECKED_EXTRA: GilCell<Option<u64>> = GilCell::new(None);
+
+/// `extra` copied as `makeRecord` copies it into the record's `__dict__`,
+/// with its `KeyError` for a key that would overwrite a record attribute.
 fn checked_extra<'py>(py: Python<'py>, extra: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    // A plain dict, by far the usual `extra`, is copied whole (the keys
+    // keep their order, as the loop below keeps it) and only its keys are
+    // read: no Python-level iteration or lookup per key.
+    if let Ok(dict) = extra.cast_exact::<PyDict>() {
+        // A program passes the same `extra` dict call after call: its keys
+        // are checked again only when the dict changed since it passed.
+        let version = runtime::dict_version(dict);
+        let known = version.is_some() && LAST_CHECKED_EXTRA.with(py, |last| *last) == version;
+        if !known {
+            for (key, _) in dict.iter() {
+                refuse_record_attribute(&key)?;
+            }
+            LAST_CHECKED_EXTRA.with(py, |last| *last = version);
+        }
+        return dict.copy();
+    }
     let copy = PyDict::new(py);
     for key in extra.try_iter()? {
         let key = key?;
-        if let Ok(name) = key.cast::<PyString>() {
-            let name = name.to_str()?;
-            let reserved = RECORD_ATTRIBUTES.contains(&name)
-                && (name != "taskName" || runtime::python_minor() >= 12);
-            if reserved {
-                return Err(PyKeyError::new_err(format!(
-                    "Attempt to overwrite {} in LogRecord",
-                    key.repr()?
-                )));
-            }
-        }
+        refuse_record_attribute(&key)?;
         copy.set_item(&key, extra.get_item(&key)?)?;
     }
     Ok(copy)
+}
+
+fn refuse_record_attribute(key: &Bound<'_, PyAny>) -> PyResult<()> {
+    // A name with a lone surrogate is no attribute's name.
+    if let Some(name) = key
+        .cast::<PyString>()
+        .ok()
+        .and_then(|name| name.to_str().ok())
+    {
+        if refused_in_extra(name) {
+            return Err(PyKeyError::new_err(format!(
+                "Attempt to overwrite {} in LogRecord",
+                key.repr()?
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The standard `handle`, through the override if there is one.

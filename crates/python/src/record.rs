@@ -515,6 +515,13 @@ pub const RECORD_ATTRIBUTES: [&str; 23] = [
     "asctime",
 ];
 
+/// Whether `extra` may not hold `name`: a `LogRecord` attribute, which
+/// `makeRecord` refuses to overwrite (`taskName` only from 3.12, where
+/// records have one).
+pub fn refused_in_extra(name: &str) -> bool {
+    RECORD_ATTRIBUTES.contains(&name) && (name != "taskName" || runtime::python_minor() >= 12)
+}
+
 pub struct StandardFields<'a, 'py> {
     pub name: &'a Bound<'py, PyAny>,
     pub msg: &'a Bound<'py, PyAny>,

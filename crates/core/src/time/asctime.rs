@@ -23,6 +23,7 @@ use std::sync::Mutex;
 use super::calendar::{gmtime, localtime, seconds_from_timestamp};
 use super::error::TimeError;
 use super::strftime::strftime_checked;
+use crate::decimal::push_zero_padded;
 use crate::format::{Applied, FieldValue, PositionalTemplate, RenderError};
 
 /// Bumped by `reset_timezone_cache`; a cached text is only valid for the generation it
@@ -58,6 +59,9 @@ pub struct AscTime {
     default_time_format: Box<str>,
     /// `default_msec_format`, when it is a non-empty string.
     msec_format: Option<PositionalTemplate>,
+    /// Whether that format is the standard `%s,%03d`, which `finish`
+    /// writes without rendering a template.
+    standard_msec_format: bool,
     last_second: Mutex<Option<CachedSecond>>,
 }
 
@@ -104,6 +108,7 @@ impl AscTime {
             }
         };
         Some(AscTime {
+            standard_msec_format: default_msec_format == Some(DEFAULT_MSEC_FORMAT),
             converter,
             date_format: date_format
                 .filter(|format| !format.is_empty())
@@ -168,6 +173,13 @@ impl AscTime {
                 return Ok(());
             }
         };
+        // `%03d` of a float truncates it; in [0, 1000) that is three digits.
+        if self.standard_msec_format && (0.0..1000.0).contains(&msecs) {
+            out.push_str(text);
+            out.push(',');
+            push_zero_padded(out, msecs as u64, 3);
+            return Ok(());
+        }
         let original_length = out.len();
         let values = [FieldValue::Str(text), FieldValue::Float(msecs)];
         let error = match msec_format.render(&values, out) {

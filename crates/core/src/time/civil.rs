@@ -5,6 +5,8 @@
 
 use std::fmt::Write;
 
+use crate::decimal::push_zero_padded;
+
 /// Days since 1970-01-01 of a date.
 pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
@@ -41,13 +43,30 @@ pub fn write_date_time(seconds: i64, out: &mut String) {
     let days = seconds.div_euclid(86_400);
     let second_of_day = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    let _ = write!(
-        out,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    );
+    if !(0..=9999).contains(&year) {
+        let _ = write!(
+            out,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            second_of_day / 3600,
+            second_of_day / 60 % 60,
+            second_of_day % 60
+        );
+        return;
+    }
+    // Every record's timestamp comes through here: the digits are written
+    // directly, without a `write!` per line.
+    let fields = [
+        (year, 4, '-'),
+        (month, 2, '-'),
+        (day, 2, 'T'),
+        (second_of_day / 3600, 2, ':'),
+        (second_of_day / 60 % 60, 2, ':'),
+    ];
+    for (value, width, separator) in fields {
+        push_zero_padded(out, value.unsigned_abs(), width);
+        out.push(separator);
+    }
+    push_zero_padded(out, (second_of_day % 60).unsigned_abs(), 2);
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ impl FileDrain {
                     record,
                     layout,
                     extra,
-                } => match layout.render(&record, &extra, &mut self.buffer) {
+                } => match layout.render(&record, extra.as_slice(), &mut self.buffer) {
                     Ok(()) => {
                         self.buffer.push('\n');
                         self.line_written(timed, whole_seconds_from_ns(record.created_ns));

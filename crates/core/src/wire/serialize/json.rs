@@ -16,6 +16,7 @@
 use std::fmt::{self, Write};
 
 use super::value::{BigInt, Text, Value};
+use crate::decimal::push_integer;
 use crate::format::float_repr;
 use crate::repr::write_bytes_repr;
 
@@ -63,9 +64,7 @@ fn write_value(value: &Value, style: JsonStyle, out: &mut String) {
         Value::None => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
-        Value::Int(number) => {
-            let _ = write!(out, "{number}");
-        }
+        Value::Int(number) => push_integer(out, *number),
         Value::BigInt(number) => {
             let _ = write!(out, "{number}");
         }
@@ -123,20 +122,29 @@ pub fn write_float(number: f64, out: &mut String) {
 pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     out.reserve(text.len() + 2);
     out.push('"');
-    // Characters written as they are go in runs, one copy each.
+    // Bytes written as they are go in runs, one copy each. The scan is by
+    // byte: every byte to escape is ASCII or, with `ensure_ascii`, the first
+    // byte of a character (the scan steps over whole characters there).
+    let bytes = text.as_bytes();
     let mut run_start = 0;
-    for (index, character) in text.char_indices() {
-        let as_is = match character {
-            '"' | '\\' => false,
-            ' '..='~' => true,
-            '\0'..='\u{1f}' => false,
-            _ => !style.ensure_ascii,
-        };
-        if as_is {
+    let mut index = 0;
+    while index < bytes.len() {
+        index += plain_prefix(&bytes[index..], style.ensure_ascii);
+        // Then byte by byte, through the word that stopped the scan (or the
+        // last few bytes), up to the byte to escape.
+        let word_end = (index + 8).min(bytes.len());
+        while index < word_end && written_as_is(bytes[index], style.ensure_ascii) {
+            index += 1;
+        }
+        if index == word_end {
             continue;
         }
+        let Some(character) = text[index..].chars().next() else {
+            break;
+        };
         out.push_str(&text[run_start..index]);
-        run_start = index + character.len_utf8();
+        index += character.len_utf8();
+        run_start = index;
         match character {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -158,6 +166,47 @@ pub fn write_string(text: &str, style: JsonStyle, out: &mut String) {
     }
     out.push_str(&text[run_start..]);
     out.push('"');
+}
+
+/// Whether `byte` goes into a JSON string as it is: with `ensure_ascii`,
+/// printable ASCII only; without, anything but a quote, a backslash and the
+/// control characters (the bytes of a non-ASCII character included).
+fn written_as_is(byte: u8, ensure_ascii: bool) -> bool {
+    match byte {
+        b'"' | b'\\' | 0..=0x1f => false,
+        b' '..=b'~' => true,
+        _ => !ensure_ascii,
+    }
+}
+
+/// How many bytes at the start of `bytes` are written as they are, found
+/// eight at a time: a line is mostly text that needs no escaping, and a
+/// byte-by-byte scan of it costs more than the rest of writing it.
+fn plain_prefix(bytes: &[u8], ensure_ascii: bool) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of the result is set where `word` has a
+    // zero byte (and possibly above one: the chunk is then rescanned by
+    // byte, so a false alarm only costs time).
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut scanned = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let mut stops = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            // Below 0x20: the byte minus 0x20 borrows into its high bit
+            // (a byte of 0x80 or more has its high bit set already and is
+            // told apart below).
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if ensure_ascii {
+            stops |= (word & HIGHS) | zero_bytes(word ^ (ONES * 0x7f));
+        }
+        if stops != 0 {
+            break;
+        }
+        scanned += 8;
+    }
+    scanned
 }
 
 /// Why a JSON text could not be read, and where.
@@ -444,6 +493,56 @@ impl Reader<'_> {
 mod tests {
     use super::*;
     use crate::wire::serialize::pickle;
+
+    /// `write_string` as one character at a time would write it.
+    fn escaped_by_character(text: &str, ensure_ascii: bool) -> String {
+        let mut out = String::from('"');
+        for character in text.chars() {
+            match character {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '\0'..='\u{1f}' => out.push_str(&format!("\\u{:04x}", u32::from(character))),
+                ' '..='~' => out.push(character),
+                _ if !ensure_ascii => out.push(character),
+                _ => {
+                    for unit in character.encode_utf16(&mut [0; 2]) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn every_character_is_escaped_at_every_place_in_a_word() {
+        let specials = [
+            '\0', '\u{1}', '\u{8}', '\t', '\n', '\u{c}', '\r', '\u{1f}', ' ', '!', '"', '#', '/',
+            '\\', '~', '\u{7f}', '\u{80}', '\u{ff}', 'é', '\u{2028}', '日', '\u{ffff}', '😀',
+        ];
+        for ensure_ascii in [true, false] {
+            let style = JsonStyle {
+                ensure_ascii,
+                compact: false,
+            };
+            for special in specials {
+                for before in 0..17 {
+                    for after in [0, 1, 7, 8, 9] {
+                        let text = format!("{}{special}{}", "a".repeat(before), "b".repeat(after));
+                        let mut out = String::new();
+                        write_string(&text, style, &mut out);
+                        assert_eq!(out, escaped_by_character(&text, ensure_ascii), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
     use crate::wire::serialize::test_support::hex;
 
     fn dumps(value: &Value, style: JsonStyle) -> String {
