@@ -171,6 +171,20 @@ def measure(args: argparse.Namespace, cells: _report.Cells) -> list[dict[str, An
     return samples
 
 
+def refuse_unoptimized_build() -> None:
+    """Stops before timing a debug build: `scripts/venv X test` installs one into the same
+    package folder as `scripts/venv X release`, and its figures would be meaningless."""
+    try:
+        from femtologging import _femtologging
+    except ImportError:
+        return  # reported in every cell, as any library that cannot be imported
+    if not getattr(_femtologging, "_optimized", True):
+        raise SystemExit(
+            "femtologging is a debug build here (the test environment installed it last); "
+            "run `scripts/venv 3.11 release` and benchmark with the python it prints"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.list:
@@ -181,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<14} {library.module:<13} {library.description}")
         return 0
 
+    if "femtologging" in args.libs:
+        refuse_unoptimized_build()
     started_at = datetime.now(UTC)
     load_before = _machine.load_average()
     cases = [CASES[name] for name in args.cases]

@@ -206,6 +206,9 @@ fn _femtologging(module: &Bound<'_, PyModule>) -> PyResult<()> {
     // The one version: the workspace's, which maturin also writes into the
     // package metadata (pyproject.toml leaves `version` dynamic).
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The test and release environments install into the same package
+    // folder: the benchmark asks which build it is about to time.
+    module.add("_optimized", !cfg!(debug_assertions))?;
     module.add_class::<filterer::Filterer>()?;
     module.add_class::<filter::Filter>()?;
     module.add_class::<logger::Logger>()?;
