@@ -190,6 +190,38 @@ def test_records_from_four_threads_arrive_once_each_in_each_threads_order(logger
         ]
 
 
+def test_records_queued_past_a_full_queue_keep_their_own_threads_name(logger, receiver):
+    """A queue of four under "block": callers keep waiting for room while others queue, and
+    a record that lands after another thread's still carries its own thread's name."""
+    handler = (
+        SocketHandlerBuilder()
+        .with_tcp("127.0.0.1", receiver.port)
+        .with_capacity(4)
+        .with_overflow_policy("block")
+        .build()
+    )
+    logger.addHandler(handler)
+
+    def log(index):
+        for number in range(1000):
+            logger.info("T%d-%d", index, number)
+
+    threads = [threading.Thread(target=log, args=(index,), name=f"T{index}") for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert handler.flush()
+    assert receiver.wait_for(4000)
+    assert len(receiver.records) == 4000
+    misnamed = [
+        (record["thread_name"], record["message"])
+        for record in receiver.records
+        if not record["message"].startswith(record["thread_name"] + "-")
+    ]
+    assert misnamed == []
+
+
 def test_a_unix_socket_receives_the_frames(logger):
     """with_unix_path sends over a Unix stream socket."""
     directory = tempfile.mkdtemp(prefix="femto-sock-", dir="/tmp")

@@ -261,6 +261,11 @@ pub struct FemtoHandler {
     /// With its key (`WireShared::key`), held here: comparing it touches
     /// no memory the worker writes.
     last_wire_shared: GilCell<Option<(WireSharedKey, Arc<WireShared>)>>,
+    /// Callers waiting, without the interpreter, for room in a full queue:
+    /// while there are any, the order records reach the queue is not the
+    /// order their callers held the interpreter, so `last_wire_shared`
+    /// says nothing of the record a new one will follow.
+    callers_waiting_for_room: GilCell<usize>,
 }
 
 impl Drop for FemtoHandler {
@@ -364,10 +369,17 @@ impl FemtoHandler {
         }
         // Block or timeout: wait without holding the interpreter, so the
         // worker (which may need it for a Python handler) can make room.
+        // Meanwhile other callers queue records, so this one may land after
+        // theirs: it takes its `WireShared` along, and no record goes
+        // without one until every waiting caller is back.
+        let job = self.with_wire_shared(py, job);
+        self.callers_waiting_for_room
+            .with(py, |waiting| *waiting += 1);
+        self.forget_wire_shared(py);
         let outcome = py.detach(|| worker.submit(job).map_err(|_| ()));
-        if outcome.is_err() {
-            self.forget_wire_shared(py);
-        }
+        self.callers_waiting_for_room
+            .with(py, |waiting| *waiting -= 1);
+        self.forget_wire_shared(py);
         if outcome.is_err() && raise_when_full {
             return Err(PyRuntimeError::new_err(
                 "the handler's queue stayed full; the record was dropped",
@@ -379,9 +391,10 @@ impl FemtoHandler {
     /// Whether the last `WireRecord` queued had the `WireShared` of `key`,
     /// so that the next may go without it.
     pub fn queued_wire_shared(&self, py: Python<'_>, key: WireSharedKey) -> bool {
-        self.last_wire_shared.with(py, |last| {
-            last.as_ref().is_some_and(|(known, _)| *known == key)
-        })
+        self.callers_waiting_for_room.get(py) == 0
+            && self.last_wire_shared.with(py, |last| {
+                last.as_ref().is_some_and(|(known, _)| *known == key)
+            })
     }
 
     /// Remembers the `WireShared` a `WireRecord` about to be queued carries.
@@ -453,6 +466,7 @@ impl FemtoHandler {
             extra_kinds: GilCell::new(None),
             reopened: GilCell::new(None),
             last_wire_shared: GilCell::new(None),
+            callers_waiting_for_room: GilCell::new(0),
             escape_surrogates: AtomicBool::new(true),
         })
     }

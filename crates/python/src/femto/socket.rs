@@ -493,8 +493,14 @@ fn wire_record(
     }
     let thread = thread_fields(py, native.thread_id)?;
     record.thread_id = thread.id;
+    let key_values = native
+        .extra
+        .is_some()
+        .then(|| Box::new(extra_values(py, native)));
     // The common case, a record like the handler's last one, touches no
-    // reference count the worker touches.
+    // reference count the worker touches. Decided last: converting a value
+    // above may run Python code, and so let another thread queue a record
+    // of its own, between this test and the caller's `submit`.
     let shared = if femto.queued_wire_shared(py, WireShared::key_of(&format, thread.name.as_ref()))
     {
         None
@@ -506,10 +512,7 @@ fn wire_record(
     Ok(Some(WireRecord {
         record,
         shared,
-        key_values: native
-            .extra
-            .is_some()
-            .then(|| Box::new(extra_values(py, native))),
+        key_values,
     }))
 }
 
