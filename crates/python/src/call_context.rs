@@ -49,10 +49,9 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContex
     };
     let none = || py.None().into_bound(py);
     let (thread, thread_name) = if switch(intern!(py, "logThreads"))? {
-        (
-            thread_id.into_pyobject(py)?.into_any(),
-            current_thread_name(py, thread_id)?,
-        )
+        let thread = thread_id.into_pyobject(py)?.into_any();
+        let thread_name = current_thread_name(py, thread_id, &thread)?;
+        (thread, thread_name)
     } else {
         (none(), none())
     };
@@ -93,7 +92,14 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContex
 /// A replaced `current_thread`, a thread threading does not know (which
 /// gets a `_DummyThread`) and a subclass of `Thread` are asked as Python
 /// would ask them.
-fn current_thread_name(py: Python<'_>, thread_id: u64) -> PyResult<Bound<'_, PyAny>> {
+///
+/// `thread_key` is `thread_id` as the Python int the record holds, which
+/// is also its key in `threading._active`.
+fn current_thread_name<'py>(
+    py: Python<'py>,
+    thread_id: u64,
+    thread_key: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let threading = module(py, &THREADING, "threading")?;
     let current_thread = threading.getattr(intern!(py, "current_thread"))?;
     let known = THREADING_PARTS.get_or_try_init(py, || ThreadingParts::new(threading))?;
@@ -101,7 +107,7 @@ fn current_thread_name(py: Python<'_>, thread_id: u64) -> PyResult<Bound<'_, PyA
     let calling = unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64;
     if let Some(known) = known {
         if current_thread.is(known.current_thread.bind(py)) && calling == thread_id {
-            if let Some(thread) = known.active.bind(py).get_item(thread_id)? {
+            if let Some(thread) = known.active.bind(py).get_item(thread_key)? {
                 let class = thread.get_type();
                 if class.is(known.thread_class.bind(py)) || class.is(known.main_class.bind(py)) {
                     return thread.getattr(intern!(py, "_name"));

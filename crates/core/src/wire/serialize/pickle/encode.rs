@@ -24,6 +24,7 @@
 //!   object, so the second is a `BINGET`. Bytes carry no identity and get
 //!   this rule always; a str gets it when the binding gave no identity.
 
+use std::io::Write;
 use std::ops::Range;
 
 use super::opcodes as op;
@@ -512,7 +513,11 @@ fn write_int(out: &mut Vec<u8>, number: i64) {
         out.push(op::BININT);
         out.extend_from_slice(&small.to_le_bytes());
     } else {
-        write_text_long(out, &number.to_string());
+        // Formatted straight into `out`: a thread id is this wide, and a
+        // String per record for it would be wasted.
+        out.push(op::LONG);
+        // Writing to a Vec cannot fail.
+        let _ = writeln!(out, "{number}L");
     }
 }
 
