@@ -61,7 +61,7 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContex
         none()
     };
     let process = if switch(intern!(py, "logProcesses"))? {
-        match module(py, &OS, "os")?.getattr(intern!(py, "getpid")) {
+        match module_attribute(module(py, &OS, "os")?, intern!(py, "getpid")) {
             Ok(getpid) => process_id(py, &getpid)?,
             Err(error) if error.is_instance_of::<PyAttributeError>(py) => none(),
             Err(error) => return Err(error),
@@ -101,7 +101,7 @@ fn current_thread_name<'py>(
     thread_key: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let threading = module(py, &THREADING, "threading")?;
-    let current_thread = threading.getattr(intern!(py, "current_thread"))?;
+    let current_thread = module_attribute(threading, intern!(py, "current_thread"))?;
     let known = THREADING_PARTS.get_or_try_init(py, || ThreadingParts::new(threading))?;
     // SAFETY: reading the calling thread's identifier has no precondition.
     let calling = unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64;
@@ -220,6 +220,21 @@ fn module<'py>(
         .bind(py))
 }
 
+/// `module.name`, read from the module's dict: what the attribute lookup
+/// finds there, as a module's type has no descriptor of these names, for a
+/// dict lookup instead of the full attribute machinery on every record. A
+/// name missing from the dict is looked up as an attribute (the module's
+/// `__getattr__`, or the standard AttributeError).
+fn module_attribute<'py>(
+    module: &Bound<'py, PyModule>,
+    name: &Bound<'py, PyString>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match module.dict().get_item(name)? {
+        Some(value) => Ok(value),
+        None => module.getattr(name),
+    }
+}
+
 /// `"MainProcess"`, or `multiprocessing.current_process().name` once the
 /// program imported `multiprocessing` (a failure there keeps the default).
 fn process_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
@@ -277,7 +292,7 @@ fn loaded_module<'py>(
     py: Python<'py>,
     name: &Bound<'py, PyString>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let modules = module(py, &SYS, "sys")?.getattr(intern!(py, "modules"))?;
+    let modules = module_attribute(module(py, &SYS, "sys")?, intern!(py, "modules"))?;
     match modules.cast::<PyDict>() {
         Ok(modules) => modules.get_item(name),
         Err(_) => {
