@@ -22,6 +22,7 @@
 //! varying values. A value of any other type (a tuple in `extra`, an int
 //! subclass) is encoded, and the record not kept as a template.
 
+use std::ops::Range;
 use std::sync::Mutex;
 
 use femtologging_core::wire::serialize::pickle::{
@@ -107,20 +108,19 @@ fn utf8<'a>(text: &'a Bound<'_, PyString>) -> Result<&'a str, Stopped> {
 }
 
 /// Encodes a record's entries afresh, noting what a template of it needs.
-pub struct TemplateBuilder<'a, 'py> {
+pub struct TemplateBuilder<'a> {
     writer: DictWriter<'a>,
     converter: Converter,
     entries: Vec<(usize, Expected)>,
     fixed_objects: Vec<usize>,
     held: Vec<Py<PyAny>>,
-    spans: Vec<std::ops::Range<usize>>,
+    spans: Vec<Range<usize>>,
     varying_objects: Vec<usize>,
     /// False once a value only encoding can write was met.
     reusable: bool,
-    _objects: std::marker::PhantomData<Python<'py>>,
 }
 
-impl<'a, 'py> TemplateBuilder<'a, 'py> {
+impl<'a> TemplateBuilder<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> Self {
         TemplateBuilder {
             writer: DictWriter::new(out),
@@ -131,11 +131,10 @@ impl<'a, 'py> TemplateBuilder<'a, 'py> {
             spans: Vec::with_capacity(12),
             varying_objects: Vec::new(),
             reusable: true,
-            _objects: std::marker::PhantomData,
         }
     }
 
-    fn hold(&mut self, object: &Bound<'py, PyAny>) -> usize {
+    fn hold(&mut self, object: &Bound<'_, PyAny>) -> usize {
         let object_address = address(object);
         self.fixed_objects.push(object_address);
         self.held.push(object.clone().unbind());
@@ -166,7 +165,7 @@ impl<'a, 'py> TemplateBuilder<'a, 'py> {
     }
 }
 
-impl<'py> EntrySink<'py> for TemplateBuilder<'_, 'py> {
+impl<'py> EntrySink<'py> for TemplateBuilder<'_> {
     fn entry(
         &mut self,
         key: &Bound<'py, PyString>,
