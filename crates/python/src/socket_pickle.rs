@@ -12,7 +12,6 @@
 //! same dict, so the bytes are the standard ones either way.
 
 use std::collections::HashSet;
-
 use std::sync::Arc;
 
 use femtologging_core::wire::serialize::pickle;
