@@ -49,10 +49,9 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContex
     };
     let none = || py.None().into_bound(py);
     let (thread, thread_name) = if switch(intern!(py, "logThreads"))? {
-        (
-            thread_id.into_pyobject(py)?.into_any(),
-            current_thread_name(py, thread_id)?,
-        )
+        let thread = thread_id.into_pyobject(py)?.into_any();
+        let thread_name = current_thread_name(py, thread_id, &thread)?;
+        (thread, thread_name)
     } else {
         (none(), none())
     };
@@ -62,7 +61,7 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContex
         none()
     };
     let process = if switch(intern!(py, "logProcesses"))? {
-        match module(py, &OS, "os")?.getattr(intern!(py, "getpid")) {
+        match module_attribute(module(py, &OS, "os")?, intern!(py, "getpid")) {
             Ok(getpid) => process_id(py, &getpid)?,
             Err(error) if error.is_instance_of::<PyAttributeError>(py) => none(),
             Err(error) => return Err(error),
@@ -93,15 +92,22 @@ pub fn call_context<'py>(py: Python<'py>, thread_id: u64) -> PyResult<CallContex
 /// A replaced `current_thread`, a thread threading does not know (which
 /// gets a `_DummyThread`) and a subclass of `Thread` are asked as Python
 /// would ask them.
-fn current_thread_name(py: Python<'_>, thread_id: u64) -> PyResult<Bound<'_, PyAny>> {
+///
+/// `thread_key` is `thread_id` as the Python int the record holds, which
+/// is also its key in `threading._active`.
+fn current_thread_name<'py>(
+    py: Python<'py>,
+    thread_id: u64,
+    thread_key: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let threading = module(py, &THREADING, "threading")?;
-    let current_thread = threading.getattr(intern!(py, "current_thread"))?;
+    let current_thread = module_attribute(threading, intern!(py, "current_thread"))?;
     let known = THREADING_PARTS.get_or_try_init(py, || ThreadingParts::new(threading))?;
     // SAFETY: reading the calling thread's identifier has no precondition.
     let calling = unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64;
     if let Some(known) = known {
         if current_thread.is(known.current_thread.bind(py)) && calling == thread_id {
-            if let Some(thread) = known.active.bind(py).get_item(thread_id)? {
+            if let Some(thread) = known.active.bind(py).get_item(thread_key)? {
                 let class = thread.get_type();
                 if class.is(known.thread_class.bind(py)) || class.is(known.main_class.bind(py)) {
                     return thread.getattr(intern!(py, "_name"));
@@ -214,6 +220,21 @@ fn module<'py>(
         .bind(py))
 }
 
+/// `module.name`, read from the module's dict: what the attribute lookup
+/// finds there, as a module's type has no descriptor of these names, for a
+/// dict lookup instead of the full attribute machinery on every record. A
+/// name missing from the dict is looked up as an attribute (the module's
+/// `__getattr__`, or the standard AttributeError).
+fn module_attribute<'py>(
+    module: &Bound<'py, PyModule>,
+    name: &Bound<'py, PyString>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match module.dict().get_item(name)? {
+        Some(value) => Ok(value),
+        None => module.getattr(name),
+    }
+}
+
 /// `"MainProcess"`, or `multiprocessing.current_process().name` once the
 /// program imported `multiprocessing` (a failure there keeps the default).
 fn process_name(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
@@ -271,7 +292,7 @@ fn loaded_module<'py>(
     py: Python<'py>,
     name: &Bound<'py, PyString>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let modules = module(py, &SYS, "sys")?.getattr(intern!(py, "modules"))?;
+    let modules = module_attribute(module(py, &SYS, "sys")?, intern!(py, "modules"))?;
     match modules.cast::<PyDict>() {
         Ok(modules) => modules.get_item(name),
         Err(_) => {

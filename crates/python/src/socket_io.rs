@@ -1,6 +1,6 @@
 //! `sock.sendall(data)` and `sock.sendto(data, address)` for a Python
 //! `socket.socket`, written through its descriptor with the interpreter
-//! released.
+//! released wherever the write may wait.
 //!
 //! The socket stays the Python object the handler made (`makeSocket`), so
 //! code that reaches for `handler.sock` finds what it expects; only the
@@ -62,14 +62,19 @@ enum Stop {
 /// `sock.sendall(data)`.
 pub fn sendall(sock: &Bound<'_, PyAny>, data: &[u8]) -> PyResult<()> {
     let py = sock.py();
-    let Some(mut plain) = plain(sock)? else {
+    let Some(descriptor) = descriptor(sock)? else {
         sock.call_method1(intern!(py, "sendall"), (PyBytes::new(py, data),))?;
         return Ok(());
     };
-    let mut sent = 0;
+    let mut sent = send_without_waiting(py, descriptor, data)?;
+    if sent == data.len() {
+        // The timeout only matters to a write that has to wait.
+        return Ok(());
+    }
+    let mut wait = wait(sock)?;
     loop {
         let remaining = &data[sent..];
-        let stopped = py.detach(|| write_all(plain.descriptor, &mut plain.wait, remaining, None));
+        let stopped = py.detach(|| write_all(descriptor, &mut wait, remaining, None));
         match stopped {
             None => return Ok(()),
             Some(Stop::Interrupted { sent: more }) => {
@@ -78,6 +83,36 @@ pub fn sendall(sock: &Bound<'_, PyAny>, data: &[u8]) -> PyResult<()> {
             }
             Some(stop) => return Err(raised(stop)),
         }
+    }
+}
+
+/// Writes what the socket's buffer takes of `data` at once, without
+/// releasing the interpreter: `MSG_DONTWAIT` makes the call return rather
+/// than wait, whatever the descriptor's mode, so it holds the interpreter
+/// no longer than copying the bytes into the kernel takes, and releasing
+/// and taking it back costs more than that copy for a record's frame.
+/// `sendall` releases it for whatever is left, which may have to wait (a
+/// full buffer). A failure is raised here, as the connection reports it
+/// once; an interrupting signal's Python handler runs first, as in
+/// `sendall`.
+fn send_without_waiting(py: Python<'_>, descriptor: RawFd, data: &[u8]) -> PyResult<usize> {
+    // SAFETY: the buffer outlives the call. MSG_NOSIGNAL as in `write_all`.
+    let written = unsafe {
+        libc::send(
+            descriptor,
+            data.as_ptr().cast(),
+            data.len(),
+            libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+        )
+    };
+    if let Ok(written) = usize::try_from(written) {
+        return Ok(written);
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        Some(code) if code == libc::EAGAIN || code == libc::EWOULDBLOCK => Ok(0),
+        Some(libc::EINTR) => py.check_signals().map(|()| 0),
+        _ => Err(raised(Stop::Failed(error))),
     }
 }
 
@@ -117,6 +152,17 @@ fn raised(stop: Stop) -> PyErr {
 /// The descriptor and timeout of an exact `socket.socket`; `None` for
 /// anything else, whose own methods must be called.
 fn plain(sock: &Bound<'_, PyAny>) -> PyResult<Option<Plain>> {
+    let Some(descriptor) = descriptor(sock)? else {
+        return Ok(None);
+    };
+    Ok(Some(Plain {
+        descriptor,
+        wait: wait(sock)?,
+    }))
+}
+
+/// The descriptor of an exact `socket.socket`; `None` for anything else.
+fn descriptor(sock: &Bound<'_, PyAny>) -> PyResult<Option<RawFd>> {
     let py = sock.py();
     static SOCKET_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let class = SOCKET_CLASS.get_or_try_init(py, || {
@@ -134,21 +180,24 @@ fn plain(sock: &Bound<'_, PyAny>) -> PyResult<Option<Plain>> {
     let descriptor = sock
         .call_method0(intern!(py, "fileno"))?
         .extract::<RawFd>()?;
-    let timeout = sock.call_method0(intern!(py, "gettimeout"))?;
-    let wait = if timeout.is_none() {
-        Wait::Forever
+    Ok(Some(descriptor))
+}
+
+/// How the socket's writes wait, from its `gettimeout()`.
+fn wait(sock: &Bound<'_, PyAny>) -> PyResult<Wait> {
+    let timeout = sock.call_method0(intern!(sock.py(), "gettimeout"))?;
+    if timeout.is_none() {
+        return Ok(Wait::Forever);
+    }
+    let seconds = timeout.extract::<f64>()?;
+    Ok(if seconds <= 0.0 {
+        Wait::Never
     } else {
-        let seconds = timeout.extract::<f64>()?;
-        if seconds <= 0.0 {
-            Wait::Never
-        } else {
-            match Duration::try_from_secs_f64(seconds) {
-                Ok(timeout) => Wait::Within(timeout),
-                Err(_) => Wait::Forever,
-            }
+        match Duration::try_from_secs_f64(seconds) {
+            Ok(timeout) => Wait::Within(timeout),
+            Err(_) => Wait::Forever,
         }
-    };
-    Ok(Some(Plain { descriptor, wait }))
+    })
 }
 
 /// Where a datagram goes, as the C library takes it.

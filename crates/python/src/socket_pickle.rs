@@ -12,24 +12,25 @@
 //! same dict, so the bytes are the standard ones either way.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
-use femtologging_core::wire::serialize::pickle::{self, DictWriter};
+use femtologging_core::wire::serialize::pickle;
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use crate::call_context::{call_context, CallContext};
-use crate::levels::Level;
+use crate::call_context::call_context;
+use crate::pickle_template::{TemplateBuilder, TemplateMatcher, TEMPLATES};
 use crate::record::{CallRecord, Message};
-use crate::runtime;
+use crate::record_entries::{visit_entries, EntryValue};
 
 /// How deep values are converted before Python's pickler takes over (which
 /// then raises `RecursionError` where the standard one would).
 const MAX_DEPTH: usize = 200;
 
 /// The value is one only Python's pickler writes as the standard one does.
-struct Unrepresentable;
+pub struct Unrepresentable;
 
 /// Returns `struct.pack(">L", len(data)) + data` for
 /// `data = pickle.dumps(d, 1)`, `d` being the record's standard dict.
@@ -81,8 +82,9 @@ pub fn python_record_frame(record: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Ok(frame)
 }
 
+/// Python objects as values of the core's model.
 #[derive(Default)]
-struct Converter {
+pub struct Converter {
     /// Containers and bytes objects already converted, by address: one met
     /// again would be a memo reference in CPython's pickle.
     seen: HashSet<usize>,
@@ -97,7 +99,11 @@ impl Converter {
         }
     }
 
-    fn value(&mut self, object: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Unrepresentable> {
+    pub fn value(
+        &mut self,
+        object: &Bound<'_, PyAny>,
+        depth: usize,
+    ) -> Result<Value, Unrepresentable> {
         if depth > MAX_DEPTH {
             return Err(Unrepresentable);
         }
@@ -179,14 +185,15 @@ fn text_of(text: &Bound<'_, PyString>) -> Result<Text, Unrepresentable> {
 /// that is not a plain `str`, a value only Python's pickler writes the
 /// standard way).
 ///
-/// The entries are the view's, in its order (`record::fill_standard`, then
-/// `asctime` when a formatter computed it, then the extras); `message` is
-/// left out, as `makePickle` deletes it. Every object the view would share
-/// with this record (the logger and level names, the arguments given to
-/// the call, the extras, the thread's name, the interned keys) keeps its
-/// identity, so the encoder memoizes exactly where CPython's pickler
-/// would; what the view would make afresh (the file name, the module, the
-/// merged message) has none.
+/// The entries are the view's (`record_entries`). Every object the view
+/// would share with this record (the logger and level names, the
+/// arguments given to the call, the extras, the thread's name, the
+/// interned keys) keeps its identity, so the encoder memoizes exactly where
+/// CPython's pickler would; what the view would make afresh (the file
+/// name, the module, the merged message) has none. The pickle is written
+/// from the template of the last record of the same call site, logger and
+/// thread when it applies (`pickle_template`), and encoded afresh
+/// otherwise.
 pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Option<Vec<u8>>> {
     if record.exc_info.bind(py).is_truthy()? {
         return Ok(None);
@@ -197,22 +204,53 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     // `record.getMessage()` as the view would return it: `msg` itself when
     // there are no arguments (`str()` of an exact str is that str), a new
     // string otherwise.
+    let merged;
     let message = if record.args.bind(py).is_truthy()? {
         match record.message(py)? {
-            Message::Text(text) => Ok((text.as_str(), None)),
-            Message::Python(text) => borrowed(text.bind(py)),
+            Message::Text(text) => match argument_returned(msg, record.args.bind(py), text) {
+                Some(argument) => {
+                    merged = argument;
+                    EntryValue::Object(&merged)
+                }
+                None => EntryValue::Text(text),
+            },
+            Message::Python(text) => {
+                merged = text.bind(py).clone().into_any();
+                EntryValue::Object(&merged)
+            }
         }
     } else {
-        borrowed(msg)
-    };
-    let Ok(message) = message else {
-        return Ok(None);
+        EntryValue::Object(msg.as_any())
     };
     let context = call_context(py, record.thread_id)?;
     let mut frame = Vec::with_capacity(1024);
     frame.extend_from_slice(&[0u8; 4]);
-    if write_entries(py, record, message, &context, &mut frame).is_err() {
-        return Ok(None);
+    let mut templates = TEMPLATES.try_lock().ok();
+    let slot = templates.as_mut().map(|templates| {
+        templates.slot(
+            Arc::as_ptr(&record.site) as usize,
+            record.logger_name.as_ptr() as usize,
+            record.thread_id,
+        )
+    });
+    let mut written = false;
+    if let Some(Some(template)) = slot.as_deref() {
+        let mut matcher = TemplateMatcher::new(template, &mut frame);
+        written = visit_entries(py, record, message, &context, &mut matcher).is_ok()
+            && matcher.finish().is_ok();
+        if !written {
+            frame.truncate(4);
+        }
+    }
+    if !written {
+        let mut builder = TemplateBuilder::new(&mut frame);
+        if visit_entries(py, record, message, &context, &mut builder).is_err() {
+            return Ok(None);
+        }
+        let template = builder.finish(4);
+        if let (Some(slot), Some(template)) = (slot, template) {
+            *slot = Some(template);
+        }
     }
     let Ok(length) = u32::try_from(frame.len() - 4) else {
         return Ok(None);
@@ -221,116 +259,30 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     Ok(Some(frame))
 }
 
-/// A str's UTF-8 text and identity; lone surrogates have no UTF-8 form.
-fn borrowed<'a>(
-    text: &'a Bound<'_, PyString>,
-) -> Result<(&'a str, Option<usize>), Unrepresentable> {
-    let content = text.to_str().map_err(|_| Unrepresentable)?;
-    Ok((content, Some(text.as_ptr() as usize)))
-}
-
-/// The record's dict written straight into the pickle, strings borrowed
-/// where the record holds them.
-fn write_entries(
-    py: Python<'_>,
-    record: &CallRecord,
-    message: (&str, Option<usize>),
-    context: &CallContext<'_>,
-    out: &mut Vec<u8>,
-) -> Result<(), Unrepresentable> {
-    let mut converter = Converter::default();
-    let mut writer = DictWriter::new(out);
-    let site = &record.site;
-    let times = record.times();
-    let item = |index: usize| context.get_item(index).map_err(|_| Unrepresentable);
-    let mut entries = Entries {
-        writer: &mut writer,
-        converter: &mut converter,
-    };
-    entries.object(intern!(py, "name"), record.logger_name.bind(py))?;
-    entries.text(intern!(py, "msg"), message)?;
-    entries.value(intern!(py, "args"), &Value::None)?;
-    entries.object(intern!(py, "levelname"), record.level_name.bind(py))?;
-    match &record.level {
-        Level::Plain(number) => entries.value(intern!(py, "levelno"), &Value::Int(*number))?,
-        Level::Object(object) => entries.object(intern!(py, "levelno"), object.bind(py))?,
+/// The argument itself, when `msg % args` returns it rather than a new
+/// string: CPython's `%` hands back an exact str argument unchanged when
+/// the format is that one `%s` conversion (flags, width and precision
+/// allowed) and nothing pads or cuts it. The view's message is then that
+/// object, which the pickle refers back to wherever it is met again.
+fn argument_returned<'py>(
+    msg: &Bound<'py, PyString>,
+    args: &Bound<'py, PyAny>,
+    merged: &str,
+) -> Option<Bound<'py, PyAny>> {
+    let args = args.cast_exact::<PyTuple>().ok()?;
+    if args.len() != 1 {
+        return None;
     }
-    match record.held_pathname() {
-        Some(object) => entries.object(intern!(py, "pathname"), object.bind(py))?,
-        None => entries.text(intern!(py, "pathname"), (&site.pathname, None))?,
+    let format = msg.to_str().ok()?;
+    let specification = format.strip_prefix('%')?.strip_suffix('s')?;
+    let plain = specification
+        .trim_start_matches(['-', '+', ' ', '#', '0'])
+        .chars()
+        .all(|character| character.is_ascii_digit() || character == '.');
+    if !plain || specification.matches('.').count() > 1 {
+        return None;
     }
-    entries.text(intern!(py, "filename"), (&site.filename, None))?;
-    entries.text(intern!(py, "module"), (&site.module, None))?;
-    entries.value(intern!(py, "exc_info"), &Value::None)?;
-    match record.exc_text.borrow().as_ref() {
-        Some(text) => entries.object(intern!(py, "exc_text"), text.bind(py))?,
-        None => entries.value(intern!(py, "exc_text"), &Value::None)?,
-    }
-    entries.object(intern!(py, "stack_info"), record.stack_info.bind(py))?;
-    entries.value(intern!(py, "lineno"), &Value::Int(record.line.into()))?;
-    match record.held_function() {
-        Some(object) => entries.object(intern!(py, "funcName"), object.bind(py))?,
-        None => entries.text(intern!(py, "funcName"), (&site.function, None))?,
-    }
-    entries.value(intern!(py, "created"), &Value::Float(times.created))?;
-    entries.value(intern!(py, "msecs"), &Value::Float(times.msecs))?;
-    entries.value(
-        intern!(py, "relativeCreated"),
-        &Value::Float(times.relative_created),
-    )?;
-    entries.object(intern!(py, "thread"), &item(0)?)?;
-    entries.object(intern!(py, "threadName"), &item(1)?)?;
-    entries.object(intern!(py, "processName"), &item(2)?)?;
-    entries.object(intern!(py, "process"), &item(3)?)?;
-    if runtime::python_minor() >= 12 {
-        entries.object(intern!(py, "taskName"), &item(4)?)?;
-    }
-    if let Some(asctime) = record.asctime.borrow().as_ref() {
-        entries.text(intern!(py, "asctime"), (asctime, None))?;
-    }
-    if let Some(extra) = &record.extra {
-        for (name, value) in extra.bind(py).iter() {
-            let name = name.cast_exact::<PyString>().map_err(|_| Unrepresentable)?;
-            entries.object(name, &value)?;
-        }
-    }
-    writer.finish();
-    Ok(())
-}
-
-/// Entries of the record's dict, each key with its object's identity.
-struct Entries<'w, 'a> {
-    writer: &'w mut DictWriter<'a>,
-    converter: &'w mut Converter,
-}
-
-impl Entries<'_, '_> {
-    fn text(
-        &mut self,
-        key: &Bound<'_, PyString>,
-        (value, identity): (&str, Option<usize>),
-    ) -> Result<(), Unrepresentable> {
-        let (key, key_identity) = borrowed(key)?;
-        self.writer.str_entry(key, key_identity, value, identity);
-        Ok(())
-    }
-
-    fn value(&mut self, key: &Bound<'_, PyString>, value: &Value) -> Result<(), Unrepresentable> {
-        let (key, key_identity) = borrowed(key)?;
-        self.writer
-            .entry(key, key_identity, value)
-            .map_err(|_| Unrepresentable)
-    }
-
-    fn object(
-        &mut self,
-        key: &Bound<'_, PyString>,
-        value: &Bound<'_, PyAny>,
-    ) -> Result<(), Unrepresentable> {
-        if let Ok(text) = value.cast_exact::<PyString>() {
-            return self.text(key, borrowed(text)?);
-        }
-        let value = self.converter.value(value, 1)?;
-        self.value(key, &value)
-    }
+    let argument = args.get_item(0).ok()?;
+    let text = argument.cast_exact::<PyString>().ok()?;
+    (text.to_str().ok()? == merged).then_some(argument)
 }

@@ -24,7 +24,11 @@
 //!   object, so the second is a `BINGET`. Bytes carry no identity and get
 //!   this rule always; a str gets it when the binding gave no identity.
 
+use std::io::Write;
+use std::ops::Range;
+
 use super::opcodes as op;
+use super::template::Varying;
 use super::PickleError;
 use crate::wire::serialize::value::{Text, Value};
 
@@ -49,6 +53,8 @@ pub fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), PickleError> {
 /// `Text`.
 pub struct DictWriter<'a> {
     encoder: Encoder<'a>,
+    /// Where the pickle starts in `out`.
+    start: usize,
     /// Where the first batch's `MARK` is, which a dict of one entry does
     /// without.
     first_mark: usize,
@@ -58,6 +64,7 @@ pub struct DictWriter<'a> {
 
 impl<'a> DictWriter<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> Self {
+        let start = out.len();
         let mut encoder = Encoder::new(out);
         encoder.out.push(op::EMPTY_DICT);
         encoder.put(None);
@@ -65,6 +72,7 @@ impl<'a> DictWriter<'a> {
         encoder.out.push(op::MARK);
         DictWriter {
             encoder,
+            start,
             first_mark,
             entries: 0,
             in_batch: 0,
@@ -96,8 +104,33 @@ impl<'a> DictWriter<'a> {
         self.encoder.value(value, 1)
     }
 
-    /// Closes the dict and the pickle.
-    pub fn finish(self) {
+    /// An entry whose value changes from record to record, written as
+    /// `str_entry` or `entry` would write it; returns where the value's own
+    /// bytes are in the pickle, which a `FrameTemplate` cuts out. A str
+    /// value must be one the dict holds once (an object met nowhere else in
+    /// it, or one without identity that CPython does not keep a single
+    /// object of), so that it is written whole and never referred to: its
+    /// memo index then depends only on where it stands.
+    pub fn varying_entry(
+        &mut self,
+        key: &str,
+        key_identity: Option<usize>,
+        value: &Varying<'_>,
+    ) -> Range<usize> {
+        self.next_entry();
+        self.encoder.str(key, key_identity);
+        let begin = self.encoder.out.len() - self.start;
+        write_varying(self.encoder.out, value);
+        let end = self.encoder.out.len() - self.start;
+        if let Varying::Str { text, identity } = value {
+            debug_assert!(identity.is_some() || singleton_str(text).is_none());
+            self.encoder.put(identity.map(MemoKey::Object));
+        }
+        begin..end
+    }
+
+    /// Closes the dict and the pickle; gives back what it was written to.
+    pub fn finish(self) -> &'a mut Vec<u8> {
         let out = self.encoder.out;
         match self.entries {
             0 => {
@@ -118,6 +151,7 @@ impl<'a> DictWriter<'a> {
             }
         }
         out.push(op::STOP);
+        out
     }
 
     fn next_entry(&mut self) {
@@ -258,6 +292,12 @@ impl MemoKey {
     }
 }
 
+/// Whether CPython keeps one object of every str equal to `text` (`""` and
+/// one-character Latin-1 strs), which the memo then finds by content.
+pub(super) fn is_interpreter_singleton(text: &str) -> bool {
+    singleton_str(text).is_some()
+}
+
 /// The key of a value CPython keeps one object of.
 fn singleton_str(text: &str) -> Option<MemoKey> {
     let mut characters = text.chars();
@@ -295,10 +335,7 @@ impl<'a> Encoder<'a> {
             Value::Bool(false) => self.out.extend_from_slice(b"I00\n"),
             Value::Int(number) => self.int(*number),
             Value::BigInt(number) => self.text_long(&number.to_string()),
-            Value::Float(number) => {
-                self.out.push(op::BINFLOAT);
-                self.out.extend_from_slice(&number.to_be_bytes());
-            }
+            Value::Float(number) => write_float(self.out, *number),
             Value::Str(text) => self.text(text),
             Value::Bytes(bytes) => self.bytes(bytes),
             Value::Tuple(items) => {
@@ -360,23 +397,11 @@ impl<'a> Encoder<'a> {
     }
 
     fn int(&mut self, number: i64) {
-        if (0..=0xff).contains(&number) {
-            self.out.extend_from_slice(&[op::BININT1, number as u8]);
-        } else if (0..=0xffff).contains(&number) {
-            self.out.push(op::BININT2);
-            self.out.extend_from_slice(&(number as u16).to_le_bytes());
-        } else if let Ok(small) = i32::try_from(number) {
-            self.out.push(op::BININT);
-            self.out.extend_from_slice(&small.to_le_bytes());
-        } else {
-            self.text_long(&number.to_string());
-        }
+        write_int(self.out, number);
     }
 
     fn text_long(&mut self, digits: &str) {
-        self.out.push(op::LONG);
-        self.out.extend_from_slice(digits.as_bytes());
-        self.out.extend_from_slice(b"L\n");
+        write_text_long(self.out, digits);
     }
 
     fn text(&mut self, text: &Text) {
@@ -396,10 +421,7 @@ impl<'a> Encoder<'a> {
     }
 
     fn binunicode(&mut self, text: &str) {
-        self.out.push(op::BINUNICODE);
-        self.out
-            .extend_from_slice(&(text.len() as u32).to_le_bytes());
-        self.out.extend_from_slice(text.as_bytes());
+        write_binunicode(self.out, text);
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
@@ -469,4 +491,49 @@ impl<'a> Encoder<'a> {
             }
         }
     }
+}
+
+/// The bytes of a value that is never memoized, or of a str before its
+/// `BINPUT`: what a template leaves out and fills in again.
+pub(super) fn write_varying(out: &mut Vec<u8>, value: &Varying<'_>) {
+    match *value {
+        Varying::Int(number) => write_int(out, number),
+        Varying::Float(number) => write_float(out, number),
+        Varying::Str { text, .. } => write_binunicode(out, text),
+    }
+}
+
+fn write_int(out: &mut Vec<u8>, number: i64) {
+    if (0..=0xff).contains(&number) {
+        out.extend_from_slice(&[op::BININT1, number as u8]);
+    } else if (0..=0xffff).contains(&number) {
+        out.push(op::BININT2);
+        out.extend_from_slice(&(number as u16).to_le_bytes());
+    } else if let Ok(small) = i32::try_from(number) {
+        out.push(op::BININT);
+        out.extend_from_slice(&small.to_le_bytes());
+    } else {
+        // Formatted straight into `out`: a thread id is this wide, and a
+        // String per record for it would be wasted.
+        out.push(op::LONG);
+        // Writing to a Vec cannot fail.
+        let _ = writeln!(out, "{number}L");
+    }
+}
+
+fn write_text_long(out: &mut Vec<u8>, digits: &str) {
+    out.push(op::LONG);
+    out.extend_from_slice(digits.as_bytes());
+    out.extend_from_slice(b"L\n");
+}
+
+fn write_float(out: &mut Vec<u8>, number: f64) {
+    out.push(op::BINFLOAT);
+    out.extend_from_slice(&number.to_be_bytes());
+}
+
+fn write_binunicode(out: &mut Vec<u8>, text: &str) {
+    out.push(op::BINUNICODE);
+    out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
 }

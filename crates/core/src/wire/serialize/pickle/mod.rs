@@ -5,13 +5,16 @@
 //! with the merged message, sets `args` and `exc_info` to `None`, removes
 //! `message`, and sends `pickle.dumps(d, 1)` behind a 4-byte big-endian
 //! length (`framing::length`). `encode` writes those bytes exactly, for a
-//! dict the binding fills in the record's attribute order; `decode` reads a
-//! pickle of any protocol (0 to 5) back as long as it only holds data.
+//! dict the binding fills in the record's attribute order; `FrameTemplate`
+//! keeps one such pickle with its varying values cut out, to write the next
+//! record of the same shape by copying; `decode` reads a pickle of any
+//! protocol (0 to 5) back as long as it only holds data.
 
 mod decode;
 mod encode;
 mod literals;
 mod opcodes;
+mod template;
 
 #[cfg(test)]
 mod tests;
@@ -20,6 +23,7 @@ use std::fmt;
 
 pub use decode::decode;
 pub use encode::{encode, DictWriter};
+pub use template::{FrameTemplate, TemplateWriter, Varying};
 
 /// Why a pickle could not be written or read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -472,3 +472,82 @@ fn a_dict_written_entry_by_entry_is_the_encoded_dict() {
         );
     }
 }
+
+/// A record-like dict: fixed strs with identities (one met twice), then
+/// the varying values given.
+fn record_entries(message: Varying<'_>, line: i64, created: f64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut writer = DictWriter::new(&mut out);
+    writer.str_entry("name", Some(0x10), "app.db", Some(0x20));
+    writer.varying_entry("msg", Some(0x30), &message);
+    writer.entry("args", Some(0x40), &Value::None).unwrap();
+    writer.varying_entry("lineno", Some(0x50), &Varying::Int(line));
+    writer.str_entry("module", Some(0x60), "app.db", Some(0x20));
+    writer.varying_entry("created", Some(0x70), &Varying::Float(created));
+    writer.str_entry("funcName", Some(0x80), "x", None);
+    writer.finish();
+    out
+}
+
+#[test]
+fn a_template_filled_in_is_the_dict_written_afresh() {
+    let first = Varying::str("first message", None).unwrap();
+    let mut out = Vec::new();
+    let mut writer = DictWriter::new(&mut out);
+    writer.str_entry("name", Some(0x10), "app.db", Some(0x20));
+    let spans = vec![
+        writer.varying_entry("msg", Some(0x30), &first),
+        {
+            writer.entry("args", Some(0x40), &Value::None).unwrap();
+            writer.varying_entry("lineno", Some(0x50), &Varying::Int(7))
+        },
+        {
+            writer.str_entry("module", Some(0x60), "app.db", Some(0x20));
+            writer.varying_entry("created", Some(0x70), &Varying::Float(1.5))
+        },
+    ];
+    writer.str_entry("funcName", Some(0x80), "x", None);
+    writer.finish();
+    assert_eq!(out, record_entries(first, 7, 1.5));
+    let template = FrameTemplate::cut(&out, &spans);
+    assert_eq!(template.varying_count(), 3);
+    let long = "long message ".repeat(40);
+    let lines = [
+        0,
+        255,
+        256,
+        65_535,
+        65_536,
+        -1,
+        i64::from(i32::MAX) + 1,
+        i64::MIN,
+    ];
+    let messages = [
+        Varying::str("ab", None).unwrap(),
+        Varying::str("", Some(0x999)).unwrap(),
+        Varying::str("é", Some(0x998)).unwrap(),
+        Varying::str(&long, None).unwrap(),
+        Varying::str("ünïcödé → 日本", None).unwrap(),
+    ];
+    for line in lines {
+        for message in messages {
+            let mut filled = vec![0xAA];
+            let mut writer = template.writer();
+            writer.fill(&mut filled, &message);
+            writer.fill(&mut filled, &Varying::Int(line));
+            writer.fill(&mut filled, &Varying::Float(-0.25));
+            writer.finish(&mut filled);
+            assert_eq!(filled[0], 0xAA);
+            assert_eq!(filled[1..], record_entries(message, line, -0.25)[..]);
+        }
+    }
+}
+
+#[test]
+fn a_str_the_interpreter_keeps_one_object_of_only_varies_with_identity() {
+    assert_eq!(Varying::str("", None), None);
+    assert_eq!(Varying::str("\u{ff}", None), None);
+    assert!(Varying::str("\u{100}", None).is_some());
+    assert!(Varying::str("a", Some(1)).is_some());
+    assert!(Varying::str("ab", None).is_some());
+}
