@@ -599,7 +599,13 @@ pub fn line_format(
     cache: &GilCell<Option<CachedLineFormat>>,
 ) -> PyResult<WorkerFormat> {
     let generation = SETTINGS_GENERATION.load(Ordering::Relaxed);
-    if let Some(unchanged) = unchanged_line_format(py, formatter, cache, generation)? {
+    let unchanged = unchanged_line_format(py, formatter, cache, generation, |cached| {
+        cached
+            .format
+            .clone()
+            .map(|format| (format, cached.verified))
+    })?;
+    if let Some(unchanged) = unchanged {
         return Ok(unchanged);
     }
     let Some(plan) = StandardPlan::of(py, formatter)? else {
@@ -656,12 +662,13 @@ pub fn line_format(
 /// assigned since, and still no override on their classes (a class change
 /// shows in its version tag, which the override checks read) nor setting in
 /// the formatter's instance dictionary. `None`: compute it again.
-fn unchanged_line_format(
+fn unchanged_line_format<R>(
     py: Python<'_>,
     formatter: &Bound<'_, PyAny>,
     cache: &GilCell<Option<CachedLineFormat>>,
     generation: u64,
-) -> PyResult<Option<WorkerFormat>> {
+    pick: impl FnOnce(&CachedLineFormat) -> R,
+) -> PyResult<Option<R>> {
     let style = cache.with(py, |cached| {
         let cached = cached.as_ref()?;
         // A `converter` override needs the full check each time.
@@ -682,14 +689,24 @@ fn unchanged_line_format(
     if style.get().overrides().overridden_for(style.as_any())? != 0 {
         return Ok(None);
     }
-    Ok(Some(cache.with(py, |cached| {
-        cached.as_ref().and_then(|cached| {
-            cached
-                .format
-                .clone()
-                .map(|format| (format, cached.verified))
-        })
-    })))
+    Ok(cache.with(py, |cached| cached.as_ref().map(pick)))
+}
+
+/// The address of the handler's cached format, when `line_format` would
+/// answer that format, verified, without computing anything again: for a
+/// caller that holds the format already and only needs to know it is still
+/// the one (a copy of its own would cost two locked instructions).
+pub fn verified_line_format_address(
+    py: Python<'_>,
+    formatter: &Bound<'_, PyAny>,
+    cache: &GilCell<Option<CachedLineFormat>>,
+) -> PyResult<Option<usize>> {
+    let generation = SETTINGS_GENERATION.load(Ordering::Relaxed);
+    let address = unchanged_line_format(py, formatter, cache, generation, |cached| {
+        let format = cached.format.as_ref().filter(|_| cached.verified)?;
+        Some(Arc::as_ptr(format) as usize)
+    })?;
+    Ok(address.flatten())
 }
 
 /// Marks the cached format as verified, or as one the worker must not use.

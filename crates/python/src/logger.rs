@@ -8,6 +8,7 @@
 
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
+use femtologging_core::record::{CallSite, SiteRef};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -707,23 +708,18 @@ fn unknown_caller() -> CallerInfo {
     CallerInfo {
         pathname: None,
         function: None,
-        site: std::sync::Arc::new(femtologging_core::record::CallSite::unknown()),
+        site: SiteRef::counted(CallSite::unknown()),
         line: 0,
     }
 }
 
-fn site_for(
-    pathname: &Bound<'_, PyAny>,
-    function: &Bound<'_, PyAny>,
-) -> std::sync::Arc<femtologging_core::record::CallSite> {
+fn site_for(pathname: &Bound<'_, PyAny>, function: &Bound<'_, PyAny>) -> SiteRef {
     let path = pathname.extract::<String>().unwrap_or_default();
     let function = function
         .str()
         .map(|text| text.to_string())
         .unwrap_or_default();
-    std::sync::Arc::new(femtologging_core::record::CallSite::from_path(
-        &path, &function,
-    ))
+    SiteRef::counted(CallSite::from_path(&path, &function))
 }
 
 /// `exc_info` as `_log` normalises it: an exception becomes its triple, any

@@ -11,7 +11,7 @@ use std::cell::{OnceCell, RefCell};
 use std::sync::Arc;
 
 use femtologging_core::format::{render_positional, FieldValue, PositionalTemplate};
-use femtologging_core::record::CallSite;
+use femtologging_core::record::SiteRef;
 use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -25,7 +25,7 @@ pub struct CallRecord {
     pub logger_name: Py<PyAny>,
     pub level: Level,
     pub level_name: Py<PyAny>,
-    pub site: Arc<CallSite>,
+    pub site: SiteRef,
     /// `pathname` and `funcName` when they are not the site's own strings
     /// (a `findCaller` override returned them); see `pathname()`.
     pathname: Option<Py<PyAny>>,
@@ -55,7 +55,7 @@ pub enum RecordRef<'a, 'py> {
 }
 
 pub struct CallerInfo {
-    pub site: Arc<CallSite>,
+    pub site: SiteRef,
     /// `None`: the site's own path and function name, made into Python
     /// strings only if something asks for them.
     pub pathname: Option<Py<PyAny>>,

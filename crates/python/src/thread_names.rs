@@ -77,7 +77,7 @@ pub fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<ThreadFields> {
         return Ok(ThreadFields { id: 0, name: None });
     }
     let key = this_thread_key();
-    if let Some(name) = remembered_name(py, key) {
+    if let Some(name) = remembered_name(py, key, Arc::clone) {
         return Ok(ThreadFields {
             id: thread_id,
             name: Some(name),
@@ -86,9 +86,25 @@ pub fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<ThreadFields> {
     looked_up(py, key, thread_id)
 }
 
-/// The name from `KNOWN`, while the thread's object is alive, of the same
-/// class as then, and its `_name` the string read then.
-fn remembered_name(py: Python<'_>, key: u64) -> Option<Arc<str>> {
+/// What `thread_fields` would say, with the address of the name's text in
+/// place of a copy of it (zero for no name), when the thread is remembered
+/// and its name unchanged; `None` otherwise. For a caller that holds the
+/// text already and only needs to know it is still the name: a copy of
+/// its own would cost two locked instructions.
+pub fn remembered_fields(py: Python<'_>, thread_id: u64) -> PyResult<Option<(u64, usize)>> {
+    if !runtime::get(py)?.log_threads(py)? {
+        return Ok(Some((0, 0)));
+    }
+    let address = remembered_name(py, this_thread_key(), |text| {
+        Arc::as_ptr(text).cast::<u8>() as usize
+    });
+    Ok(address.map(|address| (thread_id, address)))
+}
+
+/// The name from `KNOWN` (what `pick` takes of it), while the thread's
+/// object is alive, of the same class as then, and its `_name` the string
+/// read then.
+fn remembered_name<R>(py: Python<'_>, key: u64, pick: impl FnOnce(&Arc<str>) -> R) -> Option<R> {
     let (thread, class, version_tag, name) = KNOWN.with(py, |known| {
         let entry = known.iter().find(|entry| entry.key == key)?;
         Some((
@@ -111,7 +127,7 @@ fn remembered_name(py: Python<'_>, key: u64) -> Option<Arc<str>> {
             known
                 .iter()
                 .find(|entry| entry.key == key)
-                .map(|entry| entry.text.clone())
+                .map(|entry| pick(&entry.text))
         });
     }
     // Renamed: the new string's text, remembered in place of the old one.
@@ -123,7 +139,7 @@ fn remembered_name(py: Python<'_>, key: u64) -> Option<Arc<str>> {
     });
     // Released outside the cell: dropping a string may run Python code.
     drop(previous);
-    Some(text)
+    Some(pick(&text))
 }
 
 /// `thread.__dict__["_name"]`, without running Python code.
