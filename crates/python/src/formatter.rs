@@ -819,7 +819,8 @@ pub fn exception_text<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = formatter.py();
     let exc_info = record.exc_info.bind(py);
-    if !exc_info.is_truthy()? {
+    // `None`, the usual value, without a call into the interpreter.
+    if exc_info.is_none() || !exc_info.is_truthy()? {
         return Ok(None);
     }
     let cached = record

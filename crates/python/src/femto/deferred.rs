@@ -170,7 +170,7 @@ pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<O
         },
     };
     let stack_info = native.stack_info.bind(py);
-    let stack_info = if stack_info.is_truthy()? {
+    let stack_info = if !stack_info.is_none() && stack_info.is_truthy()? {
         match plain_text(stack_info) {
             Some(text) => Some(text),
             None => return Ok(None),

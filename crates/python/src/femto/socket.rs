@@ -465,7 +465,7 @@ fn wire_record(
     native: &CallRecord,
 ) -> PyResult<Option<WireRecord>> {
     let py = handler.py();
-    if native.plain_pathname(py) != Some(&*native.site.pathname) {
+    if native.plain_pathname(py).is_none() {
         return Ok(None);
     }
     let formatter = handler.get().formatter.get(py);
@@ -600,7 +600,7 @@ fn encoded(fields: &MsgpackFields<'_>) -> PyResult<Vec<u8>> {
 /// (a `findCaller` override), whose module the view derives.
 fn native_payload(py: Python<'_>, native: &CallRecord, message: &str) -> PyResult<Option<Vec<u8>>> {
     let site = &native.site;
-    if native.plain_pathname(py) != Some(&*site.pathname) {
+    if native.plain_pathname(py).is_none() {
         return Ok(None);
     }
     let thread = thread_fields(py, native.thread_id)?;
