@@ -27,6 +27,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::runtime;
 use crate::time_cache;
+use femtologging_core::kept::{KeepBudget, Kept};
 use femtologging_core::line::LineFormat;
 
 /// A formatted record: Rust text from the native path, or whatever object a
@@ -563,7 +564,16 @@ impl<'py> StandardPlan<'py> {
 
 /// The format the worker renders with, and whether it was verified on the
 /// caller; `None` when the caller must format.
-pub type WorkerFormat = Option<(Arc<LineFormat>, bool)>;
+pub type WorkerFormat = Option<(SharedFormat, bool)>;
+
+/// A format the worker renders with, held by each record queued for it:
+/// `Kept` (the core's `kept.rs`), so queueing a record raises no count the
+/// worker lowers.
+pub type SharedFormat = Kept<LineFormat>;
+
+/// Formats kept at most for the life of the process: one is made each time
+/// a handler's formatter settings change.
+static KEPT_FORMATS: KeepBudget = KeepBudget::new(1024);
 
 /// Bumped by every assignment to a setting of a formatter or a style, so a
 /// cached answer computed from them can tell it may be stale.
@@ -583,7 +593,7 @@ pub struct CachedLineFormat {
     datefmt: Py<PyAny>,
     template: Arc<Template>,
     utc: bool,
-    format: Option<Arc<LineFormat>>,
+    format: Option<SharedFormat>,
     /// The worker's rendering succeeded once on the caller, so the template
     /// and the record's field types agree (a `%(name)d` fails on the caller,
     /// reported the standard way, instead of on the worker).
@@ -639,7 +649,8 @@ pub fn line_format(
                 .template
                 .uses_time()
                 .then(|| time_cache::shared(py, date_format.as_deref(), plan.utc));
-            LineFormat::new(plan.template.clone(), asctime).map(Arc::new)
+            LineFormat::new(plan.template.clone(), asctime)
+                .map(|format| Kept::keep(format, &KEPT_FORMATS))
         }
         Err(()) => None,
     };
@@ -704,7 +715,7 @@ pub fn verified_line_format_address(
     let generation = SETTINGS_GENERATION.load(Ordering::Relaxed);
     let address = unchanged_line_format(py, formatter, cache, generation, |cached| {
         let format = cached.format.as_ref().filter(|_| cached.verified)?;
-        Some(Arc::as_ptr(format) as usize)
+        Some(format.as_ptr() as usize)
     })?;
     Ok(address.flatten())
 }
@@ -713,7 +724,7 @@ pub fn verified_line_format_address(
 pub fn settle_line_format(
     py: Python<'_>,
     cache: &GilCell<Option<CachedLineFormat>>,
-    format: &Arc<LineFormat>,
+    format: &SharedFormat,
     works: bool,
 ) {
     cache.with(py, |cached| {
@@ -721,7 +732,7 @@ pub fn settle_line_format(
             if cached
                 .format
                 .as_ref()
-                .is_some_and(|cached| Arc::ptr_eq(cached, format))
+                .is_some_and(|cached| cached.as_ptr() == format.as_ptr())
             {
                 if works {
                     cached.verified = true;

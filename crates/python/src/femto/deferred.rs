@@ -9,9 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
-use femtologging_core::line::LineFormat;
 use femtologging_core::origin::ORIGINS;
 use femtologging_core::record::{Additions, Origin, OriginRef, Record};
 use femtologging_core::time::whole_seconds_from_ns;
@@ -20,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use super::{FemtoHandler, Job};
-use crate::formatter;
+use crate::formatter::{self, SharedFormat};
 use crate::gil::GilCell;
 use crate::json_layout::plain_value;
 use crate::levels::Level;
@@ -79,7 +77,7 @@ pub fn record_job(
 fn extra_record_job(
     py: Python<'_>,
     femto: &FemtoHandler,
-    format: Arc<LineFormat>,
+    format: SharedFormat,
     record: Record,
     native: &CallRecord,
 ) -> PyResult<Option<Job>> {
@@ -101,7 +99,7 @@ fn extra_record_job(
         kinds.push(kind(&value));
         extra.push((key.to_owned(), value));
     }
-    let address = Arc::as_ptr(&format) as usize;
+    let address = format.as_ptr() as usize;
     let known = femto.extra_kinds.with(py, |memo| {
         memo.as_ref().is_some_and(|(known_address, known_kinds)| {
             *known_address == address && *known_kinds == kinds

@@ -22,7 +22,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
 use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
@@ -38,7 +37,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 
 use super::deferred::snapshot;
 use super::{FemtoHandler, Job, WireRecord, WireShared, WireSharedKey};
-use crate::formatter::{self, default_formatter, FormattedText};
+use crate::formatter::{self, default_formatter, FormattedText, SharedFormat};
 use crate::gil::GilCell;
 use crate::handler::{format_for, Handler, FORMAT};
 use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
@@ -552,7 +551,7 @@ fn first_of_run(
 /// threads.
 fn wire_shared(
     py: Python<'_>,
-    format: Arc<LineFormat>,
+    format: SharedFormat,
     thread_name: Option<Arc<str>>,
 ) -> Arc<WireShared> {
     let key = WireShared::key_of(&format, thread_name.as_ref());
