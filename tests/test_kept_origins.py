@@ -40,7 +40,8 @@ def test_records_from_more_loggers_and_code_than_are_kept_name_their_own(tmp_pat
             level = (logging.INFO, logging.WARNING)[number % 2]
             logger.log(level, "logger %d", number)
         for number in range(4500):
-            source = "\\n" * number + f"def site{number}(log):\\n    log.info('site %d', {number})\\n"
+            body = f"def site{number}(log):\\n    log.info('site %d', {number})\\n"
+            source = "\\n" * number + body
             scope = {}
             exec(compile(source, f"generated{number}.py", "exec"), scope)
             scope[f"site{number}"](root)

@@ -987,7 +987,7 @@ impl<'py> NativeSource<'_, 'py> {
         Ok(Some(match key {
             FieldKey::Name => record.logger_name.bind(py).clone(),
             FieldKey::Msg => record.msg.bind(py).clone(),
-            FieldKey::Args => record.args.bind(py).clone(),
+            FieldKey::Args => record.args.bind(py)?,
             FieldKey::LevelName => record.level_name.bind(py).clone(),
             FieldKey::LevelNo => record.level.to_object(py),
             FieldKey::PathName => record.pathname(py),

@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
 use crate::bound_context;
+use crate::call_args::GivenArgs;
 use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
 use crate::gil::PyField;
@@ -544,7 +545,7 @@ pub fn log_enabled<'py>(
     overridden: u64,
     level: Level,
     msg: Bound<'py, PyAny>,
-    args: Bound<'py, PyTuple>,
+    args: GivenArgs<'_, 'py>,
     kwargs: Option<&Bound<'py, PyDict>>,
     exc_info_default: bool,
 ) -> PyResult<()> {
@@ -559,13 +560,13 @@ pub fn log_enabled<'py>(
         }
         slf.call_method(
             intern!(py, "_log"),
-            (level.to_object(py), msg, args),
+            (level.to_object(py), msg, args.into_object()?),
             Some(&call_kwargs),
         )?;
         return Ok(());
     }
     let options = CallOptions::parse(py, kwargs, exc_info_default)?;
-    log_native(slf, overridden, level, msg, args.into_any(), options)
+    log_native(slf, overridden, level, msg, args, options)
 }
 
 /// The standard `_log`: caller, record, handling.
@@ -574,7 +575,7 @@ fn log_native<'py>(
     overridden: u64,
     level: Level,
     msg: Bound<'py, PyAny>,
-    args: Bound<'py, PyAny>,
+    args: GivenArgs<'_, 'py>,
     options: CallOptions<'py>,
 ) -> PyResult<()> {
     let py = slf.py();
@@ -666,7 +667,7 @@ fn log_native<'py>(
                 caller.pathname(py),
                 caller.line,
                 msg,
-                args,
+                args.into_object()?,
                 exc_info,
                 caller.function(py),
                 extra,
@@ -939,7 +940,14 @@ impl Logger {
             stacklevel: Some(stacklevel.into_bound(py)),
         };
         let level = Level::from_object(&level);
-        log_native(slf, overridden & !LOG, level, msg, args, options)
+        log_native(
+            slf,
+            overridden & !LOG,
+            level,
+            msg,
+            GivenArgs::Object(args),
+            options,
+        )
     }
 
     /// Makes the `LogRecord` for a call: what `_log` uses, and what a

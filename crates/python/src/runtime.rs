@@ -59,7 +59,7 @@ const LEVEL_NAMES_KEPT: usize = 8;
 /// A dictionary's version tag, which CPython 3.11 to 3.13 replaces with a
 /// value never used before (across all dictionaries) whenever the dictionary
 /// changes; `None` on versions that no longer maintain it.
-fn dict_version(dict: &Bound<'_, PyDict>) -> Option<u64> {
+pub(crate) fn dict_version(dict: &Bound<'_, PyDict>) -> Option<u64> {
     if python_minor() > 13 {
         return None;
     }

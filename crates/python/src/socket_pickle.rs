@@ -197,7 +197,7 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     // `record.getMessage()` as the view would return it: `msg` itself when
     // there are no arguments (`str()` of an exact str is that str), a new
     // string otherwise.
-    let message = if record.args.bind(py).is_truthy()? {
+    let message = if record.args.is_truthy(py)? {
         match record.message(py)? {
             Message::Text(text) => Ok((text.as_str(), None)),
             Message::Python(text) => borrowed(text.bind(py)),

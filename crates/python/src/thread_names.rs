@@ -63,6 +63,9 @@ struct KnownThread {
     /// own) and its text.
     name: Py<PyAny>,
     text: Arc<str>,
+    /// The version tag of the thread's `__dict__` when `_name` was last
+    /// found to be `name` (zero: none known).
+    dict_version: u64,
 }
 
 /// Threads remembered at most; the oldest makes room for a new one.
@@ -105,13 +108,14 @@ pub fn remembered_fields(py: Python<'_>, thread_id: u64) -> PyResult<Option<(u64
 /// object is alive, of the same class as then, and its `_name` the string
 /// read then.
 fn remembered_name<R>(py: Python<'_>, key: u64, pick: impl FnOnce(&Arc<str>) -> R) -> Option<R> {
-    let (thread, class, version_tag, name) = KNOWN.with(py, |known| {
+    let (thread, class, version_tag, name, dict_version) = KNOWN.with(py, |known| {
         let entry = known.iter().find(|entry| entry.key == key)?;
         Some((
             entry.thread.clone_ref(py),
             entry.class,
             entry.version_tag,
             entry.name.as_ptr() as usize,
+            entry.dict_version,
         ))
     })?;
     let thread = thread.bind(py).upgrade()?;
@@ -121,20 +125,35 @@ fn remembered_name<R>(py: Python<'_>, key: u64, pick: impl FnOnce(&Arc<str>) -> 
     {
         return None;
     }
-    let current = instance_name(&thread)?;
-    if current.as_ptr() as usize == name {
+    let dict = instance_dict(&thread)?;
+    // The dictionary not changed since `_name` was read (its version tag,
+    // never reused, is the one recorded then): the same name, without the
+    // lookup.
+    let dict_now = runtime::dict_version(&dict);
+    let unchanged = dict_version != 0 && dict_now == Some(dict_version);
+    let current = if unchanged {
+        None
+    } else {
+        Some(name_in(&dict)?)
+    };
+    if unchanged
+        || current
+            .as_ref()
+            .is_some_and(|current| current.as_ptr() as usize == name)
+    {
         return KNOWN.with(py, |known| {
-            known
-                .iter()
-                .find(|entry| entry.key == key)
-                .map(|entry| pick(&entry.text))
+            let entry = known.iter_mut().find(|entry| entry.key == key)?;
+            entry.dict_version = dict_now.unwrap_or(0);
+            Some(pick(&entry.text))
         });
     }
+    let current = current?;
     // Renamed: the new string's text, remembered in place of the old one.
     let text: Arc<str> = Arc::from(current.cast_exact::<PyString>().ok()?.to_str().ok()?);
     let previous = KNOWN.with(py, |known| {
         let entry = known.iter_mut().find(|entry| entry.key == key)?;
         entry.text = text.clone();
+        entry.dict_version = dict_now.unwrap_or(0);
         Some(std::mem::replace(&mut entry.name, current.clone().unbind()))
     });
     // Released outside the cell: dropping a string may run Python code.
@@ -144,6 +163,11 @@ fn remembered_name<R>(py: Python<'_>, key: u64, pick: impl FnOnce(&Arc<str>) -> 
 
 /// `thread.__dict__["_name"]`, without running Python code.
 fn instance_name<'py>(thread: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    name_in(&instance_dict(thread)?)
+}
+
+/// `thread.__dict__`, when it is a plain dict.
+fn instance_dict<'py>(thread: &Bound<'py, PyAny>) -> Option<Bound<'py, PyDict>> {
     // SAFETY: `thread` is a live object and the GIL is held; the slot holds
     // a borrowed dict or null.
     let dict = unsafe {
@@ -153,10 +177,13 @@ fn instance_name<'py>(thread: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
         }
         Bound::from_borrowed_ptr(thread.py(), *slot)
     };
-    let dict = dict.cast_exact::<PyDict>().ok()?;
-    // An instance dictionary's keys are strings: the lookup compares
-    // strings only and runs no Python code.
-    dict.get_item(intern!(thread.py(), "_name")).ok().flatten()
+    dict.cast_into_exact::<PyDict>().ok()
+}
+
+/// `dict["_name"]` of a thread's instance dictionary: its keys are strings,
+/// so the lookup compares strings only and runs no Python code.
+fn name_in<'py>(dict: &Bound<'py, PyDict>) -> Option<Bound<'py, PyAny>> {
+    dict.get_item(intern!(dict.py(), "_name")).ok().flatten()
 }
 
 /// The standard way, `threading._active` then the `name` attribute (or
@@ -208,6 +235,7 @@ fn looked_up(py: Python<'_>, key: u64, thread_id: u64) -> PyResult<ThreadFields>
                     version_tag,
                     name: name.unbind(),
                     text: text.clone(),
+                    dict_version: 0,
                 },
             );
         }
