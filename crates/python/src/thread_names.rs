@@ -128,8 +128,14 @@ fn remembered_name<R>(py: Python<'_>, key: u64, pick: impl FnOnce(&Arc<str>) -> 
     let dict = instance_dict(&thread)?;
     // The dictionary not changed since `_name` was read (its version tag,
     // never reused, is the one recorded then): the same name, without the
-    // lookup.
-    let dict_now = runtime::dict_version(&dict);
+    // lookup. Only on 3.11, where a store to an object whose dictionary was
+    // made goes through the dictionary: 3.13 writes an attribute into the
+    // object's inline values, past the dictionary's tag.
+    let dict_now = if runtime::python_minor() == 11 {
+        runtime::dict_version(&dict)
+    } else {
+        None
+    };
     let unchanged = dict_version != 0 && dict_now == Some(dict_version);
     let current = if unchanged {
         None
