@@ -457,6 +457,33 @@ def test_a_formatter_given_to_the_builder_makes_the_message_field(logger, receiv
     assert receiver.messages() == ["INFO:formatted"]
 
 
+def test_a_formatter_changed_between_records_formats_each_with_its_own(logger, receiver):
+    """A record like the one before goes without its format; one logged after
+    the formatter was replaced, or its template assigned, is formatted anew."""
+    handler = SocketHandlerBuilder().with_tcp("127.0.0.1", receiver.port).build()
+    logger.addHandler(handler)
+    logger.info("plain %d", 1)
+    logger.info("plain %d", 2)
+    formatter = femtologging.Formatter("%(levelname)s:%(message)s")
+    handler.setFormatter(formatter)
+    logger.info("levelled %d", 3)
+    logger.warning("levelled %d", 4)
+    formatter._style._fmt = formatter._fmt = "%(name)s|%(message)s"
+    logger.info("named %d", 5)
+    handler.setFormatter(None)
+    logger.info("plain %d", 6)
+    assert handler.flush()
+    assert receiver.wait_for(6)
+    assert receiver.messages() == [
+        "plain 1",
+        "plain 2",
+        "INFO:levelled 3",
+        "WARNING:levelled 4",
+        f"{logger.name}|named 5",
+        "plain 6",
+    ]
+
+
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory):
     """A CA and a leaf for localhost and 127.0.0.1 that it signed, made by openssl."""

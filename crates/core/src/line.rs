@@ -223,16 +223,16 @@ impl FieldSource for RecordSource<'_> {
 mod tests {
     use super::*;
     use crate::format::Style;
-    use crate::record::{Additions, CallSite, Origin};
+    use crate::record::{Additions, CallSite, Origin, OriginRef, SiteRef};
     use crate::time::{Converter, PythonVersion};
 
     fn record(message: &str) -> Record {
         let created_ns = 1_700_000_000_123_456_789;
         Record {
-            origin: Arc::new(Origin {
+            origin: OriginRef::counted(Origin {
                 logger_name: Arc::from("app.db"),
                 level_name: Arc::from("WARNING"),
-                site: Arc::new(CallSite::from_path("/srv/app/db.py", "connect")),
+                site: SiteRef::counted(CallSite::from_path("/srv/app/db.py", "connect")),
             }),
             level: 30,
             line: 42,

@@ -1,11 +1,12 @@
 //! The record: what one logging call produced, as plain Rust data.
 //!
 //! Strings that repeat from call to call (the logger name, the call site, the
-//! level name) are shared, as one `Origin`, so building a record allocates
-//! only for what is new: the message.
+//! level name) are shared, as one `Origin` (`origin.rs`), so building a
+//! record allocates only for what is new: the message.
 
 use std::sync::Arc;
 
+pub use crate::origin::{Origin, OriginRef, SiteRef};
 use crate::time::{record_times, PythonVersion, RecordTimes};
 
 /// Where a logging call was made: one per code object, shared by every
@@ -65,17 +66,6 @@ pub fn strip_extension(name: &str) -> &str {
     }
 }
 
-/// What the records of one logger, at one level, from one call site have in
-/// common. A record holds it behind one `Arc`, so handing a record to another
-/// thread (which drops it there) touches one shared reference count, not one
-/// per string.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Origin {
-    pub logger_name: Arc<str>,
-    pub level_name: Arc<str>,
-    pub site: Arc<CallSite>,
-}
-
 /// A record's traceback and stack, formatted: rarely present, so kept out of
 /// line to keep the record small (it is moved through a queue).
 #[derive(Debug, Clone, Default)]
@@ -89,7 +79,7 @@ pub struct Additions {
 /// One logging call's data, everything the formatters and handlers read.
 #[derive(Debug, Clone)]
 pub struct Record {
-    pub origin: Arc<Origin>,
+    pub origin: OriginRef,
     pub level: i32,
     pub line: u32,
     /// Wall-clock time of the call, nanoseconds since the epoch.

@@ -9,9 +9,9 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 
-use femtologging_core::record::CallSite;
+use femtologging_core::origin::SITES;
+use femtologging_core::record::{CallSite, SiteRef};
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -23,7 +23,7 @@ struct CodeInfo {
     // Held so the code object outlives its cache entry and its address is
     // never reused by another code object while cached.
     _code: Py<PyAny>,
-    site: Arc<CallSite>,
+    site: SiteRef,
     internal: bool,
     /// Line numbers already looked up, by instruction offset: a call site
     /// logs from a handful of offsets, and mapping an offset to its line
@@ -76,7 +76,7 @@ pub fn set_internal_files(py: Python<'_>, files: Vec<String>) {
 /// The result of the walk: the call site, its line, and the frame itself
 /// when `stack_info` asked for it.
 pub struct Caller<'py> {
-    pub site: Arc<CallSite>,
+    pub site: SiteRef,
     pub line: u32,
     pub frame: Option<Bound<'py, PyAny>>,
 }
@@ -85,7 +85,7 @@ impl Caller<'_> {
     /// `("(unknown file)", 0, "(unknown function)", None)`.
     pub fn unknown() -> Self {
         Caller {
-            site: Arc::new(CallSite::unknown()),
+            site: SiteRef::counted(CallSite::unknown()),
             line: 0,
             frame: None,
         }
@@ -246,7 +246,7 @@ fn walk<'py>(
 /// before (found in the same lookup: the caller's frame is nearly always
 /// the first one looked at).
 struct FrameInfo {
-    site: Arc<CallSite>,
+    site: SiteRef,
     internal: bool,
     line: Option<u32>,
     code_key: usize,
@@ -285,7 +285,9 @@ fn code_info(py: Python<'_>, frame: &Bound<'_, PyAny>) -> PyResult<FrameInfo> {
     let function = code.getattr(intern!(py, "co_name"))?;
     let function = function.cast::<PyString>()?.to_string_lossy().into_owned();
     let internal = is_internal(py, &filename);
-    let site = Arc::new(CallSite::from_path(&filename, &function));
+    // Kept for good (while the budget lasts): a record's site is then
+    // copied without a reference count.
+    let site = SiteRef::keep(CallSite::from_path(&filename, &function), &SITES);
     CODE_CACHE.with(py, |cache| {
         let cache = cache.get_or_insert_with(CodeCache::default);
         if cache.len() >= CODE_CACHE_LIMIT {

@@ -27,6 +27,7 @@ use crate::overrides::OverrideCheck;
 use crate::record::{CallRecord, RecordRef};
 use crate::runtime;
 use crate::time_cache;
+use femtologging_core::kept::{KeepBudget, Kept};
 use femtologging_core::line::LineFormat;
 
 /// A formatted record: Rust text from the native path, or whatever object a
@@ -563,7 +564,16 @@ impl<'py> StandardPlan<'py> {
 
 /// The format the worker renders with, and whether it was verified on the
 /// caller; `None` when the caller must format.
-pub type WorkerFormat = Option<(Arc<LineFormat>, bool)>;
+pub type WorkerFormat = Option<(SharedFormat, bool)>;
+
+/// A format the worker renders with, held by each record queued for it:
+/// `Kept` (the core's `kept.rs`), so queueing a record raises no count the
+/// worker lowers.
+pub type SharedFormat = Kept<LineFormat>;
+
+/// Formats kept at most for the life of the process: one is made each time
+/// a handler's formatter settings change.
+static KEPT_FORMATS: KeepBudget = KeepBudget::new(1024);
 
 /// Bumped by every assignment to a setting of a formatter or a style, so a
 /// cached answer computed from them can tell it may be stale.
@@ -583,7 +593,7 @@ pub struct CachedLineFormat {
     datefmt: Py<PyAny>,
     template: Arc<Template>,
     utc: bool,
-    format: Option<Arc<LineFormat>>,
+    format: Option<SharedFormat>,
     /// The worker's rendering succeeded once on the caller, so the template
     /// and the record's field types agree (a `%(name)d` fails on the caller,
     /// reported the standard way, instead of on the worker).
@@ -599,7 +609,13 @@ pub fn line_format(
     cache: &GilCell<Option<CachedLineFormat>>,
 ) -> PyResult<WorkerFormat> {
     let generation = SETTINGS_GENERATION.load(Ordering::Relaxed);
-    if let Some(unchanged) = unchanged_line_format(py, formatter, cache, generation)? {
+    let unchanged = unchanged_line_format(py, formatter, cache, generation, |cached| {
+        cached
+            .format
+            .clone()
+            .map(|format| (format, cached.verified))
+    })?;
+    if let Some(unchanged) = unchanged {
         return Ok(unchanged);
     }
     let Some(plan) = StandardPlan::of(py, formatter)? else {
@@ -633,7 +649,8 @@ pub fn line_format(
                 .template
                 .uses_time()
                 .then(|| time_cache::shared(py, date_format.as_deref(), plan.utc));
-            LineFormat::new(plan.template.clone(), asctime).map(Arc::new)
+            LineFormat::new(plan.template.clone(), asctime)
+                .map(|format| Kept::keep(format, &KEPT_FORMATS))
         }
         Err(()) => None,
     };
@@ -656,12 +673,13 @@ pub fn line_format(
 /// assigned since, and still no override on their classes (a class change
 /// shows in its version tag, which the override checks read) nor setting in
 /// the formatter's instance dictionary. `None`: compute it again.
-fn unchanged_line_format(
+fn unchanged_line_format<R>(
     py: Python<'_>,
     formatter: &Bound<'_, PyAny>,
     cache: &GilCell<Option<CachedLineFormat>>,
     generation: u64,
-) -> PyResult<Option<WorkerFormat>> {
+    pick: impl FnOnce(&CachedLineFormat) -> R,
+) -> PyResult<Option<R>> {
     let style = cache.with(py, |cached| {
         let cached = cached.as_ref()?;
         // A `converter` override needs the full check each time.
@@ -682,21 +700,31 @@ fn unchanged_line_format(
     if style.get().overrides().overridden_for(style.as_any())? != 0 {
         return Ok(None);
     }
-    Ok(Some(cache.with(py, |cached| {
-        cached.as_ref().and_then(|cached| {
-            cached
-                .format
-                .clone()
-                .map(|format| (format, cached.verified))
-        })
-    })))
+    Ok(cache.with(py, |cached| cached.as_ref().map(pick)))
+}
+
+/// The address of the handler's cached format, when `line_format` would
+/// answer that format, verified, without computing anything again: for a
+/// caller that holds the format already and only needs to know it is still
+/// the one (a copy of its own would cost two locked instructions).
+pub fn verified_line_format_address(
+    py: Python<'_>,
+    formatter: &Bound<'_, PyAny>,
+    cache: &GilCell<Option<CachedLineFormat>>,
+) -> PyResult<Option<usize>> {
+    let generation = SETTINGS_GENERATION.load(Ordering::Relaxed);
+    let address = unchanged_line_format(py, formatter, cache, generation, |cached| {
+        let format = cached.format.as_ref().filter(|_| cached.verified)?;
+        Some(format.as_ptr() as usize)
+    })?;
+    Ok(address.flatten())
 }
 
 /// Marks the cached format as verified, or as one the worker must not use.
 pub fn settle_line_format(
     py: Python<'_>,
     cache: &GilCell<Option<CachedLineFormat>>,
-    format: &Arc<LineFormat>,
+    format: &SharedFormat,
     works: bool,
 ) {
     cache.with(py, |cached| {
@@ -704,7 +732,7 @@ pub fn settle_line_format(
             if cached
                 .format
                 .as_ref()
-                .is_some_and(|cached| Arc::ptr_eq(cached, format))
+                .is_some_and(|cached| cached.as_ptr() == format.as_ptr())
             {
                 if works {
                     cached.verified = true;
@@ -802,7 +830,8 @@ pub fn exception_text<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = formatter.py();
     let exc_info = record.exc_info.bind(py);
-    if !exc_info.is_truthy()? {
+    // `None`, the usual value, without a call into the interpreter.
+    if exc_info.is_none() || !exc_info.is_truthy()? {
         return Ok(None);
     }
     let cached = record
@@ -958,7 +987,7 @@ impl<'py> NativeSource<'_, 'py> {
         Ok(Some(match key {
             FieldKey::Name => record.logger_name.bind(py).clone(),
             FieldKey::Msg => record.msg.bind(py).clone(),
-            FieldKey::Args => record.args.bind(py).clone(),
+            FieldKey::Args => record.args.bind(py)?,
             FieldKey::LevelName => record.level_name.bind(py).clone(),
             FieldKey::LevelNo => record.level.to_object(py),
             FieldKey::PathName => record.pathname(py),

@@ -15,6 +15,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyString, PyTuple, PyType};
 
+use crate::call_args::GivenArgs;
 use crate::fastcall::{self, trampoline};
 use crate::levels::Level;
 use crate::logger::{check_level, check_plain_level, log_enabled, Keywords, Logger};
@@ -79,7 +80,7 @@ struct Arguments<'a, 'py> {
     keyword_names: Option<Bound<'py, PyTuple>>,
 }
 
-impl<'py> Arguments<'_, 'py> {
+impl<'a, 'py> Arguments<'a, 'py> {
     fn positional(&self, index: usize) -> Option<Bound<'py, PyAny>> {
         self.positional
             .get(index)
@@ -112,15 +113,10 @@ impl<'py> Arguments<'_, 'py> {
         unsafe { Bound::from_borrowed_ptr(self.py, self.keyword_values[index]) }
     }
 
-    /// `*args`: the positionals from `start` on.
-    fn rest(&self, start: usize) -> PyResult<Bound<'py, PyTuple>> {
-        let rest = self.positional.get(start..).unwrap_or(&[]);
-        PyTuple::new(
-            self.py,
-            rest.iter()
-                // SAFETY: as above.
-                .map(|&object| unsafe { Bound::from_borrowed_ptr(self.py, object) }),
-        )
+    /// `*args`: the positionals from `start` on, as the call passed them
+    /// (the tuple is made only if something asks for it).
+    fn rest(&self, start: usize) -> GivenArgs<'a, 'py> {
+        GivenArgs::Positional(self.py, self.positional.get(start..).unwrap_or(&[]))
     }
 
     /// `**kwargs`, in the order given: every keyword except those that fill
@@ -228,7 +224,7 @@ fn log_call(
     let msg = arguments
         .parameter(msg_index, "msg")?
         .ok_or_else(|| missing(method, "msg"))?;
-    let args = arguments.rest(bound.len())?;
+    let args = arguments.rest(bound.len());
     let kwargs = arguments.keywords(bound)?;
     log_enabled(
         logger,

@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString};
 
 mod bound_context;
+mod call_args;
 mod call_context;
 mod caller;
 mod compiled_messages;

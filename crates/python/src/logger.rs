@@ -8,12 +8,14 @@
 
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 
+use femtologging_core::record::{CallSite, SiteRef};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
 
 use crate::bound_context;
+use crate::call_args::GivenArgs;
 use crate::caller::{self, Stacklevel};
 use crate::filterer::{Filterer, Verdict};
 use crate::gil::{GilCell, PyField};
@@ -546,7 +548,7 @@ pub fn log_enabled<'py>(
     overridden: u64,
     level: Level,
     msg: Bound<'py, PyAny>,
-    args: Bound<'py, PyTuple>,
+    args: GivenArgs<'_, 'py>,
     kwargs: Option<&Keywords<'py>>,
     exc_info_default: bool,
 ) -> PyResult<()> {
@@ -563,13 +565,13 @@ pub fn log_enabled<'py>(
         }
         slf.call_method(
             intern!(py, "_log"),
-            (level.to_object(py), msg, args),
+            (level.to_object(py), msg, args.into_object()?),
             Some(&call_kwargs),
         )?;
         return Ok(());
     }
     let options = CallOptions::parse(py, kwargs, exc_info_default)?;
-    log_native(slf, overridden, level, msg, args.into_any(), options)
+    log_native(slf, overridden, level, msg, args, options)
 }
 
 /// The standard `_log`: caller, record, handling.
@@ -578,7 +580,7 @@ fn log_native<'py>(
     overridden: u64,
     level: Level,
     msg: Bound<'py, PyAny>,
-    args: Bound<'py, PyAny>,
+    args: GivenArgs<'_, 'py>,
     options: CallOptions<'py>,
 ) -> PyResult<()> {
     let py = slf.py();
@@ -670,7 +672,7 @@ fn log_native<'py>(
                 caller.pathname(py),
                 caller.line,
                 msg,
-                args,
+                args.into_object()?,
                 exc_info,
                 caller.function(py),
                 extra,
@@ -712,23 +714,18 @@ fn unknown_caller() -> CallerInfo {
     CallerInfo {
         pathname: None,
         function: None,
-        site: std::sync::Arc::new(femtologging_core::record::CallSite::unknown()),
+        site: SiteRef::counted(CallSite::unknown()),
         line: 0,
     }
 }
 
-fn site_for(
-    pathname: &Bound<'_, PyAny>,
-    function: &Bound<'_, PyAny>,
-) -> std::sync::Arc<femtologging_core::record::CallSite> {
+fn site_for(pathname: &Bound<'_, PyAny>, function: &Bound<'_, PyAny>) -> SiteRef {
     let path = pathname.extract::<String>().unwrap_or_default();
     let function = function
         .str()
         .map(|text| text.to_string())
         .unwrap_or_default();
-    std::sync::Arc::new(femtologging_core::record::CallSite::from_path(
-        &path, &function,
-    ))
+    SiteRef::counted(CallSite::from_path(&path, &function))
 }
 
 /// `exc_info` as `_log` normalises it: an exception becomes its triple, any
@@ -977,7 +974,14 @@ impl Logger {
             stacklevel: Some(stacklevel.into_bound(py)),
         };
         let level = Level::from_object(&level);
-        log_native(slf, overridden & !LOG, level, msg, args, options)
+        log_native(
+            slf,
+            overridden & !LOG,
+            level,
+            msg,
+            GivenArgs::Object(args),
+            options,
+        )
     }
 
     /// Makes the `LogRecord` for a call: what `_log` uses, and what a

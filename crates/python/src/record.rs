@@ -11,12 +11,13 @@ use std::cell::{OnceCell, RefCell};
 use std::sync::Arc;
 
 use femtologging_core::format::{render_positional, FieldValue, PositionalTemplate};
-use femtologging_core::record::CallSite;
+use femtologging_core::record::SiteRef;
 use femtologging_core::time::{record_times, RecordTimes};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
+use crate::call_args::{CallArgs, GivenArgs};
 use crate::compiled_messages;
 use crate::levels::{self, Level};
 use crate::runtime;
@@ -25,7 +26,7 @@ pub struct CallRecord {
     pub logger_name: Py<PyAny>,
     pub level: Level,
     pub level_name: Py<PyAny>,
-    pub site: Arc<CallSite>,
+    pub site: SiteRef,
     /// `pathname` and `funcName` when they are not the site's own strings
     /// (a `findCaller` override returned them); see `pathname()`.
     pathname: Option<Py<PyAny>>,
@@ -34,7 +35,7 @@ pub struct CallRecord {
     pub created_ns: i64,
     pub thread_id: u64,
     pub msg: Py<PyAny>,
-    pub args: Py<PyAny>,
+    pub args: CallArgs,
     pub exc_info: Py<PyAny>,
     pub stack_info: Py<PyAny>,
     pub extra: Option<Py<PyDict>>,
@@ -55,7 +56,7 @@ pub enum RecordRef<'a, 'py> {
 }
 
 pub struct CallerInfo {
-    pub site: Arc<CallSite>,
+    pub site: SiteRef,
     /// `None`: the site's own path and function name, made into Python
     /// strings only if something asks for them.
     pub pathname: Option<Py<PyAny>>,
@@ -88,7 +89,7 @@ impl CallRecord {
         level: Level,
         caller: CallerInfo,
         msg: Py<PyAny>,
-        args: Bound<'_, PyAny>,
+        args: GivenArgs<'_, '_>,
         exc_info: Py<PyAny>,
         stack_info: Py<PyAny>,
     ) -> PyResult<CallRecord> {
@@ -104,7 +105,7 @@ impl CallRecord {
             // SAFETY: a plain C call, valid on any thread.
             thread_id: unsafe { pyo3::ffi::PyThread_get_thread_ident() } as u64,
             msg,
-            args: single_mapping_rule(&args)?.unbind(),
+            args: CallArgs::new(args)?,
             exc_info,
             stack_info,
             extra: None,
@@ -162,7 +163,7 @@ impl CallRecord {
         if let Some(message) = self.message.get() {
             return Ok(message);
         }
-        let message = Message::merge(self.msg.bind(py), self.args.bind(py))?;
+        let message = Message::merge(self.msg.bind(py), &self.args)?;
         Ok(self.message.get_or_init(|| message))
     }
 
@@ -172,8 +173,10 @@ impl CallRecord {
     /// copied from there.
     pub fn owned_message(&self, py: Python<'_>) -> PyResult<Option<String>> {
         if self.message.get().is_none() {
-            if let Some(text) = merge_natively(self.msg.bind(py), self.args.bind(py)) {
-                return Ok(Some(text));
+            if let Some(items) = self.args.items(py) {
+                if let Some(text) = merge_natively(self.msg.bind(py), items) {
+                    return Ok(Some(text));
+                }
             }
         }
         Ok(self.message(py)?.text(py).map(str::to_owned))
@@ -214,7 +217,7 @@ impl CallRecord {
             StandardFields {
                 name: self.logger_name.bind(py),
                 msg: self.msg.bind(py),
-                args: self.args.bind(py),
+                args: &self.args.bind(py)?,
                 level: &level,
                 level_name: self.level_name.bind(py),
                 pathname: &pathname,
@@ -293,13 +296,18 @@ pub fn single_mapping_rule<'py>(args: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
     if let Ok(tuple) = args.cast::<PyTuple>() {
         if tuple.len() == 1 {
             let only = tuple.get_item(0)?;
-            // In the standard order: the type first, then its truth.
-            if is_mapping(&only)? && only.is_truthy()? {
+            if is_single_mapping(&only)? {
                 return Ok(only);
             }
         }
     }
     Ok(args.clone())
+}
+
+/// Whether the only argument of a call becomes `args` itself: a non-empty
+/// mapping (in the standard order: the type first, then its truth).
+pub fn is_single_mapping(only: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(is_mapping(only)? && only.is_truthy()?)
 }
 
 fn is_mapping(value: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -339,11 +347,14 @@ pub enum Message {
 impl Message {
     /// `LogRecord.getMessage()`: natively when `msg` is a plain string and
     /// every argument a plain value, otherwise through Python.
-    fn merge(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> PyResult<Message> {
-        if let Some(text) = merge_natively(msg, args) {
+    fn merge(msg: &Bound<'_, PyAny>, args: &CallArgs) -> PyResult<Message> {
+        let py = msg.py();
+        if let Some(text) = args.items(py).and_then(|items| merge_natively(msg, items)) {
             return Ok(Message::Text(text));
         }
-        Ok(Message::Python(merge_message(msg, args)?.unbind()))
+        Ok(Message::Python(
+            merge_message(msg, &args.bind(py)?)?.unbind(),
+        ))
     }
 
     /// The text, or `None` when it holds lone surrogates (only a Python
@@ -395,11 +406,9 @@ fn python_str<'a>(text: &'a Py<PyString>, py: Python<'_>) -> Option<&'a str> {
 /// `str`, `int`, `float`, `bool` or `None`. `None` when Python must do it
 /// (anything else, a conversion left to the host, or an error, which
 /// Python then raises with its own message).
-fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<String> {
+fn merge_natively(msg: &Bound<'_, PyAny>, args: &[*mut pyo3::ffi::PyObject]) -> Option<String> {
+    let py = msg.py();
     let msg = msg.cast_exact::<PyString>().ok()?;
-    let Ok(args) = args.cast_exact::<PyTuple>() else {
-        return None;
-    };
     if args.is_empty() {
         return Some(msg.to_str().ok()?.to_owned());
     }
@@ -408,8 +417,9 @@ fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<Str
         return None;
     }
     let mut values = [FieldValue::None; MOST_ARGUMENTS];
-    for (slot, argument) in values.iter_mut().zip(args.iter_borrowed()) {
-        *slot = plain_value(argument)?;
+    for (slot, &argument) in values.iter_mut().zip(args) {
+        // SAFETY: the record holds every argument for as long as it lives.
+        *slot = plain_value(unsafe { Borrowed::from_ptr(py, argument) })?;
     }
     let values = &values[..args.len()];
     let merge = |template: Option<&PositionalTemplate>, source: &str, length: usize| {
@@ -433,7 +443,7 @@ fn merge_natively(msg: &Bound<'_, PyAny>, args: &Bound<'_, PyAny>) -> Option<Str
 fn plain_value<'a>(value: Borrowed<'a, '_, PyAny>) -> Option<FieldValue<'a>> {
     if let Ok(text) = value.cast_exact::<PyString>() {
         let text: &str = text.to_str().ok()?;
-        // SAFETY: as in `python_str`: the tuple holding the argument keeps
+        // SAFETY: as in `python_str`: the record holding the argument keeps
         // it alive for as long as the caller uses the value.
         return Some(FieldValue::Str(unsafe { &*(text as *const str) }));
     }

@@ -12,7 +12,6 @@
 //! same dict, so the bytes are the standard ones either way.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use femtologging_core::wire::serialize::pickle;
 use femtologging_core::wire::serialize::{BigInt, Text, Value};
@@ -20,6 +19,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
+use crate::call_args::CallArgs;
 use crate::call_context::call_context;
 use crate::pickle_template::{TemplateBuilder, TemplateMatcher, TEMPLATES};
 use crate::record::{CallRecord, Message};
@@ -205,9 +205,9 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     // there are no arguments (`str()` of an exact str is that str), a new
     // string otherwise.
     let merged;
-    let message = if record.args.bind(py).is_truthy()? {
+    let message = if record.args.is_truthy(py)? {
         match record.message(py)? {
-            Message::Text(text) => match argument_returned(msg, record.args.bind(py), text) {
+            Message::Text(text) => match argument_returned(msg, &record.args, text) {
                 Some(argument) => {
                     merged = argument;
                     EntryValue::Object(&merged)
@@ -228,7 +228,7 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
     let mut templates = TEMPLATES.try_lock().ok();
     let slot = templates.as_mut().map(|templates| {
         templates.slot(
-            Arc::as_ptr(&record.site) as usize,
+            record.site.as_ptr() as usize,
             record.logger_name.as_ptr() as usize,
             record.thread_id,
         )
@@ -266,13 +266,13 @@ pub fn native_record_frame(py: Python<'_>, record: &CallRecord) -> PyResult<Opti
 /// object, which the pickle refers back to wherever it is met again.
 fn argument_returned<'py>(
     msg: &Bound<'py, PyString>,
-    args: &Bound<'py, PyAny>,
+    args: &CallArgs,
     merged: &str,
 ) -> Option<Bound<'py, PyAny>> {
-    let args = args.cast_exact::<PyTuple>().ok()?;
-    if args.len() != 1 {
+    let py = msg.py();
+    let [argument] = args.items(py)? else {
         return None;
-    }
+    };
     let format = msg.to_str().ok()?;
     let specification = format.strip_prefix('%')?.strip_suffix('s')?;
     let plain = specification
@@ -282,7 +282,8 @@ fn argument_returned<'py>(
     if !plain || specification.matches('.').count() > 1 {
         return None;
     }
-    let argument = args.get_item(0).ok()?;
+    // SAFETY: `args` holds its items, and the call's record holds `args`.
+    let argument = unsafe { Bound::from_borrowed_ptr(py, *argument) };
     let text = argument.cast_exact::<PyString>().ok()?;
     (text.to_str().ok()? == merged).then_some(argument)
 }

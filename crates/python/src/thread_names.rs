@@ -63,6 +63,9 @@ struct KnownThread {
     /// own) and its text.
     name: Py<PyAny>,
     text: Arc<str>,
+    /// The version tag of the thread's `__dict__` when `_name` was last
+    /// found to be `name` (zero: none known).
+    dict_version: u64,
 }
 
 /// Threads remembered at most; the oldest makes room for a new one.
@@ -77,7 +80,7 @@ pub fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<ThreadFields> {
         return Ok(ThreadFields { id: 0, name: None });
     }
     let key = this_thread_key();
-    if let Some(name) = remembered_name(py, key) {
+    if let Some(name) = remembered_name(py, key, Arc::clone) {
         return Ok(ThreadFields {
             id: thread_id,
             name: Some(name),
@@ -86,16 +89,33 @@ pub fn thread_fields(py: Python<'_>, thread_id: u64) -> PyResult<ThreadFields> {
     looked_up(py, key, thread_id)
 }
 
-/// The name from `KNOWN`, while the thread's object is alive, of the same
-/// class as then, and its `_name` the string read then.
-fn remembered_name(py: Python<'_>, key: u64) -> Option<Arc<str>> {
-    let (thread, class, version_tag, name) = KNOWN.with(py, |known| {
+/// What `thread_fields` would say, with the address of the name's text in
+/// place of a copy of it (zero for no name), when the thread is remembered
+/// and its name unchanged; `None` otherwise. For a caller that holds the
+/// text already and only needs to know it is still the name: a copy of
+/// its own would cost two locked instructions.
+pub fn remembered_fields(py: Python<'_>, thread_id: u64) -> PyResult<Option<(u64, usize)>> {
+    if !runtime::get(py)?.log_threads(py)? {
+        return Ok(Some((0, 0)));
+    }
+    let address = remembered_name(py, this_thread_key(), |text| {
+        Arc::as_ptr(text).cast::<u8>() as usize
+    });
+    Ok(address.map(|address| (thread_id, address)))
+}
+
+/// The name from `KNOWN` (what `pick` takes of it), while the thread's
+/// object is alive, of the same class as then, and its `_name` the string
+/// read then.
+fn remembered_name<R>(py: Python<'_>, key: u64, pick: impl FnOnce(&Arc<str>) -> R) -> Option<R> {
+    let (thread, class, version_tag, name, dict_version) = KNOWN.with(py, |known| {
         let entry = known.iter().find(|entry| entry.key == key)?;
         Some((
             entry.thread.clone_ref(py),
             entry.class,
             entry.version_tag,
             entry.name.as_ptr() as usize,
+            entry.dict_version,
         ))
     })?;
     let thread = thread.bind(py).upgrade()?;
@@ -105,29 +125,55 @@ fn remembered_name(py: Python<'_>, key: u64) -> Option<Arc<str>> {
     {
         return None;
     }
-    let current = instance_name(&thread)?;
-    if current.as_ptr() as usize == name {
+    let dict = instance_dict(&thread)?;
+    // The dictionary not changed since `_name` was read (its version tag,
+    // never reused, is the one recorded then): the same name, without the
+    // lookup. Only on 3.11, where a store to an object whose dictionary was
+    // made goes through the dictionary: 3.13 writes an attribute into the
+    // object's inline values, past the dictionary's tag.
+    let dict_now = if runtime::python_minor() == 11 {
+        runtime::dict_version(&dict)
+    } else {
+        None
+    };
+    let unchanged = dict_version != 0 && dict_now == Some(dict_version);
+    let current = if unchanged {
+        None
+    } else {
+        Some(name_in(&dict)?)
+    };
+    if unchanged
+        || current
+            .as_ref()
+            .is_some_and(|current| current.as_ptr() as usize == name)
+    {
         return KNOWN.with(py, |known| {
-            known
-                .iter()
-                .find(|entry| entry.key == key)
-                .map(|entry| entry.text.clone())
+            let entry = known.iter_mut().find(|entry| entry.key == key)?;
+            entry.dict_version = dict_now.unwrap_or(0);
+            Some(pick(&entry.text))
         });
     }
+    let current = current?;
     // Renamed: the new string's text, remembered in place of the old one.
     let text: Arc<str> = Arc::from(current.cast_exact::<PyString>().ok()?.to_str().ok()?);
     let previous = KNOWN.with(py, |known| {
         let entry = known.iter_mut().find(|entry| entry.key == key)?;
         entry.text = text.clone();
+        entry.dict_version = dict_now.unwrap_or(0);
         Some(std::mem::replace(&mut entry.name, current.clone().unbind()))
     });
     // Released outside the cell: dropping a string may run Python code.
     drop(previous);
-    Some(text)
+    Some(pick(&text))
 }
 
 /// `thread.__dict__["_name"]`, without running Python code.
 fn instance_name<'py>(thread: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    name_in(&instance_dict(thread)?)
+}
+
+/// `thread.__dict__`, when it is a plain dict.
+fn instance_dict<'py>(thread: &Bound<'py, PyAny>) -> Option<Bound<'py, PyDict>> {
     // SAFETY: `thread` is a live object and the GIL is held; the slot holds
     // a borrowed dict or null.
     let dict = unsafe {
@@ -137,10 +183,13 @@ fn instance_name<'py>(thread: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
         }
         Bound::from_borrowed_ptr(thread.py(), *slot)
     };
-    let dict = dict.cast_exact::<PyDict>().ok()?;
-    // An instance dictionary's keys are strings: the lookup compares
-    // strings only and runs no Python code.
-    dict.get_item(intern!(thread.py(), "_name")).ok().flatten()
+    dict.cast_into_exact::<PyDict>().ok()
+}
+
+/// `dict["_name"]` of a thread's instance dictionary: its keys are strings,
+/// so the lookup compares strings only and runs no Python code.
+fn name_in<'py>(dict: &Bound<'py, PyDict>) -> Option<Bound<'py, PyAny>> {
+    dict.get_item(intern!(dict.py(), "_name")).ok().flatten()
 }
 
 /// The standard way, `threading._active` then the `name` attribute (or
@@ -192,6 +241,7 @@ fn looked_up(py: Python<'_>, key: u64, thread_id: u64) -> PyResult<ThreadFields>
                     version_tag,
                     name: name.unbind(),
                     text: text.clone(),
+                    dict_version: 0,
                 },
             );
         }

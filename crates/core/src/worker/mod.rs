@@ -209,11 +209,11 @@ impl<M: Send + 'static> Worker<M> {
             OverflowPolicy::Block => Some(None),
             OverflowPolicy::Timeout(limit) => Some(Some(Instant::now() + limit)),
         };
-        match self.queue.push(message, deadline) {
-            Ok(()) => {
-                self.stats.count_accepted();
-                Ok(())
-            }
+        match self
+            .queue
+            .push(message, deadline, || self.stats.count_queued())
+        {
+            Ok(()) => Ok(()),
             Err(Refused::Full(message)) => {
                 self.stats.count_dropped(&self.options.name, "queue full");
                 Err(SubmitError::Full(message))
@@ -232,11 +232,8 @@ impl<M: Send + 'static> Worker<M> {
     /// or that drops it with `count_dropped`; `Closed` for one that writes it
     /// itself (`write_after_close`).
     pub fn try_submit(&self, message: M) -> Result<(), SubmitError<M>> {
-        match self.queue.push(message, None) {
-            Ok(()) => {
-                self.stats.count_accepted();
-                Ok(())
-            }
+        match self.queue.push(message, None, || self.stats.count_queued()) {
+            Ok(()) => Ok(()),
             Err(Refused::Full(message)) => Err(SubmitError::Full(message)),
             Err(Refused::Closed(message)) => Err(SubmitError::Closed(message)),
         }

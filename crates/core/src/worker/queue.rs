@@ -91,11 +91,13 @@ impl<M> Queue<M> {
     }
 
     /// Queues a message, waiting for room until `deadline` (`None`: do not
-    /// wait; `Some(None)`: wait as long as it takes).
+    /// wait; `Some(None)`: wait as long as it takes). `queued` runs once the
+    /// message is queued, under the queue's lock.
     pub(crate) fn push(
         &self,
         message: M,
         deadline: Option<Option<Instant>>,
+        queued: impl FnOnce(),
     ) -> Result<(), Refused<M>> {
         let mut state = self.lock();
         loop {
@@ -133,6 +135,7 @@ impl<M> Queue<M> {
         }
         state.messages += 1;
         state.commands.push_back(Command::Message(message));
+        queued();
         let wake =
             state.worker_waiting || (state.worker_lingering && state.messages == self.high_water);
         if wake {

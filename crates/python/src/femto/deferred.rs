@@ -7,18 +7,18 @@
 //! is merged and the traceback formatted on the caller all the same: both
 //! read Python objects that may change once the call returns.
 
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
-use femtologging_core::line::LineFormat;
-use femtologging_core::record::{Additions, Origin, Record};
+use femtologging_core::origin::ORIGINS;
+use femtologging_core::record::{Additions, Origin, OriginRef, Record};
 use femtologging_core::time::whole_seconds_from_ns;
 use femtologging_core::wire::serialize::value::Value;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use super::{FemtoHandler, Job};
-use crate::formatter;
+use crate::formatter::{self, SharedFormat};
 use crate::gil::GilCell;
 use crate::json_layout::plain_value;
 use crate::levels::Level;
@@ -77,7 +77,7 @@ pub fn record_job(
 fn extra_record_job(
     py: Python<'_>,
     femto: &FemtoHandler,
-    format: Arc<LineFormat>,
+    format: SharedFormat,
     record: Record,
     native: &CallRecord,
 ) -> PyResult<Option<Job>> {
@@ -99,7 +99,7 @@ fn extra_record_job(
         kinds.push(kind(&value));
         extra.push((key.to_owned(), value));
     }
-    let address = Arc::as_ptr(&format) as usize;
+    let address = format.as_ptr() as usize;
     let known = femto.extra_kinds.with(py, |memo| {
         memo.as_ref().is_some_and(|(known_address, known_kinds)| {
             *known_address == address && *known_kinds == kinds
@@ -168,7 +168,7 @@ pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<O
         },
     };
     let stack_info = native.stack_info.bind(py);
-    let stack_info = if stack_info.is_truthy()? {
+    let stack_info = if !stack_info.is_none() && stack_info.is_truthy()? {
         match plain_text(stack_info) {
             Some(text) => Some(text),
             None => return Ok(None),
@@ -195,70 +195,105 @@ pub fn snapshot(formatter: &Bound<'_, PyAny>, native: &CallRecord) -> PyResult<O
     }))
 }
 
-/// Origins made last, found again by the identity of their parts: a busy
+/// Origins used last, found again by the identity of their parts: a busy
 /// program logs from a handful of (logger, level, site) triples.
 struct RecentOrigins {
     slots: [Option<RecentOrigin>; RECENT_ORIGINS],
-    /// The slot the next new origin replaces.
+    /// The slot the next origin replaces.
     next: usize,
 }
 
 struct RecentOrigin {
-    /// The addresses of the logger and level name strings, which `_names`
-    /// keeps alive so that no other string can take their place.
-    logger_name: usize,
-    level_name: usize,
+    key: OriginKey,
     _names: (Py<PyAny>, Py<PyAny>),
-    origin: Arc<Origin>,
+    origin: OriginRef,
 }
+
+/// The addresses of the logger and level name strings and of the call site.
+/// Whoever holds a key also holds the three (`_names`, the origin's
+/// `site`), so that no other object can take an address of theirs.
+type OriginKey = (usize, usize, usize);
 
 const RECENT_ORIGINS: usize = 8;
 
-static ORIGINS: GilCell<RecentOrigins> = GilCell::new(RecentOrigins {
+static RECENT: GilCell<RecentOrigins> = GilCell::new(RecentOrigins {
     slots: [const { None }; RECENT_ORIGINS],
     next: 0,
 });
 
-/// The shared origin of a record; `None` when a name is not a plain string.
-fn origin(py: Python<'_>, native: &CallRecord) -> Option<Arc<Origin>> {
-    let logger_key = native.logger_name.as_ptr() as usize;
-    let level_key = native.level_name.as_ptr() as usize;
-    let found = ORIGINS.with(py, |origins| {
-        origins
+/// Every origin kept for the life of the process (`OriginRef::keep`), by
+/// its key, with the two name strings held: loggers live as long in the
+/// standard library, and their names with them.
+type KeptOrigins = HashMap<OriginKey, ((Py<PyAny>, Py<PyAny>), OriginRef)>;
+
+static KEPT: GilCell<Option<KeptOrigins>> = GilCell::new(None);
+
+/// The origin of a record; `None` when a name is not a plain string.
+fn origin(py: Python<'_>, native: &CallRecord) -> Option<OriginRef> {
+    let key = (
+        native.logger_name.as_ptr() as usize,
+        native.level_name.as_ptr() as usize,
+        native.site.as_ptr() as usize,
+    );
+    let found = RECENT.with(py, |recent| {
+        recent
             .slots
             .iter()
             .flatten()
-            .find(|recent| {
-                recent.logger_name == logger_key
-                    && recent.level_name == level_key
-                    && Arc::ptr_eq(&recent.origin.site, &native.site)
-            })
+            .find(|recent| recent.key == key)
             .map(|recent| recent.origin.clone())
     });
     if found.is_some() {
         return found;
     }
-    let origin = Arc::new(Origin {
-        logger_name: shared_str(native.logger_name.bind(py))?,
-        level_name: shared_str(native.level_name.bind(py))?,
-        site: native.site.clone(),
+    let kept = KEPT.with(py, |kept| {
+        kept.as_ref()?.get(&key).map(|(_, origin)| origin.clone())
     });
-    let recent = RecentOrigin {
-        logger_name: logger_key,
-        level_name: level_key,
-        _names: (
+    let origin = match kept {
+        Some(kept) => kept,
+        None => new_origin(py, native, key)?,
+    };
+    let names = (
+        native.logger_name.clone_ref(py),
+        native.level_name.clone_ref(py),
+    );
+    let evicted = RECENT.with(py, |recent| {
+        let slot = recent.next;
+        recent.next = (slot + 1) % RECENT_ORIGINS;
+        recent.slots[slot].replace(RecentOrigin {
+            key,
+            _names: names,
+            origin: origin.clone(),
+        })
+    });
+    // Dropped outside the cell, as every value leaving a `GilCell` is.
+    drop(evicted);
+    Some(origin)
+}
+
+/// An origin not met before: kept for good while the budget lasts
+/// (`KEPT` then finds it again), counted beyond it (found again only while
+/// it is among the recent ones).
+fn new_origin(py: Python<'_>, native: &CallRecord, key: OriginKey) -> Option<OriginRef> {
+    let origin = OriginRef::keep(
+        Origin {
+            logger_name: shared_str(native.logger_name.bind(py))?,
+            level_name: shared_str(native.level_name.bind(py))?,
+            site: native.site.clone(),
+        },
+        &ORIGINS,
+    );
+    if origin.is_kept() {
+        let names = (
             native.logger_name.clone_ref(py),
             native.level_name.clone_ref(py),
-        ),
-        origin: origin.clone(),
-    };
-    let evicted = ORIGINS.with(py, |origins| {
-        let slot = origins.next;
-        origins.next = (slot + 1) % RECENT_ORIGINS;
-        origins.slots[slot].replace(recent)
-    });
-    // Released outside the cell: dropping a string may run Python code.
-    drop(evicted);
+        );
+        let kept = origin.clone();
+        KEPT.with(py, |all| {
+            all.get_or_insert_with(HashMap::new)
+                .insert(key, (names, kept))
+        });
+    }
     Some(origin)
 }
 

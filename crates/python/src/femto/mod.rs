@@ -22,7 +22,6 @@ use std::time::Duration;
 
 use femtologging_core::console::{ConsoleEvent, ConsoleLayout};
 use femtologging_core::json_line::JsonLine;
-use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
 use femtologging_core::rotation::compress::Compression;
 use femtologging_core::rotation::rolling::{RollingOptions, TimedRotation};
@@ -46,7 +45,7 @@ use reopening::Reopening;
 pub(crate) use socket::big_int;
 pub use socket::{wire_job, SocketTarget};
 
-use crate::formatter::CachedLineFormat;
+use crate::formatter::{CachedLineFormat, SharedFormat};
 use crate::gil::GilCell;
 use crate::handler::{Handler, HandlerKind};
 
@@ -59,7 +58,7 @@ pub enum Job {
     /// template names.
     Record {
         record: Record,
-        format: Arc<LineFormat>,
+        format: SharedFormat,
         extra: Vec<(String, Value)>,
     },
     /// A record for a `JsonFormatter`, with its plain `extra` fields,
@@ -157,7 +156,7 @@ pub struct WireRecord {
 /// record would move between their processors on each, a cache miss for
 /// the caller per record.
 pub struct WireShared {
-    pub format: Arc<LineFormat>,
+    pub format: SharedFormat,
     pub thread_name: Option<Arc<str>>,
 }
 
@@ -172,9 +171,9 @@ impl WireShared {
         WireShared::key_of(&self.format, self.thread_name.as_ref())
     }
 
-    pub fn key_of(format: &Arc<LineFormat>, thread_name: Option<&Arc<str>>) -> WireSharedKey {
+    pub fn key_of(format: &SharedFormat, thread_name: Option<&Arc<str>>) -> WireSharedKey {
         (
-            Arc::as_ptr(format) as usize,
+            format.as_ptr() as usize,
             thread_name.map_or(0, |name| Arc::as_ptr(name).cast::<u8>() as usize),
         )
     }

@@ -22,7 +22,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use femtologging_core::line::LineFormat;
 use femtologging_core::record::Record;
 use femtologging_core::wire::framing::{FrameError, Framer, LengthPrefix};
 use femtologging_core::wire::serialize::msgpack::{self, MsgpackFields};
@@ -38,12 +37,12 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 
 use super::deferred::snapshot;
 use super::{FemtoHandler, Job, WireRecord, WireShared, WireSharedKey};
-use crate::formatter::{self, default_formatter, FormattedText};
+use crate::formatter::{self, default_formatter, FormattedText, SharedFormat};
 use crate::gil::GilCell;
 use crate::handler::{format_for, Handler, FORMAT};
 use crate::record::{CallRecord, RecordRef, RECORD_ATTRIBUTES};
 use crate::shared_text::text_of;
-use crate::thread_names::thread_fields;
+use crate::thread_names::{remembered_fields, thread_fields};
 
 /// Nesting beyond this is sent as the value's `str()`.
 const MAX_VALUE_DEPTH: usize = 32;
@@ -465,7 +464,7 @@ fn wire_record(
     native: &CallRecord,
 ) -> PyResult<Option<WireRecord>> {
     let py = handler.py();
-    if native.plain_pathname(py) != Some(&*native.site.pathname) {
+    if native.plain_pathname(py).is_none() {
         return Ok(None);
     }
     let formatter = handler.get().formatter.get(py);
@@ -474,11 +473,50 @@ fn wire_record(
     } else {
         formatter
     };
-    let Some((format, verified)) = formatter::line_format(py, &formatter, &femto.line_format)?
-    else {
+    // The common case, a record like the handler's last one: its format
+    // and thread name are known by their addresses, and the record goes
+    // without them, touching no reference count.
+    let format_address =
+        formatter::verified_line_format_address(py, &formatter, &femto.line_format)?;
+    let Some(mut record) = snapshot(&formatter, native)? else {
         return Ok(None);
     };
-    let Some(mut record) = snapshot(&formatter, native)? else {
+    // Read before the handler's last `WireShared` is: a value's `str()` is
+    // Python code, which may log through this handler.
+    let key_values = native
+        .extra
+        .is_some()
+        .then(|| Box::new(extra_values(py, native)));
+    if let Some(format_address) = format_address {
+        if let Some((thread_id, name_address)) = remembered_fields(py, native.thread_id)? {
+            if femto.queued_wire_shared(py, (format_address, name_address)) {
+                record.thread_id = thread_id;
+                return Ok(Some(WireRecord {
+                    record,
+                    shared: None,
+                    key_values,
+                }));
+            }
+        }
+    }
+    first_of_run(handler, femto, native, &formatter, record, key_values)
+}
+
+/// A record that carries its `WireShared`: the first of its format and
+/// thread name, or after the handler's last record differed.
+// `key_values` as `WireRecord::key_values` holds them.
+#[allow(clippy::box_collection)]
+fn first_of_run(
+    handler: &Bound<'_, Handler>,
+    femto: &FemtoHandler,
+    native: &CallRecord,
+    formatter: &Bound<'_, PyAny>,
+    mut record: Record,
+    key_values: Option<Box<Vec<(Text, Value)>>>,
+) -> PyResult<Option<WireRecord>> {
+    let py = handler.py();
+    let Some((format, verified)) = formatter::line_format(py, formatter, &femto.line_format)?
+    else {
         return Ok(None);
     };
     if !verified {
@@ -493,14 +531,6 @@ fn wire_record(
     }
     let thread = thread_fields(py, native.thread_id)?;
     record.thread_id = thread.id;
-    let key_values = native
-        .extra
-        .is_some()
-        .then(|| Box::new(extra_values(py, native)));
-    // The common case, a record like the handler's last one, touches no
-    // reference count the worker touches. Decided last: converting a value
-    // above may run Python code, and so let another thread queue a record
-    // of its own, between this test and the caller's `submit`.
     let shared = if femto.queued_wire_shared(py, WireShared::key_of(&format, thread.name.as_ref()))
     {
         None
@@ -521,7 +551,7 @@ fn wire_record(
 /// threads.
 fn wire_shared(
     py: Python<'_>,
-    format: Arc<LineFormat>,
+    format: SharedFormat,
     thread_name: Option<Arc<str>>,
 ) -> Arc<WireShared> {
     let key = WireShared::key_of(&format, thread_name.as_ref());
@@ -569,7 +599,7 @@ fn encoded(fields: &MsgpackFields<'_>) -> PyResult<Vec<u8>> {
 /// (a `findCaller` override), whose module the view derives.
 fn native_payload(py: Python<'_>, native: &CallRecord, message: &str) -> PyResult<Option<Vec<u8>>> {
     let site = &native.site;
-    if native.plain_pathname(py) != Some(&*site.pathname) {
+    if native.plain_pathname(py).is_none() {
         return Ok(None);
     }
     let thread = thread_fields(py, native.thread_id)?;

@@ -89,16 +89,16 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::record::{CallSite, Origin};
+    use crate::record::{CallSite, Origin, OriginRef, SiteRef};
     use crate::wire::serialize::pickle;
     use crate::wire::serialize::test_support::hex;
 
     fn record(version: PythonVersion) -> Record {
         Record {
-            origin: Arc::new(Origin {
+            origin: OriginRef::counted(Origin {
                 logger_name: Arc::from("app.db"),
                 level_name: Arc::from("INFO"),
-                site: Arc::new(CallSite::from_path("/srv/app/db/query.py", "run_query")),
+                site: SiteRef::counted(CallSite::from_path("/srv/app/db/query.py", "run_query")),
             }),
             level: 20,
             line: 217,
