@@ -24,11 +24,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use super::convert::Unfit;
+use super::convert::{nested, Unfit};
 use crate::traceback::format_exception_text;
-
-/// How deep containers may nest before Python writes the value's `repr`.
-const MAX_DEPTH: usize = 64;
 
 /// The event dict as the console line shows it. `native_exceptions`: the
 /// renderer's exception formatter is `plain_traceback`, whose text the
@@ -250,21 +247,4 @@ fn repr_value(
         });
     }
     python_repr(object)
-}
-
-/// Runs `convert` with `container` on the path, giving up on a cycle or
-/// past `MAX_DEPTH`.
-fn nested(
-    container: &Bound<'_, PyAny>,
-    path: &mut Vec<*mut ffi::PyObject>,
-    convert: impl FnOnce(&mut Vec<*mut ffi::PyObject>) -> Result<ReprValue, Unfit>,
-) -> Result<ReprValue, Unfit> {
-    let pointer = container.as_ptr();
-    if path.len() >= MAX_DEPTH || path.contains(&pointer) {
-        return Err(Unfit);
-    }
-    path.push(pointer);
-    let result = convert(path);
-    path.pop();
-    result
 }

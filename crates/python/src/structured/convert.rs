@@ -20,7 +20,8 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 use crate::femto::big_int;
 
 /// How deep containers may nest before the Python side takes over
-/// (`json.dumps` itself goes as deep as the recursion limit).
+/// (`json.dumps` itself goes as deep as the recursion limit; for the
+/// console, Python writes the value's `repr`).
 const MAX_DEPTH: usize = 64;
 
 /// The event cannot be converted here; the Python side renders it.
@@ -137,12 +138,13 @@ fn key_text(key: &Bound<'_, PyAny>) -> Result<String, Unfit> {
 }
 
 /// Runs `convert` with `container` on the path, giving up on a cycle (which
-/// `json.dumps` refuses) or past `MAX_DEPTH`.
-fn nested(
+/// `json.dumps` refuses, and whose `repr` Python abbreviates) or past
+/// `MAX_DEPTH`.
+pub(super) fn nested<T>(
     container: &Bound<'_, PyAny>,
     path: &mut Vec<*mut ffi::PyObject>,
-    convert: impl FnOnce(&mut Vec<*mut ffi::PyObject>) -> Result<Value, Unfit>,
-) -> Result<Value, Unfit> {
+    convert: impl FnOnce(&mut Vec<*mut ffi::PyObject>) -> Result<T, Unfit>,
+) -> Result<T, Unfit> {
     let pointer = container.as_ptr();
     if path.len() >= MAX_DEPTH || path.contains(&pointer) {
         return Err(Unfit);
