@@ -138,7 +138,17 @@ fn socket_type(stream: bool) -> SocketType {
 }
 
 impl PySyslogSocket {
+    /// Sends `data`; the interpreter is released only for a send that may
+    /// wait. A datagram on a connected UDP socket is first sent without
+    /// waiting, and without giving the interpreter up and taking it back
+    /// (which costs more than the send's own work in user space); a socket
+    /// another thread is using, or a full buffer, takes the waiting path.
     fn send_bytes(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        if let Ok(mut socket) = self.socket.try_lock() {
+            if let Some(result) = socket.send_without_waiting(data) {
+                return result.map_err(socket_error);
+            }
+        }
         py.detach(|| self.socket.lock().expect("not poisoned").send(data))
             .map_err(socket_error)
     }
