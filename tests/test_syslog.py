@@ -169,7 +169,7 @@ def _oversized_message():
 
 
 def test_records_from_many_threads_over_udp_each_arrive_once_as_the_standard_bytes():
-    """Threads sharing one UDP handler: every record is one datagram, byte for byte the standard's."""
+    """Threads sharing one UDP handler: each record is one datagram, the standard's bytes."""
     import threading
 
     receiver = _udp_receiver()
