@@ -168,6 +168,43 @@ def _oversized_message():
     return "big" + "é" * 40_000
 
 
+def test_records_from_many_threads_over_udp_each_arrive_once_as_the_standard_bytes():
+    """Threads sharing one UDP handler: each record is one datagram, the standard's bytes."""
+    import threading
+
+    receiver = _udp_receiver()
+    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    handler = femtologging.handlers.SysLogHandler(receiver.getsockname())
+    handler.setFormatter(femtologging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logger_to("syslog.udp.threads", handler)
+    accents = "\u00e9" * 50
+    datagrams = []
+    reader = threading.Thread(
+        target=lambda: datagrams.extend(receiver.recv(1 << 16) for _ in range(1200))
+    )
+    reader.start()
+
+    def work(index):
+        for number in range(300):
+            logger.warning("thread %d record %d %s", index, number, accents)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    reader.join(10)
+    handler.close()
+    receiver.close()
+    expected = {
+        f"<12>WARNING syslog.udp.threads: thread {index} record {number} {accents}\x00".encode()
+        for index in range(4)
+        for number in range(300)
+    }
+    assert len(datagrams) == 1200
+    assert set(datagrams) == expected
+
+
 def test_an_oversized_udp_record_is_reported_and_not_sent_as_by_the_standard_handler():
     """By default a record over the datagram limit is reported (EMSGSIZE), not sent, as standard."""
     receiver = _udp_receiver()

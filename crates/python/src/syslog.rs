@@ -31,20 +31,29 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
 use crate::formatter::FormattedText;
+use crate::gil::GilCell;
 use crate::handler::{self, format_for, Handler, HandlerKind};
 use crate::os_errors::os_error;
 use crate::record::RecordRef;
 
-/// What the standard signature does not have (`_configure`).
+/// What the standard signature does not have (`_configure`), but for
+/// `Modes`: the names RFC 5424 writes.
 #[derive(Clone, Default)]
 struct Options {
+    hostname: Option<String>,
+    app_name: Option<String>,
+    msgid: Option<String>,
+}
+
+/// The options every record reads, copied out of the handler (no lock, no
+/// reference count: a few atomic operations that cost a UDP record more
+/// than its own encoding).
+#[derive(Clone, Copy, Default)]
+struct Modes {
     rfc5424: bool,
     framing: Option<Framing>,
     reconnect: bool,
     truncate_oversized: bool,
-    hostname: Option<String>,
-    app_name: Option<String>,
-    msgid: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -55,7 +64,9 @@ enum Framing {
 
 #[pyclass(extends = Handler, subclass, frozen, module = "femtologging")]
 pub struct SysLogHandler {
-    options: Mutex<Arc<Options>>,
+    options: GilCell<Arc<Options>>,
+    /// `options.modes`, read by every record.
+    modes: GilCell<Modes>,
     /// Records sent cut to the datagram limit (`truncate_oversized`).
     truncated: AtomicU64,
 }
@@ -70,7 +81,8 @@ impl SysLogHandler {
         _kwargs: Option<&Bound<'_, PyAny>>,
     ) -> PyClassInitializer<Self> {
         Handler::initializer(py, HandlerKind::Syslog).add_subclass(SysLogHandler {
-            options: Mutex::new(Arc::default()),
+            options: GilCell::new(Arc::default()),
+            modes: GilCell::new(Modes::default()),
             truncated: AtomicU64::new(0),
         })
     }
@@ -91,6 +103,7 @@ impl SysLogHandler {
     #[allow(clippy::too_many_arguments)]
     fn _configure(
         &self,
+        py: Python<'_>,
         rfc5424: bool,
         framing: Option<&str>,
         reconnect: bool,
@@ -109,15 +122,22 @@ impl SysLogHandler {
                 )))
             }
         };
-        *self.options.lock().expect("not poisoned") = Arc::new(Options {
+        let modes = Modes {
             rfc5424,
             framing,
             reconnect,
             truncate_oversized,
-            hostname,
-            app_name,
-            msgid,
-        });
+        };
+        let previous = self.options.replace(
+            py,
+            Arc::new(Options {
+                hostname,
+                app_name,
+                msgid,
+            }),
+        );
+        self.modes.replace(py, modes);
+        drop(previous);
         Ok(())
     }
 }
@@ -138,7 +158,17 @@ fn socket_type(stream: bool) -> SocketType {
 }
 
 impl PySyslogSocket {
+    /// Sends `data`; the interpreter is released only for a send that may
+    /// wait. A datagram on a connected UDP socket is first sent without
+    /// waiting, and without giving the interpreter up and taking it back
+    /// (which costs more than the send's own work in user space); a socket
+    /// another thread is using, or a full buffer, takes the waiting path.
     fn send_bytes(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        if let Ok(mut socket) = self.socket.try_lock() {
+            if let Some(result) = socket.send_without_waiting(data) {
+                return result.map_err(socket_error);
+            }
+        }
         py.detach(|| self.socket.lock().expect("not poisoned").send(data))
             .map_err(socket_error)
     }
@@ -319,7 +349,7 @@ pub fn emit<'py>(
     record: &RecordRef<'_, 'py>,
 ) -> PyResult<()> {
     let py = handler.py();
-    let options = Arc::clone(&as_syslog(handler).options.lock().expect("not poisoned"));
+    let modes = as_syslog(handler).modes.get(py);
     let formatted = format_for(handler, overridden, record)?;
     let ident = handler.getattr(intern!(py, "ident"))?;
     let mut append_nul = handler.getattr(intern!(py, "append_nul"))?.is_truthy()?;
@@ -366,12 +396,19 @@ pub fn emit<'py>(
     };
     let facility = handler.getattr(intern!(py, "facility"))?;
     let priority = if encode_overridden {
-        handler.call_method1(intern!(py, "encodePriority"), (facility, priority_name))?
+        Priority::Python(
+            handler.call_method1(intern!(py, "encodePriority"), (facility, priority_name))?,
+        )
     } else {
         standard_encode_priority(handler, facility, priority_name)?
     };
     let mut payload = Vec::with_capacity(message.len() + ident.len() + 8);
-    if options.rfc5424 {
+    if modes.rfc5424 {
+        let options = as_syslog(handler).options.get(py);
+        let priority = match priority {
+            Priority::Code(code) => code.into_pyobject(py)?.into_any(),
+            Priority::Python(priority) => priority,
+        };
         rfc5424_payload(
             py,
             &options,
@@ -382,11 +419,19 @@ pub fn emit<'py>(
             &mut payload,
         )?;
     } else {
-        match priority.extract::<u32>() {
-            Ok(code) => rfc3164::encode(code, ident, message, append_nul, &mut payload),
-            Err(_) => {
+        let code = match &priority {
+            Priority::Code(code) => Some(*code),
+            Priority::Python(priority) => priority.extract::<u32>().ok(),
+        };
+        match (code, priority) {
+            (Some(code), _) => rfc3164::encode(code, ident, message, append_nul, &mut payload),
+            (None, priority) => {
                 // A priority `encodePriority` returned outside u32 (a
                 // subclass's): written as `'<%d>' %` writes it.
+                let priority = match priority {
+                    Priority::Python(priority) => priority,
+                    Priority::Code(code) => code.into_pyobject(py)?.into_any(),
+                };
                 let text = PyString::new(py, "<%d>").rem(&priority)?;
                 payload.extend_from_slice(text.cast::<PyString>()?.to_str()?.as_bytes());
                 payload.extend_from_slice(ident.as_bytes());
@@ -397,7 +442,7 @@ pub fn emit<'py>(
             }
         }
     }
-    send(handler, &options, payload)
+    send(handler, modes, payload)
 }
 
 /// The ident as text: a str's, or none for a false value.
@@ -440,13 +485,21 @@ fn python_concatenation<'py>(
     )))
 }
 
+/// A record's syslog priority: the number the standard `encodePriority`
+/// makes of numbers that fit, kept out of Python, or what Python made of
+/// others (a subclass's `encodePriority`, names that map to other objects).
+enum Priority<'py> {
+    Code(u32),
+    Python(Bound<'py, PyAny>),
+}
+
 /// The standard `encodePriority`: names through `facility_names` and
 /// `priority_names`, then `(facility << 3) | priority`.
 fn standard_encode_priority<'py>(
     handler: &Bound<'py, Handler>,
     facility: Bound<'py, PyAny>,
     priority: Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Priority<'py>> {
     let py = handler.py();
     let facility = if facility.is_instance_of::<PyString>() {
         handler
@@ -464,11 +517,9 @@ fn standard_encode_priority<'py>(
     };
     match (facility.extract::<u32>(), priority.extract::<u32>()) {
         (Ok(facility), Ok(priority)) if facility < (1 << 28) => {
-            Ok(encode_priority(facility, priority)
-                .into_pyobject(py)?
-                .into_any())
+            Ok(Priority::Code(encode_priority(facility, priority)))
         }
-        _ => facility.lshift(3)?.bitor(priority),
+        _ => Ok(Priority::Python(facility.lshift(3)?.bitor(priority)?)),
     }
 }
 
@@ -544,7 +595,7 @@ fn rfc5424_payload<'py>(
 /// The standard `emit`'s send: create the socket when there is none; a Unix
 /// socket that fails is connected again (`_connect_unixsocket`) and sent
 /// to once more; a stream gets the chosen framing.
-fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> PyResult<()> {
+fn send(handler: &Bound<'_, Handler>, modes: Modes, payload: Vec<u8>) -> PyResult<()> {
     let py = handler.py();
     let mut socket = handler.getattr(intern!(py, "socket"))?;
     if !socket.is_truthy()? {
@@ -556,14 +607,14 @@ fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> Py
         let socktype = handler.getattr(intern!(py, "socktype"))?;
         socktype.extract::<i32>().ok() == Some(libc::SOCK_STREAM)
     };
-    let frame = match (stream, options.framing) {
+    let frame = match (stream, modes.framing) {
         (true, Some(Framing::OctetCounting)) => framed(&OctetCounting::default(), &payload)?,
         (true, Some(Framing::Newline)) => framed(&Terminated::new(Terminator::Newline), &payload)?,
         _ => payload,
     };
     let own = as_syslog(handler);
     let datagram = |socket: &Bound<'_, PyAny>, method: &str, address| {
-        if !stream && options.truncate_oversized {
+        if !stream && modes.truncate_oversized {
             if let Ok(native) = socket.cast_exact::<PySyslogSocket>() {
                 if native.get().send_truncating(py, &frame)? {
                     own.truncated.fetch_add(1, Ordering::Relaxed);
@@ -601,7 +652,7 @@ fn send(handler: &Bound<'_, Handler>, options: &Options, payload: Vec<u8>) -> Py
             }
         });
     }
-    if stream && options.reconnect {
+    if stream && modes.reconnect {
         if let Ok(native) = socket.cast_exact::<PySyslogSocket>() {
             return native.get().send_reconnecting(py, &frame);
         }

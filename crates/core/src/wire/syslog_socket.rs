@@ -198,6 +198,33 @@ impl SyslogSocket {
         }
     }
 
+    /// Sends one datagram on a connected UDP socket without waiting for
+    /// room in its buffer: `None` when it would have to wait, or for any
+    /// other kind of socket, and then `send` is the way (it waits). Lets a
+    /// caller keep a lock it should not hold while waiting (the Python
+    /// interpreter's) for the send that almost never waits.
+    pub fn send_without_waiting(&mut self, data: &[u8]) -> Option<io::Result<()>> {
+        let Inner::Udp {
+            socket,
+            connected: true,
+            ..
+        } = &self.inner
+        else {
+            return None;
+        };
+        match send_datagram_with(socket.as_raw_fd(), data, libc::MSG_DONTWAIT) {
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
+                None
+            }
+            result => Some(result),
+        }
+    }
+
     /// Sends one message like `send`, but a datagram larger than the
     /// socket takes (`EMSGSIZE`) is cut to `datagram_limit` and sent; true
     /// when it was cut. The cut falls between UTF-8 characters, and with
@@ -409,10 +436,22 @@ fn connect_network(
 /// loopback the ICMP arrives during the send, so every send to a port
 /// nobody serves meets one).
 fn send_datagram(socket: &UdpSocket, data: &[u8]) -> io::Result<()> {
+    send_datagram_with(socket.as_raw_fd(), data, 0)
+}
+
+/// `send_datagram` with `flags` for send(2).
+fn send_datagram_with(descriptor: RawFd, data: &[u8], flags: libc::c_int) -> io::Result<()> {
     let mut refusals = 0;
     loop {
-        match socket.send(data) {
-            Ok(_) => return Ok(()),
+        // SAFETY: `data` is a live slice; the descriptor is open.
+        let count = unsafe { libc::send(descriptor, data.as_ptr().cast(), data.len(), flags) };
+        let result = if count < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
+        };
+        match result {
+            Ok(()) => return Ok(()),
             Err(error) if error.kind() == io::ErrorKind::ConnectionRefused && refusals < 2 => {
                 refusals += 1;
             }
